@@ -1,0 +1,131 @@
+"""The `learnbot` command line: parses arguments, loads settings, hands over to one runner."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+
+log = logging.getLogger("learnbot")
+
+EXIT_CONFIG = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="learnbot", description="A Telegram learning bot: lessons, exercises and progress."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser(
+        "run",
+        help="serve Telegram (polling, or a webhook when WEBHOOK_URL is set)",
+        description="Serve Telegram. Needs BOT_TOKEN.",
+    )
+    run.add_argument(
+        "--no-scheduler", action="store_true", help="do not run scheduled jobs in this process"
+    )
+
+    chat = commands.add_parser(
+        "chat",
+        help="talk to the bot in this terminal (no token needed)",
+        description=(
+            "A local chat with the real dispatcher: the bot's messages are printed with their "
+            "buttons numbered; type a number to press a button, anything else is sent as text. "
+            "Reads piped standard input too. On an empty database the sample course is loaded."
+        ),
+    )
+    chat.add_argument("--user-id", type=int, default=1000, help="your Telegram user id (default 1000)")
+    chat.add_argument("--name", default="Learner", help="your first name (default Learner)")
+    chat.add_argument("--admin", action="store_true", help="chat as an admin")
+
+    db = commands.add_parser("db", help="database migrations", description="Alembic wrappers.")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    upgrade = db_commands.add_parser("upgrade", help="migrate up (to head by default)")
+    upgrade.add_argument("revision", nargs="?", default="head")
+    downgrade = db_commands.add_parser("downgrade", help="migrate down (one step by default)")
+    downgrade.add_argument("revision", nargs="?", default="-1")
+    db_commands.add_parser("current", help="show the database's revision")
+
+    commands.add_parser(
+        "seed",
+        help="load the sample course (idempotent)",
+        description="Migrate the database, then import and publish the sample course.",
+    )
+
+    content = commands.add_parser("content", help="import or export course files")
+    content_commands = content.add_subparsers(dest="content_command", required=True, metavar="ACTION")
+    imp = content_commands.add_parser(
+        "import",
+        help="import a course file (YAML)",
+        description="Validate the whole file first; nothing is written if any problem is found.",
+    )
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--publish", action="store_true", help="publish what the file contains")
+    exp = content_commands.add_parser("export", help="write modules as a course file")
+    exp.add_argument("--module", metavar="SLUG", help="only this module")
+    exp.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"learnbot: configuration error: {exc}", file=sys.stderr)
+        sys.exit(EXIT_CONFIG)
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # aiogram logs every handled update at INFO; that is noise for an operator.
+    logging.getLogger("aiogram.event").setLevel(max(logging.WARNING, logging.getLevelName(settings.log_level)))
+    sys.exit(dispatch(args, settings))
+
+
+def dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "db":
+        return _db(args, settings)
+    if args.command == "seed":
+        from bot.commands import seed
+
+        return asyncio.run(seed(settings))
+    if args.command == "content":
+        from bot.commands import content_export, content_import
+
+        if args.content_command == "import":
+            return asyncio.run(content_import(settings, args.file, publish=args.publish))
+        return asyncio.run(content_export(settings, args.module, args.output))
+    if args.command == "chat":
+        from bot.localchat import run_chat
+
+        return asyncio.run(
+            run_chat(settings, user_id=args.user_id, name=args.name, admin=args.admin)
+        )
+    if args.command == "run":
+        from bot.runner import run
+
+        return run(settings, with_scheduler=not args.no_scheduler)
+    raise AssertionError(f"unhandled command {args.command}")
+
+
+def _db(args: argparse.Namespace, settings: Settings) -> int:
+    from db import migrations
+
+    url = settings.database_url
+    if args.db_command == "upgrade":
+        migrations.upgrade(url, args.revision)
+        print(f"database at {migrations.current(url) or 'base'}")
+    elif args.db_command == "downgrade":
+        migrations.downgrade(url, args.revision)
+        print(f"database at {migrations.current(url) or 'base'}")
+    else:
+        print(migrations.current(url) or "base (no migrations applied)")
+    return 0

@@ -1,0 +1,60 @@
+"""Enumerations shared by models, repositories and services (stored as portable VARCHARs)."""
+
+from __future__ import annotations
+
+import enum
+
+
+class ProgressStatus(enum.StrEnum):
+    NOT_STARTED = "NOT_STARTED"
+    IN_PROGRESS = "IN_PROGRESS"
+    COMPLETED = "COMPLETED"
+
+
+class ExerciseType(enum.StrEnum):
+    MULTIPLE_CHOICE = "multiple_choice"
+    TRUE_FALSE = "true_false"
+    SHORT_ANSWER = "short_answer"
+
+
+class AchievementType(enum.StrEnum):
+    LESSON_COMPLETED = "LESSON_COMPLETED"
+    MODULE_COMPLETED = "MODULE_COMPLETED"
+    STREAK = "STREAK"
+    CHALLENGES_SOLVED = "CHALLENGES_SOLVED"
+    MILESTONE = "MILESTONE"
+
+
+class ActivityType(enum.StrEnum):
+    LESSON_STARTED = "LESSON_STARTED"
+    LESSON_COMPLETED = "LESSON_COMPLETED"
+    CHALLENGE_ATTEMPTED = "CHALLENGE_ATTEMPTED"
+    CHALLENGE_SOLVED = "CHALLENGE_SOLVED"
+    ACHIEVEMENT_EARNED = "ACHIEVEMENT_EARNED"
+    LOGIN = "LOGIN"
+
+
+class LeaderboardPeriod(enum.StrEnum):
+    ALL_TIME = "all_time"
+    WEEKLY = "weekly"
+
+
+class BroadcastStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class DeliveryStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+
+
+class JobStatus(enum.StrEnum):
+    RUNNING = "running"
+    OK = "ok"
+    FAILED = "failed"
+    SKIPPED = "skipped"

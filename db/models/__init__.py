@@ -1,0 +1,29 @@
+"""Every model, imported so that `Base.metadata` knows all tables (Alembic reads it from here)."""
+
+from db.base import Base
+from db.models.achievement import Achievement, UserAchievement
+from db.models.activity import ActivityLog
+from db.models.broadcast import Broadcast, BroadcastDelivery
+from db.models.course import Exercise, Lesson, Module
+from db.models.job import JobRun
+from db.models.leaderboard import LeaderboardEntry
+from db.models.progress import ExerciseAttempt, ModuleProgress, UserProgress
+from db.models.user import User
+
+__all__ = [
+    "Achievement",
+    "ActivityLog",
+    "Base",
+    "Broadcast",
+    "BroadcastDelivery",
+    "Exercise",
+    "ExerciseAttempt",
+    "JobRun",
+    "LeaderboardEntry",
+    "Lesson",
+    "Module",
+    "ModuleProgress",
+    "User",
+    "UserAchievement",
+    "UserProgress",
+]

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, CreatedAtMixin, UTCDateTime, enum_type
+from db.enums import BroadcastStatus, DeliveryStatus
+
+
+class Broadcast(CreatedAtMixin, Base):
+    __tablename__ = "broadcasts"
+    __table_args__ = (Index(None, "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Telegram id of the admin who pushed it (admins need not be learners).
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(Text)
+    # The lesson being pushed, if any: deliveries then carry an "Open lesson" button.
+    lesson_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lessons.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[BroadcastStatus] = mapped_column(
+        enum_type(BroadcastStatus, 16),
+        default=BroadcastStatus.PENDING,
+        server_default=BroadcastStatus.PENDING.value,
+    )
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class BroadcastDelivery(Base):
+    __tablename__ = "broadcast_deliveries"
+    __table_args__ = (
+        Index(None, "status", "broadcast_id"),
+        CheckConstraint("attempts >= 0", name="attempts_non_negative"),
+    )
+
+    broadcast_id: Mapped[int] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    status: Mapped[DeliveryStatus] = mapped_column(
+        enum_type(DeliveryStatus, 16),
+        default=DeliveryStatus.PENDING,
+        server_default=DeliveryStatus.PENDING.value,
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    error: Mapped[str | None] = mapped_column(String(255))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, UTCDateTime, enum_type, utcnow
+from db.enums import JobStatus
+
+
+class JobRun(Base):
+    """One run of a scheduled job, whichever process ran it."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (Index(None, "job", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job: Mapped[str] = mapped_column(String(64))
+    status: Mapped[JobStatus] = mapped_column(enum_type(JobStatus, 16))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    details: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,1 @@
+"""SQL only: repositories never commit and never decide business rules."""

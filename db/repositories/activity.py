@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.base import utcnow
+from db.enums import ActivityType
+from db.models import ActivityLog
+
+
+async def add(
+    session: AsyncSession,
+    user_id: int,
+    activity_type: ActivityType,
+    *,
+    entity_type: str | None = None,
+    entity_id: int | None = None,
+    xp: int = 0,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Append one activity row; a row with xp > 0 is an XP grant in the ledger."""
+    if xp < 0:
+        raise ValueError("the XP ledger only grows")
+    await session.execute(
+        insert(ActivityLog).values(
+            user_id=user_id,
+            activity_type=activity_type,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            xp=xp,
+            details=details,
+            created_at=utcnow(),
+        )
+    )
+
+
+async def xp_granted_for(
+    session: AsyncSession, user_id: int, entity_type: str, entity_id: int
+) -> int:
+    """XP already granted to the learner for one lesson (or other entity)."""
+    total = await session.scalar(
+        select(func.coalesce(func.sum(ActivityLog.xp), 0)).where(
+            ActivityLog.user_id == user_id,
+            ActivityLog.entity_type == entity_type,
+            ActivityLog.entity_id == entity_id,
+        )
+    )
+    return int(total or 0)
+
+
+async def total_xp(session: AsyncSession, user_id: int) -> int:
+    total = await session.scalar(
+        select(func.coalesce(func.sum(ActivityLog.xp), 0)).where(ActivityLog.user_id == user_id)
+    )
+    return int(total or 0)

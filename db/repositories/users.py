@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.base import utcnow
+from db.models import User
+from db.repositories._dialect import upsert
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramProfile:
+    telegram_id: int
+    username: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    language_code: str | None = None
+
+
+async def register_or_refresh(session: AsyncSession, profile: TelegramProfile) -> User:
+    """Create the learner or refresh their Telegram profile, in one race-safe statement.
+
+    Someone who writes to the bot again has unblocked it, so they become active again.
+    """
+    now = utcnow()
+    values = {
+        "telegram_id": profile.telegram_id,
+        "username": profile.username,
+        "first_name": profile.first_name,
+        "last_name": profile.last_name,
+        "language_code": profile.language_code,
+        "is_active": True,
+        "created_at": now,
+        "updated_at": now,
+    }
+    await session.execute(
+        upsert(
+            session,
+            User,
+            values,
+            conflict_columns=["telegram_id"],
+            update_columns=[
+                "username",
+                "first_name",
+                "last_name",
+                "language_code",
+                "is_active",
+                "updated_at",
+            ],
+        )
+    )
+    user = await get_by_telegram_id(session, profile.telegram_id, refresh=True)
+    assert user is not None  # the upsert above guarantees the row
+    return user
+
+
+async def get_by_telegram_id(
+    session: AsyncSession, telegram_id: int, *, refresh: bool = False
+) -> User | None:
+    stmt = select(User).where(User.telegram_id == telegram_id)
+    if refresh:
+        stmt = stmt.execution_options(populate_existing=True)
+    result: User | None = await session.scalar(stmt)
+    return result
+
+
+async def set_active(session: AsyncSession, user_id: int, active: bool) -> None:
+    await session.execute(update(User).where(User.id == user_id).values(is_active=active))
+
+
+async def delete_user(session: AsyncSession, user_id: int) -> None:
+    """Every row about the learner goes with them through ON DELETE CASCADE."""
+    await session.execute(delete(User).where(User.id == user_id))

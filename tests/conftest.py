@@ -1,0 +1,81 @@
+"""Shared fixtures. Persistence tests take `database_url` and run once on SQLite, once on MySQL.
+
+Outside CI an unreachable MySQL skips its half with the reason; under CI=true it fails.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from db import migrations
+from db.engine import create_engine, create_sessionmaker
+from db.models import Achievement, Base
+from tests.databases import KINDS, empty_database, mysql_unavailable_reason
+
+# Rows that migrations create and the tests must keep.
+CATALOGUE_TABLES = {Achievement.__tablename__}
+
+
+def require_kind(kind: str) -> None:
+    if kind != "mysql":
+        return
+    reason = mysql_unavailable_reason()
+    if reason is None:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI requires MySQL: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session", params=[pytest.param(k, marks=getattr(pytest.mark, k)) for k in KINDS])
+def db_kind(request: pytest.FixtureRequest) -> str:
+    kind: str = request.param
+    require_kind(kind)
+    return kind
+
+
+@pytest.fixture(scope="session")
+def database_url(db_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One migrated database per kind for the whole run; each test leaves it empty again."""
+    with empty_database(db_kind, tmp_path_factory.mktemp(db_kind)) as url:
+        migrations.upgrade(url)
+        yield url
+
+
+@pytest.fixture
+def new_database(
+    db_kind: str, tmp_path: Path
+) -> Callable[[], AbstractContextManager[str]]:
+    """A factory of empty (unmigrated) databases of the current kind, for migration tests."""
+    return lambda: empty_database(db_kind, tmp_path)
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url)
+    try:
+        yield engine
+    finally:
+        async with engine.begin() as conn:
+            for table in reversed(Base.metadata.sorted_tables):
+                if table.name not in CATALOGUE_TABLES:
+                    await conn.execute(delete(table))
+        await engine.dispose()
+
+
+@pytest.fixture
+def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return create_sessionmaker(engine)
+
+
+@pytest.fixture
+async def session(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    async with sessionmaker() as session:
+        yield session

@@ -1,0 +1,62 @@
+"""Real databases for the tests: a fresh SQLite file or a fresh MariaDB/MySQL database each."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pymysql
+from sqlalchemy.engine import make_url
+
+MYSQL_URL = os.environ.get("TEST_MYSQL_URL", "mysql+aiomysql://root@127.0.0.1:3306/test")
+KINDS = ("sqlite", "mysql")
+
+
+def mysql_unavailable_reason() -> str | None:
+    """None when the test MySQL answers, otherwise why not."""
+    url = make_url(MYSQL_URL)
+    try:
+        pymysql.connect(
+            host=url.host or "127.0.0.1",
+            port=url.port or 3306,
+            user=url.username or "root",
+            password=url.password or "",
+            connect_timeout=3,
+        ).close()
+    except pymysql.MySQLError as exc:
+        return f"MySQL at {url.render_as_string(hide_password=True)} is not reachable: {exc}"
+    return None
+
+
+def _mysql_admin(sql: str) -> None:
+    url = make_url(MYSQL_URL)
+    conn = pymysql.connect(
+        host=url.host or "127.0.0.1",
+        port=url.port or 3306,
+        user=url.username or "root",
+        password=url.password or "",
+        autocommit=True,
+    )
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(sql)
+    finally:
+        conn.close()
+
+
+@contextmanager
+def empty_database(kind: str, directory: Path) -> Iterator[str]:
+    """An empty database of the given kind, dropped afterwards; yields its async URL."""
+    if kind == "sqlite":
+        path = directory / f"learnbot-{uuid.uuid4().hex[:8]}.db"
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    name = f"learnbot_test_{uuid.uuid4().hex[:12]}"
+    _mysql_admin(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    try:
+        yield make_url(MYSQL_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        _mysql_admin(f"DROP DATABASE IF EXISTS `{name}`")
