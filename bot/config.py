@@ -39,7 +39,9 @@ class Settings(BaseSettings):
     broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
     log_level: str = "INFO"
 
-    @field_validator("bot_token", "webhook_secret", "bot_api_url", "redis_url", "webhook_url", mode="before")
+    @field_validator(
+        "bot_token", "webhook_secret", "bot_api_url", "redis_url", "webhook_url", mode="before"
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():
@@ -52,7 +54,8 @@ class Settings(BaseSettings):
         try:
             url = make_url(value)
         except ArgumentError:
-            raise ValueError(f"cannot parse {value!r} as a database URL") from None
+            # The value is not echoed: it may hold a password.
+            raise ValueError("cannot be parsed as a database URL") from None
         if url.drivername not in SUPPORTED_DRIVERS:
             raise ValueError(
                 f"driver {url.drivername!r} is not supported; use one of "
@@ -80,7 +83,8 @@ class Settings(BaseSettings):
     def _check_timezone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        # OSError: a tzdata directory ("Europe") or an over-long name is not a zone either.
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             raise ValueError(f"{value!r} is not a known IANA time zone") from None
         return value
 
@@ -99,8 +103,8 @@ class Settings(BaseSettings):
         return make_url(self.database_url)
 
     @property
-    def is_default_sqlite(self) -> bool:
-        return self.db_url.drivername.startswith("sqlite")
+    def uses_embedded_database(self) -> bool:
+        return self.db_url.get_backend_name() == "sqlite"
 
     def is_admin(self, telegram_id: int) -> bool:
         return telegram_id in self.admin_ids

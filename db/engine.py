@@ -28,7 +28,9 @@ def create_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
 
 
 def _create_sqlite_engine(url: URL, *, echo: bool) -> AsyncEngine:
-    engine = _create_async_engine(url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    engine = _create_async_engine(
+        url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    )
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

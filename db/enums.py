@@ -28,6 +28,8 @@ class AchievementType(enum.StrEnum):
 class ActivityType(enum.StrEnum):
     LESSON_STARTED = "LESSON_STARTED"
     LESSON_COMPLETED = "LESSON_COMPLETED"
+    # A completed lesson's best score went up; carries the extra XP.
+    SCORE_IMPROVED = "SCORE_IMPROVED"
     CHALLENGE_ATTEMPTED = "CHALLENGE_ATTEMPTED"
     CHALLENGE_SOLVED = "CHALLENGE_SOLVED"
     ACHIEVEMENT_EARNED = "ACHIEVEMENT_EARNED"

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import io
+import sys
 from pathlib import Path
+from typing import TextIO
+
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from alembic import command
-from alembic.config import Config
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def alembic_config(database_url: str, *, stdout: io.TextIOBase | None = None) -> Config:
-    cfg = Config(str(PROJECT_ROOT / "alembic.ini"), stdout=stdout) if stdout else Config(
-        str(PROJECT_ROOT / "alembic.ini")
-    )
+def alembic_config(database_url: str, *, stdout: TextIO = sys.stdout) -> Config:
+    cfg = Config(str(PROJECT_ROOT / "alembic.ini"), stdout=stdout)
     cfg.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
     # ConfigParser interpolation would choke on a password with '%'.
     cfg.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
@@ -34,3 +38,14 @@ def current(database_url: str) -> str:
     buffer = io.StringIO()
     command.current(alembic_config(database_url, stdout=buffer))
     return buffer.getvalue().strip()
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+async def database_revision(engine: AsyncEngine) -> str | None:
+    async with engine.connect() as connection:
+        return await connection.run_sync(
+            lambda sync: MigrationContext.configure(sync).get_current_revision()
+        )

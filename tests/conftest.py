@@ -34,7 +34,9 @@ def require_kind(kind: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session", params=[pytest.param(k, marks=getattr(pytest.mark, k)) for k in KINDS])
+@pytest.fixture(
+    scope="session", params=[pytest.param(k, marks=getattr(pytest.mark, k)) for k in KINDS]
+)
 def db_kind(request: pytest.FixtureRequest) -> str:
     kind: str = request.param
     require_kind(kind)
@@ -50,9 +52,7 @@ def database_url(db_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 
 @pytest.fixture
-def new_database(
-    db_kind: str, tmp_path: Path
-) -> Callable[[], AbstractContextManager[str]]:
+def new_database(db_kind: str, tmp_path: Path) -> Callable[[], AbstractContextManager[str]]:
     """A factory of empty (unmigrated) databases of the current kind, for migration tests."""
     return lambda: empty_database(db_kind, tmp_path)
 

@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import BigIntPK, Base, CreatedAtMixin, JSONText, enum_type
+from db.base import Base, BigIntPK, CreatedAtMixin, JSONText, enum_type
 from db.enums import ActivityType
 
 

@@ -2,10 +2,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import BigIntPK, Base, CreatedAtMixin, TimestampMixin, UTCDateTime, enum_type
+from db.base import Base, BigIntPK, CreatedAtMixin, TimestampMixin, UTCDateTime, enum_type
 from db.enums import ProgressStatus
 
 
@@ -17,6 +25,7 @@ class UserProgress(TimestampMixin, Base):
         Index(None, "lesson_id", "status"),
         CheckConstraint("score IS NULL OR score BETWEEN 0 AND 100", name="score_range"),
         CheckConstraint("attempts >= 0", name="attempts_non_negative"),
+        CheckConstraint("last_run >= attempts", name="last_run_covers_attempts"),
         CheckConstraint("time_spent_seconds >= 0", name="time_spent_non_negative"),
     )
 
@@ -30,8 +39,11 @@ class UserProgress(TimestampMixin, Base):
     )
     # Best score over all runs; NULL while no run has finished or when the lesson has no exercises.
     score: Mapped[int | None] = mapped_column(Integer)
-    # Runs of the lesson's exercises started so far; also the number of the latest run.
+    # Runs of the lesson's exercises started since the lesson was last reset.
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Number of the latest run ever started; unlike attempts it survives a reset, so the answers
+    # of runs before the reset keep their own run numbers.
+    last_run: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The run whose exercises are being answered now, NULL when none is open.
     active_run: Mapped[int | None] = mapped_column(Integer)
     time_spent_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -1,0 +1,138 @@
+"""Migrations are code: they go up and down cleanly, and they build exactly what the models say.
+
+Alembic's env.py calls asyncio.run, so the migration commands run from sync tests; the database
+is then read through the production engine factory inside a short asyncio.run of our own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any, TypeVar
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import Script, ScriptDirectory
+from sqlalchemy import Connection, inspect, select
+
+from db import migrations
+from db.engine import create_engine
+from db.enums import AchievementType
+from db.models import Achievement, Base
+
+NewDatabase = Callable[[], AbstractContextManager[str]]
+T = TypeVar("T")
+
+# Alembic's own bookkeeping table: it stays (empty) after a downgrade to base.
+VERSION_TABLE = "alembic_version"
+
+
+def _revisions() -> list[Script]:
+    """Every revision, oldest first (the URL is never connected to)."""
+    script = ScriptDirectory.from_config(migrations.alembic_config("sqlite+aiosqlite://"))
+    revisions = list(script.walk_revisions("base", "heads"))
+    revisions.reverse()
+    return revisions
+
+
+def _read(url: str, fn: Callable[[Connection], T]) -> T:
+    async def run() -> T:
+        engine = create_engine(url)
+        try:
+            async with engine.connect() as conn:
+                return await conn.run_sync(fn)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def _current(url: str) -> str:
+    """The database's revision id ("base" when none), from `migrations.current`."""
+    output = migrations.current(url)
+    return output.split()[0] if output else "base"
+
+
+def _tables(url: str) -> set[str]:
+    return _read(url, lambda c: set(inspect(c).get_table_names())) - {VERSION_TABLE}
+
+
+def test_there_is_a_single_linear_history() -> None:
+    revisions = _revisions()
+    assert [r.revision for r in revisions][:2] == ["0001", "0002"]
+    assert revisions[0].down_revision is None
+    for previous, revision in itertools.pairwise(revisions):
+        assert revision.down_revision == previous.revision
+    script = ScriptDirectory.from_config(migrations.alembic_config("sqlite+aiosqlite://"))
+    assert script.get_heads() == [revisions[-1].revision]
+
+
+def test_upgrade_downgrade_upgrade(new_database: NewDatabase) -> None:
+    expected_tables = {table.name for table in Base.metadata.sorted_tables}
+    with new_database() as url:
+        assert _current(url) == "base"
+
+        migrations.upgrade(url, "head")
+        assert _current(url) == _revisions()[-1].revision
+        assert _tables(url) == expected_tables
+
+        migrations.downgrade(url, "base")
+        assert _current(url) == "base"
+        assert _tables(url) == set()
+
+        migrations.upgrade(url, "head")
+        assert _current(url) == _revisions()[-1].revision
+        assert _tables(url) == expected_tables
+
+
+def test_stairway_one_revision_at_a_time(new_database: NewDatabase) -> None:
+    """Each revision goes up, comes down to its predecessor and goes up again; then all the way
+    down one step at a time."""
+    revisions = _revisions()
+    with new_database() as url:
+        for revision in revisions:
+            below = revision.down_revision or "base"
+            assert isinstance(below, str)  # no merge revisions
+            migrations.upgrade(url, revision.revision)
+            assert _current(url) == revision.revision
+            migrations.downgrade(url, below)
+            assert _current(url) == below
+            migrations.upgrade(url, revision.revision)
+            assert _current(url) == revision.revision
+
+        for revision in reversed(revisions):
+            migrations.downgrade(url, "-1")
+            assert _current(url) == (revision.down_revision or "base")
+        assert _tables(url) == set()
+
+
+def test_models_match_migrations(new_database: NewDatabase) -> None:
+    with new_database() as url:
+        migrations.upgrade(url, "head")
+
+        def diff(conn: Connection) -> list[Any]:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            return list(compare_metadata(context, Base.metadata))
+
+        assert _read(url, diff) == []
+
+
+def _catalogue(conn: Connection) -> dict[str, AchievementType]:
+    rows = conn.execute(select(Achievement.code, Achievement.type)).all()
+    return {code: type_ for code, type_ in rows}
+
+
+def test_achievement_catalogue_ships_with_the_schema(new_database: NewDatabase) -> None:
+    with new_database() as url:
+        migrations.upgrade(url, "head")
+        catalogue = _read(url, _catalogue)
+        assert {"first_lesson", "first_try", "perfect_score", "streak_7"} <= catalogue.keys()
+        assert set(catalogue.values()) == set(AchievementType)
+
+        migrations.downgrade(url, "0001")
+        assert _read(url, _catalogue) == {}
+
+        migrations.upgrade(url, "head")
+        assert _read(url, _catalogue) == catalogue

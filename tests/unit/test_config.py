@@ -1,0 +1,180 @@
+"""Settings come from the environment; a bad value stops the program with one readable line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import DEFAULT_DATABASE_URL, ConfigError, Settings, load_settings
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _is_setting(name: str) -> bool:
+    # pydantic-settings matches variable names case-insensitively.
+    return name.lower() in Settings.model_fields
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No setting leaks in from the developer's shell, and no stray .env is in reach."""
+    for name in list(os.environ):
+        if _is_setting(name):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+def test_defaults() -> None:
+    settings = load_settings(_env_file=None)
+
+    assert settings.bot_token is None
+    assert settings.bot_api_url is None
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.db_url.drivername == "sqlite+aiosqlite"
+    assert settings.redis_url is None
+    assert settings.admin_ids == frozenset()
+    assert settings.webhook_url is None
+    assert settings.webhook_secret is None
+    assert (settings.webhook_host, settings.webhook_port) == ("127.0.0.1", 8080)
+    assert settings.default_timezone == "UTC"
+    assert settings.leaderboard_refresh_seconds == 300
+    assert settings.broadcast_rate == 25.0
+    assert settings.log_level == "INFO"
+
+
+def test_values_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "123:abc")
+    monkeypatch.setenv("DATABASE_URL", "mysql+aiomysql://bot:secret@db:3306/learnbot")
+    monkeypatch.setenv("DEFAULT_TIMEZONE", "Europe/Berlin")
+    monkeypatch.setenv("BROADCAST_RATE", "10.5")
+    monkeypatch.setenv("LOG_LEVEL", "debug")
+
+    settings = load_settings(_env_file=None)
+
+    assert settings.bot_token is not None
+    assert settings.bot_token.get_secret_value() == "123:abc"
+    assert "123:abc" not in repr(settings)
+    assert settings.db_url.drivername == "mysql+aiomysql"
+    assert settings.default_timezone == "Europe/Berlin"
+    assert settings.broadcast_rate == 10.5
+    assert settings.log_level == "DEBUG"
+
+
+def test_blank_optional_values_are_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "")
+    monkeypatch.setenv("WEBHOOK_URL", "  ")
+
+    settings = load_settings(_env_file=None)
+
+    assert settings.bot_token is None
+    assert settings.webhook_url is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("1, 2,3", {1, 2, 3}), ("42", {42}), ("", set()), (" 7 ,, 7 ", {7})],
+)
+def test_admin_ids_parse(monkeypatch: pytest.MonkeyPatch, raw: str, expected: set[int]) -> None:
+    monkeypatch.setenv("ADMIN_IDS", raw)
+
+    settings = load_settings(_env_file=None)
+
+    assert settings.admin_ids == frozenset(expected)
+    for admin in expected:
+        assert settings.is_admin(admin)
+    assert not settings.is_admin(999)
+
+
+def test_overrides_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADMIN_IDS", "1")
+
+    settings = load_settings(_env_file=None, admin_ids="5,6", default_timezone="Asia/Tokyo")
+
+    assert settings.admin_ids == frozenset({5, 6})
+    assert settings.default_timezone == "Asia/Tokyo"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("ADMIN_IDS", "1, two, 3"),
+        ("DATABASE_URL", "not a database url"),
+        ("DATABASE_URL", "postgresql://bot@db/learnbot"),
+        ("DATABASE_URL", "sqlite:///learnbot.db"),
+        ("DEFAULT_TIMEZONE", "Mars/Olympus"),
+        # A directory of the time zone database, and a name too long for a file: not zones.
+        ("DEFAULT_TIMEZONE", "Europe"),
+        ("DEFAULT_TIMEZONE", "A" * 300),
+        ("BROADCAST_RATE", "-1"),
+        ("BROADCAST_RATE", "0"),
+        ("BROADCAST_RATE", "fast"),
+        ("WEBHOOK_PORT", "70000"),
+        ("LOG_LEVEL", "chatty"),
+    ],
+)
+def test_bad_value_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+
+    with pytest.raises(ConfigError) as info:
+        load_settings(_env_file=None)
+
+    message = str(info.value)
+    assert message.startswith(f"{variable}: "), message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "detail"),
+    [
+        ("ADMIN_IDS", "1, two, 3", "'two'"),
+        ("DATABASE_URL", "not a database url", "cannot be parsed"),
+        ("DATABASE_URL", "postgresql://bot@db/learnbot", "'postgresql'"),
+        ("DEFAULT_TIMEZONE", "Mars/Olympus", "'Mars/Olympus'"),
+        ("BROADCAST_RATE", "-1", "greater than 0"),
+    ],
+)
+def test_bad_value_message_says_what_is_wrong(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, detail: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+
+    with pytest.raises(ConfigError, match=f"^{variable}: .*{detail}"):
+        load_settings(_env_file=None)
+
+
+def test_env_file_is_read_unless_disabled(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("DEFAULT_TIMEZONE=Europe/Paris\nADMIN_IDS=9\n", encoding="utf-8")
+
+    assert load_settings().default_timezone == "Europe/Paris"
+    assert load_settings().admin_ids == frozenset({9})
+    assert load_settings(_env_file=None).default_timezone == "UTC"
+
+
+def test_cli_reports_a_bad_setting_in_one_line(tmp_path: Path) -> None:
+    env = {name: value for name, value in os.environ.items() if not _is_setting(name)}
+    env["DEFAULT_TIMEZONE"] = "Mars/Olympus"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "db", "current"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "DEFAULT_TIMEZONE" in lines[0]
+    assert "Mars/Olympus" in lines[0]
+    assert result.stdout == ""

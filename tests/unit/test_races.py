@@ -1,0 +1,117 @@
+"""Writes that can race (first open, double taps, two bot instances) never raise and never make
+a second row.
+
+Each of the 50 tasks has its own session, so its own connection and transaction, and barriers
+make them reach the database together. `asyncio.gather` runs without return_exceptions, so any
+exception escaping any task fails the test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from db.models import User, UserAchievement, UserProgress
+from db.repositories import achievements, progress, users
+from db.repositories.users import TelegramProfile
+from tests.factories import count, create_course, create_user
+
+Sessions = async_sessionmaker[AsyncSession]
+T = TypeVar("T")
+
+TASKS = 50
+# On MySQL, how many tasks open their transaction and then start together: at most what the
+# default pool lends at once (5 + 10), or the ones holding connections would starve the rest.
+GROUP = 10
+
+
+async def _race(
+    engine: AsyncEngine, sessionmaker: Sessions, call: Callable[[AsyncSession, int], Awaitable[T]]
+) -> list[T]:
+    """Run `call(session, n)` in TASKS concurrent tasks, each committing its own session.
+
+    On MySQL the first GROUP tasks to get a connection open their transaction and wait for one
+    another, so their statements really overlap while the row does not exist yet (opening a
+    connection takes longer than a whole get-or-create, so tasks started together but not
+    synchronised after connecting would mostly run one after another); the rest follow as
+    connections come free. SQLite lets one writer in at a time (the engine begins every
+    transaction IMMEDIATE), so a task holding a transaction there would block all others:
+    its tasks all start together before connecting and then queue for the write lock.
+    """
+    connect_first = engine.dialect.name != "sqlite"
+    group = GROUP if connect_first else TASKS
+    arrived = 0
+    go = asyncio.Event()
+
+    async def one(n: int) -> T:
+        nonlocal arrived
+        async with sessionmaker() as session:
+            if connect_first:
+                await session.connection()
+            arrived += 1
+            if arrived == group:
+                go.set()
+            if arrived <= group:
+                await go.wait()
+            result = await call(session, n)
+            await session.commit()
+            return result
+
+    return await asyncio.gather(*(one(n) for n in range(TASKS)))
+
+
+async def test_concurrent_get_or_create_makes_one_progress_row(
+    sessionmaker: Sessions, engine: AsyncEngine
+) -> None:
+    course = await create_course(engine)
+    user_id = await create_user(engine, 42)
+
+    async def open_lesson(session: AsyncSession, _n: int) -> int:
+        row = await progress.get_or_create(session, user_id, course.lesson_id)
+        return row.id
+
+    ids = await _race(engine, sessionmaker, open_lesson)
+
+    assert len(ids) == TASKS
+    assert len(set(ids)) == 1
+    assert await count(engine, UserProgress) == 1
+
+
+async def test_concurrent_register_makes_one_user(
+    sessionmaker: Sessions, engine: AsyncEngine
+) -> None:
+    async def start(session: AsyncSession, n: int) -> int:
+        user = await users.register_or_refresh(session, TelegramProfile(42, f"name{n}"))
+        return user.id
+
+    ids = await _race(engine, sessionmaker, start)
+
+    assert len(ids) == TASKS
+    assert len(set(ids)) == 1
+    assert await count(engine, User) == 1
+    async with sessionmaker() as session:
+        user = await users.get_by_telegram_id(session, 42)
+    assert user is not None
+    # Whichever call wrote last, the row holds one of the profiles that were sent.
+    assert user.username in {f"name{n}" for n in range(TASKS)}
+
+
+async def test_concurrent_award_is_granted_exactly_once(
+    sessionmaker: Sessions, engine: AsyncEngine
+) -> None:
+    user_id = await create_user(engine, 42)
+    async with sessionmaker() as session:
+        achievement = await achievements.get_by_code(session, "first_lesson")
+    assert achievement is not None
+
+    async def award(session: AsyncSession, _n: int) -> bool:
+        return await achievements.award(session, user_id, achievement.id)
+
+    results = await _race(engine, sessionmaker, award)
+
+    assert results.count(True) == 1
+    assert results.count(False) == TASKS - 1
+    assert await count(engine, UserAchievement, user_id=user_id) == 1

@@ -1,0 +1,270 @@
+"""The repositories' SQL, on a real migrated database of each kind."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from db.enums import ActivityType, ProgressStatus
+from db.models import Achievement, ActivityLog, User, UserAchievement, UserProgress
+from db.repositories import achievements, activity, progress, users
+from db.repositories.users import TelegramProfile
+from tests.factories import count, create_course, create_user
+
+Sessions = async_sessionmaker[AsyncSession]
+
+
+async def _achievement_id(session: AsyncSession, code: str) -> int:
+    achievement = await achievements.get_by_code(session, code)
+    assert achievement is not None, f"{code} missing from the catalogue"
+    return achievement.id
+
+
+# --- users ---------------------------------------------------------------------------------
+
+
+async def test_register_creates_the_learner(sessionmaker: Sessions, engine: AsyncEngine) -> None:
+    profile = TelegramProfile(42, "ada", "Ada", "Lovelace", "en")
+    async with sessionmaker() as session:
+        user = await users.register_or_refresh(session, profile)
+        await session.commit()
+
+    assert user.id is not None
+    assert (user.telegram_id, user.username, user.first_name, user.last_name) == (
+        42,
+        "ada",
+        "Ada",
+        "Lovelace",
+    )
+    assert user.language_code == "en"
+    assert user.is_active is True
+    assert user.current_streak == 0
+    assert user.reminders_enabled is True
+    assert await count(engine, User) == 1
+
+
+async def test_register_again_refreshes_the_profile_and_reactivates(
+    sessionmaker: Sessions, engine: AsyncEngine
+) -> None:
+    async with sessionmaker() as session:
+        first = await users.register_or_refresh(session, TelegramProfile(42, "ada", "Ada"))
+        await session.commit()
+    # What the learner set up in the bot, and that they blocked it since.
+    async with engine.begin() as conn:
+        await conn.execute(
+            update(User)
+            .where(User.id == first.id)
+            .values(timezone="Europe/Berlin", current_streak=3, is_active=False)
+        )
+
+    async with sessionmaker() as session:
+        again = await users.register_or_refresh(
+            session, TelegramProfile(42, "countess", "Augusta", "King", "de")
+        )
+        await session.commit()
+
+    assert again.id == first.id
+    assert (again.username, again.first_name, again.last_name, again.language_code) == (
+        "countess",
+        "Augusta",
+        "King",
+        "de",
+    )
+    assert again.is_active is True
+    # Only the Telegram profile is refreshed; the learner's own settings and history stay.
+    assert again.timezone == "Europe/Berlin"
+    assert again.current_streak == 3
+    assert again.created_at == first.created_at
+    assert await count(engine, User) == 1
+
+
+async def test_register_refreshes_an_already_loaded_learner(sessionmaker: Sessions) -> None:
+    """The same session may already hold the row: it must see the new values, not stale ones."""
+    async with sessionmaker() as session:
+        first = await users.register_or_refresh(session, TelegramProfile(42, "ada"))
+        await session.commit()
+        await users.set_active(session, first.id, False)
+        await session.commit()
+
+        again = await users.register_or_refresh(session, TelegramProfile(42, "countess"))
+
+        assert again is first
+        assert again.username == "countess"
+        assert again.is_active is True
+
+
+async def test_set_active_and_lookup(sessionmaker: Sessions) -> None:
+    async with sessionmaker() as session:
+        user = await users.register_or_refresh(session, TelegramProfile(7))
+        await users.set_active(session, user.id, False)
+        await session.commit()
+
+    async with sessionmaker() as session:
+        found = await users.get_by_telegram_id(session, 7)
+        assert found is not None
+        assert found.is_active is False
+        assert await users.get_by_telegram_id(session, 8) is None
+
+
+# --- progress ------------------------------------------------------------------------------
+
+
+async def test_get_or_create_returns_the_same_row_twice(
+    sessionmaker: Sessions, engine: AsyncEngine
+) -> None:
+    course = await create_course(engine)
+    user_id = await create_user(engine, 42)
+
+    async with sessionmaker() as session:
+        first = await progress.get_or_create(session, user_id, course.lesson_id)
+        await session.commit()
+    async with sessionmaker() as session:
+        second = await progress.get_or_create(session, user_id, course.lesson_id)
+        await session.commit()
+
+    assert second.id == first.id
+    assert (first.user_id, first.lesson_id) == (user_id, course.lesson_id)
+    assert first.status is ProgressStatus.NOT_STARTED
+    assert (first.score, first.attempts, first.time_spent_seconds) == (None, 0, 0)
+    assert await count(engine, UserProgress) == 1
+
+
+async def test_get_or_create_keeps_existing_progress(
+    sessionmaker: Sessions, engine: AsyncEngine
+) -> None:
+    course = await create_course(engine)
+    user_id = await create_user(engine, 42)
+
+    async with sessionmaker() as session:
+        row = await progress.get_or_create(session, user_id, course.lesson_id)
+        await session.commit()
+        # Another process finishes the lesson meanwhile.
+        async with engine.begin() as conn:
+            await conn.execute(
+                update(UserProgress)
+                .where(UserProgress.id == row.id)
+                .values(status=ProgressStatus.COMPLETED, score=80)
+            )
+
+        again = await progress.get_or_create(session, user_id, course.lesson_id, for_update=True)
+        await session.commit()
+
+    assert again.id == row.id
+    assert again.status is ProgressStatus.COMPLETED
+    assert again.score == 80
+
+
+async def test_progress_is_per_learner_and_lesson(
+    sessionmaker: Sessions, engine: AsyncEngine
+) -> None:
+    course = await create_course(engine, lessons=2)
+    ada, bob = await create_user(engine, 1), await create_user(engine, 2)
+
+    async with sessionmaker() as session:
+        rows = {
+            (user_id, lesson_id): await progress.get_or_create(session, user_id, lesson_id)
+            for user_id in (ada, bob)
+            for lesson_id in course.lesson_ids
+        }
+        await session.commit()
+        assert await progress.get(session, ada, course.lesson_ids[0]) is not None
+        assert await progress.get(session, ada + bob, course.lesson_ids[0]) is None
+
+    assert len({row.id for row in rows.values()}) == 4
+    assert await count(engine, UserProgress) == 4
+
+
+# --- achievements --------------------------------------------------------------------------
+
+
+async def test_award_is_true_once_then_false(sessionmaker: Sessions, engine: AsyncEngine) -> None:
+    user_id = await create_user(engine, 42)
+    async with sessionmaker() as session:
+        first_lesson = await _achievement_id(session, "first_lesson")
+        assert await achievements.award(session, user_id, first_lesson) is True
+        await session.commit()
+    async with sessionmaker() as session:
+        assert await achievements.award(session, user_id, first_lesson) is False
+        assert await achievements.award(session, user_id, first_lesson) is False
+        # A different badge is a different award.
+        streak_7 = await _achievement_id(session, "streak_7")
+        assert await achievements.award(session, user_id, streak_7) is True
+        await session.commit()
+
+    assert await count(engine, UserAchievement, user_id=user_id) == 2
+    assert await count(engine, UserAchievement, achievement_id=first_lesson) == 1
+
+
+async def test_get_by_code(session: AsyncSession) -> None:
+    streak_7 = await achievements.get_by_code(session, "streak_7")
+    assert streak_7 is not None
+    assert streak_7.criteria == {"days": 7}
+    assert await achievements.get_by_code(session, "no_such_badge") is None
+    codes = set((await session.scalars(select(Achievement.code))).all())
+    assert "first_lesson" in codes
+
+
+# --- activity / XP ledger ------------------------------------------------------------------
+
+
+async def test_activity_xp_ledger(sessionmaker: Sessions, engine: AsyncEngine) -> None:
+    course = await create_course(engine, lessons=2)
+    first, second = course.lesson_ids
+    ada, bob = await create_user(engine, 1), await create_user(engine, 2)
+
+    async with sessionmaker() as session:
+        await activity.add(session, ada, ActivityType.LOGIN)
+        await activity.add(
+            session, ada, ActivityType.LESSON_STARTED, entity_type="lesson", entity_id=first
+        )
+        await activity.add(
+            session,
+            ada,
+            ActivityType.LESSON_COMPLETED,
+            entity_type="lesson",
+            entity_id=first,
+            xp=7,
+            details={"score": 70},
+        )
+        await activity.add(
+            session, ada, ActivityType.LESSON_COMPLETED, entity_type="lesson", entity_id=first, xp=3
+        )
+        await activity.add(
+            session,
+            ada,
+            ActivityType.LESSON_COMPLETED,
+            entity_type="lesson",
+            entity_id=second,
+            xp=10,
+        )
+        await activity.add(
+            session, bob, ActivityType.LESSON_COMPLETED, entity_type="lesson", entity_id=first, xp=5
+        )
+        await session.commit()
+
+    async with sessionmaker() as session:
+        assert await activity.xp_granted_for(session, ada, "lesson", first) == 10
+        assert await activity.xp_granted_for(session, ada, "lesson", second) == 10
+        assert await activity.xp_granted_for(session, bob, "lesson", first) == 5
+        assert await activity.xp_granted_for(session, bob, "lesson", second) == 0
+        assert await activity.xp_granted_for(session, ada, "achievement", first) == 0
+        assert await activity.total_xp(session, ada) == 20
+        assert await activity.total_xp(session, bob) == 5
+        assert await activity.total_xp(session, ada + bob) == 0
+
+        details = await session.scalar(
+            select(ActivityLog.details).where(ActivityLog.xp == 7, ActivityLog.user_id == ada)
+        )
+        assert details == {"score": 70}
+
+    assert await count(engine, ActivityLog, user_id=ada) == 5
+
+
+async def test_activity_refuses_negative_xp(sessionmaker: Sessions, engine: AsyncEngine) -> None:
+    user_id = await create_user(engine, 1)
+    async with sessionmaker() as session:
+        with pytest.raises(ValueError, match="only grows"):
+            await activity.add(session, user_id, ActivityType.LESSON_COMPLETED, xp=-1)
+        await session.commit()
+    assert await count(engine, ActivityLog) == 0
