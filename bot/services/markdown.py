@@ -1,0 +1,247 @@
+"""The course format's Markdown subset, rendered to Telegram HTML and cut into pages.
+
+Supported: `#`/`##`/`###` headings, **bold**, *italic* and _italic_, `inline code`, fenced code
+blocks with an optional language, [links](https://...), `- `/`* ` bullets and `1. ` numbered
+items. Everything else is plain text, escaped, so an author's `<` or `&` can never break the HTML.
+
+Lines are kept as written (Telegram shows a line break where the author put one); formatting
+never spans lines. Each page is well-formed HTML by itself and at most `max_len` characters of
+HTML long, which keeps it inside Telegram's 4096-character message limit.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+# The smallest page size for which the splitter can always make progress.
+MIN_PAGE_LEN = 100
+
+_FENCE = re.compile(r"^\s*```\s*(?P<lang>[^`\s]*)\s*$")
+_HEADING = re.compile(r"^(?P<marks>#{1,3}) +(?P<text>.*?)\s*$")
+_BULLET = re.compile(r"^(?P<indent>\s*)[-*] +(?P<text>.*)$")
+_NUMBERED = re.compile(r"^(?P<indent>\s*)(?P<number>\d{1,9})\. +(?P<text>.*)$")
+_LANGUAGE = re.compile(r"^[A-Za-z0-9_+#.-]{1,32}$")
+
+_INLINE = re.compile(
+    r"`(?P<code>[^`]+)`"
+    r"|\[(?P<label>[^\]]+)\]\((?P<url>https?://[^\s()<>]+)\)"
+    r"|\*\*(?P<bold>[^\s*](?:.*?[^\s*])??)\*\*"
+    r"|(?<![\w*])\*(?P<star>[^\s*](?:.*?[^\s*])??)\*(?![\w*])"
+    r"|(?<![A-Za-z0-9_])_(?P<under>[^\s_](?:.*?[^\s_])??)_(?![A-Za-z0-9_])"
+)
+_HTML_TOKEN = re.compile(r"<[^>]*>|&[#A-Za-z0-9]+;|[^<&]")
+_TAG_NAME = re.compile(r"</?([A-Za-z]+)")
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def render_inline(text: str) -> str:
+    """One line of Markdown as HTML; unmatched markers stay as literal (escaped) characters."""
+    out: list[str] = []
+    position = 0
+    for match in _INLINE.finditer(text):
+        out.append(_escape(text[position : match.start()]))
+        position = match.end()
+        if (code := match["code"]) is not None:
+            out.append(f"<code>{_escape(code)}</code>")
+        elif (url := match["url"]) is not None:
+            out.append(
+                f'<a href="{html.escape(url, quote=True)}">{render_inline(match["label"])}</a>'
+            )
+        elif (bold := match["bold"]) is not None:
+            out.append(f"<b>{render_inline(bold)}</b>")
+        else:
+            italic = match["star"] if match["star"] is not None else match["under"]
+            out.append(f"<i>{render_inline(italic)}</i>")
+    out.append(_escape(text[position:]))
+    return "".join(out)
+
+
+@dataclass(slots=True)
+class _Block:
+    """A unit pages are cut between: its HTML lines sit between `opening` and `closing`."""
+
+    lines: list[str]
+    # The separator before this block when it follows another on the same page.
+    separator: str = "\n\n"
+    opening: str = ""
+    closing: str = ""
+
+    def html(self) -> str:
+        return self.opening + "\n".join(self.lines) + self.closing
+
+
+def _lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _blocks(text: str) -> list[_Block]:
+    blocks: list[_Block] = []
+    lines = _lines(text)
+    blank_before = False
+    paragraph: _Block | None = None  # the block a plain line continues, if any
+    i = 0
+
+    def start(block: _Block) -> None:
+        nonlocal blank_before
+        block.separator = "\n\n" if blank_before else "\n"
+        blank_before = False
+        blocks.append(block)
+
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if not line.strip():
+            blank_before = bool(blocks)
+            paragraph = None
+            continue
+        if fence := _FENCE.match(line):
+            code: list[str] = []
+            while i < len(lines) and not _FENCE.match(lines[i]):
+                code.append(_escape(lines[i]))
+                i += 1
+            i += 1  # the closing fence (or the end of the text)
+            language = fence["lang"]
+            if language and _LANGUAGE.match(language):
+                opening = f'<pre><code class="language-{_escape(language)}">'
+                closing = "</code></pre>"
+            else:
+                opening, closing = "<pre>", "</pre>"
+            start(_Block(code or [""], opening=opening, closing=closing))
+            paragraph = None
+        elif heading := _HEADING.match(line):
+            start(_Block([f"<b>{render_inline(heading['text'])}</b>"]))
+            paragraph = None
+        elif item := _BULLET.match(line):
+            paragraph = _Block([f"{item['indent']}• {render_inline(item['text'])}"])
+            start(paragraph)
+        elif item := _NUMBERED.match(line):
+            paragraph = _Block([f"{item['indent']}{item['number']}. {render_inline(item['text'])}"])
+            start(paragraph)
+        elif paragraph is not None:
+            paragraph.lines.append(render_inline(line.rstrip()))
+        else:
+            paragraph = _Block([render_inline(line.rstrip())])
+            start(paragraph)
+    return blocks
+
+
+def unclosed_fence_line(text: str) -> int | None:
+    """The 1-based line of a ``` fence that is never closed, or None when all are closed."""
+    open_line: int | None = None
+    for number, line in enumerate(_lines(text), start=1):
+        if _FENCE.match(line):
+            open_line = number if open_line is None else None
+    return open_line
+
+
+def _hard_split(line: str, budget: int) -> list[str]:
+    """Cut one line of HTML into pieces of at most `budget` characters, each well-formed.
+
+    Cuts fall between characters, entities and tags; formatting open at a cut is closed at the
+    end of the piece and reopened at the start of the next. A tag too long to fit even on an
+    empty piece (a huge link) is dropped, keeping its text.
+    """
+    pieces: list[str] = []
+    current = ""
+    has_text = False
+    stack: list[tuple[str, str]] = []  # (opening tag, name); name "" marks a dropped tag
+
+    def closers() -> str:
+        return "".join(f"</{name}>" for _, name in reversed(stack) if name)
+
+    def reopen() -> str:
+        return "".join(tag for tag, name in stack if name)
+
+    for token in _HTML_TOKEN.findall(line):
+        if token.startswith("</"):
+            _, name = stack.pop()
+            if name:
+                current += token
+            continue
+        if token.startswith("<"):
+            match = _TAG_NAME.match(token)
+            name = match.group(1) if match else ""
+            # Room for the tag, its closer and at least one entity of text after it.
+            need = len(token) + len(name) + 3 + 8
+            if len(current) + need + len(closers()) > budget and has_text:
+                pieces.append(current + closers())
+                current, has_text = reopen(), False
+            if len(current) + need + len(closers()) > budget:
+                stack.append((token, ""))
+            else:
+                stack.append((token, name))
+                current += token
+            continue
+        if len(current) + len(token) + len(closers()) > budget and has_text:
+            pieces.append(current + closers())
+            current, has_text = reopen(), False
+        current += token
+        has_text = True
+    if has_text or not pieces:
+        pieces.append(current + closers())
+    return pieces
+
+
+def _split_block(block: _Block, max_len: int) -> list[str]:
+    """A block too long for one page, cut at line boundaries into pages of its own."""
+    budget = max_len - len(block.opening) - len(block.closing)
+    pages: list[str] = []
+    chunk: list[str] = []
+    size = 0
+
+    def flush() -> None:
+        nonlocal size
+        if chunk:
+            pages.append(block.opening + "".join(chunk) + block.closing)
+            chunk.clear()
+            size = 0
+
+    for line in block.lines:
+        pieces = [line] if len(line) <= budget else _hard_split(line, budget)
+        for index, piece in enumerate(pieces):
+            # The pieces of one cut line continue each other: no line break between them.
+            joiner = "\n" if index == 0 else ""
+            added = len(piece) + (len(joiner) if chunk else 0)
+            if size + added > budget:
+                flush()
+                added = len(piece)
+            if chunk:
+                chunk[-1] += joiner
+            chunk.append(piece)
+            size += added
+    flush()
+    return pages
+
+
+def render_pages(text: str, max_len: int = 3500) -> list[str]:
+    """Render Markdown to Telegram HTML pages of at most `max_len` characters each.
+
+    Pages are cut between blocks (paragraphs, list items, headings, code blocks); a block longer
+    than a page is cut between its lines (a code block is closed and reopened across the cut),
+    and a line longer than a page is cut inside. Empty or blank text gives no pages: `[]`.
+    """
+    if max_len < MIN_PAGE_LEN:
+        raise ValueError(f"max_len must be at least {MIN_PAGE_LEN}")
+    pages: list[str] = []
+    current = ""
+    for block in _blocks(text):
+        rendered = block.html()
+        if current and len(current) + len(block.separator) + len(rendered) <= max_len:
+            current += block.separator + rendered
+            continue
+        if current:
+            pages.append(current)
+            current = ""
+        if len(rendered) <= max_len:
+            current = rendered
+        else:
+            *full, current = _split_block(block, max_len)
+            pages.extend(full)
+    if current:
+        pages.append(current)
+    return pages
