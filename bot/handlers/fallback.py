@@ -1,0 +1,31 @@
+"""Last router: whatever no feature handled still gets a clear, short answer."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from bot.keyboards.menu import main_menu
+from bot.locales import en
+
+
+async def unknown_command(message: Message) -> None:
+    await message.answer(en.UNKNOWN_COMMAND)
+
+
+async def stray_message(message: Message) -> None:
+    await message.answer(en.STRAY_TEXT, reply_markup=main_menu())
+
+
+async def unknown_button(callback: CallbackQuery, callback_answer: CallbackAnswer) -> None:
+    # Unparsable or forged data, or a button of a feature that no longer exists.
+    callback_answer.text = en.BUTTON_NOT_UNDERSTOOD
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(unknown_command, F.text.startswith("/"))
+    router.message.register(stray_message)
+    router.callback_query.register(unknown_button)
+    return router

@@ -1,0 +1,21 @@
+"""Leaderboard: filled in by the leaderboard feature; the menu button answers until then."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from bot.callbacks import MenuAction, MenuCb
+from bot.locales import en
+
+
+async def coming_soon(callback: CallbackQuery, callback_answer: CallbackAnswer) -> None:
+    callback_answer.text = en.COMING_SOON
+    callback_answer.show_alert = True
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(coming_soon, MenuCb.filter(F.action == MenuAction.LEADERBOARD))
+    return router

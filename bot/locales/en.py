@@ -1,0 +1,154 @@
+"""English texts. Values interpolated into HTML messages must go through `esc`."""
+
+from __future__ import annotations
+
+from html import escape
+
+from db.enums import ProgressStatus
+
+
+def esc(value: object) -> str:
+    return escape(str(value), quote=False)
+
+
+# Main menu
+MENU_CONTINUE = "▶️ Continue"
+MENU_COURSES = "📚 Courses"
+MENU_PROGRESS = "📊 My progress"
+MENU_ACHIEVEMENTS = "🏆 Achievements"
+MENU_LEADERBOARD = "🥇 Leaderboard"
+MENU_SETTINGS = "⚙️ Settings"
+BACK_TO_MENU = "🏠 Menu"
+BACK_TO_COURSES = "⬅️ Courses"
+BACK_TO_MODULE = "⬅️ Back to module"
+PREVIOUS = "◀️ Previous"
+NEXT = "Next ▶️"
+START_EXERCISES = "✍️ Start exercises"
+RESUME_EXERCISES = "✍️ Continue exercises"
+MARK_DONE = "✅ Mark as done"
+RESET = "🔄 Reset lesson"
+RESET_CONFIRM = "Yes, reset"
+RESET_CANCEL = "No, keep it"
+TRY_AGAIN = "🔁 Try again"
+NEXT_LESSON = "⏭ Next lesson"
+STOP_EXERCISES = "✖️ Stop"
+
+COMMAND_DESCRIPTIONS = {
+    "start": "Main menu",
+    "continue": "Continue where you left off",
+    "courses": "Browse the courses",
+    "progress": "My progress",
+    "cancel": "Stop typing an answer",
+    "help": "How this bot works",
+}
+
+
+def welcome(first_name: str | None) -> str:
+    name = esc(first_name) if first_name else "there"
+    return (
+        f"👋 Hi, {name}! Learn a little every day: read short lessons, answer their exercises "
+        "and watch your progress grow.\n\nWhat would you like to do?"
+    )
+
+
+MAIN_MENU = "🏠 <b>Main menu</b>\nWhat would you like to do?"
+HELP = (
+    "<b>How it works</b>\n"
+    "• <b>Courses</b> lists the modules and their lessons.\n"
+    "• <b>Continue</b> opens the first lesson you have not completed.\n"
+    "• Read a lesson, then answer its exercises: tap a button, or type the answer when asked.\n"
+    "• <b>My progress</b> shows what you have done so far.\n\n"
+    "Commands: /start /continue /courses /progress /cancel /help"
+)
+UNKNOWN_COMMAND = "🤔 I don't know that command. Try /start for the menu or /help."
+STRAY_TEXT = "I only understand buttons and commands here. Tap /start for the menu."
+THROTTLED = "⏳ Easy there! You're sending messages faster than I can read. Give me a moment."
+ERROR = "😕 Something went wrong on my side. Please try again in a moment."
+STALE_BUTTON = "This button is out of date. Here is the menu."
+BUTTON_NOT_UNDERSTOOD = "I don't understand that button anymore."
+LESSON_UNAVAILABLE = "This lesson is no longer available."
+MODULE_UNAVAILABLE = "This module is no longer available."
+LESSON_NOT_FOUND = "I couldn't find that lesson. Here is the menu instead."
+QUESTION_STALE = "That question is no longer open."
+ANSWER_WITH_BUTTONS = "Please answer this one with the buttons."
+NO_EXERCISES = "This lesson has no exercises."
+COMING_SOON = "🚧 Coming soon."
+NO_COURSES = "📚 There are no courses yet. Please come back later."
+ALL_DONE = "🎉 You have completed every lesson. Well done!"
+ALREADY_DONE = "You've already completed this lesson."
+EXERCISES_STOPPED = "Okay, stopped. Your answers so far are kept: come back any time."
+NOTHING_TO_CANCEL = "There's nothing to cancel. Tap /start for the menu."
+RESET_DONE = "🔄 The lesson is reset. Its XP stays yours."
+TYPE_ANSWER = "✍️ Type your answer."
+SETTINGS_LABEL = "Settings"
+
+
+def reset_question(title: str) -> str:
+    return (
+        f"Reset <b>{esc(title)}</b>? Its status, score and time go back to zero; "
+        "XP you have earned stays."
+    )
+
+
+def progress_bar(done: int, total: int, width: int = 10) -> str:
+    filled = round(width * done / total) if total else 0
+    return "▓" * filled + "░" * (width - filled)
+
+
+def percent(done: int, total: int) -> int:
+    return round(100 * done / total) if total else 0
+
+
+def status_mark(status: ProgressStatus, score: int | None) -> str:
+    if status is ProgressStatus.COMPLETED:
+        return f"✅ {score}%" if score is not None else "✅"
+    if status is ProgressStatus.IN_PROGRESS:
+        return "🟡"
+    return "⚪"
+
+
+def duration(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    minutes = rest // 60
+    if hours:
+        return f"{hours} h {minutes} min"
+    if minutes:
+        return f"{minutes} min"
+    return "under a minute" if seconds else "none yet"
+
+
+def your_answer(given: str) -> str:
+    return f"Your answer: <b>{esc(given)}</b>"
+
+
+def answer_feedback(correct: bool, correct_answer: str, explanation: str | None) -> str:
+    head = (
+        "✅ <b>Correct!</b>"
+        if correct
+        else f"❌ <b>Not quite.</b> The answer: {esc(correct_answer)}"
+    )
+    return head + (f"\n\n💡 {esc(explanation)}" if explanation else "")
+
+
+def run_result(
+    correct: int,
+    total: int,
+    score: int | None,
+    best: int | None,
+    pass_score: int,
+    passed: bool,
+    xp_gained: int,
+) -> str:
+    lines = [f"🏁 <b>Finished!</b> {correct} of {total} correct."]
+    if score is not None:
+        lines.append(f"Score: <b>{score}%</b> (pass mark {pass_score}%)")
+    if best is not None and best != score:
+        lines.append(f"Your best: {best}%")
+    lines.append("🎉 Passed!" if passed else "Not passed yet: read the lesson again and retry.")
+    if xp_gained:
+        lines.append(f"⭐ +{xp_gained} XP")
+    return "\n".join(lines)
+
+
+def lesson_done(xp_gained: int) -> str:
+    return "✅ Lesson completed!" + (f" ⭐ +{xp_gained} XP" if xp_gained else "")

@@ -1,0 +1,8 @@
+from __future__ import annotations
+
+from aiogram.fsm.state import State, StatesGroup
+
+
+class Quiz(StatesGroup):
+    # Waiting for a typed answer; the data holds lesson_id, run and exercise_id.
+    short_answer = State()

@@ -1,0 +1,175 @@
+"""A new learner works through module 1 of the sample course, one message at a time."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.locales import en
+from bot.services.content import seed_sample_course
+from db.enums import ActivityType, ExerciseType, ProgressStatus
+from db.models import (
+    ActivityLog,
+    Exercise,
+    ExerciseAttempt,
+    Lesson,
+    Module,
+    ModuleProgress,
+    User,
+    UserProgress,
+)
+from tests.handlers.conftest import Chat, one, rows
+
+QUESTION = re.compile(r"question (\d+) of (\d+)")
+
+
+def half_up(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def right_answer(exercise: Exercise) -> str:
+    if exercise.type is ExerciseType.TRUE_FALSE:
+        return "True" if exercise.answer else "False"
+    if exercise.type is ExerciseType.SHORT_ANSWER:
+        return f"  {str(exercise.answer[0]).upper()} "  # typed carelessly: still right
+    return str(exercise.answer)
+
+
+def wrong_answer(exercise: Exercise) -> str:
+    if exercise.type is ExerciseType.TRUE_FALSE:
+        return "False" if exercise.answer else "True"
+    if exercise.type is ExerciseType.SHORT_ANSWER:
+        return "no idea"
+    return next(option for option in exercise.options or [] if option != exercise.answer)
+
+
+async def do_run(chat: Chat, exercises: list[Exercise], right: list[bool]) -> str:
+    """Answer the run's questions (the first is on screen), right or wrong as told; the result
+    text."""
+    for _ in exercises:
+        match = QUESTION.search(chat.last_text)
+        assert match is not None, chat.last_text
+        number, total = int(match[1]), int(match[2])
+        assert total == len(exercises)
+        exercise = exercises[number - 1]
+        answer = right_answer(exercise) if right[number - 1] else wrong_answer(exercise)
+        await chat.answer(answer)
+    assert "Finished" in chat.last_text
+    return chat.last_text
+
+
+async def test_a_learner_completes_module_one_of_the_sample_course(
+    chat: Chat, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sessionmaker() as s:
+        await seed_sample_course(s)
+        module = (await s.scalars(select(Module).order_by(Module.order))).first()
+        assert module is not None
+        lessons = list(
+            await s.scalars(
+                select(Lesson).where(Lesson.module_id == module.id).order_by(Lesson.order)
+            )
+        )
+        exercises = {
+            lesson.id: list(
+                await s.scalars(
+                    select(Exercise).where(Exercise.lesson_id == lesson.id).order_by(Exercise.order)
+                )
+            )
+            for lesson in lessons
+        }
+    assert len(lessons) >= 3
+    assert all(exercises[lesson.id] for lesson in lessons)
+
+    # Which answers are right, run by run: the first lesson is failed once on purpose, the
+    # second misses its first question (still a pass), the rest are perfect.
+    plans: dict[int, list[list[bool]]] = {}
+    for index, lesson in enumerate(lessons):
+        n = len(exercises[lesson.id])
+        if index == 0:
+            plans[lesson.id] = [[False] * n, [True] * n]
+        elif index == 1:
+            plans[lesson.id] = [[False] + [True] * (n - 1)]
+        else:
+            plans[lesson.id] = [[True] * n]
+
+    expected_scores: dict[int, int] = {}
+    pages_turned = 0
+    await chat.send_text("/start")
+    assert chat.last_text == en.welcome("Ada")
+    for lesson in lessons:
+        await chat.send_text("/continue")
+        assert f"<b>{en.esc(lesson.title)}</b>" in chat.last_text
+        while en.START_EXERCISES not in chat.labels():  # read every page
+            await chat.tap(en.NEXT)
+            pages_turned += 1
+        await chat.tap(en.START_EXERCISES)
+        points = [e.points for e in exercises[lesson.id]]
+        for run, right in enumerate(plans[lesson.id], start=1):
+            if run > 1:
+                await chat.tap(en.TRY_AGAIN)
+            result = await do_run(chat, exercises[lesson.id], right)
+            earned = sum(p for p, ok in zip(points, right, strict=True) if ok)
+            score = half_up(Decimal(earned * 100) / sum(points))
+            passed = score >= lesson.pass_score
+            assert f"Score: <b>{score}%</b>" in result
+            assert ("Passed!" in result) is passed
+            expected_scores[lesson.id] = max(score, expected_scores.get(lesson.id, 0))
+        assert passed, f"the plan must pass {lesson.slug} in the end"
+
+    assert pages_turned > 0  # the sample course has a lesson longer than a message
+    first, second = lessons[0].id, lessons[1].id
+    assert plans[first][0] == [False] * len(exercises[first])
+    assert expected_scores[first] == 100 and expected_scores[second] < 100
+
+    progress = {p.lesson_id: p for p in await rows(sessionmaker, UserProgress)}
+    assert set(progress) == {lesson.id for lesson in lessons}
+    for lesson in lessons:
+        row = progress[lesson.id]
+        assert row.status is ProgressStatus.COMPLETED, lesson.slug
+        assert row.score == expected_scores[lesson.id], lesson.slug
+        assert row.attempts == len(plans[lesson.id]), lesson.slug
+        assert row.active_run is None
+        assert row.completed_at is not None and row.started_at is not None
+
+    attempts = await rows(sessionmaker, ExerciseAttempt)
+    assert len(attempts) == sum(
+        len(exercises[lesson.id]) * len(plans[lesson.id]) for lesson in lessons
+    )
+    assert sum(a.is_correct for a in attempts) == sum(
+        sum(right) for plan in plans.values() for right in plan
+    )
+
+    # XP: each lesson's xp at its best score, rounded half up; full xp without exercises.
+    expected_xp = sum(
+        half_up(Decimal(lesson.xp * expected_scores[lesson.id]) / 100)
+        if exercises[lesson.id]
+        else lesson.xp
+        for lesson in lessons
+    )
+    ledger = await rows(sessionmaker, ActivityLog)
+    assert sum(a.xp for a in ledger) == expected_xp
+    completed = [a for a in ledger if a.activity_type is ActivityType.LESSON_COMPLETED]
+    assert {a.entity_id for a in completed} == {lesson.id for lesson in lessons}
+    assert len(completed) == len(lessons)
+    started = [a for a in ledger if a.activity_type is ActivityType.LESSON_STARTED]
+    assert len(started) == len(lessons)
+
+    module_row = await one(sessionmaker, ModuleProgress)
+    assert module_row.module_id == module.id
+    assert module_row.status is ProgressStatus.COMPLETED
+    assert module_row.lessons_completed == module_row.lessons_total == len(lessons)
+    assert module_row.completed_at is not None
+
+    await chat.send_text("/progress")
+    assert f"XP: <b>{expected_xp}</b>" in chat.last_text
+    assert f"<b>{en.esc(module.title)}</b>\n▓▓▓▓▓▓▓▓▓▓ {len(lessons)}/{len(lessons)}" in (
+        chat.last_text
+    )
+    # Continue moves on to module 2.
+    await chat.send_text("/continue")
+    assert "Lists" in chat.last_text
+    assert len(await rows(sessionmaker, User)) == 1

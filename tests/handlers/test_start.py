@@ -1,0 +1,135 @@
+"""/start (plain and deep link), /help, the command menu, blocking and unblocking the bot."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+
+from aiogram.methods import SendMessage, SetMyCommands
+from aiogram.types import (
+    Chat as TgChat,
+)
+from aiogram.types import (
+    ChatMemberBanned,
+    ChatMemberMember,
+    ChatMemberUpdated,
+    Update,
+)
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.local_api import BOT_USER
+from bot.locales import en
+from db.enums import ActivityType, ProgressStatus
+from db.models import ActivityLog, User, UserProgress
+from tests.handlers.conftest import Chat, Course, one, rows
+
+MENU = ["Continue", "Courses", "My progress", "Achievements", "Leaderboard", "Settings"]
+_update_ids = itertools.count(10_000)
+
+
+async def test_start_registers_the_learner_and_shows_the_menu(
+    chat: Chat, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await chat.send_text("/start")
+
+    [reply] = chat.api.sent(SendMessage)
+    assert reply.chat_id == 1000
+    assert reply.text == en.welcome("Ada")
+    labels = chat.labels()
+    assert len(labels) == 6
+    for label, expected in zip(labels, MENU, strict=True):
+        assert expected in label
+    user = await one(sessionmaker, User)
+    assert (user.telegram_id, user.first_name, user.username) == (1000, "Ada", "ada")
+    assert user.is_active
+
+
+async def test_second_start_refreshes_the_profile_without_a_second_row(
+    chat: Chat, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await chat.send_text("/start")
+    first = await one(sessionmaker, User)
+    chat.user = chat.user.model_copy(update={"first_name": "Augusta", "username": "countess"})
+
+    await chat.send_text("/start")
+
+    assert "Hi, Augusta!" in chat.last_text
+    user = await one(sessionmaker, User)
+    assert user.id == first.id
+    assert (user.first_name, user.username) == ("Augusta", "countess")
+
+
+async def test_deep_link_opens_the_lesson(
+    chat: Chat, course: Course, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await chat.send_text("/start lesson-typing")
+
+    assert "Typing answers" in chat.last_text
+    assert "Type things." in chat.last_text
+    assert any("Start exercises" in label for label in chat.labels())
+    row = await one(sessionmaker, UserProgress)
+    assert row.lesson_id == course.lessons["typing"]
+    assert row.status is ProgressStatus.IN_PROGRESS
+    started = await rows(
+        sessionmaker, ActivityLog, ActivityLog.activity_type == ActivityType.LESSON_STARTED
+    )
+    assert [a.entity_id for a in started] == [course.lessons["typing"]]
+
+
+async def test_deep_link_to_an_unknown_lesson_shows_the_menu(
+    chat: Chat, course: Course, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await chat.send_text("/start lesson-nope")
+
+    assert chat.last_text == en.LESSON_NOT_FOUND
+    assert len(chat.labels()) == 6
+    assert "Continue" in chat.labels()[0]
+    assert await rows(sessionmaker, UserProgress) == []
+
+
+async def test_commands_are_registered_at_startup(chat: Chat) -> None:
+    await chat.dp.emit_startup(bot=chat.bot, dispatcher=chat.dp, **chat.dp.workflow_data)
+
+    [call] = chat.api.sent(SetMyCommands)
+    commands = {c.command for c in call.commands}
+    assert {"start", "help", "courses", "continue", "progress", "cancel"} <= commands
+    assert all(c.description for c in call.commands)
+
+
+async def test_help_answers(chat: Chat) -> None:
+    await chat.send_text("/help")
+
+    assert chat.last_text == en.HELP
+    assert len(chat.labels()) == 6
+
+
+async def member_update(chat: Chat, new_status: str) -> None:
+    """Telegram's my_chat_member update when the learner blocks (kicked) or unblocks the bot."""
+    now = datetime.now(UTC)
+    kicked = ChatMemberBanned(user=BOT_USER, until_date=datetime.fromtimestamp(0, UTC))
+    member = ChatMemberMember(user=BOT_USER)
+    old, new = (member, kicked) if new_status == "kicked" else (kicked, member)
+    event = ChatMemberUpdated(
+        chat=TgChat(id=chat.user.id, type="private"),
+        from_user=chat.user,
+        date=now,
+        old_chat_member=old,
+        new_chat_member=new,
+    )
+    await chat.dp.feed_update(chat.bot, Update(update_id=next(_update_ids), my_chat_member=event))
+
+
+async def test_blocking_and_unblocking_the_bot(
+    chat: Chat, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await chat.send_text("/start")
+    chat.forget()
+
+    await member_update(chat, "kicked")
+    user = await one(sessionmaker, User)
+    assert user.is_active is False
+    assert chat.api.calls == []  # nobody to talk to
+
+    await member_update(chat, "member")
+    user = await one(sessionmaker, User)
+    assert user.is_active is True
