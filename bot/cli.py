@@ -15,6 +15,13 @@ log = logging.getLogger("learnbot")
 
 EXIT_CONFIG = 2
 
+NO_TOKEN = (
+    "learnbot: BOT_TOKEN is not set. `learnbot run` serves Telegram and needs the token "
+    "@BotFather gave you (in the environment or in .env). To try the bot without one, run "
+    "`learnbot chat`."
+)
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -22,13 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = commands.add_parser(
+    commands.add_parser(
         "run",
         help="serve Telegram (polling, or a webhook when WEBHOOK_URL is set)",
         description="Serve Telegram. Needs BOT_TOKEN.",
-    )
-    run.add_argument(
-        "--no-scheduler", action="store_true", help="do not run scheduled jobs in this process"
     )
 
     chat = commands.add_parser(
@@ -40,7 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
             "Reads piped standard input too. On an empty database the sample course is loaded."
         ),
     )
-    chat.add_argument("--user-id", type=int, default=1000, help="your Telegram user id (default 1000)")
+    chat.add_argument(
+        "--user-id", type=int, default=1000, help="your Telegram user id (default 1000)"
+    )
     chat.add_argument("--name", default="Learner", help="your first name (default Learner)")
     chat.add_argument("--admin", action="store_true", help="chat as an admin")
 
@@ -59,7 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     content = commands.add_parser("content", help="import or export course files")
-    content_commands = content.add_subparsers(dest="content_command", required=True, metavar="ACTION")
+    content_commands = content.add_subparsers(
+        dest="content_command", required=True, metavar="ACTION"
+    )
     imp = content_commands.add_parser(
         "import",
         help="import a course file (YAML)",
@@ -73,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def main(argv: Sequence[str] | None = None, *, exit_on_success: bool = True) -> None:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
@@ -85,9 +93,20 @@ def main(argv: Sequence[str] | None = None) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    # aiogram logs every handled update at INFO; that is noise for an operator.
-    logging.getLogger("aiogram.event").setLevel(max(logging.WARNING, logging.getLevelName(settings.log_level)))
-    sys.exit(dispatch(args, settings))
+    # aiogram logs every update and callback answer at INFO, alembic each of its plugins:
+    # noise for an operator.
+    for name in ("aiogram.event", "aiogram.middlewares", "alembic.runtime.plugins"):
+        logging.getLogger(name).setLevel(
+            max(logging.WARNING, logging.getLevelName(settings.log_level))
+        )
+    try:
+        code = dispatch(args, settings)
+    except KeyboardInterrupt:
+        # Ctrl-C before a command installs its own handling (or in the local chat): no traceback.
+        print("learnbot: interrupted", file=sys.stderr)
+        code = EXIT_INTERRUPTED
+    if code or exit_on_success:
+        sys.exit(code)
 
 
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -110,9 +129,12 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
             run_chat(settings, user_id=args.user_id, name=args.name, admin=args.admin)
         )
     if args.command == "run":
+        if settings.bot_token is None:
+            print(NO_TOKEN, file=sys.stderr)
+            return EXIT_CONFIG
         from bot.runner import run
 
-        return run(settings, with_scheduler=not args.no_scheduler)
+        return run(settings)
     raise AssertionError(f"unhandled command {args.command}")
 
 

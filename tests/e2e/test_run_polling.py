@@ -1,0 +1,89 @@
+"""`learnbot run` in polling mode, as a process talking HTTP to a fake Bot API server.
+
+SQLite only: these tests check the process (startup, updates in and calls out, a clean stop on
+SIGINT), not persistence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from bot.cli import EXIT_INTERRUPTED
+from tests.e2e.fake_telegram import TOKEN, Call, FakeTelegram
+from tests.e2e.process import BotProcess, assert_clean_exit, child_env
+from tests.e2e.updates import LEARNER, button_data, callback_query, text_message
+
+
+async def test_polling_start_continue_and_sigint(
+    fake_telegram: FakeTelegram, course_db: str, workdir: Path
+) -> None:
+    env = child_env(
+        BOT_TOKEN=TOKEN, BOT_API_URL=fake_telegram.url, DATABASE_URL=course_db, LOG_LEVEL="INFO"
+    )
+    with BotProcess(["run"], env=env, cwd=workdir) as bot:
+        await bot.expect(fake_telegram.wait_for("getUpdates", timeout=20))
+        assert fake_telegram.calls_of("deleteWebhook"), fake_telegram.methods()
+        commands = await bot.expect(fake_telegram.wait_for("setMyCommands"))
+        assert "start" in [c["command"] for c in commands.params["commands"]]
+        polls = fake_telegram.calls_of("getUpdates")
+        assert {"message", "callback_query"} <= set(polls[0].params["allowed_updates"])
+
+        start = fake_telegram.push_update(text_message("/start"))
+
+        def is_welcome(call: Call) -> bool:
+            return call.params["chat_id"] == LEARNER["id"] and "Hi," in call.params["text"]
+
+        welcome = await bot.expect(fake_telegram.wait_for("sendMessage", is_welcome))
+        markup = welcome.params["reply_markup"]
+        assert markup["inline_keyboard"], markup
+        assert welcome.result["reply_markup"] == markup
+
+        since = len(fake_telegram.calls)
+        press = fake_telegram.push_update(
+            callback_query(button_data(markup, "Continue"), welcome.result, query_id="cb-1")
+        )
+        lesson = await bot.expect(
+            fake_telegram.wait_for(
+                "editMessageText",
+                lambda c: c.params["message_id"] == welcome.result["message_id"],
+                since=since,
+            )
+        )
+        assert lesson.params["chat_id"] == LEARNER["id"]
+        assert "Basics" in lesson.params["text"]
+        await bot.expect(
+            fake_telegram.wait_for(
+                "answerCallbackQuery", lambda c: c.params["callback_query_id"] == "cb-1"
+            )
+        )
+        # Both updates are confirmed: the next poll asks for what comes after them.
+        assert press["update_id"] > start["update_id"]
+        await bot.expect(
+            fake_telegram.wait_for(
+                "getUpdates", lambda c: c.params.get("offset") == press["update_id"] + 1
+            )
+        )
+
+        code = await bot.interrupt()
+        assert_clean_exit(code, bot.stderr)
+    unknown = [c.method for c in fake_telegram.calls if not c.response["ok"]]
+    assert not unknown, f"the bot called methods the fake does not know: {unknown}"
+
+
+async def test_ctrl_c_during_startup_exits_without_a_traceback(
+    fake_telegram: FakeTelegram, course_db: str, workdir: Path
+) -> None:
+    """SIGINT before aiogram's own signal handling is in place (Telegram slow to answer)."""
+    held = fake_telegram.hold("deleteWebhook")
+    env = child_env(BOT_TOKEN=TOKEN, BOT_API_URL=fake_telegram.url, DATABASE_URL=course_db)
+    with BotProcess(["run"], env=env, cwd=workdir) as bot:
+        await bot.expect(asyncio.wait_for(held.arrived.wait(), 30))
+        code = await bot.interrupt()
+        stderr = bot.stderr
+    held.release.set()
+    assert code == EXIT_INTERRUPTED, stderr
+    assert "Traceback" not in stderr, stderr
+    assert "Unclosed" not in stderr, stderr
+    assert "interrupted" in stderr
+    assert not fake_telegram.calls_of("getUpdates")
