@@ -7,12 +7,11 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.ext.asyncio import AsyncEngine
-
-from alembic import command
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,0 +1,47 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Both bring Poetry and the locked dependencies into local virtualenvs themselves.
+
+PYTHON ?= python3
+VENV := .venv
+TOOLS := .tools
+POETRY := $(TOOLS)/bin/poetry
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test lint format chat install clean
+
+run: $(INSTALLED)
+	$(VENV)/bin/python -m bot.quickstart
+
+test: $(INSTALLED)
+	$(VENV)/bin/python -m pytest
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy bot db tests
+
+format: $(INSTALLED)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+chat: $(INSTALLED)
+	$(VENV)/bin/learnbot chat
+
+install: $(INSTALLED)
+
+$(POETRY):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "poetry>=2.1,<3" "poetry-plugin-export>=1.8,<2"
+
+# pip installs the exact locked set (with hashes). Poetry's own installer insists on PyPI's JSON
+# API, which package mirrors and restricted networks often lack; pip needs only the simple index.
+$(INSTALLED): pyproject.toml poetry.lock | $(POETRY)
+	$(POETRY) check --lock
+	$(PYTHON) -m venv $(VENV)
+	$(POETRY) export --with dev --format requirements.txt --output $(VENV)/requirements.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r $(VENV)/requirements.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(INSTALLED)
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache
