@@ -6,8 +6,10 @@ import logging
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.keyboards import course as course_kb
+from bot.keyboards.menu import main_menu
 from bot.locales import en
 from bot.services.lessons import LessonView
 
@@ -32,6 +34,12 @@ async def show(
             log.debug("could not edit message %s: %s", message.message_id, exc.message)
     assert event.bot is not None
     await event.bot.send_message(event.from_user.id, text, reply_markup=markup)
+
+
+async def gone(callback: CallbackQuery, callback_answer: CallbackAnswer, notice: str) -> None:
+    """The button points at something no longer there: say so, and offer the menu."""
+    callback_answer.text = notice
+    await show(callback, en.MAIN_MENU, main_menu())
 
 
 def lesson_text(view: LessonView, page: int) -> str:

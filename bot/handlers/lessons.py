@@ -9,7 +9,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import DoneCb, LessonCb, MenuAction, MenuCb, ModuleCb, ResetCb
-from bot.handlers.common import show, show_lesson
+from bot.handlers.common import gone, show, show_lesson
 from bot.keyboards import course as course_kb
 from bot.keyboards.menu import back_to_menu, main_menu
 from bot.locales import en
@@ -55,8 +55,7 @@ async def module(
     learner: Learner,
 ) -> None:
     if not await show_module(callback, session, learner, callback_data.module_id):
-        callback_answer.text = en.MODULE_UNAVAILABLE
-        await show(callback, en.MAIN_MENU, main_menu())
+        await gone(callback, callback_answer, en.MODULE_UNAVAILABLE)
 
 
 async def show_module(
@@ -86,8 +85,7 @@ async def lesson(
 ) -> None:
     view = await lessons.open_lesson(session, learner.id, callback_data.lesson_id)
     if view is None:
-        callback_answer.text = en.LESSON_UNAVAILABLE
-        await show(callback, en.MAIN_MENU, main_menu())
+        await gone(callback, callback_answer, en.LESSON_UNAVAILABLE)
         return
     await show_lesson(callback, view, callback_data.page)
 
@@ -101,8 +99,7 @@ async def mark_done(
 ) -> None:
     result = await lessons.mark_done(session, learner.id, callback_data.lesson_id)
     if result.outcome is MarkDone.UNAVAILABLE:
-        callback_answer.text = en.LESSON_UNAVAILABLE
-        await show(callback, en.MAIN_MENU, main_menu())
+        await gone(callback, callback_answer, en.LESSON_UNAVAILABLE)
         return
     if result.outcome is MarkDone.HAS_EXERCISES:
         callback_answer.text = en.BUTTON_NOT_UNDERSTOOD
@@ -129,8 +126,7 @@ async def ask_reset(
 ) -> None:
     brief = await lessons.lesson_brief(session, callback_data.lesson_id)
     if brief is None:
-        callback_answer.text = en.LESSON_UNAVAILABLE
-        await show(callback, en.MAIN_MENU, main_menu())
+        await gone(callback, callback_answer, en.LESSON_UNAVAILABLE)
         return
     await show(callback, en.reset_question(brief.title), course_kb.confirm_reset(brief.id))
 
@@ -144,8 +140,7 @@ async def reset(
 ) -> None:
     brief = await lessons.reset_lesson(session, learner.id, callback_data.lesson_id)
     if brief is None:
-        callback_answer.text = en.LESSON_UNAVAILABLE
-        await show(callback, en.MAIN_MENU, main_menu())
+        await gone(callback, callback_answer, en.LESSON_UNAVAILABLE)
         return
     callback_answer.text = en.RESET_DONE
     await show_module(callback, session, learner, brief.module_id)

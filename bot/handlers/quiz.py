@@ -10,7 +10,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import AnswerCb, RunCb, StopRunCb
-from bot.handlers.common import show, show_lesson
+from bot.handlers.common import gone, show, show_lesson
 from bot.keyboards import course as course_kb
 from bot.keyboards import quiz as quiz_kb
 from bot.keyboards.menu import main_menu
@@ -77,10 +77,10 @@ async def start_run(
 ) -> None:
     q = await exercises.start_run(session, learner.id, callback_data.lesson_id)
     if q is None:
-        brief = await lessons.lesson_brief(session, callback_data.lesson_id)
-        callback_answer.text = en.NO_EXERCISES if brief else en.LESSON_UNAVAILABLE
-        if brief is None:
-            await show(callback, en.MAIN_MENU, main_menu())
+        if await lessons.lesson_brief(session, callback_data.lesson_id) is None:
+            await gone(callback, callback_answer, en.LESSON_UNAVAILABLE)
+        else:
+            callback_answer.text = en.NO_EXERCISES
         return
     await ask(bot, callback.from_user.id, state, q)
 
@@ -183,8 +183,7 @@ async def stop(
     callback_answer.text = en.EXERCISES_STOPPED
     view = await lessons.open_lesson(session, learner.id, callback_data.lesson_id)
     if view is None:
-        callback_answer.text = en.LESSON_UNAVAILABLE
-        await show(callback, en.MAIN_MENU, main_menu())
+        await gone(callback, callback_answer, en.LESSON_UNAVAILABLE)
         return
     await show_lesson(callback, view)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -201,7 +202,7 @@ async def _answer(
     lesson_id: int,
     run: int,
     exercise_id: int,
-    grade: Any,
+    grade: Callable[[Exercise], tuple[str, bool] | None],
 ) -> AnswerResult:
     lesson = await course.get_visible_lesson(session, lesson_id)
     if lesson is None:
@@ -288,24 +289,17 @@ async def _finish_run(
     if newly_completed:
         row.status = ProgressStatus.COMPLETED
         row.completed_at = utcnow()
+    if newly_completed or (passed and row.score != previous_best):
         xp_gained = await grant_lesson_xp(
             session,
             user_id=row.user_id,
             lesson_id=lesson.id,
             lesson_xp=lesson.xp,
             best_score=row.score,
-            activity_type=ActivityType.LESSON_COMPLETED,
-            details={"score": score, "run": row.last_run},
-        )
-    elif passed and row.score != previous_best:
-        xp_gained = await grant_lesson_xp(
-            session,
-            user_id=row.user_id,
-            lesson_id=lesson.id,
-            lesson_xp=lesson.xp,
-            best_score=row.score,
-            activity_type=ActivityType.SCORE_IMPROVED,
-            details={"score": score, "previous": previous_best},
+            activity_type=(
+                ActivityType.LESSON_COMPLETED if newly_completed else ActivityType.SCORE_IMPROVED
+            ),
+            details={"score": score, "previous_best": previous_best, "run": row.last_run},
         )
     await session.flush()
     if newly_completed:
