@@ -18,7 +18,7 @@ test: $(INSTALLED)
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy bot db tests
+	$(VENV)/bin/mypy bot db tests bench
 
 format: $(INSTALLED)
 	$(VENV)/bin/ruff check --fix .
