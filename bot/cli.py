@@ -93,9 +93,14 @@ def main(argv: Sequence[str] | None = None, *, exit_on_success: bool = True) -> 
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    # aiogram logs every update and callback answer at INFO, alembic each of its plugins:
-    # noise for an operator.
-    for name in ("aiogram.event", "aiogram.middlewares", "alembic.runtime.plugins"):
+    # aiogram logs every update and callback answer at INFO, aiohttp every webhook request,
+    # alembic each of its plugins: noise for an operator.
+    for name in (
+        "aiogram.event",
+        "aiogram.middlewares",
+        "aiohttp.access",
+        "alembic.runtime.plugins",
+    ):
         logging.getLogger(name).setLevel(
             max(logging.WARNING, logging.getLevelName(settings.log_level))
         )

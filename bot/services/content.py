@@ -195,11 +195,31 @@ class _Checker:
         return value
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """Refuses a key repeated in one mapping: plain YAML would keep only its last value."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                repeated = key in seen
+            except TypeError:
+                continue  # an unhashable key: SafeLoader reports that itself below
+            if repeated:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
 def parse_course(text: str) -> list[ModuleSpec]:
     """The modules of a course file, or CourseFileError listing every problem found."""
     checker = _Checker()
     try:
-        documents = [(n, d) for n, d in enumerate(yaml.safe_load_all(text), 1) if d is not None]
+        loaded = yaml.load_all(text, Loader=_StrictLoader)
+        documents = [(n, d) for n, d in enumerate(loaded, 1) if d is not None]
     except yaml.YAMLError as exc:
         raise CourseFileError([_yaml_problem(exc)]) from None
     if not documents:

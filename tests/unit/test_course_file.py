@@ -334,6 +334,23 @@ def test_yaml_syntax_errors_give_their_line() -> None:
     assert problem.startswith("line 3, column ") and "YAML syntax error" in problem
 
 
+def test_a_repeated_key_is_refused_not_silently_dropped() -> None:
+    text = (
+        "module: {slug: m, title: M}\n"
+        "lessons:\n"
+        "  - slug: a\n"
+        "    title: A\n"
+        "    content: c\n"
+        "    exercises:\n"
+        "      - type: true_false\n"
+        "        prompt: P\n"
+        "        answer: true\n"
+        "        answer: false\n"
+    )
+    [problem] = problems_of(text)
+    assert problem == "line 10, column 9: YAML syntax error: duplicate key 'answer'"
+
+
 def test_an_empty_file_is_refused() -> None:
     assert problems_of("") == ["the file holds no module (expected `module:` and `lessons:`)"]
     assert problems_of("# only a comment\n") == problems_of("")
