@@ -11,6 +11,7 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import DisabledEventIsolation, MemoryStorage
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.commands_menu import register_commands
@@ -18,6 +19,7 @@ from bot.config import Settings
 from bot.errors import on_error
 from bot.handlers import build_routers
 from bot.middlewares.database import DbSessionMiddleware
+from bot.middlewares.dedup import UpdateDeduplicationMiddleware
 from bot.middlewares.learner import LearnerMiddleware
 from bot.middlewares.throttling import ThrottlePolicy, ThrottlingMiddleware
 
@@ -39,14 +41,14 @@ def create_bot(settings: Settings, *, session: BaseSession | None = None) -> Bot
     )
 
 
-def _storage(settings: Settings) -> tuple[BaseStorage, BaseEventIsolation]:
+def _storage(settings: Settings) -> tuple[BaseStorage, BaseEventIsolation, Redis | None]:
     if not settings.redis_url:
         # Updates of one learner may run concurrently; the database serialises what matters.
-        return MemoryStorage(), DisabledEventIsolation()
+        return MemoryStorage(), DisabledEventIsolation(), None
     from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 
     storage = RedisStorage.from_url(settings.redis_url)
-    return storage, RedisEventIsolation(storage.redis)
+    return storage, RedisEventIsolation(storage.redis), storage.redis
 
 
 def create_dispatcher(
@@ -56,10 +58,12 @@ def create_dispatcher(
     storage: BaseStorage | None = None,
     throttle: ThrottlePolicy | None = DEFAULT_THROTTLE,
 ) -> Dispatcher:
-    default_storage, isolation = _storage(settings)
+    default_storage, isolation, redis = _storage(settings)
     dp = Dispatcher(
         storage=storage or default_storage, events_isolation=isolation, settings=settings
     )
+    if redis is not None:
+        dp.update.outer_middleware(UpdateDeduplicationMiddleware(redis))
     if throttle is not None:
         dp.update.outer_middleware(ThrottlingMiddleware(throttle))
     dp.update.outer_middleware(DbSessionMiddleware(sessionmaker))

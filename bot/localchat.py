@@ -15,6 +15,7 @@ import logging
 import re
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TextIO
@@ -83,7 +84,8 @@ class LocalChat:
         self.bot = bot
         self.session = session
         self.user = user
-        self.ids = itertools.count(1)
+        # Ids unlike any earlier session's: with REDIS_URL set, update ids are claimed there.
+        self.ids = itertools.count(time.time_ns() // 1000)
 
     async def send_text(self, text: str) -> None:
         message = Message(

@@ -1,14 +1,16 @@
-"""With REDIS_URL set, the dispatcher keeps FSM state in Redis: a learner half-way through a
-typed answer can go on after the bot restarts (a new dispatcher, a new process's worth of
-memory). Runs where Redis answers; under CI=true an unreachable Redis is a failure."""
+"""With REDIS_URL set, the dispatcher keeps FSM state in Redis, so a learner half-way through a
+typed answer can go on after the bot restarts, and each update is handled once however often
+it is delivered. Runs where Redis answers; under CI=true an unreachable Redis is a failure."""
 
 from __future__ import annotations
 
 import os
 import random
 import socket
+from datetime import UTC, datetime
 
 import pytest
+from aiogram.types import Chat, Message, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import LessonCb
@@ -60,3 +62,39 @@ async def test_typed_answer_survives_a_restart(
     row = await one(sessionmaker, UserProgress)
     assert row.status is ProgressStatus.COMPLETED
     assert row.score == 100
+
+
+async def test_an_update_delivered_twice_is_handled_once(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    require_redis()
+    with_redis = settings.model_copy(update={"redis_url": REDIS_URL})
+    user = User(id=random.randint(10**9, 2 * 10**9), is_bot=False, first_name="Ada")
+    update = Update(
+        update_id=random.randint(10**9, 2 * 10**9),
+        message=Message(
+            message_id=1,
+            date=datetime.now(UTC),
+            chat=Chat(id=user.id, type="private"),
+            from_user=user,
+            text="/help",
+        ),
+    )
+    # Two instances sharing Redis, as behind a load balancer that Telegram retries through.
+    first = make_chat(with_redis, sessionmaker, user_id=user.id)
+    second = make_chat(with_redis, sessionmaker, user_id=user.id)
+    try:
+        await first.dp.feed_update(first.bot, update)
+        await second.dp.feed_update(second.bot, update)
+        await first.dp.feed_update(first.bot, update)
+        assert len(first.texts()) == 1
+        assert second.texts() == []
+        # A new update is not mistaken for the old one.
+        await second.dp.feed_update(
+            second.bot, update.model_copy(update={"update_id": update.update_id + 1})
+        )
+        assert len(second.texts()) == 1
+    finally:
+        for chat in (first, second):
+            await chat.dp.storage.close()
+            await chat.bot.session.close()

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot
+from aiogram.types import TelegramObject, Update
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+# Telegram retries an unanswered webhook update for far less than this.
+CLAIM_SECONDS = 3600
+
+
+class UpdateDeduplicationMiddleware(BaseMiddleware):
+    """Handles each update once across all instances sharing Redis.
+
+    Telegram delivers an update again when a webhook answer comes late, and behind a load
+    balancer the retry may reach another instance: the first to claim the update id handles it.
+    """
+
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if not isinstance(event, Update):
+            return await handler(event, data)
+        bot: Bot = data["bot"]
+        key = f"learnbot:update:{bot.id}:{event.update_id}"
+        try:
+            claimed = await self.redis.set(key, 1, nx=True, ex=CLAIM_SECONDS)
+        except RedisError as exc:
+            # Better to risk a duplicate than to drop the learner's update.
+            log.warning("Redis unavailable for update de-duplication: %s", exc)
+            claimed = True
+        if not claimed:
+            log.info("update %s was already handled: skipped", event.update_id)
+            return None
+        return await handler(event, data)
