@@ -1,8 +1,8 @@
 """`learnbot chat`: the real dispatcher in a terminal, no Telegram needed.
 
 The bot's messages are printed with their buttons numbered; typing a number presses that button
-of the latest keyboard, anything else is sent as text. Standard input may be a pipe, so a chat
-can be scripted.
+of the latest keyboard, anything else is sent as text ("1 sends the text 1). Standard input may
+be a pipe, so a chat can be scripted.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from db import migrations
 from db.engine import create_engine, create_sessionmaker
 
 QUIT = {"/quit", "/exit"}
+QUOTE = '"'
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +182,8 @@ async def run_chat(
     where = settings.db_url.render_as_string(hide_password=True)
     stdout.write(
         f"Local chat as {name} (id {user_id}{', admin' if admin else ''}) on {where}.\n"
-        "Type a number to press a button, anything else is sent as text; /quit or Ctrl-D leaves.\n"
+        "Type a number to press a button, anything else is sent as text (to send a number "
+        "that is also a button's, quote it: \"1); /quit or Ctrl-D leaves.\n"
     )
     try:
         await dp.emit_startup(bot=bot, dispatcher=dp, **dp.workflow_data)
@@ -200,14 +202,12 @@ async def run_chat(
                 stdout.write(f"\n> {line}\n")
             if line in QUIT:
                 break
-            if line.isdigit():
-                number = int(line)
-                if 1 <= number <= len(transcript.buttons):
-                    await chat.press(transcript.buttons[number - 1], stdout)
-                    continue
-                if transcript.buttons:
-                    stdout.write(f"  (no button {number}: choose 1 to {len(transcript.buttons)})\n")
-                    continue
+            if line.startswith(QUOTE):
+                await chat.send_text(line[1:])  # a quoted number is an answer, not a press
+                continue
+            if line.isdigit() and 1 <= int(line) <= len(transcript.buttons):
+                await chat.press(transcript.buttons[int(line) - 1], stdout)
+                continue
             await chat.send_text(line)
     finally:
         await dp.emit_shutdown(bot=bot, dispatcher=dp, **dp.workflow_data)
