@@ -9,6 +9,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from bot.config import ConfigError, Settings, load_settings
 
 log = logging.getLogger("learnbot")
@@ -110,6 +112,13 @@ def main(argv: Sequence[str] | None = None, *, exit_on_success: bool = True) -> 
         # Ctrl-C before a command installs its own handling (or in the local chat): no traceback.
         print("learnbot: interrupted", file=sys.stderr)
         code = EXIT_INTERRUPTED
+    except DBAPIError as exc:
+        # Reaching here means the database failed while a command was starting (migrating,
+        # preparing the chat); the serving loops handle their own failures.
+        where = settings.db_url.render_as_string(hide_password=True)
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        print(f"learnbot: database error at {where}: {reason}", file=sys.stderr)
+        code = 1
     if code or exit_on_success:
         sys.exit(code)
 

@@ -94,6 +94,19 @@ def test_db_upgrade_then_current_prints_the_head(workdir: Path, tmp_path: Path) 
     assert head in current.stdout
 
 
+@pytest.mark.parametrize("command", [("db", "current"), ("db", "upgrade"), ("chat",)])
+def test_an_unreachable_database_is_one_clear_line(workdir: Path, command: tuple[str, ...]) -> None:
+    # Port 1 on loopback refuses at once: nothing listens there.
+    env = child_env(DATABASE_URL="mysql+aiomysql://learnbot:secret@127.0.0.1:1/learnbot")
+    result = run_command(learnbot(*command), env=env, cwd=workdir)
+    assert result.returncode == 1, result.stderr
+    assert_no_traceback(result)
+    assert "learnbot: database error at mysql+aiomysql://learnbot:***@127.0.0.1:1/learnbot" in (
+        result.stderr
+    )
+    assert "secret" not in result.stderr
+
+
 HELP_COMMANDS = [
     (),
     ("run",),
