@@ -150,10 +150,9 @@ async def start_run(session: AsyncSession, user_id: int, lesson_id: int) -> Ques
     None when the lesson is unavailable or has no exercises.
     """
     lesson = await course.get_visible_lesson(session, lesson_id)
-    if lesson is None:
-        return None
-    exercises = await course.exercises_of(session, lesson_id)
-    if not exercises:
+    exercises = await course.exercises_of(session, lesson_id) if lesson else []
+    if lesson is None or not exercises:
+        await session.rollback()
         return None
     await progress.lock_learner(session, user_id)
     row = await progress.get_or_create(session, user_id, lesson_id)
@@ -206,6 +205,7 @@ async def _answer(
 ) -> AnswerResult:
     lesson = await course.get_visible_lesson(session, lesson_id)
     if lesson is None:
+        await session.rollback()
         return AnswerResult(Outcome.UNAVAILABLE)
     await progress.lock_learner(session, user_id)
     row = await progress.get(session, user_id, lesson_id)

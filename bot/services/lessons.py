@@ -116,6 +116,7 @@ async def open_lesson(session: AsyncSession, user_id: int, lesson_id: int) -> Le
     lesson is not (or no longer) available."""
     lesson = await course.get_visible_lesson(session, lesson_id)
     if lesson is None:
+        await session.rollback()
         return None
     await progress.lock_learner(session, user_id)
     row = await progress.get_or_create(session, user_id, lesson_id)
@@ -154,9 +155,12 @@ async def mark_done(session: AsyncSession, user_id: int, lesson_id: int) -> Mark
     """Complete a reading-only lesson; only the first call counts."""
     lesson = await course.get_visible_lesson(session, lesson_id)
     if lesson is None:
+        await session.rollback()
         return MarkDoneResult(MarkDone.UNAVAILABLE)
     if await course.exercises_of(session, lesson_id):
-        return MarkDoneResult(MarkDone.HAS_EXERCISES, module_id=lesson.module_id)
+        module_id = lesson.module_id
+        await session.rollback()
+        return MarkDoneResult(MarkDone.HAS_EXERCISES, module_id=module_id)
     await progress.lock_learner(session, user_id)
     row = await progress.get_or_create(session, user_id, lesson_id)
     next_id = await course.next_lesson_after(session, lesson)
@@ -196,6 +200,7 @@ async def reset_lesson(session: AsyncSession, user_id: int, lesson_id: int) -> L
     None when the lesson is not available."""
     lesson = await course.get_visible_lesson(session, lesson_id)
     if lesson is None:
+        await session.rollback()
         return None
     await progress.lock_learner(session, user_id)
     row = await progress.get(session, user_id, lesson_id)
