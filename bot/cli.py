@@ -42,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="talk to the bot in this terminal (no token needed)",
         description=(
             "A local chat with the real dispatcher: the bot's messages are printed with their "
-            "buttons numbered; type a number to press a button, anything else is sent as text. "
+            "buttons numbered; type a number to press a button, anything else is sent as text "
+            '(quote a number to send it as text: "1). '
             "Reads piped standard input too. On an empty database the sample course is loaded."
         ),
     )
