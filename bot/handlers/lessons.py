@@ -25,13 +25,7 @@ async def courses(event: Message | CallbackQuery, session: AsyncSession, learner
         await show(event, en.NO_COURSES, back_to_menu())
         return
     lines = ["📚 <b>Courses</b>", ""]
-    for row in rows:
-        pct = en.percent(row.lessons_completed, row.lessons_total)
-        lines.append(f"<b>{en.esc(row.title)}</b>")
-        lines.append(
-            f"{en.progress_bar(row.lessons_completed, row.lessons_total)} {pct}% · "
-            f"{row.lessons_completed}/{row.lessons_total} lessons"
-        )
+    lines += [en.module_progress(r.title, r.lessons_completed, r.lessons_total) for r in rows]
     await show(event, "\n".join(lines), course_kb.modules(rows))
 
 

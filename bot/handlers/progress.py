@@ -20,10 +20,7 @@ async def my_progress(
 ) -> None:
     s = await progress.summary(session, learner.id)
     lines = ["📊 <b>My progress</b>", ""]
-    for m in s.modules:
-        done, total = m.lessons_completed, m.lessons_total
-        lines.append(f"<b>{en.esc(m.title)}</b>")
-        lines.append(f"{en.progress_bar(done, total)} {done}/{total} · {en.percent(done, total)}%")
+    lines += [en.module_progress(m.title, m.lessons_completed, m.lessons_total) for m in s.modules]
     if s.modules:
         lines.append("")
     average = f"{s.average_score:.0f}%" if s.average_score is not None else "no scores yet"

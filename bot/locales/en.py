@@ -99,6 +99,12 @@ def percent(done: int, total: int) -> int:
     return round(100 * done / total) if total else 0
 
 
+def module_progress(title: str, done: int, total: int) -> str:
+    """A module's title over its progress bar, as Courses and My progress both show it."""
+    bar = progress_bar(done, total)
+    return f"<b>{esc(title)}</b>\n{bar} {percent(done, total)}% · {done}/{total} lessons"
+
+
 def status_mark(status: ProgressStatus, score: int | None) -> str:
     if status is ProgressStatus.COMPLETED:
         return f"✅ {score}%" if score is not None else "✅"

@@ -17,8 +17,8 @@ async def test_progress_before_anything_is_done(chat: Chat, course: Course) -> N
 
     text = chat.last_text
     assert text.startswith("📊 <b>My progress</b>")
-    assert "<b>Intro &lt;course&gt;</b>\n░░░░░░░░░░ 0/3 · 0%" in text
-    assert "<b>Next steps</b>\n░░░░░░░░░░ 0/1 · 0%" in text
+    assert "<b>Intro &lt;course&gt;</b>\n░░░░░░░░░░ 0% · 0/3 lessons" in text
+    assert "<b>Next steps</b>\n░░░░░░░░░░ 0% · 0/1 lessons" in text
     assert "Lessons completed: <b>0</b> of 4" in text
     assert "Average score: <b>no scores yet</b>" in text
     assert "Time spent: <b>none yet</b>" in text
@@ -39,8 +39,8 @@ async def test_progress_average_leaves_unscored_lessons_out(
     await chat.press_data(MenuCb(action=MenuAction.PROGRESS))
 
     text = chat.last_text
-    assert "<b>Intro &lt;course&gt;</b>\n▓▓▓▓▓▓▓░░░ 2/3 · 67%" in text
-    assert "<b>Next steps</b>\n░░░░░░░░░░ 0/1 · 0%" in text
+    assert "<b>Intro &lt;course&gt;</b>\n▓▓▓▓▓▓▓░░░ 67% · 2/3 lessons" in text
+    assert "<b>Next steps</b>\n░░░░░░░░░░ 0% · 0/1 lessons" in text
     assert "Lessons completed: <b>2</b> of 4" in text
     assert "Average score: <b>50%</b>" in text  # not 25%: no score is not a zero
     assert "Time spent: <b>12 min</b>" in text
