@@ -8,6 +8,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+
+from db.clock import CLOCK_KEY, SYSTEM_CLOCK, Clock
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -52,5 +55,44 @@ def _create_sqlite_engine(url: URL, *, echo: bool) -> AsyncEngine:
     return engine
 
 
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+WROTE_KEY = "wrote"
+
+
+class TrackedSession(Session):
+    """A Session that remembers whether its transaction wrote anything, so a unit of work that
+    only read can end with a rollback (see bot.services.unit_of_work)."""
+
+
+@event.listens_for(TrackedSession, "do_orm_execute")
+def _note_statement(state: ORMExecuteState) -> None:
+    if state.statement.is_dml:
+        state.session.info[WROTE_KEY] = True
+
+
+@event.listens_for(TrackedSession, "after_flush")
+def _note_flush(session: Session, _flush: UOWTransaction) -> None:
+    session.info[WROTE_KEY] = True
+
+
+@event.listens_for(TrackedSession, "after_transaction_end")
+def _forget_writes(session: Session, transaction: object) -> None:
+    if getattr(transaction, "parent", None) is None:
+        session.info.pop(WROTE_KEY, None)
+
+
+def wrote(session: AsyncSession) -> bool:
+    """Whether the session's open transaction wrote (or holds unflushed changes)."""
+    sync = session.sync_session
+    return bool(sync.info.get(WROTE_KEY) or sync.new or sync.dirty or sync.deleted)
+
+
+def create_sessionmaker(
+    engine: AsyncEngine, *, clock: Clock = SYSTEM_CLOCK
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions that carry the application's clock (db.clock.now reads it)."""
+    return async_sessionmaker(
+        engine,
+        expire_on_commit=False,
+        sync_session_class=TrackedSession,
+        info={CLOCK_KEY: clock},
+    )
