@@ -1,7 +1,7 @@
 """How fast the learning loop serves learners, and how many SQL statements each update costs.
 
 Every learner opens a lesson, starts its exercises and answers them, through the real dispatcher
-(bot.factory) and the in-process Bot API, so what is measured is handlers + services + SQL, not
+(bot.app) and the in-process Bot API, so what is measured is handlers + services + SQL, not
 Telegram. Learners run concurrently; each of their updates waits for the previous one, as a
 person's would.
 
@@ -23,15 +23,17 @@ import time
 from pathlib import Path
 from typing import Any
 
+from aiogram.types import User
 from sqlalchemy import event, select
 
+from bot.app import Database, build_app
 from bot.callbacks import LessonCb
 from bot.config import Settings
-from bot.factory import create_bot, create_dispatcher
 from bot.local_api import LocalBotSession
 from bot.localchat import Button, LocalChat
 from bot.services.content import import_course, parse_course
 from db import migrations
+from db.clock import SYSTEM_CLOCK
 from db.engine import create_engine, create_sessionmaker
 from db.models import Lesson
 from tests.databases import empty_database
@@ -81,7 +83,7 @@ async def run(url: str, learners: int, concurrency: int) -> None:
         lesson_id = await session.scalar(select(Lesson.id).where(Lesson.slug == "basics"))
     assert lesson_id is not None
     settings = Settings(_env_file=None, database_url=url)
-    dp = create_dispatcher(settings, sessionmaker, throttle=None)
+    database = Database(engine, sessionmaker, SYSTEM_CLOCK)
     counter = StatementCounter()
     event.listen(engine.sync_engine, "before_cursor_execute", counter)
 
@@ -91,10 +93,11 @@ async def run(url: str, learners: int, concurrency: int) -> None:
     async def one(n: int) -> None:
         async with gate:
             api = LocalBotSession()
-            bot = create_bot(settings, session=api)
-            from aiogram.types import User
-
-            chat = LocalChat(dp, bot, api, User(id=10_000 + n, is_bot=False, first_name=f"L{n}"))
+            # An app per learner keeps each one's recorded Bot API calls apart; they share the
+            # database, as learners of one process do.
+            app = build_app(settings, database=database, bot_session=api, throttle=None)
+            user = User(id=10_000 + n, is_bot=False, first_name=f"L{n}")
+            chat = LocalChat(app.dispatcher, app.bot, api, user)
             await learner_journey(chat, lesson_id, timings)
 
     started = time.perf_counter()

@@ -10,12 +10,21 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from db.clock import SYSTEM_CLOCK, Clock
 from db.engine import create_engine, create_sessionmaker
+
+if TYPE_CHECKING:
+    from aiogram import Bot, Dispatcher
+    from aiogram.client.session.base import BaseSession
+    from aiogram.fsm.storage.base import BaseStorage
+
+# aiogram checks the token's shape even when no request ever leaves the process.
+OFFLINE_TOKEN = "1:offline"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,3 +49,120 @@ async def database(settings: Settings, *, clock: Clock = SYSTEM_CLOCK) -> AsyncI
         yield db
     finally:
         await db.close()
+
+
+@dataclass(frozen=True, slots=True)
+class App:
+    settings: Settings
+    database: Database
+    bot: Bot
+    dispatcher: Dispatcher
+    owns_database: bool
+
+    @property
+    def clock(self) -> Clock:
+        return self.database.clock
+
+    @property
+    def sessionmaker(self) -> async_sessionmaker[AsyncSession]:
+        return self.database.sessionmaker
+
+    async def close(self) -> None:
+        await self.bot.session.close()
+        await self.dispatcher.storage.close()
+        if self.owns_database:
+            await self.database.close()
+
+
+@dataclass(frozen=True, slots=True)
+class ThrottlePolicy:
+    """At most `limit` updates per learner in any `window` seconds."""
+
+    limit: int = 20
+    window: float = 10.0
+
+
+DEFAULT_THROTTLE = ThrottlePolicy()
+
+
+def build_app(
+    settings: Settings,
+    *,
+    database: Database | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+    bot_session: BaseSession | None = None,
+    storage: BaseStorage | None = None,
+    throttle: ThrottlePolicy | None = DEFAULT_THROTTLE,
+) -> App:
+    """The whole bot. Pass `database` to share one (tests, bench), `bot_session` to talk to
+    something other than the configured Bot API (the local chat, a test's recorder), and
+    `throttle=None` where one person at a keyboard is no flood."""
+    owns_database = database is None
+    db = database or open_database(settings, clock=clock)
+    bot = _create_bot(settings, bot_session)
+    dp = _create_dispatcher(settings, db, storage=storage, throttle=throttle)
+    return App(settings, db, bot, dp, owns_database)
+
+
+def _create_bot(settings: Settings, session: BaseSession | None) -> Bot:
+    from aiogram import Bot
+    from aiogram.client.default import DefaultBotProperties
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.telegram import TelegramAPIServer
+    from aiogram.enums import ParseMode
+
+    if session is None and settings.bot_api_url:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_url))
+    token = settings.bot_token.get_secret_value() if settings.bot_token else OFFLINE_TOKEN
+    return Bot(
+        token,
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+def _create_dispatcher(
+    settings: Settings,
+    db: Database,
+    *,
+    storage: BaseStorage | None,
+    throttle: ThrottlePolicy | None,
+) -> Dispatcher:
+    from aiogram import Dispatcher
+    from aiogram.fsm.storage.memory import DisabledEventIsolation, MemoryStorage
+
+    from bot.command_menu import register_commands
+    from bot.handlers import build_routers
+    from bot.middlewares.callback_answer import AnswerAfterSuccess
+    from bot.middlewares.database import DbSessionMiddleware
+    from bot.middlewares.dedup import UpdateDeduplicationMiddleware
+    from bot.middlewares.learner import LearnerMiddleware
+    from bot.middlewares.throttling import ThrottlingMiddleware
+
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+
+        redis_storage = RedisStorage.from_url(settings.redis_url)
+        dp = Dispatcher(
+            storage=storage or redis_storage,
+            events_isolation=RedisEventIsolation(redis_storage.redis),
+            settings=settings,
+            clock=db.clock,
+        )
+        dp.update.outer_middleware(UpdateDeduplicationMiddleware(redis_storage.redis))
+    else:
+        # Updates of one learner may run concurrently; the database serialises what matters.
+        dp = Dispatcher(
+            storage=storage or MemoryStorage(),
+            events_isolation=DisabledEventIsolation(),
+            settings=settings,
+            clock=db.clock,
+        )
+    if throttle is not None:
+        dp.update.outer_middleware(ThrottlingMiddleware(throttle))
+    dp.update.outer_middleware(DbSessionMiddleware(db.sessionmaker))
+    dp.update.outer_middleware(LearnerMiddleware())
+    dp.callback_query.middleware(AnswerAfterSuccess())
+    dp.include_routers(*build_routers())
+    dp.startup.register(register_commands)
+    return dp

@@ -24,12 +24,11 @@ from aiogram import Bot, Dispatcher
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
 from aiogram.types import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User
 
+from bot.app import build_app, database
 from bot.config import Settings
-from bot.factory import create_bot, create_dispatcher
 from bot.local_api import LocalBotSession
 from bot.services import content
 from db import migrations
-from db.engine import create_engine, create_sessionmaker
 
 QUIT = {"/quit", "/exit"}
 QUOTE = '"'
@@ -146,14 +145,10 @@ async def read_line(stdin: TextIO) -> str:
 async def prepare_database(settings: Settings, out: TextIO) -> None:
     """Migrate, and load the sample course into a database with nothing to learn yet."""
     await asyncio.to_thread(migrations.upgrade, settings.database_url)
-    engine = create_engine(settings.database_url)
-    try:
-        async with create_sessionmaker(engine)() as session:
-            if not await content.has_published_content(session):
-                await content.seed_sample_course(session)
-                out.write("(the database had no published lessons: loaded the sample course)\n")
-    finally:
-        await engine.dispose()
+    async with database(settings) as db, db.sessionmaker() as session:
+        if not await content.has_published_content(session):
+            await content.seed_sample_course(session)
+            out.write("(the database had no published lessons: loaded the sample course)\n")
 
 
 async def run_chat(
@@ -171,12 +166,11 @@ async def run_chat(
     if admin:
         settings = settings.model_copy(update={"admin_ids": settings.admin_ids | {user_id}})
     await prepare_database(settings, stdout)
-    engine = create_engine(settings.database_url)
     transcript = Transcript(stdout)
     session = LocalBotSession(on_call=transcript.on_call)
-    bot = create_bot(settings, session=session)
     # One person at a keyboard (or a script) is no flood: no throttling here.
-    dp = create_dispatcher(settings, create_sessionmaker(engine), throttle=None)
+    app = build_app(settings, bot_session=session, throttle=None)
+    dp, bot = app.dispatcher, app.bot
     chat = LocalChat(dp, bot, session, User(id=user_id, is_bot=False, first_name=name))
     interactive = stdin.isatty()
     where = settings.db_url.render_as_string(hide_password=True)
@@ -211,8 +205,6 @@ async def run_chat(
             await chat.send_text(line)
     finally:
         await dp.emit_shutdown(bot=bot, dispatcher=dp, **dp.workflow_data)
-        await bot.session.close()
-        await dp.storage.close()
-        await engine.dispose()
+        await app.close()
     stdout.write("Bye!\n")
     return 0

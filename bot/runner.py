@@ -15,10 +15,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.app import build_app, open_database
 from bot.config import Settings
-from bot.factory import create_bot, create_dispatcher
 from db import migrations
-from db.engine import create_engine, create_sessionmaker
 
 log = logging.getLogger(__name__)
 
@@ -55,25 +54,24 @@ async def check_database(engine: AsyncEngine) -> None:
 
 
 async def serve(settings: Settings) -> None:
-    engine = create_engine(settings.database_url)
+    database = open_database(settings)
     try:
-        await check_database(engine)
-        bot = create_bot(settings)
+        await check_database(database.engine)
+        app = build_app(settings, database=database)
         try:
-            dp = create_dispatcher(settings, create_sessionmaker(engine))
             if settings.webhook_url:
-                await _serve_webhook(settings, dp, bot)
+                await _serve_webhook(settings, app.dispatcher, app.bot)
             else:
-                await _serve_polling(dp, bot)
+                await _serve_polling(app.dispatcher, app.bot)
         except TelegramUnauthorizedError:
             raise NotReady("the Bot API refused BOT_TOKEN (401 Unauthorized): check it") from None
         except TelegramNetworkError as exc:
             where = settings.bot_api_url or "https://api.telegram.org"
             raise NotReady(f"cannot reach the Bot API at {where}: {exc.message}") from None
         finally:
-            await bot.session.close()
+            await app.close()
     finally:
-        await engine.dispose()
+        await database.close()
 
 
 async def _serve_polling(dp: Dispatcher, bot: Bot) -> None:

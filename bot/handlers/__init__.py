@@ -10,6 +10,7 @@ from aiogram import Router
 
 from bot.handlers import (
     achievements,
+    errors,
     fallback,
     leaderboard,
     lessons,
@@ -30,4 +31,5 @@ def build_routers() -> list[Router]:
         leaderboard.create_router(),
         profile.create_router(),
         fallback.create_router(),
+        errors.create_router(),
     ]

@@ -6,8 +6,9 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.keyboards.menu import main_menu
+from bot.handlers.common import show
 from bot.locales import en
+from bot.views.menu import with_menu
 
 
 async def unknown_command(message: Message) -> None:
@@ -15,7 +16,7 @@ async def unknown_command(message: Message) -> None:
 
 
 async def stray_message(message: Message) -> None:
-    await message.answer(en.STRAY_TEXT, reply_markup=main_menu())
+    await show(message, with_menu(en.STRAY_TEXT))
 
 
 async def unknown_button(callback: CallbackQuery, callback_answer: CallbackAnswer) -> None:

@@ -9,120 +9,61 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import DoneCb, LessonCb, MenuAction, MenuCb, ModuleCb, ResetCb
-from bot.handlers.common import gone, show, show_lesson
-from bot.keyboards import course as course_kb
-from bot.keyboards.menu import back_to_menu, main_menu
+from bot.handlers.common import show
 from bot.locales import en
 from bot.services import lessons
 from bot.services.learners import Learner
-from bot.services.lessons import MarkDone
-from db.enums import ProgressStatus
+from bot.services.lessons import NothingLeft
+from bot.views.course import (
+    confirm_reset_screen,
+    courses_screen,
+    lesson_done_screen,
+    lesson_screen,
+    module_screen,
+)
+from bot.views.menu import with_menu
+
+NOTHING_LEFT = {NothingLeft.ALL_DONE: en.ALL_DONE, NothingLeft.NO_COURSES: en.NO_COURSES}
 
 
 async def courses(event: Message | CallbackQuery, session: AsyncSession, learner: Learner) -> None:
-    rows = await lessons.list_modules(session, learner.id)
-    if not rows:
-        await show(event, en.NO_COURSES, back_to_menu())
-        return
-    lines = ["📚 <b>Courses</b>", ""]
-    lines += [en.module_progress(r.title, r.lessons_completed, r.lessons_total) for r in rows]
-    await show(event, "\n".join(lines), course_kb.modules(rows))
+    await show(event, courses_screen(await lessons.list_modules(session, learner.id)))
 
 
 async def continue_(
     event: Message | CallbackQuery, session: AsyncSession, learner: Learner
 ) -> None:
-    lesson_id = await lessons.continue_lesson_id(session, learner.id)
-    view = await lessons.open_lesson(session, learner.id, lesson_id) if lesson_id else None
-    if view is not None:
-        await show_lesson(event, view)
+    found = await lessons.continue_lesson(session, learner.id)
+    if isinstance(found, NothingLeft):
+        await show(event, with_menu(NOTHING_LEFT[found]))
         return
-    has_courses = bool(await lessons.list_modules(session, learner.id))
-    await show(event, en.ALL_DONE if has_courses else en.NO_COURSES, main_menu())
+    await show(event, lesson_screen(found))
 
 
 async def module(
-    callback: CallbackQuery,
-    callback_data: ModuleCb,
-    callback_answer: CallbackAnswer,
-    session: AsyncSession,
-    learner: Learner,
+    callback: CallbackQuery, callback_data: ModuleCb, session: AsyncSession, learner: Learner
 ) -> None:
-    if not await show_module(callback, session, learner, callback_data.module_id):
-        await gone(callback, callback_answer, en.MODULE_UNAVAILABLE)
-
-
-async def show_module(
-    callback: CallbackQuery, session: AsyncSession, learner: Learner, module_id: int
-) -> bool:
-    view = await lessons.module_view(session, learner.id, module_id)
-    if view is None:
-        return False
-    done = sum(1 for lesson in view.lessons if lesson.status is ProgressStatus.COMPLETED)
-    lines = [f"📘 <b>{en.esc(view.title)}</b>"]
-    if view.description:
-        lines.append(en.esc(view.description))
-    lines.append("")
-    lines.append(
-        f"{en.progress_bar(done, len(view.lessons))} {done}/{len(view.lessons)} lessons completed"
-    )
-    await show(callback, "\n".join(lines), course_kb.lessons(view))
-    return True
+    view = await lessons.module_view(session, learner.id, callback_data.module_id)
+    await show(callback, module_screen(view))
 
 
 async def lesson(
-    callback: CallbackQuery,
-    callback_data: LessonCb,
-    callback_answer: CallbackAnswer,
-    session: AsyncSession,
-    learner: Learner,
+    callback: CallbackQuery, callback_data: LessonCb, session: AsyncSession, learner: Learner
 ) -> None:
     view = await lessons.open_lesson(session, learner.id, callback_data.lesson_id)
-    if view is None:
-        await gone(callback, callback_answer, en.LESSON_UNAVAILABLE)
-        return
-    await show_lesson(callback, view, callback_data.page)
+    await show(callback, lesson_screen(view, callback_data.page))
 
 
 async def mark_done(
-    callback: CallbackQuery,
-    callback_data: DoneCb,
-    callback_answer: CallbackAnswer,
-    session: AsyncSession,
-    learner: Learner,
+    callback: CallbackQuery, callback_data: DoneCb, session: AsyncSession, learner: Learner
 ) -> None:
-    result = await lessons.mark_done(session, learner.id, callback_data.lesson_id)
-    if result.outcome is MarkDone.UNAVAILABLE:
-        await gone(callback, callback_answer, en.LESSON_UNAVAILABLE)
-        return
-    if result.outcome is MarkDone.HAS_EXERCISES:
-        callback_answer.text = en.BUTTON_NOT_UNDERSTOOD
-        return
-    if result.outcome is MarkDone.ALREADY_DONE:
-        callback_answer.text = en.ALREADY_DONE
-        return
-    assert result.module_id is not None
-    await show(
-        callback,
-        en.lesson_done(result.xp_gained),
-        course_kb.after_lesson(
-            callback_data.lesson_id, result.module_id, result.next_lesson_id, retry=False
-        ),
-    )
+    done = await lessons.mark_done(session, learner.id, callback_data.lesson_id)
+    await show(callback, lesson_done_screen(done))
 
 
-async def ask_reset(
-    callback: CallbackQuery,
-    callback_data: ResetCb,
-    callback_answer: CallbackAnswer,
-    session: AsyncSession,
-    learner: Learner,
-) -> None:
+async def ask_reset(callback: CallbackQuery, callback_data: ResetCb, session: AsyncSession) -> None:
     brief = await lessons.lesson_brief(session, callback_data.lesson_id)
-    if brief is None:
-        await gone(callback, callback_answer, en.LESSON_UNAVAILABLE)
-        return
-    await show(callback, en.reset_question(brief.title), course_kb.confirm_reset(brief.id))
+    await show(callback, confirm_reset_screen(brief))
 
 
 async def reset(
@@ -133,11 +74,9 @@ async def reset(
     learner: Learner,
 ) -> None:
     brief = await lessons.reset_lesson(session, learner.id, callback_data.lesson_id)
-    if brief is None:
-        await gone(callback, callback_answer, en.LESSON_UNAVAILABLE)
-        return
+    view = await lessons.module_view(session, learner.id, brief.module_id)
     callback_answer.text = en.RESET_DONE
-    await show_module(callback, session, learner, brief.module_id)
+    await show(callback, module_screen(view))
 
 
 def create_router() -> Router:

@@ -9,28 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import MenuAction, MenuCb
 from bot.handlers.common import show
-from bot.keyboards.menu import back_to_menu
-from bot.locales import en
 from bot.services import progress
 from bot.services.learners import Learner
+from bot.views.progress import progress_screen
 
 
 async def my_progress(
     event: Message | CallbackQuery, session: AsyncSession, learner: Learner
 ) -> None:
-    s = await progress.summary(session, learner.id)
-    lines = ["📊 <b>My progress</b>", ""]
-    lines += [en.module_progress(m.title, m.lessons_completed, m.lessons_total) for m in s.modules]
-    if s.modules:
-        lines.append("")
-    average = f"{s.average_score:.0f}%" if s.average_score is not None else "no scores yet"
-    lines += [
-        f"✅ Lessons completed: <b>{s.lessons_completed}</b> of {s.lessons_total}",
-        f"🎯 Average score: <b>{average}</b>",
-        f"⏱ Time spent: <b>{en.duration(s.time_spent_seconds)}</b>",
-        f"⭐ XP: <b>{s.xp}</b>",
-    ]
-    await show(event, "\n".join(lines), back_to_menu())
+    await show(event, progress_screen(await progress.summary(session, learner.id)))
 
 
 def create_router() -> Router:

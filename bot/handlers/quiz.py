@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -10,78 +13,64 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import AnswerCb, RunCb, StopRunCb
-from bot.handlers.common import gone, show, show_lesson
-from bot.keyboards import course as course_kb
-from bot.keyboards import quiz as quiz_kb
-from bot.keyboards.menu import main_menu
+from bot.handlers.common import show
 from bot.locales import en
 from bot.services import exercises, lessons
-from bot.services.exercises import AnswerResult, Outcome, Question
+from bot.services.errors import AlreadyAnswered, Stale
+from bot.services.exercises import Answered, NextQuestion, Question
 from bot.services.learners import Learner
 from bot.states import Quiz
-
-
-def question_text(q: Question) -> str:
-    hint = f"\n\n{en.TYPE_ANSWER}" if q.choices is None else ""
-    return (
-        f"✍️ <b>{en.esc(q.lesson_title)}</b> · question {q.number} of {q.total}\n\n"
-        f"{en.esc(q.prompt)}{hint}"
-    )
+from bot.views.course import lesson_screen
+from bot.views.menu import with_menu
+from bot.views.quiz import (
+    answered_question_text,
+    feedback_mark,
+    feedback_text,
+    question_screen,
+    result_screen,
+)
+from bot.views.screen import Screen
 
 
 async def ask(bot: Bot, chat_id: int, state: FSMContext, q: Question) -> None:
     """Send the question; a typed-answer question also puts the chat into the answer state."""
-    await bot.send_message(chat_id, question_text(q), reply_markup=quiz_kb.question(q))
+    screen = question_screen(q)
+    sent = await bot.send_message(chat_id, screen.text, reply_markup=screen.markup)
     if q.choices is None:
         # Data before state: a concurrent copy of the previous answer that reads the data in
         # between must already see the new question (see typed_answer).
-        await state.set_data({"lesson_id": q.lesson_id, "run": q.run, "exercise_id": q.exercise_id})
+        await state.set_data(
+            {
+                "lesson_id": q.lesson_id,
+                "run": q.run,
+                "exercise_id": q.exercise_id,
+                "message_id": sent.message_id,
+            }
+        )
         await state.set_state(Quiz.short_answer)
     else:
         await state.clear()
 
 
-async def follow_up(bot: Bot, chat_id: int, state: FSMContext, result: AnswerResult) -> None:
+async def follow_up(bot: Bot, chat_id: int, state: FSMContext, answered: Answered) -> None:
     """After an answer: the next question, or the run's result with what to do next."""
-    if result.next_question is not None:
-        await ask(bot, chat_id, state, result.next_question)
+    if isinstance(answered, NextQuestion):
+        await ask(bot, chat_id, state, answered.next)
         return
     await state.clear()
-    run = result.result
-    assert run is not None
-    await bot.send_message(
-        chat_id,
-        en.run_result(
-            run.correct,
-            run.total,
-            run.score,
-            run.best_score,
-            run.pass_score,
-            run.passed,
-            run.xp_gained,
-        ),
-        reply_markup=course_kb.after_lesson(
-            run.lesson_id, run.module_id, run.next_lesson_id, retry=True
-        ),
-    )
+    screen = result_screen(answered.result)
+    await bot.send_message(chat_id, screen.text, reply_markup=screen.markup)
 
 
 async def start_run(
     callback: CallbackQuery,
     callback_data: RunCb,
-    callback_answer: CallbackAnswer,
     bot: Bot,
     state: FSMContext,
     session: AsyncSession,
     learner: Learner,
 ) -> None:
     q = await exercises.start_run(session, learner.id, callback_data.lesson_id)
-    if q is None:
-        if await lessons.lesson_brief(session, callback_data.lesson_id) is None:
-            await gone(callback, callback_answer, en.LESSON_UNAVAILABLE)
-        else:
-            callback_answer.text = en.NO_EXERCISES
-        return
     await ask(bot, callback.from_user.id, state, q)
 
 
@@ -94,7 +83,7 @@ async def choose(
     session: AsyncSession,
     learner: Learner,
 ) -> None:
-    result = await exercises.answer_choice(
+    answered = await exercises.answer_choice(
         session,
         learner.id,
         callback_data.lesson_id,
@@ -102,25 +91,10 @@ async def choose(
         callback_data.exercise_id,
         callback_data.option,
     )
-    if result.outcome is Outcome.DUPLICATE:
-        return  # the first press already got its feedback
-    if result.outcome is not Outcome.ANSWERED:
-        callback_answer.text = {
-            Outcome.UNAVAILABLE: en.LESSON_UNAVAILABLE,
-            # An option the question does not have: the question itself is still open.
-            Outcome.INVALID: en.BUTTON_NOT_UNDERSTOOD,
-        }.get(result.outcome, en.QUESTION_STALE)
-        return
-    assert result.feedback is not None
-    feedback = en.answer_feedback(
-        result.feedback.correct, result.feedback.correct_answer, result.feedback.explanation
-    )
-    callback_answer.text = "✅" if result.feedback.correct else "❌"
-    assert result.question is not None
+    callback_answer.text = feedback_mark(answered.feedback)
     # The question message keeps its text, loses its buttons and gains the feedback.
-    answered = f"{question_text(result.question)}\n\n{en.your_answer(result.feedback.given)}"
-    await show(callback, f"{answered}\n{feedback}")
-    await follow_up(bot, callback.from_user.id, state, result)
+    await show(callback, Screen(answered_question_text(answered.answered, answered.feedback)))
+    await follow_up(bot, callback.from_user.id, state, answered)
 
 
 async def typed_answer(
@@ -135,32 +109,28 @@ async def typed_answer(
             int(data["exercise_id"]),
         )
     except (KeyError, TypeError, ValueError):
-        await state.clear()
-        await message.answer(en.QUESTION_STALE, reply_markup=main_menu())
-        return
-    result = await exercises.answer_text(
-        session, learner.id, lesson_id, run, exercise_id, message.text
-    )
-    if result.outcome is Outcome.ANSWERED:
-        assert result.feedback is not None
-        await message.answer(
-            en.answer_feedback(
-                result.feedback.correct, result.feedback.correct_answer, result.feedback.explanation
-            )
+        raise Stale from None
+    try:
+        answered = await exercises.answer_text(
+            session, learner.id, lesson_id, run, exercise_id, message.text
         )
-        await follow_up(bot, message.chat.id, state, result)
+    except AlreadyAnswered:
+        if (await state.get_data()).get("exercise_id") != exercise_id:
+            return  # a copy of an answer already handled, whose next question owns the state now
+        raise Stale from None
+    await _close_question(bot, message.chat.id, data.get("message_id"))
+    await message.answer(feedback_text(answered.feedback))
+    await follow_up(bot, message.chat.id, state, answered)
+
+
+async def _close_question(bot: Bot, chat_id: int, message_id: object) -> None:
+    """An answered typed question loses its Stop button, as a button question loses its
+    buttons: only the question being asked looks answerable."""
+    if not isinstance(message_id, int):
         return
-    if result.outcome is Outcome.INVALID:
-        await message.answer(en.ANSWER_WITH_BUTTONS)
-        return
-    if (
-        result.outcome is Outcome.DUPLICATE
-        and (await state.get_data()).get("exercise_id") != exercise_id
-    ):
-        return  # a copy of an answer already handled, whose next question owns the state now
-    await state.clear()
-    text = en.LESSON_UNAVAILABLE if result.outcome is Outcome.UNAVAILABLE else en.QUESTION_STALE
-    await message.answer(text, reply_markup=main_menu())
+    # Already edited, deleted or too old: it no longer offers a live button anyway.
+    with contextlib.suppress(TelegramBadRequest):
+        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
 
 
 async def cancel(message: Message, state: FSMContext) -> None:
@@ -168,7 +138,7 @@ async def cancel(message: Message, state: FSMContext) -> None:
         await message.answer(en.NOTHING_TO_CANCEL)
         return
     await state.clear()
-    await message.answer(en.EXERCISES_STOPPED, reply_markup=main_menu())
+    await show(message, with_menu(en.EXERCISES_STOPPED))
 
 
 async def stop(
@@ -180,12 +150,9 @@ async def stop(
     learner: Learner,
 ) -> None:
     await state.clear()
-    callback_answer.text = en.EXERCISES_STOPPED
     view = await lessons.open_lesson(session, learner.id, callback_data.lesson_id)
-    if view is None:
-        await gone(callback, callback_answer, en.LESSON_UNAVAILABLE)
-        return
-    await show_lesson(callback, view)
+    callback_answer.text = en.EXERCISES_STOPPED
+    await show(callback, lesson_screen(view))
 
 
 def create_router() -> Router:

@@ -16,13 +16,12 @@ from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import MenuAction, MenuCb
-from bot.handlers.common import show, show_lesson
-from bot.keyboards.menu import main_menu
+from bot.handlers.common import show
 from bot.locales import en
 from bot.services import learners, lessons
 from bot.services.learners import Learner
-
-router = Router(name=__name__)
+from bot.views.course import lesson_screen
+from bot.views.menu import main_menu_screen, with_menu
 
 DEEP_LINK_LESSON = "lesson-"
 
@@ -36,25 +35,20 @@ async def start(
 ) -> None:
     await state.clear()
     if command.args and command.args.startswith(DEEP_LINK_LESSON):
-        lesson_id = await lessons.lesson_id_for_slug(
-            session, command.args.removeprefix(DEEP_LINK_LESSON)
-        )
-        view = await lessons.open_lesson(session, learner.id, lesson_id) if lesson_id else None
-        if view is not None:
-            await show_lesson(message, view)
-            return
-        await message.answer(en.LESSON_NOT_FOUND, reply_markup=main_menu())
+        slug = command.args.removeprefix(DEEP_LINK_LESSON)
+        view = await lessons.open_lesson_by_slug(session, learner.id, slug)
+        await show(message, lesson_screen(view))
         return
-    await message.answer(en.welcome(learner.first_name), reply_markup=main_menu())
+    await show(message, with_menu(en.welcome(learner.first_name)))
 
 
 async def help_(message: Message) -> None:
-    await message.answer(en.HELP, reply_markup=main_menu())
+    await show(message, with_menu(en.HELP))
 
 
 async def home(callback: CallbackQuery, state: FSMContext) -> None:
     await state.clear()
-    await show(callback, en.MAIN_MENU, main_menu())
+    await show(callback, main_menu_screen())
 
 
 async def blocked(event: ChatMemberUpdated, session: AsyncSession, learner: Learner) -> None:

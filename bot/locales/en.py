@@ -1,4 +1,8 @@
-"""English texts. Values interpolated into HTML messages must go through `esc`."""
+"""English texts: every word the bot says. Values interpolated into HTML go through `esc`.
+
+Texts are whole sentences with placeholders, and a count always picks its plural form through
+`plural`, so a translator can write each sentence as their language wants it.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,11 @@ from db.enums import ProgressStatus
 
 def esc(value: object) -> str:
     return escape(str(value), quote=False)
+
+
+def plural(n: int, one: str, other: str) -> str:
+    """English has two forms: `one` for 1, `other` for everything else (0 included)."""
+    return (one if n == 1 else other).format(n=n)
 
 
 # Main menu
@@ -90,6 +99,79 @@ def reset_question(title: str) -> str:
     )
 
 
+COURSES_TITLE = "📚 <b>Courses</b>"
+PROGRESS_TITLE = "📊 <b>My progress</b>"
+NO_SCORES_YET = "no scores yet"
+CORRECT_MARK = "✅"
+WRONG_MARK = "❌"
+MODULE_COMPLETED = "🎓 Module completed!"
+
+
+def module_heading(title: str) -> str:
+    return f"📘 <b>{esc(title)}</b>"
+
+
+def lessons_completed_bar(bar: str, done: int, total: int) -> str:
+    counted = plural(total, f"{done}/{{n}} lesson completed", f"{done}/{{n}} lessons completed")
+    return f"{bar} {counted}"
+
+
+def lesson_heading(title: str) -> str:
+    return f"📖 <b>{esc(title)}</b>"
+
+
+def minutes(n: int) -> str:
+    return f"⏱ {n} min"
+
+
+def exercise_count(n: int) -> str:
+    return "✍️ " + plural(n, "{n} exercise", "{n} exercises")
+
+
+def lesson_xp(xp: int) -> str:
+    return f"⭐ {xp} XP"
+
+
+def page_of(page: int, pages: int) -> str:
+    return f"page {page}/{pages}"
+
+
+def module_button(title: str, percent_done: int) -> str:
+    return f"{title} · {percent_done}%"
+
+
+def lesson_button(mark: str, number: int, title: str) -> str:
+    return f"{mark} {number}. {title}"
+
+
+def question_heading(lesson_title: str, number: int, total: int) -> str:
+    return f"✍️ <b>{esc(lesson_title)}</b> · question {number} of {total}"
+
+
+def lessons_completed_of(done: int, total: int) -> str:
+    return f"✅ Lessons completed: <b>{done}</b> of {total}"
+
+
+def average_score(score: str) -> str:
+    return f"🎯 Average score: <b>{score}</b>"
+
+
+def score_percent(score: float) -> str:
+    return f"{score:.0f}%"
+
+
+def time_spent(duration_text: str) -> str:
+    return f"⏱ Time spent: <b>{duration_text}</b>"
+
+
+def total_xp(xp: int) -> str:
+    return f"⭐ XP: <b>{xp}</b>"
+
+
+def xp_gained(xp: int) -> str:
+    return f"⭐ +{xp} XP"
+
+
 def progress_bar(done: int, total: int, width: int = 10) -> str:
     filled = round(width * done / total) if total else 0
     return "▓" * filled + "░" * (width - filled)
@@ -102,7 +184,8 @@ def percent(done: int, total: int) -> int:
 def module_progress(title: str, done: int, total: int) -> str:
     """A module's title over its progress bar, as Courses and My progress both show it."""
     bar = progress_bar(done, total)
-    return f"<b>{esc(title)}</b>\n{bar} {percent(done, total)}% · {done}/{total} lessons"
+    lessons = plural(total, f"{done}/{{n}} lesson", f"{done}/{{n}} lessons")
+    return f"<b>{esc(title)}</b>\n{bar} {percent(done, total)}% · {lessons}"
 
 
 def status_mark(status: ProgressStatus, score: int | None) -> str:
@@ -115,11 +198,11 @@ def status_mark(status: ProgressStatus, score: int | None) -> str:
 
 def duration(seconds: int) -> str:
     hours, rest = divmod(seconds, 3600)
-    minutes = rest // 60
+    mins = rest // 60
     if hours:
-        return f"{hours} h {minutes} min"
-    if minutes:
-        return f"{minutes} min"
+        return f"{hours} h {mins} min"
+    if mins:
+        return f"{mins} min"
     return "under a minute" if seconds else "none yet"
 
 
@@ -137,13 +220,7 @@ def answer_feedback(correct: bool, correct_answer: str, explanation: str | None)
 
 
 def run_result(
-    correct: int,
-    total: int,
-    score: int | None,
-    best: int | None,
-    pass_score: int,
-    passed: bool,
-    xp_gained: int,
+    correct: int, total: int, score: int | None, best: int | None, pass_score: int, passed: bool
 ) -> str:
     lines = [f"🏁 <b>Finished!</b> {correct} of {total} correct."]
     if score is not None:
@@ -151,10 +228,7 @@ def run_result(
     if best is not None and best != score:
         lines.append(f"Your best: {best}%")
     lines.append("🎉 Passed!" if passed else "Not passed yet: read the lesson again and retry.")
-    if xp_gained:
-        lines.append(f"⭐ +{xp_gained} XP")
     return "\n".join(lines)
 
 
-def lesson_done(xp_gained: int) -> str:
-    return "✅ Lesson completed!" + (f" ⭐ +{xp_gained} XP" if xp_gained else "")
+LESSON_COMPLETED = "✅ Lesson completed!"

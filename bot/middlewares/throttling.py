@@ -3,21 +3,15 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update, User
 
+from bot.app import ThrottlePolicy
 from bot.locales import en
 
-
-@dataclass(frozen=True, slots=True)
-class ThrottlePolicy:
-    """At most `limit` updates per learner in any `window` seconds."""
-
-    limit: int = 20
-    window: float = 10.0
+__all__ = ["ThrottlePolicy", "ThrottlingMiddleware"]
 
 
 class ThrottlingMiddleware(BaseMiddleware):

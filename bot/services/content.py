@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.markdown import unclosed_fence_line
+from bot.views.markdown import unclosed_fence_line
 from db.enums import ExerciseType
 from db.models import Exercise, Lesson, Module
 from db.repositories import content as repo

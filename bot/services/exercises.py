@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,12 +9,19 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.lessons import start_if_new, track_time
-from bot.services.xp import grant_lesson_xp
-from db.base import utcnow
-from db.enums import ActivityType, ExerciseType, ProgressStatus
+from bot.services.completion import Effects, complete_lesson, record_answer, touch_lesson
+from bot.services.errors import (
+    AlreadyAnswered,
+    ChoicesOnly,
+    LessonGone,
+    NoExercises,
+    NotUnderstood,
+    Stale,
+)
+from bot.services.unit_of_work import unit_of_work
+from db.enums import ExerciseType
 from db.models import Exercise, ExerciseAttempt, Lesson, UserProgress
-from db.repositories import activity, course, progress
+from db.repositories import course, progress
 
 TRUE_FALSE_CHOICES = ("True", "False")
 
@@ -52,30 +58,29 @@ class RunResult:
     best_score: int | None
     pass_score: int
     passed: bool
-    newly_completed: bool
-    xp_gained: int
     next_lesson_id: int | None
-
-
-class Outcome(enum.Enum):
-    ANSWERED = "answered"
-    # This exercise already has an answer in this run (a double tap): change nothing, say nothing.
-    DUPLICATE = "duplicate"
-    # The question is not the one being asked now (an old button, another run, another lesson).
-    STALE = "stale"
-    # The answer does not fit the question (a typed answer to a button question, a bad option).
-    INVALID = "invalid"
-    UNAVAILABLE = "unavailable"
+    effects: Effects
 
 
 @dataclass(frozen=True, slots=True)
-class AnswerResult:
-    outcome: Outcome
-    # The question this answer was for, and how it went.
-    question: Question | None = None
-    feedback: Feedback | None = None
-    next_question: Question | None = None
-    result: RunResult | None = None
+class NextQuestion:
+    """An answer was accepted and the run goes on."""
+
+    answered: Question
+    feedback: Feedback
+    next: Question
+
+
+@dataclass(frozen=True, slots=True)
+class RunFinished:
+    """An answer was accepted and it was the run's last."""
+
+    answered: Question
+    feedback: Feedback
+    result: RunResult
+
+
+Answered = NextQuestion | RunFinished
 
 
 def normalize(text: str) -> str:
@@ -99,20 +104,20 @@ def correct_answer_text(exercise: Exercise) -> str:
     return str(exercise.answer)
 
 
-def grade_choice(exercise: Exercise, option: int) -> tuple[str, bool] | None:
-    """(answer as text, correct?) for a pressed option; None when the option does not exist."""
+def grade_choice(exercise: Exercise, option: int) -> tuple[str, bool]:
+    """(answer as text, correct?) for a pressed option."""
     choices = choices_of(exercise)
     if choices is None or not 0 <= option < len(choices):
-        return None
+        raise NotUnderstood  # an option the question does not have
     chosen = choices[option]
     if exercise.type is ExerciseType.TRUE_FALSE:
         return chosen, (option == 0) == bool(exercise.answer)
     return chosen, chosen == exercise.answer
 
 
-def grade_text(exercise: Exercise, text: str) -> tuple[str, bool] | None:
+def grade_text(exercise: Exercise, text: str) -> tuple[str, bool]:
     if exercise.type is not ExerciseType.SHORT_ANSWER:
-        return None
+        raise ChoicesOnly
     accepted: list[Any] = exercise.answer
     return text, normalize(text) in {normalize(str(a)) for a in accepted}
 
@@ -143,45 +148,35 @@ def _question(
     return None
 
 
-async def start_run(session: AsyncSession, user_id: int, lesson_id: int) -> Question | None:
+@unit_of_work
+async def start_run(session: AsyncSession, user_id: int, lesson_id: int) -> Question:
     """The current question of the lesson's open run, opening a new run if none is open.
 
     Pressing "Start" twice therefore resumes the same run instead of counting a second attempt.
-    None when the lesson is unavailable or has no exercises.
     """
     lesson = await course.get_visible_lesson(session, lesson_id)
-    exercises = await course.exercises_of(session, lesson_id) if lesson else []
-    if lesson is None or not exercises:
-        await session.rollback()
-        return None
+    if lesson is None:
+        raise LessonGone
+    exercises = await course.exercises_of(session, lesson_id)
+    if not exercises:
+        raise NoExercises
     await progress.lock_learner(session, user_id)
     row = await progress.get_or_create(session, user_id, lesson_id)
-    now = utcnow()
-    track_time(row, now)
+    await touch_lesson(session, row, lesson)
     if row.active_run is None:
-        if start_if_new(row, now):
-            await activity.add(
-                session,
-                user_id,
-                ActivityType.LESSON_STARTED,
-                entity_type="lesson",
-                entity_id=lesson_id,
-            )
         row.attempts += 1
         row.last_run += 1
         row.active_run = row.last_run
     run = row.active_run
     answered = await progress.answers_in_run(session, user_id, lesson_id, run)
     question = _question(lesson, run, exercises, answered)
-    await session.flush()
-    await progress.refresh_module_progress(session, user_id, lesson.module_id)
-    await session.commit()
+    assert question is not None, "a run closes when its last question is answered"
     return question
 
 
 async def answer_choice(
     session: AsyncSession, user_id: int, lesson_id: int, run: int, exercise_id: int, option: int
-) -> AnswerResult:
+) -> Answered:
     return await _answer(
         session, user_id, lesson_id, run, exercise_id, lambda e: grade_choice(e, option)
     )
@@ -189,46 +184,39 @@ async def answer_choice(
 
 async def answer_text(
     session: AsyncSession, user_id: int, lesson_id: int, run: int, exercise_id: int, text: str
-) -> AnswerResult:
+) -> Answered:
     return await _answer(
         session, user_id, lesson_id, run, exercise_id, lambda e: grade_text(e, text)
     )
 
 
+@unit_of_work
 async def _answer(
     session: AsyncSession,
     user_id: int,
     lesson_id: int,
     run: int,
     exercise_id: int,
-    grade: Callable[[Exercise], tuple[str, bool] | None],
-) -> AnswerResult:
+    grade: Callable[[Exercise], tuple[str, bool]],
+) -> Answered:
     lesson = await course.get_visible_lesson(session, lesson_id)
     if lesson is None:
-        await session.rollback()
-        return AnswerResult(Outcome.UNAVAILABLE)
+        raise LessonGone
     await progress.lock_learner(session, user_id)
     row = await progress.get(session, user_id, lesson_id)
     if row is None or run != row.last_run:
         # No run of this lesson, or a button of an earlier run (or of one never started): only
         # the latest run's answered buttons are double taps to ignore quietly.
-        await session.rollback()
-        return AnswerResult(Outcome.STALE)
+        raise Stale
     answered = await progress.answers_in_run(session, user_id, lesson_id, run)
     if exercise_id in answered:
-        await session.rollback()
-        return AnswerResult(Outcome.DUPLICATE)
+        raise AlreadyAnswered
     exercises = await course.exercises_of(session, lesson_id)
     current = _question(lesson, run, exercises, answered)
     if row.active_run != run or current is None or current.exercise_id != exercise_id:
-        await session.rollback()
-        return AnswerResult(Outcome.STALE)
+        raise Stale
     exercise = next(e for e in exercises if e.id == exercise_id)
-    graded = grade(exercise)
-    if graded is None:
-        await session.rollback()
-        return AnswerResult(Outcome.INVALID)
-    given, correct = graded
+    given, correct = grade(exercise)
     inserted = await progress.add_attempt(
         session,
         user_id=user_id,
@@ -240,33 +228,15 @@ async def _answer(
         points_earned=exercise.points if correct else 0,
     )
     if not inserted:
-        await session.rollback()
-        return AnswerResult(Outcome.DUPLICATE)
-    await activity.add(
-        session,
-        user_id,
-        ActivityType.CHALLENGE_ATTEMPTED,
-        entity_type="exercise",
-        entity_id=exercise_id,
-        details={"run": run, "correct": correct},
-    )
-    if correct:
-        await activity.add(
-            session,
-            user_id,
-            ActivityType.CHALLENGE_SOLVED,
-            entity_type="exercise",
-            entity_id=exercise_id,
-        )
-    track_time(row, utcnow())
+        raise AlreadyAnswered
+    await record_answer(session, row, exercise, run, correct)
     feedback = Feedback(given, correct, correct_answer_text(exercise), exercise.explanation)
     answered = await progress.answers_in_run(session, user_id, lesson_id, run)
     next_question = _question(lesson, run, exercises, answered)
-    result = None
-    if next_question is None:
-        result = await _finish_run(session, lesson, row, exercises, answered)
-    await session.commit()
-    return AnswerResult(Outcome.ANSWERED, current, feedback, next_question, result)
+    if next_question is not None:
+        return NextQuestion(current, feedback, next_question)
+    result = await _finish_run(session, lesson, row, exercises, answered)
+    return RunFinished(current, feedback, result)
 
 
 async def _finish_run(
@@ -280,30 +250,16 @@ async def _finish_run(
     possible = sum(e.points for e in exercises)
     score = score_of(earned, possible)
     previous_best = row.score
-    if score is not None and (previous_best is None or score > previous_best):
-        row.score = score
     row.active_run = None
     passed = score is None or score >= lesson.pass_score
-    newly_completed = passed and row.status is not ProgressStatus.COMPLETED
-    xp_gained = 0
-    if newly_completed:
-        row.status = ProgressStatus.COMPLETED
-        row.completed_at = utcnow()
-    if newly_completed or (passed and row.score != previous_best):
-        xp_gained = await grant_lesson_xp(
-            session,
-            user_id=row.user_id,
-            lesson_id=lesson.id,
-            lesson_xp=lesson.xp,
-            best_score=row.score,
-            activity_type=(
-                ActivityType.LESSON_COMPLETED if newly_completed else ActivityType.SCORE_IMPROVED
-            ),
-            details={"score": score, "previous_best": previous_best, "run": row.last_run},
-        )
-    await session.flush()
-    if newly_completed:
-        await progress.refresh_module_progress(session, row.user_id, lesson.module_id)
+    effects = await complete_lesson(
+        session,
+        row,
+        lesson,
+        score=score,
+        passed=passed,
+        details={"score": score, "previous_best": previous_best, "run": row.last_run},
+    )
     return RunResult(
         lesson_id=lesson.id,
         module_id=lesson.module_id,
@@ -313,7 +269,6 @@ async def _finish_run(
         best_score=row.score,
         pass_score=lesson.pass_score,
         passed=passed,
-        newly_completed=newly_completed,
-        xp_gained=xp_gained,
         next_lesson_id=await course.next_lesson_after(session, lesson),
+        effects=effects,
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.unit_of_work import unit_of_work
 from db.repositories import users
 from db.repositories.users import TelegramProfile
 
@@ -20,6 +21,7 @@ class Learner:
     timezone: str | None
 
 
+@unit_of_work
 async def ensure_learner(session: AsyncSession, profile: TelegramProfile) -> Learner:
     """The learner for this Telegram user, registered or refreshed when needed.
 
@@ -39,18 +41,15 @@ async def ensure_learner(session: AsyncSession, profile: TelegramProfile) -> Lea
     )
     if user is None or not unchanged:
         user = await users.register_or_refresh(session, profile)
-    learner = Learner(
+    return Learner(
         id=user.id,
         telegram_id=user.telegram_id,
         first_name=user.first_name,
         timezone=user.timezone,
     )
-    # Commit the registration, or end the read (see bot.services.transactions).
-    await session.commit()
-    return learner
 
 
+@unit_of_work
 async def set_active(session: AsyncSession, user_id: int, *, active: bool) -> None:
     """A learner who blocks the bot is skipped by broadcasts and reminders until they return."""
     await users.set_active(session, user_id, active)
-    await session.commit()

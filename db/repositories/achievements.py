@@ -5,7 +5,7 @@ from typing import cast
 from sqlalchemy import CursorResult, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.base import utcnow
+from db import clock
 from db.models import Achievement, UserAchievement
 from db.repositories._dialect import insert_ignore
 
@@ -16,7 +16,7 @@ async def award(session: AsyncSession, user_id: int, achievement_id: int) -> boo
         insert_ignore(
             session,
             UserAchievement,
-            {"user_id": user_id, "achievement_id": achievement_id, "earned_at": utcnow()},
+            {"user_id": user_id, "achievement_id": achievement_id, "earned_at": clock.now(session)},
         )
     )
     return cast(CursorResult[object], result).rowcount == 1

@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.base import utcnow
+from db import clock
 from db.enums import ActivityType
 from db.models import ActivityLog
 
@@ -31,7 +31,7 @@ async def add(
             entity_id=entity_id,
             xp=xp,
             details=details,
-            created_at=utcnow(),
+            created_at=clock.now(session),
         )
     )
 

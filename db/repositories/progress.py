@@ -5,7 +5,7 @@ from typing import cast
 from sqlalchemy import CursorResult, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.base import utcnow
+from db import clock
 from db.enums import ProgressStatus
 from db.models import ExerciseAttempt, Lesson, ModuleProgress, User, UserProgress
 from db.repositories._dialect import insert_ignore, upsert
@@ -19,7 +19,7 @@ async def get_or_create(
     One INSERT that ignores the unique (user_id, lesson_id) key, then a read: concurrent callers
     all get the same single row and none of them sees an error.
     """
-    now = utcnow()
+    now = clock.now(session)
     await session.execute(
         insert_ignore(
             session,
@@ -61,10 +61,9 @@ async def lock_learner(session: AsyncSession, user_id: int) -> None:
     await session.execute(select(User.id).where(User.id == user_id).with_for_update())
 
 
-async def refresh_module_progress(
-    session: AsyncSession, user_id: int, module_id: int
-) -> ModuleProgress:
-    """Recount the learner's completed published lessons in the module and store the result."""
+async def refresh_module_progress(session: AsyncSession, user_id: int, module_id: int) -> bool:
+    """Recount the learner's completed published lessons in the module and store the result;
+    True when this made the module completed."""
     visible = (
         select(Lesson.id)
         .where(
@@ -97,7 +96,7 @@ async def refresh_module_progress(
         status = ProgressStatus.IN_PROGRESS
     else:
         status = ProgressStatus.NOT_STARTED
-    now = utcnow()
+    now = clock.now(session)
     current = await session.scalar(
         select(ModuleProgress)
         .where(ModuleProgress.user_id == user_id, ModuleProgress.module_id == module_id)
@@ -134,13 +133,9 @@ async def refresh_module_progress(
             ],
         )
     )
-    result = await session.scalar(
-        select(ModuleProgress)
-        .where(ModuleProgress.user_id == user_id, ModuleProgress.module_id == module_id)
-        .execution_options(populate_existing=True)
+    return status is ProgressStatus.COMPLETED and (
+        current is None or current.status is not ProgressStatus.COMPLETED
     )
-    assert result is not None
-    return result
 
 
 async def add_attempt(
@@ -167,7 +162,7 @@ async def add_attempt(
                 "answer": answer[:500],
                 "is_correct": is_correct,
                 "points_earned": points_earned,
-                "created_at": utcnow(),
+                "created_at": clock.now(session),
             },
         )
     )

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.base import utcnow
+from db import clock
 from db.models import User
 from db.repositories._dialect import upsert
 
@@ -24,7 +24,7 @@ async def register_or_refresh(session: AsyncSession, profile: TelegramProfile) -
 
     Someone who writes to the bot again has unblocked it, so they become active again.
     """
-    now = utcnow()
+    now = clock.now(session)
     values = {
         "telegram_id": profile.telegram_id,
         "username": profile.username,

@@ -1,4 +1,4 @@
-"""A learner talking to the real dispatcher (built by bot.factory) through the recording
+"""A learner talking to the real dispatcher (built by bot.app) through the recording
 Bot API stand-in, on the real test databases."""
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from aiogram.types import InlineKeyboardMarkup, User
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.app import Database, ThrottlePolicy, build_app
 from bot.callbacks import LessonCb
 from bot.config import Settings
-from bot.factory import create_bot, create_dispatcher
 from bot.local_api import LocalBotSession
 from bot.localchat import Button, LocalChat
 from bot.locales import en
-from bot.middlewares.throttling import ThrottlePolicy
 from bot.services.content import import_course, parse_course
+from db.clock import CLOCK_KEY
 from db.models import (
     ActivityLog,
     Base,
@@ -252,11 +252,20 @@ def make_chat(
     dp: Dispatcher | None = None,
     bot: Bot | None = None,
 ) -> Chat:
-    api = LocalBotSession() if bot is None else bot.session
-    assert isinstance(api, LocalBotSession)
-    bot = bot or create_bot(settings, session=api)
-    dp = dp or create_dispatcher(settings, sessionmaker, throttle=throttle)
-    return Chat(dp, bot, api, User(id=user_id, is_bot=False, first_name="Ada", username="ada"))
+    user = User(id=user_id, is_bot=False, first_name="Ada", username="ada")
+    if bot is not None and dp is not None:
+        assert isinstance(bot.session, LocalBotSession)
+        return Chat(dp, bot, bot.session, user)
+    api = LocalBotSession()
+    app = build_app(
+        settings, database=database_of(sessionmaker), bot_session=api, throttle=throttle
+    )
+    return Chat(app.dispatcher, app.bot, api, user)
+
+
+def database_of(sessionmaker: async_sessionmaker[AsyncSession]) -> Database:
+    """The app's view of the tests' shared engine and sessions (and the clock they carry)."""
+    return Database(sessionmaker.kw["bind"], sessionmaker, sessionmaker.kw["info"][CLOCK_KEY])
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ async def test_progress_before_anything_is_done(chat: Chat, course: Course) -> N
     text = chat.last_text
     assert text.startswith("📊 <b>My progress</b>")
     assert "<b>Intro &lt;course&gt;</b>\n░░░░░░░░░░ 0% · 0/3 lessons" in text
-    assert "<b>Next steps</b>\n░░░░░░░░░░ 0% · 0/1 lessons" in text
+    assert "<b>Next steps</b>\n░░░░░░░░░░ 0% · 0/1 lesson\n" in text
     assert "Lessons completed: <b>0</b> of 4" in text
     assert "Average score: <b>no scores yet</b>" in text
     assert "Time spent: <b>none yet</b>" in text
@@ -40,7 +40,7 @@ async def test_progress_average_leaves_unscored_lessons_out(
 
     text = chat.last_text
     assert "<b>Intro &lt;course&gt;</b>\n▓▓▓▓▓▓▓░░░ 67% · 2/3 lessons" in text
-    assert "<b>Next steps</b>\n░░░░░░░░░░ 0% · 0/1 lessons" in text
+    assert "<b>Next steps</b>\n░░░░░░░░░░ 0% · 0/1 lesson\n" in text
     assert "Lessons completed: <b>2</b> of 4" in text
     assert "Average score: <b>50%</b>" in text  # not 25%: no score is not a zero
     assert "Time spent: <b>12 min</b>" in text
@@ -150,6 +150,6 @@ async def test_resetting_a_reading_lesson_and_marking_it_done_again(
 
     await chat.take_lesson(lesson_id, [])
 
-    assert chat.last_text == en.lesson_done(0)
+    assert chat.last_text == en.LESSON_COMPLETED
     assert (await one(sessionmaker, UserProgress)).status is ProgressStatus.COMPLETED
     assert sum(a.xp for a in await rows(sessionmaker, ActivityLog)) == 5

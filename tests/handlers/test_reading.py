@@ -147,7 +147,7 @@ async def test_mark_as_done_completes_a_reading_lesson_once(
 
     await chat.press(done)
 
-    assert chat.last_text == en.lesson_done(5) == "✅ Lesson completed! ⭐ +5 XP"
+    assert chat.last_text == f"{en.LESSON_COMPLETED}\n⭐ +5 XP" == "✅ Lesson completed!\n⭐ +5 XP"
     assert chat.labels() == [en.NEXT_LESSON, en.BACK_TO_MODULE]
     row = await one(sessionmaker, UserProgress)
     assert row.status is ProgressStatus.COMPLETED

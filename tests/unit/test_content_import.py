@@ -404,7 +404,7 @@ def test_the_sample_course_is_complete() -> None:
     assert any(not lesson.exercises for lesson in lessons)
     assert all("```python" in lesson.content for lesson in lessons if lesson.exercises)
 
-    from bot.services.markdown import render_pages
+    from bot.views.markdown import render_pages
 
     assert len(render_pages(modules[0].lessons[0].content)) == 1
     assert any(len(render_pages(lesson.content)) > 1 for lesson in lessons)

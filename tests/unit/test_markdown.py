@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from bot.services.markdown import render_pages, unclosed_fence_line
+from bot.views.markdown import render_pages, unclosed_fence_line
 
 ALLOWED_TAGS = {"b", "i", "code", "pre", "a"}
 

@@ -5,6 +5,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import MenuAction, MenuCb
 from bot.locales import en
+from bot.views.screen import Screen
 
 
 def main_menu() -> InlineKeyboardMarkup:
@@ -23,3 +24,12 @@ def back_to_menu() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(text=en.BACK_TO_MENU, callback_data=MenuCb(action=MenuAction.HOME))
     return kb.as_markup()
+
+
+def with_menu(text: str) -> Screen:
+    """A short notice with the main menu under it."""
+    return Screen(text, main_menu())
+
+
+def main_menu_screen() -> Screen:
+    return with_menu(en.MAIN_MENU)

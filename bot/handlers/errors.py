@@ -1,0 +1,112 @@
+"""Every failure answered in one place: the services' domain errors with their own short
+notices, anything else logged with a short, human message and no trace."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import ExceptionTypeFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, ErrorEvent, Message
+
+from bot.handlers.common import show
+from bot.locales import en
+from bot.services.errors import (
+    AlreadyAnswered,
+    AlreadyDone,
+    ChoicesOnly,
+    DomainError,
+    Gone,
+    LessonGone,
+    ModuleGone,
+    NoExercises,
+    NotUnderstood,
+    Stale,
+    UnknownLesson,
+)
+from bot.views.menu import with_menu
+
+log = logging.getLogger(__name__)
+
+# Most specific first: the first class in an error's MRO found here gives its notice.
+NOTICES: dict[type[DomainError], str] = {
+    UnknownLesson: en.LESSON_NOT_FOUND,
+    LessonGone: en.LESSON_UNAVAILABLE,
+    ModuleGone: en.MODULE_UNAVAILABLE,
+    Stale: en.QUESTION_STALE,
+    ChoicesOnly: en.ANSWER_WITH_BUTTONS,
+    NotUnderstood: en.BUTTON_NOT_UNDERSTOOD,
+    AlreadyDone: en.ALREADY_DONE,
+    NoExercises: en.NO_EXERCISES,
+}
+
+
+def notice_for(error: DomainError) -> str | None:
+    for cls in type(error).__mro__:
+        if cls in NOTICES:
+            return NOTICES[cls]
+    return None
+
+
+async def on_domain_error(event: ErrorEvent, state: FSMContext | None = None) -> None:
+    error = event.exception
+    assert isinstance(error, DomainError)
+    callback, message = event.update.callback_query, event.update.message
+    if callback is not None:
+        await _answer_press(callback, error)
+    elif message is not None:
+        await _answer_message(message, error, state)
+
+
+async def _answer_press(callback: CallbackQuery, error: DomainError) -> None:
+    if isinstance(error, AlreadyAnswered):
+        await callback.answer()  # the first press already got its feedback
+        return
+    await callback.answer(notice_for(error))
+    if isinstance(error, Gone):
+        # The button points at something no longer there: offer the menu in its place.
+        await show(callback, with_menu(en.MAIN_MENU))
+    elif isinstance(error, Stale) and isinstance(callback.message, Message):
+        # A dead question must not look answerable.
+        await callback.message.edit_reply_markup(reply_markup=None)
+
+
+async def _answer_message(message: Message, error: DomainError, state: FSMContext | None) -> None:
+    if isinstance(error, AlreadyAnswered):
+        return
+    notice = notice_for(error)
+    assert notice is not None
+    if isinstance(error, Gone | Stale):
+        if state is not None:
+            await state.clear()  # the question the chat was waiting for is over
+        await show(message, with_menu(notice))
+        return
+    await message.answer(notice)
+
+
+async def on_error(event: ErrorEvent) -> None:
+    """The last line of defence: log the failure, tell the learner something short and human."""
+    update = event.update
+    log.error(
+        "update %s failed: %s: %s",
+        update.update_id,
+        type(event.exception).__name__,
+        event.exception,
+        exc_info=event.exception,
+    )
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(en.ERROR, show_alert=True)
+        elif update.message is not None:
+            await update.message.answer(en.ERROR)
+    except TelegramAPIError as exc:
+        log.warning("could not tell the learner about the failure: %s", exc)
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.errors.register(on_domain_error, ExceptionTypeFilter(DomainError))
+    router.errors.register(on_error)
+    return router
