@@ -15,6 +15,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db import migrations
+from db.clock import SYSTEM_CLOCK, Clock
 from db.engine import create_engine, create_sessionmaker
 from db.models import Achievement, Base
 from tests.databases import KINDS, empty_database, mysql_unavailable_reason
@@ -71,8 +72,15 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture
-def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return create_sessionmaker(engine)
+def clock() -> Clock:
+    """The time every session (and so every service) sees; a test module that travels in
+    time overrides this with a ManualClock."""
+    return SYSTEM_CLOCK
+
+
+@pytest.fixture
+def sessionmaker(engine: AsyncEngine, clock: Clock) -> async_sessionmaker[AsyncSession]:
+    return create_sessionmaker(engine, clock=clock)
 
 
 @pytest.fixture

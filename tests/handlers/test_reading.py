@@ -197,3 +197,10 @@ async def test_mark_as_done_is_refused_for_a_lesson_with_exercises(
     row = await one(sessionmaker, UserProgress)
     assert row.status is ProgressStatus.IN_PROGRESS
     assert await rows(sessionmaker, ActivityLog, ActivityLog.xp > 0) == []
+
+
+async def test_a_lesson_with_one_exercise_says_one_exercise(chat: Chat, course: Course) -> None:
+    await chat.press_data(LessonCb(lesson_id=course.lessons["deep"]))
+    assert "✍️ 1 exercise ·" in chat.last_text
+    await chat.press_data(LessonCb(lesson_id=course.lessons["basics"]))
+    assert "✍️ 2 exercises ·" in chat.last_text
