@@ -30,7 +30,8 @@ from bot.config import Settings
 from bot.factory import create_bot, create_dispatcher
 from bot.local_api import LocalBotSession
 from bot.localchat import Button, LocalChat
-from bot.services.content import import_course, parse_course
+from bot.services.content.importer import import_course
+from bot.services.content.parse import parse_course
 from db import migrations
 from db.engine import create_engine, create_sessionmaker
 from db.models import Lesson

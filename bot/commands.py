@@ -17,13 +17,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.services.content import (
-    CourseFileError,
-    export_course,
-    import_course,
-    load_course_file,
-    seed_sample_course,
-)
+from bot.services.content.exporter import export_course
+from bot.services.content.importer import import_course
+from bot.services.content.parse import load_course_file
+from bot.services.content.sample import seed_sample_course
+from bot.services.content.spec import CourseFileError
 from db.engine import create_engine, create_sessionmaker
 
 T = TypeVar("T")

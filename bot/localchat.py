@@ -27,7 +27,7 @@ from aiogram.types import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Up
 from bot.config import Settings
 from bot.factory import create_bot, create_dispatcher
 from bot.local_api import LocalBotSession
-from bot.services import content
+from bot.services.content import sample as content
 from db import migrations
 from db.engine import create_engine, create_sessionmaker
 

@@ -22,7 +22,8 @@ from bot.local_api import LocalBotSession
 from bot.localchat import Button, LocalChat
 from bot.locales import en
 from bot.middlewares.throttling import ThrottlePolicy
-from bot.services.content import import_course, parse_course
+from bot.services.content.importer import import_course
+from bot.services.content.parse import parse_course
 from db.models import (
     ActivityLog,
     Base,

@@ -10,14 +10,12 @@ import yaml
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.services import content
-from bot.services.content import (
-    ImportReport,
-    export_course,
+from bot.services.content import spec as content
+from bot.services.content.exporter import export_course
+from bot.services.content.importer import ImportReport, import_course
+from bot.services.content.parse import load_course_file, parse_course
+from bot.services.content.sample import (
     has_published_content,
-    import_course,
-    load_course_file,
-    parse_course,
     sample_course_path,
     seed_sample_course,
 )

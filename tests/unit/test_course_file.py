@@ -10,14 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.commands import content_import
 from bot.config import load_settings
-from bot.services.content import (
-    CourseFileError,
-    ExerciseSpec,
-    LessonSpec,
-    ModuleSpec,
-    load_course_file,
-    parse_course,
-)
+from bot.services.content.parse import load_course_file, parse_course
+from bot.services.content.spec import CourseFileError, ExerciseSpec, LessonSpec, ModuleSpec
 from db.enums import ExerciseType
 from db.models import Exercise, Lesson, Module
 from tests.factories import count
