@@ -11,6 +11,9 @@ from bot.services.content.spec import SLUG_MAX_LEN, Answer
 from db.enums import ExerciseType
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# The renderer's rule for a fence line, repeated so that validating a file needs no rendering
+# code; the two must agree, or a file that passes here would render with a runaway code block.
+_FENCE = re.compile(r"^\s*```\s*[^`\s]*\s*$")
 _MISSING = object()
 
 
@@ -111,6 +114,16 @@ class Checker:
             self.report(path, "must not be empty")
             return None
         return value
+
+
+def unclosed_fence_line(text: str) -> int | None:
+    """The 1-based line of a ``` fence that is never closed, or None when all are closed."""
+    open_line: int | None = None
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, line in enumerate(lines, start=1):
+        if _FENCE.match(line):
+            open_line = number if open_line is None else None
+    return open_line
 
 
 def exercise_options(checker: Checker, data: Mapping[Any, Any], path: str) -> list[str] | None:

@@ -11,7 +11,12 @@ from typing import Any
 
 import yaml
 
-from bot.services.content.checks import Checker, exercise_answer, exercise_options
+from bot.services.content.checks import (
+    Checker,
+    exercise_answer,
+    exercise_options,
+    unclosed_fence_line,
+)
 from bot.services.content.spec import (
     TITLE_MAX_LEN,
     CourseFileError,
@@ -19,7 +24,6 @@ from bot.services.content.spec import (
     LessonSpec,
     ModuleSpec,
 )
-from bot.services.markdown import unclosed_fence_line
 from db.enums import ExerciseType
 
 _MODULE_KEYS = ("slug", "title", "description", "order")
