@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.content.spec import LessonSpec, ModuleSpec
+from bot.services.unit_of_work import unit_of_work
 from db.models import Exercise, Lesson, Module
 from db.repositories import content as repo
 
@@ -71,10 +72,11 @@ def _tally(counts: Counts, *, changed: bool) -> None:
         counts.unchanged += 1
 
 
+@unit_of_work
 async def import_course(
     session: AsyncSession, modules: list[ModuleSpec], *, publish: bool
 ) -> ImportReport:
-    """Create or update the given modules by slug, in one transaction (committed at the end).
+    """Create or update the given modules by slug, all or nothing, as one unit of work.
 
     Lessons are matched by slug within their module; a lesson's exercises are matched by
     position, so the i-th exercise row is updated in place and learners' attempts stay attached
@@ -83,13 +85,8 @@ async def import_course(
     rows stay unpublished and existing ones keep their state.
     """
     report = ImportReport()
-    try:
-        for spec in modules:
-            await _import_module(session, spec, publish=publish, report=report)
-        await session.commit()
-    except BaseException:
-        await session.rollback()
-        raise
+    for spec in modules:
+        await _import_module(session, spec, publish=publish, report=report)
     return report
 
 
