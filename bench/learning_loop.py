@@ -31,7 +31,8 @@ from bot.callbacks import LessonCb
 from bot.config import Settings
 from bot.local_api import LocalBotSession
 from bot.localchat import Button, LocalChat
-from bot.services.content import import_course, parse_course
+from bot.services.content.importer import import_course
+from bot.services.content.parse import parse_course
 from db import migrations
 from db.clock import SYSTEM_CLOCK
 from db.engine import create_engine, create_sessionmaker

@@ -128,11 +128,11 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "db":
         return _db(args, settings)
     if args.command == "seed":
-        from bot.commands import seed
+        from bot.content_cli import seed
 
         return asyncio.run(seed(settings))
     if args.command == "content":
-        from bot.commands import content_export, content_import
+        from bot.content_cli import content_export, content_import
 
         if args.content_command == "import":
             return asyncio.run(content_import(settings, args.file, publish=args.publish))

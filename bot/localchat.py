@@ -27,7 +27,7 @@ from aiogram.types import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Up
 from bot.app import build_app, database
 from bot.config import Settings
 from bot.local_api import LocalBotSession
-from bot.services import content
+from bot.services.content.sample import has_published_content, seed_sample_course
 from db import migrations
 
 QUIT = {"/quit", "/exit"}
@@ -146,8 +146,8 @@ async def prepare_database(settings: Settings, out: TextIO) -> None:
     """Migrate, and load the sample course into a database with nothing to learn yet."""
     await asyncio.to_thread(migrations.upgrade, settings.database_url)
     async with database(settings) as db, db.sessionmaker() as session:
-        if not await content.has_published_content(session):
-            await content.seed_sample_course(session)
+        if not await has_published_content(session):
+            await seed_sample_course(session)
             out.write("(the database had no published lessons: loaded the sample course)\n")
 
 

@@ -15,10 +15,11 @@ import html
 import re
 from dataclasses import dataclass
 
+from bot.services.content.checks import FENCE
+
 # The smallest page size for which the splitter can always make progress.
 MIN_PAGE_LEN = 100
 
-_FENCE = re.compile(r"^\s*```\s*(?P<lang>[^`\s]*)\s*$")
 _HEADING = re.compile(r"^(?P<marks>#{1,3}) +(?P<text>.*?)\s*$")
 _BULLET = re.compile(r"^(?P<indent>\s*)[-*] +(?P<text>.*)$")
 _NUMBERED = re.compile(r"^(?P<indent>\s*)(?P<number>\d{1,9})\. +(?P<text>.*)$")
@@ -99,9 +100,9 @@ def _blocks(text: str) -> list[_Block]:
             blank_before = bool(blocks)
             paragraph = None
             continue
-        if fence := _FENCE.match(line):
+        if fence := FENCE.match(line):
             code: list[str] = []
-            while i < len(lines) and not _FENCE.match(lines[i]):
+            while i < len(lines) and not FENCE.match(lines[i]):
                 code.append(_escape(lines[i]))
                 i += 1
             i += 1  # the closing fence (or the end of the text)
@@ -128,15 +129,6 @@ def _blocks(text: str) -> list[_Block]:
             paragraph = _Block([render_inline(line.rstrip())])
             start(paragraph)
     return blocks
-
-
-def unclosed_fence_line(text: str) -> int | None:
-    """The 1-based line of a ``` fence that is never closed, or None when all are closed."""
-    open_line: int | None = None
-    for number, line in enumerate(_lines(text), start=1):
-        if _FENCE.match(line):
-            open_line = number if open_line is None else None
-    return open_line
 
 
 def _hard_split(line: str, budget: int) -> list[str]:

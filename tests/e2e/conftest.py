@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.content import import_course, parse_course
+from bot.services.content.importer import import_course
+from bot.services.content.parse import parse_course
 from db import migrations
 from db.engine import create_engine, create_sessionmaker
 from tests.e2e.fake_telegram import FakeTelegram

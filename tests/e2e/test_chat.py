@@ -13,7 +13,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.cli import EXIT_INTERRUPTED
-from bot.services.content import ExerciseSpec, LessonSpec, parse_course
+from bot.services.content.parse import parse_course
+from bot.services.content.spec import ExerciseSpec, LessonSpec
 from db.engine import create_engine
 from db.enums import ExerciseType, ProgressStatus
 from db.models import Lesson, User, UserProgress

@@ -21,7 +21,8 @@ from bot.config import Settings
 from bot.local_api import LocalBotSession
 from bot.localchat import Button, LocalChat
 from bot.locales import en
-from bot.services.content import import_course, parse_course
+from bot.services.content.importer import import_course
+from bot.services.content.parse import parse_course
 from db.clock import CLOCK_KEY
 from db.models import (
     ActivityLog,

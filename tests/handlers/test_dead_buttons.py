@@ -6,7 +6,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import LessonCb
 from bot.locales import en
-from bot.services.content import import_course, parse_course
+from bot.services.content.importer import import_course
+from bot.services.content.parse import parse_course
 from db.models import Lesson
 from tests.handlers.conftest import RIGHT, Chat, Course, set_values
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.locales import en
-from bot.services.content import seed_sample_course
+from bot.services.content.sample import seed_sample_course
 from db.enums import ActivityType, ExerciseType, ProgressStatus
 from db.models import (
     ActivityLog,

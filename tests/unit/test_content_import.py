@@ -10,17 +10,15 @@ import yaml
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.services import content
-from bot.services.content import (
-    ImportReport,
-    export_course,
+from bot.services.content.exporter import export_course
+from bot.services.content.importer import ImportReport, import_course
+from bot.services.content.parse import load_course_file, parse_course
+from bot.services.content.sample import (
     has_published_content,
-    import_course,
-    load_course_file,
-    parse_course,
     sample_course_path,
     seed_sample_course,
 )
+from bot.services.content.spec import ModuleSpec
 from db.base import utcnow
 from db.enums import ExerciseType
 from db.models import Exercise, ExerciseAttempt, Lesson, Module
@@ -57,7 +55,7 @@ lessons:
 """
 
 
-def course(text: str = COURSE) -> list[content.ModuleSpec]:
+def course(text: str = COURSE) -> list[ModuleSpec]:
     return parse_course(textwrap.dedent(text))
 
 

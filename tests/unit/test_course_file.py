@@ -8,16 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.commands import content_import
 from bot.config import load_settings
-from bot.services.content import (
-    CourseFileError,
-    ExerciseSpec,
-    LessonSpec,
-    ModuleSpec,
-    load_course_file,
-    parse_course,
-)
+from bot.content_cli import content_import
+from bot.services.content.checks import unclosed_fence_line
+from bot.services.content.parse import load_course_file, parse_course
+from bot.services.content.spec import CourseFileError, ExerciseSpec, LessonSpec, ModuleSpec
 from db.enums import ExerciseType
 from db.models import Exercise, Lesson, Module
 from tests.factories import count
@@ -203,6 +198,22 @@ def test_module_problems(text: str, expected: str) -> None:
 def test_lesson_problems(lesson: str, expected: str) -> None:
     problems = problems_of(with_lesson(lesson))
     assert any(problem.startswith(f"lessons[0]{expected}") for problem in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("text\n```python\ncode", 2),
+        ("```\na\n```\n\n```\nb", 5),
+        ("a\r\n```\r\ncode", 2),
+        ("```\ncode\n```\ntext", None),
+        ("  ```python\ncode\n```  ", None),
+        ("inline ``` is not a fence", None),
+        ("no code at all", None),
+    ],
+)
+def test_unclosed_fence_is_reported_with_its_line(text: str, line: int | None) -> None:
+    assert unclosed_fence_line(text) == line
 
 
 def test_duplicate_lesson_slug() -> None:

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from bot.views.markdown import render_pages, unclosed_fence_line
+from bot.views.markdown import render_pages
 
 ALLOWED_TAGS = {"b", "i", "code", "pre", "a"}
 
@@ -247,9 +247,3 @@ def test_any_input_gives_bounded_well_formed_pages(seed: int) -> None:
         assert 0 < len(page) <= max_len
         assert_well_formed(page)
     assert visible(pages) == visible(render_pages(source, max_len=1_000_000))
-
-
-def test_unclosed_fence_is_found() -> None:
-    assert unclosed_fence_line("```\ncode\n```\ntext") is None
-    assert unclosed_fence_line("text\n```python\ncode") == 2
-    assert unclosed_fence_line("```\na\n```\n\n```\nb") == 5

@@ -1,8 +1,8 @@
 """The course-content CLI commands (`seed`, `content import`, `content export`).
 
-Each opens its own engine, does one service call and reports in plain words: expected failures
-(a bad file, an unknown slug, an unreachable or unmigrated database) print a message to stderr
-and return 1, never a traceback.
+Each opens the database through the app builder (bot.app), does one service call and reports in
+plain words: expected failures (a bad file, an unknown slug, an unreachable or unmigrated
+database) print a message to stderr and return 1, never a traceback.
 """
 
 from __future__ import annotations
@@ -16,15 +16,13 @@ from typing import TypeVar
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.app import database
 from bot.config import Settings
-from bot.services.content import (
-    CourseFileError,
-    export_course,
-    import_course,
-    load_course_file,
-    seed_sample_course,
-)
-from db.engine import create_engine, create_sessionmaker
+from bot.services.content.exporter import export_course
+from bot.services.content.importer import import_course
+from bot.services.content.parse import load_course_file
+from bot.services.content.sample import seed_sample_course
+from bot.services.content.spec import CourseFileError
 
 T = TypeVar("T")
 
@@ -34,14 +32,11 @@ class _DatabaseError(Exception):
 
 
 async def _with_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    engine = create_engine(settings.database_url)
     try:
-        async with create_sessionmaker(engine)() as session:
+        async with database(settings) as db, db.sessionmaker() as session:
             return await work(session)
     except DBAPIError as exc:
         raise _DatabaseError(str(exc.orig)) from exc
-    finally:
-        await engine.dispose()
 
 
 def _database_problem(exc: _DatabaseError) -> int:

@@ -1,0 +1,58 @@
+"""A course file's content as plain values: what parsing produces, importing consumes and
+exporting writes back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from db.enums import ExerciseType
+
+SLUG_MAX_LEN = 100  # modules.slug and lessons.slug are VARCHAR(100)
+TITLE_MAX_LEN = 200  # modules.title and lessons.title are VARCHAR(200)
+
+Answer = str | bool | list[str]
+
+
+@dataclass(kw_only=True)
+class ExerciseSpec:
+    """One exercise as the file states it.
+
+    `answer` is the right option's text (multiple_choice), a bool (true_false) or the accepted
+    texts (short_answer, written `answers:` in the file); `options` is None except for
+    multiple_choice.
+    """
+
+    type: ExerciseType
+    prompt: str
+    options: list[str] | None = None
+    answer: Answer
+    explanation: str | None = None
+    points: int = 1
+
+
+@dataclass(kw_only=True)
+class LessonSpec:
+    slug: str
+    title: str
+    estimated_minutes: int | None = None
+    xp: int = 10
+    pass_score: int = 70
+    content: str
+    exercises: list[ExerciseSpec] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class ModuleSpec:
+    slug: str
+    title: str
+    description: str | None = None
+    order: int
+    lessons: list[LessonSpec] = field(default_factory=list)
+
+
+class CourseFileError(Exception):
+    """A course file that cannot be imported; `problems` lists every reason, path first."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
