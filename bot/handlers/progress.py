@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import MenuAction, MenuCb
 from bot.handlers.common import show
-from bot.services import progress
+from bot.services import summary
 from bot.services.learners import Learner
 from bot.views.progress import progress_screen
 
@@ -17,7 +17,7 @@ from bot.views.progress import progress_screen
 async def my_progress(
     event: Message | CallbackQuery, session: AsyncSession, learner: Learner
 ) -> None:
-    await show(event, progress_screen(await progress.summary(session, learner.id)))
+    await show(event, progress_screen(await summary.progress_summary(session, learner.id)))
 
 
 def create_router() -> Router:

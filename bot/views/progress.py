@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from bot.locales import en
-from bot.services.progress import ProgressSummary
+from bot.services.summary import ProgressSummary
 from bot.views.menu import back_to_menu
 from bot.views.screen import Screen
 

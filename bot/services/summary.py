@@ -23,7 +23,7 @@ class ProgressSummary:
 
 
 @unit_of_work
-async def summary(session: AsyncSession, user_id: int) -> ProgressSummary:
+async def progress_summary(session: AsyncSession, user_id: int) -> ProgressSummary:
     modules = await course.modules_with_progress(session, user_id)
     totals = await course.progress_totals(session, user_id)
     return ProgressSummary(
