@@ -9,7 +9,8 @@ person's would.
     .venv/bin/python -m bench.learning_loop --database sqlite --learners 50
 
 It creates a scratch database (a MariaDB/MySQL one at TEST_MYSQL_URL, or a SQLite file) and
-drops it afterwards. Bounded by --learners; nothing else runs.
+drops it afterwards, and imports bench/course.yaml into it. Bounded by --learners; nothing else
+runs.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ import argparse
 import asyncio
 import collections
 import statistics
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from aiogram.types import User
 from sqlalchemy import event, select
 
+from bench.scratch import scratch_database
 from bot.callbacks import LessonCb
 from bot.config import Settings
 from bot.factory import create_bot, create_dispatcher
@@ -33,9 +35,11 @@ from bot.localchat import Button, LocalChat
 from bot.services.content import import_course, parse_course
 from db import migrations
 from db.engine import create_engine, create_sessionmaker
-from db.models import Lesson
-from tests.databases import empty_database
-from tests.handlers.conftest import RIGHT, TEST_COURSE
+from db.enums import ExerciseType
+from db.models import Exercise, Lesson
+
+COURSE_FILE = Path(__file__).with_name("course.yaml")
+LESSON = "basics"
 
 
 class StatementCounter:
@@ -46,7 +50,18 @@ class StatementCounter:
         self.count += 1
 
 
-async def learner_journey(chat: LocalChat, lesson_id: int, timings: dict[str, list[float]]) -> None:
+def right_button(exercise: Exercise) -> str:
+    """The label of the button that answers `exercise` right, as the bot labels its buttons."""
+    if exercise.type is ExerciseType.MULTIPLE_CHOICE:
+        return str(exercise.answer)
+    if exercise.type is ExerciseType.TRUE_FALSE:
+        return "True" if exercise.answer else "False"
+    raise ValueError(f"the benchmark answers with buttons only, not {exercise.type.value}")
+
+
+async def learner_journey(
+    chat: LocalChat, lesson_id: int, answers: list[str], timings: dict[str, list[float]]
+) -> None:
     async def step(name: str, action: Any) -> None:
         start = time.perf_counter()
         await action
@@ -68,7 +83,7 @@ async def learner_journey(chat: LocalChat, lesson_id: int, timings: dict[str, li
     await step("/start", chat.send_text("/start"))
     await step("open lesson", chat.press(Button("", 0, LessonCb(lesson_id=lesson_id).pack(), None)))
     await step("start run", chat.press(button("Start exercises")))
-    for answer in RIGHT["basics"]:
+    for answer in answers:
         await step("answer", chat.press(button(answer)))
 
 
@@ -77,9 +92,14 @@ async def run(url: str, learners: int, concurrency: int) -> None:
     engine = create_engine(url)
     sessionmaker = create_sessionmaker(engine)
     async with sessionmaker() as session:
-        await import_course(session, parse_course(TEST_COURSE), publish=True)
-        lesson_id = await session.scalar(select(Lesson.id).where(Lesson.slug == "basics"))
-    assert lesson_id is not None
+        course = COURSE_FILE.read_text(encoding="utf-8")
+        await import_course(session, parse_course(course), publish=True)
+        lesson_id = await session.scalar(select(Lesson.id).where(Lesson.slug == LESSON))
+        assert lesson_id is not None
+        exercises = await session.scalars(
+            select(Exercise).where(Exercise.lesson_id == lesson_id).order_by(Exercise.order)
+        )
+        answers = [right_button(exercise) for exercise in exercises]
     settings = Settings(_env_file=None, database_url=url)
     dp = create_dispatcher(settings, sessionmaker, throttle=None)
     counter = StatementCounter()
@@ -92,10 +112,8 @@ async def run(url: str, learners: int, concurrency: int) -> None:
         async with gate:
             api = LocalBotSession()
             bot = create_bot(settings, session=api)
-            from aiogram.types import User
-
             chat = LocalChat(dp, bot, api, User(id=10_000 + n, is_bot=False, first_name=f"L{n}"))
-            await learner_journey(chat, lesson_id, timings)
+            await learner_journey(chat, lesson_id, answers, timings)
 
     started = time.perf_counter()
     await asyncio.gather(*(one(n) for n in range(learners)))
@@ -121,7 +139,7 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=20)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, empty_database(args.database, Path(tmp)) as url:
+    with scratch_database(args.database) as url:
         asyncio.run(run(url, args.learners, args.concurrency))
 
 
