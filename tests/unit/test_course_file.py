@@ -20,7 +20,7 @@ from bot.services.content import (
 )
 from db.enums import ExerciseType
 from db.models import Exercise, Lesson, Module
-from tests.factories import count
+from tests.support.factories import count
 
 VALID = """\
 module: {slug: python-basics, title: Python basics, description: First steps., order: 1}

@@ -1,4 +1,8 @@
-"""Real databases for the tests: a fresh SQLite file or a fresh MariaDB/MySQL database each."""
+"""Real databases for the tests: a fresh SQLite file or a fresh MariaDB/MySQL database each.
+
+Persistence tests run once per kind; outside CI an unreachable MySQL skips its half with the
+reason, under CI=true it fails.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pymysql
+import pytest
+from sqlalchemy import delete
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from db.models import Achievement, Base
 
 MYSQL_URL = os.environ.get("TEST_MYSQL_URL", "mysql+aiomysql://root@127.0.0.1:3306/test")
 KINDS = ("sqlite", "mysql")
+
+# Rows that migrations create and the tests must keep.
+CATALOGUE_TABLES = {Achievement.__tablename__}
 
 
 def mysql_unavailable_reason() -> str | None:
@@ -29,6 +41,18 @@ def mysql_unavailable_reason() -> str | None:
     except pymysql.MySQLError as exc:
         return f"MySQL at {url.render_as_string(hide_password=True)} is not reachable: {exc}"
     return None
+
+
+def require_kind(kind: str) -> None:
+    """Skip (or, under CI, fail) the current test when its kind of database is not there."""
+    if kind != "mysql":
+        return
+    reason = mysql_unavailable_reason()
+    if reason is None:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI requires MySQL: {reason}")
+    pytest.skip(reason)
 
 
 def _mysql_admin(sql: str) -> None:
@@ -60,3 +84,11 @@ def empty_database(kind: str, directory: Path) -> Iterator[str]:
         yield make_url(MYSQL_URL).set(database=name).render_as_string(hide_password=False)
     finally:
         _mysql_admin(f"DROP DATABASE IF EXISTS `{name}`")
+
+
+async def empty_tables(engine: AsyncEngine) -> None:
+    """Delete every row a test may have written, keeping the migrations' catalogue rows."""
+    async with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name not in CATALOGUE_TABLES:
+                await conn.execute(delete(table))
