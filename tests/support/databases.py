@@ -6,6 +6,7 @@ reason, under CI=true it fails.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import Iterator
@@ -18,6 +19,9 @@ from sqlalchemy import delete
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.services.content import import_course, parse_course
+from db import migrations
+from db.engine import create_engine, create_sessionmaker
 from db.models import Achievement, Base
 
 MYSQL_URL = os.environ.get("TEST_MYSQL_URL", "mysql+aiomysql://root@127.0.0.1:3306/test")
@@ -75,8 +79,7 @@ def _mysql_admin(sql: str) -> None:
 def empty_database(kind: str, directory: Path) -> Iterator[str]:
     """An empty database of the given kind, dropped afterwards; yields its async URL."""
     if kind == "sqlite":
-        path = directory / f"learnbot-{uuid.uuid4().hex[:8]}.db"
-        yield f"sqlite+aiosqlite:///{path}"
+        yield sqlite_url(directory / f"learnbot-{uuid.uuid4().hex[:8]}.db")
         return
     name = f"learnbot_test_{uuid.uuid4().hex[:12]}"
     _mysql_admin(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
@@ -92,3 +95,21 @@ async def empty_tables(engine: AsyncEngine) -> None:
         for table in reversed(Base.metadata.sorted_tables):
             if table.name not in CATALOGUE_TABLES:
                 await conn.execute(delete(table))
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
+
+
+async def migrated_database(path: Path, course: str | None = None) -> str:
+    """A migrated SQLite database at `path`, with `course` imported and published if given."""
+    url = sqlite_url(path)
+    await asyncio.to_thread(migrations.upgrade, url)
+    if course is not None:
+        engine = create_engine(url)
+        try:
+            async with create_sessionmaker(engine)() as session:
+                await import_course(session, parse_course(course), publish=True)
+        finally:
+            await engine.dispose()
+    return url
