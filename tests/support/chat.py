@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram import Bot, Dispatcher
 from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import EditMessageText, SendMessage
-from aiogram.types import InlineKeyboardMarkup, User
+from aiogram.types import InlineKeyboardMarkup, Message, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import LessonCb
@@ -25,11 +25,11 @@ class Chat(LocalChat):
         return self.session
 
     def texts(self) -> list[str]:
-        """Every text the bot sent or edited, in order."""
+        """Every text the bot sent or edited, in order (a call Telegram refused sent nothing)."""
         return [
             call.text or ""
-            for call in self.api.calls
-            if isinstance(call, SendMessage | EditMessageText)
+            for call, result in zip(self.api.calls, self.api.results, strict=True)
+            if isinstance(call, SendMessage | EditMessageText) and not isinstance(result, Exception)
         ]
 
     @property
@@ -40,8 +40,11 @@ class Chat(LocalChat):
 
     def last_keyboard(self) -> list[Button]:
         for call, result in zip(reversed(self.api.calls), reversed(self.api.results), strict=True):
-            if isinstance(call, SendMessage | EditMessageText) and isinstance(
-                call.reply_markup, InlineKeyboardMarkup
+            # A call Telegram refused left no message, so no keyboard on screen either.
+            if (
+                isinstance(call, SendMessage | EditMessageText)
+                and isinstance(call.reply_markup, InlineKeyboardMarkup)
+                and isinstance(result, Message)
             ):
                 return [
                     Button(b.text, result.message_id, b.callback_data, b.url)
