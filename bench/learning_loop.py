@@ -9,7 +9,8 @@ person's would.
     .venv/bin/python -m bench.learning_loop --database sqlite --learners 50
 
 It creates a scratch database (a MariaDB/MySQL one at TEST_MYSQL_URL, or a SQLite file) and
-drops it afterwards. Bounded by --learners; nothing else runs.
+drops it afterwards, and imports bench/course.yaml into it. Bounded by --learners; nothing else
+runs.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import argparse
 import asyncio
 import collections
 import statistics
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from typing import Any
 from aiogram.types import User
 from sqlalchemy import event, select
 
+from bench.scratch import scratch_database
 from bot.app import Database, build_app
 from bot.callbacks import LessonCb
 from bot.config import Settings
@@ -33,12 +34,15 @@ from bot.local_api import LocalBotSession
 from bot.localchat import Button, LocalChat
 from bot.services.content.importer import import_course
 from bot.services.content.parse import parse_course
+from bot.services.exercises import correct_answer_text
 from db import migrations
 from db.clock import SYSTEM_CLOCK
 from db.engine import create_engine, create_sessionmaker
-from db.models import Lesson
-from tests.databases import empty_database
-from tests.handlers.conftest import RIGHT, TEST_COURSE
+from db.enums import ExerciseType
+from db.models import Exercise, Lesson
+
+COURSE_FILE = Path(__file__).with_name("course.yaml")
+LESSON = "basics"
 
 
 class StatementCounter:
@@ -49,7 +53,16 @@ class StatementCounter:
         self.count += 1
 
 
-async def learner_journey(chat: LocalChat, lesson_id: int, timings: dict[str, list[float]]) -> None:
+def right_button(exercise: Exercise) -> str:
+    """The label of the button that answers `exercise` right, as the bot labels its buttons."""
+    if exercise.type is ExerciseType.SHORT_ANSWER:
+        raise ValueError("the benchmark answers with buttons only, not typed answers")
+    return correct_answer_text(exercise)
+
+
+async def learner_journey(
+    chat: LocalChat, lesson_id: int, answers: list[str], timings: dict[str, list[float]]
+) -> None:
     async def step(name: str, action: Any) -> None:
         start = time.perf_counter()
         await action
@@ -71,7 +84,7 @@ async def learner_journey(chat: LocalChat, lesson_id: int, timings: dict[str, li
     await step("/start", chat.send_text("/start"))
     await step("open lesson", chat.press(Button("", 0, LessonCb(lesson_id=lesson_id).pack(), None)))
     await step("start run", chat.press(button("Start exercises")))
-    for answer in RIGHT["basics"]:
+    for answer in answers:
         await step("answer", chat.press(button(answer)))
 
 
@@ -80,9 +93,14 @@ async def run(url: str, learners: int, concurrency: int) -> None:
     engine = create_engine(url)
     sessionmaker = create_sessionmaker(engine)
     async with sessionmaker() as session:
-        await import_course(session, parse_course(TEST_COURSE), publish=True)
-        lesson_id = await session.scalar(select(Lesson.id).where(Lesson.slug == "basics"))
-    assert lesson_id is not None
+        course = COURSE_FILE.read_text(encoding="utf-8")
+        await import_course(session, parse_course(course), publish=True)
+        lesson_id = await session.scalar(select(Lesson.id).where(Lesson.slug == LESSON))
+        assert lesson_id is not None
+        exercises = await session.scalars(
+            select(Exercise).where(Exercise.lesson_id == lesson_id).order_by(Exercise.order)
+        )
+        answers = [right_button(exercise) for exercise in exercises]
     settings = Settings(_env_file=None, database_url=url)
     database = Database(engine, sessionmaker, SYSTEM_CLOCK)
     counter = StatementCounter()
@@ -95,11 +113,11 @@ async def run(url: str, learners: int, concurrency: int) -> None:
         async with gate:
             api = LocalBotSession()
             # An app per learner keeps each one's recorded Bot API calls apart; they share the
-            # database, as learners of one process do.
+            # database, as the learners of one process do.
             app = build_app(settings, database=database, bot_session=api, throttle=None)
             user = User(id=10_000 + n, is_bot=False, first_name=f"L{n}")
             chat = LocalChat(app.dispatcher, app.bot, api, user)
-            await learner_journey(chat, lesson_id, timings)
+            await learner_journey(chat, lesson_id, answers, timings)
 
     started = time.perf_counter()
     await asyncio.gather(*(one(n) for n in range(learners)))
@@ -125,7 +143,7 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=20)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, empty_database(args.database, Path(tmp)) as url:
+    with scratch_database(args.database) as url:
         asyncio.run(run(url, args.learners, args.concurrency))
 
 

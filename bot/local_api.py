@@ -2,17 +2,24 @@
 
 `learnbot chat` prints what it records; the tests assert on it. Messages the bot sends or edits
 are kept, so a pressed button can carry the message it belongs to, as Telegram's would.
+
+Telegram's errors can be scripted with `LocalBotSession.fail`, so code that must survive them
+(a broadcast meeting a blocked learner or flood control, an edit that changes nothing) can be
+tested against the exceptions aiogram really raises.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import AsyncGenerator, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from http import HTTPStatus
 from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramAPIError
 from aiogram.methods import (
     AnswerCallbackQuery,
     DeleteMessage,
@@ -28,15 +35,99 @@ from aiogram.types import Chat, InlineKeyboardMarkup, Message, User
 BOT_USER = User(id=1, is_bot=True, first_name="learnbot", username="learnbot")
 
 
+@dataclass(slots=True)
+class ScriptedFailure:
+    """A Telegram error that matching calls get instead of an answer; see LocalBotSession.fail."""
+
+    method: type[TelegramMethod[Any]]
+    chat_id: int | str | None
+    status: int
+    description: str
+    retry_after: int | None
+    # Matching calls still to fail; None: every one until the failure is cleared.
+    times: int | None
+
+    def matches(self, method: TelegramMethod[Any]) -> bool:
+        if not isinstance(method, self.method):
+            return False
+        # str() on both sides: Telegram takes a chat id as a number or as a string of one.
+        return self.chat_id is None or str(getattr(method, "chat_id", None)) == str(self.chat_id)
+
+    def body(self) -> dict[str, Any]:
+        """The JSON the Bot API answers with, which aiogram turns into its exceptions."""
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": self.status,
+            "description": self.description,
+        }
+        if self.retry_after is not None:
+            body["parameters"] = {"retry_after": self.retry_after}
+        return body
+
+
 class LocalBotSession(BaseSession):
     def __init__(self, on_call: Callable[[TelegramMethod[Any], Any], None] | None = None) -> None:
         super().__init__()
+        # Every call made, failed ones included, so a test can count attempts.
         self.calls: list[TelegramMethod[Any]] = []
-        # What each call returned, in the same order as `calls`.
+        # What each call returned, or the exception it raised, in the order of `calls`.
         self.results: list[Any] = []
         self.messages: dict[tuple[int, int], Message] = {}
+        # Told of every call that succeeded, with its result.
         self.on_call = on_call
+        self.scripted: list[ScriptedFailure] = []
         self._message_ids = itertools.count(1)
+
+    def fail(
+        self,
+        method: type[TelegramMethod[Any]],
+        *,
+        status: int,
+        description: str,
+        chat_id: int | str | None = None,
+        retry_after: int | None = None,
+        times: int | None = 1,
+    ) -> ScriptedFailure:
+        """Make the next `times` calls of `method` (to `chat_id` only, if given) fail.
+
+        `times=None` fails every matching call until `clear_failures()`. A failed call raises
+        what aiogram raises for the same answer from Telegram, for example:
+
+            # TelegramForbiddenError, once, for chat 42 only
+            session.fail(SendMessage, chat_id=42, status=403,
+                         description="Forbidden: bot was blocked by the user")
+            # TelegramRetryAfter with .retry_after == 3, for every chat
+            session.fail(SendMessage, status=429, retry_after=3,
+                         description="Too Many Requests: retry after 3")
+            # TelegramBadRequest on every edit until clear_failures()
+            session.fail(EditMessageText, status=400, times=None,
+                         description="Bad Request: message is not modified")
+
+        It is recorded in `calls` (its result is the exception) and changes no stored message.
+        Scripted failures are matched in the order they were scripted.
+        """
+        if status < HTTPStatus.BAD_REQUEST:
+            raise ValueError(f"status {status} is not an error status")
+        if times is not None and times < 1:
+            raise ValueError("times must be at least 1, or None for until cleared")
+        failure = ScriptedFailure(method, chat_id, status, description, retry_after, times)
+        self.scripted.append(failure)
+        return failure
+
+    def clear_failures(self) -> None:
+        self.scripted.clear()
+
+    def _raise_scripted_failure(self, bot: Bot, method: TelegramMethod[Any]) -> None:
+        for failure in self.scripted:
+            if failure.matches(method):
+                if failure.times is not None:
+                    failure.times -= 1
+                    if failure.times == 0:
+                        self.scripted.remove(failure)
+                # aiogram's own check of an HTTP answer, so the exception and its fields are real.
+                body = self.json_dumps(failure.body())
+                self.check_response(bot, method, failure.status, body)
+                return
 
     async def close(self) -> None:
         return None
@@ -49,7 +140,13 @@ class LocalBotSession(BaseSession):
         timeout: int | None = None,  # noqa: ASYNC109
     ) -> TelegramType:
         self.calls.append(method)
-        result = self._respond(bot, method)
+        try:
+            self._raise_scripted_failure(bot, method)
+            result = self._respond(bot, method)
+        except Exception as error:
+            # Recorded, so `results` stays in step with `calls`.
+            self.results.append(error)
+            raise
         self.results.append(result)
         if self.on_call is not None:
             self.on_call(method, result)
@@ -101,7 +198,20 @@ class LocalBotSession(BaseSession):
 
     # What the tests look at most.
     def sent(self, kind: type[TelegramMethod[Any]] = SendMessage) -> list[Any]:
-        return [call for call in self.calls if isinstance(call, kind)]
+        """The calls of `kind` that succeeded."""
+        return [
+            call
+            for call, result in zip(self.calls, self.results, strict=True)
+            if isinstance(call, kind) and not isinstance(result, Exception)
+        ]
+
+    def failed(self, kind: type[TelegramMethod[Any]] = SendMessage) -> list[Any]:
+        """The calls of `kind` that raised a (scripted) Telegram error."""
+        return [
+            call
+            for call, result in zip(self.calls, self.results, strict=True)
+            if isinstance(call, kind) and isinstance(result, TelegramAPIError)
+        ]
 
     def callback_answers(self) -> list[AnswerCallbackQuery]:
         return self.sent(AnswerCallbackQuery)

@@ -5,34 +5,17 @@ Outside CI an unreachable MySQL skips its half with the reason; under CI=true it
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db import migrations
 from db.clock import SYSTEM_CLOCK, Clock
 from db.engine import create_engine, create_sessionmaker
-from db.models import Achievement, Base
-from tests.databases import KINDS, empty_database, mysql_unavailable_reason
-
-# Rows that migrations create and the tests must keep.
-CATALOGUE_TABLES = {Achievement.__tablename__}
-
-
-def require_kind(kind: str) -> None:
-    if kind != "mysql":
-        return
-    reason = mysql_unavailable_reason()
-    if reason is None:
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI requires MySQL: {reason}")
-    pytest.skip(reason)
+from tests.support.databases import KINDS, empty_database, empty_tables, require_kind
 
 
 @pytest.fixture(
@@ -64,10 +47,7 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     try:
         yield engine
     finally:
-        async with engine.begin() as conn:
-            for table in reversed(Base.metadata.sorted_tables):
-                if table.name not in CATALOGUE_TABLES:
-                    await conn.execute(delete(table))
+        await empty_tables(engine)
         await engine.dispose()
 
 

@@ -6,37 +6,14 @@ so they run on SQLite only; the persistence tests cover MySQL.
 
 from __future__ import annotations
 
-import asyncio
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from bot.services.content.importer import import_course
-from bot.services.content.parse import parse_course
-from db import migrations
-from db.engine import create_engine, create_sessionmaker
 from tests.e2e.fake_telegram import FakeTelegram
-from tests.handlers.conftest import TEST_COURSE
-
-
-def sqlite_url(path: Path) -> str:
-    return f"sqlite+aiosqlite:///{path}"
-
-
-async def migrated_database(path: Path, course: str | None = None) -> str:
-    """A migrated SQLite database at `path`, with `course` imported and published if given."""
-    url = sqlite_url(path)
-    await asyncio.to_thread(migrations.upgrade, url)
-    if course is not None:
-        engine = create_engine(url)
-        try:
-            async with create_sessionmaker(engine)() as session:
-                await import_course(session, parse_course(course), publish=True)
-        finally:
-            await engine.dispose()
-    return url
+from tests.support.course import TEST_COURSE
+from tests.support.databases import migrated_database
 
 
 @pytest.fixture
@@ -61,10 +38,3 @@ def workdir(tmp_path: Path) -> Path:
     path = tmp_path / "cwd"
     path.mkdir()
     return path
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port

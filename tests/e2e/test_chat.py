@@ -18,9 +18,9 @@ from bot.services.content.spec import ExerciseSpec, LessonSpec
 from db.engine import create_engine
 from db.enums import ExerciseType, ProgressStatus
 from db.models import Lesson, User, UserProgress
-from tests.e2e.conftest import migrated_database
 from tests.e2e.process import BotProcess, child_env, learnbot, run_command
-from tests.handlers.conftest import TEST_COURSE
+from tests.support.course import TEST_COURSE
+from tests.support.databases import migrated_database
 
 CHAT_USER_ID = 1000  # `learnbot chat`'s default --user-id
 BUTTON = re.compile(r"^  \[(\d+)\] (.*)$")

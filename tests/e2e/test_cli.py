@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from db import migrations
-from tests.e2e.conftest import free_port, sqlite_url
 from tests.e2e.fake_telegram import TOKEN, FakeTelegram
-from tests.e2e.process import child_env, learnbot, run_command
+from tests.e2e.process import child_env, free_port, learnbot, run_command
+from tests.support.databases import sqlite_url
 
 
 def assert_no_traceback(result: subprocess.CompletedProcess[str]) -> None:

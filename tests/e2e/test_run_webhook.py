@@ -12,9 +12,8 @@ from typing import Any
 
 import aiohttp
 
-from tests.e2e.conftest import free_port
 from tests.e2e.fake_telegram import TOKEN, Call, FakeTelegram
-from tests.e2e.process import BotProcess, assert_clean_exit, child_env
+from tests.e2e.process import BotProcess, assert_clean_exit, child_env, free_port
 from tests.e2e.updates import text_message, user
 
 SECRET = "s3cret"

@@ -8,7 +8,9 @@ from bot.callbacks import MenuAction, MenuCb, ModuleCb
 from bot.locales import en
 from db.base import utcnow
 from db.models import Lesson, Module
-from tests.handlers.conftest import RIGHT, WRONG, Chat, Course, set_values
+from tests.support.chat import Chat
+from tests.support.course import RIGHT, WRONG, Course
+from tests.support.rows import set_values
 
 
 async def test_courses_lists_published_modules_in_order_with_completion(

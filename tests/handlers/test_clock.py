@@ -11,7 +11,9 @@ from bot.callbacks import LessonCb
 from db.clock import ManualClock
 from db.enums import ActivityType, ProgressStatus
 from db.models import ActivityLog, UserProgress
-from tests.handlers.conftest import Chat, Course, one, rows
+from tests.support.chat import Chat
+from tests.support.course import Course
+from tests.support.rows import one, rows
 
 MONDAY = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 

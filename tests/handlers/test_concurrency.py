@@ -11,7 +11,9 @@ from bot.callbacks import AnswerCb, DoneCb, LessonCb, RunCb
 from bot.config import Settings
 from db.enums import ActivityType, ProgressStatus
 from db.models import ActivityLog, ExerciseAttempt, ModuleProgress, UserProgress
-from tests.handlers.conftest import Chat, Course, make_chat, one, rows
+from tests.support.chat import Chat, make_chat
+from tests.support.course import Course
+from tests.support.rows import one, rows
 
 TIMES = 20
 

@@ -9,7 +9,9 @@ from bot.locales import en
 from bot.services.content.importer import import_course
 from bot.services.content.parse import parse_course
 from db.models import Lesson
-from tests.handlers.conftest import RIGHT, Chat, Course, set_values
+from tests.support.chat import Chat
+from tests.support.course import RIGHT, Course
+from tests.support.rows import set_values
 
 TYPED_LAST = """
 module: {slug: typed-last, title: Typed last, order: 3}

@@ -9,7 +9,9 @@ from bot.callbacks import LessonCb
 from bot.locales import en
 from db.enums import ActivityType, ProgressStatus
 from db.models import ActivityLog, ExerciseAttempt, ModuleProgress, UserProgress
-from tests.handlers.conftest import RIGHT, WRONG, Chat, Course, one, rows
+from tests.support.chat import Chat
+from tests.support.course import RIGHT, WRONG, Course
+from tests.support.rows import one, rows
 
 
 async def open_and_start(chat: Chat, lesson_id: int) -> None:

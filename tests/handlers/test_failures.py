@@ -10,7 +10,8 @@ from aiogram.methods import AnswerCallbackQuery
 from bot.callbacks import LessonCb, StopRunCb
 from bot.locales import en
 from bot.services import lessons
-from tests.handlers.conftest import Chat, Course
+from tests.support.chat import Chat
+from tests.support.course import Course
 
 
 async def test_a_failed_press_is_answered_once_with_the_error(

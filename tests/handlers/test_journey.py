@@ -21,7 +21,8 @@ from db.models import (
     User,
     UserProgress,
 )
-from tests.handlers.conftest import Chat, one, rows
+from tests.support.chat import Chat
+from tests.support.rows import one, rows
 
 QUESTION = re.compile(r"question (\d+) of (\d+)")
 

@@ -10,7 +10,8 @@ from bot.config import Settings
 from bot.localchat import run_chat
 from db.enums import ProgressStatus
 from db.models import UserProgress
-from tests.handlers.conftest import Course, one
+from tests.support.course import Course
+from tests.support.rows import one
 
 
 async def test_a_quoted_number_is_sent_as_an_answer(

@@ -8,7 +8,9 @@ from bot.callbacks import LessonCb, MenuAction, MenuCb
 from bot.locales import en
 from db.enums import ActivityType, ProgressStatus
 from db.models import ActivityLog, ExerciseAttempt, ModuleProgress, UserProgress
-from tests.handlers.conftest import RIGHT, Chat, Course, one, rows, set_values
+from tests.support.chat import Chat
+from tests.support.course import RIGHT, Course
+from tests.support.rows import one, rows, set_values
 
 
 async def test_progress_before_anything_is_done(chat: Chat, course: Course) -> None:

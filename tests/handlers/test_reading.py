@@ -12,7 +12,9 @@ from bot.locales import en
 from db.base import utcnow
 from db.enums import ActivityType, ProgressStatus
 from db.models import ActivityLog, Lesson, ModuleProgress, UserProgress
-from tests.handlers.conftest import Chat, Course, one, rows, set_values
+from tests.support.chat import Chat
+from tests.support.course import Course
+from tests.support.rows import one, rows, set_values
 
 # Twelve paragraphs of about 600 characters: more than three pages of 3,500 characters.
 LONG_CONTENT = "\n\n".join(

@@ -17,7 +17,9 @@ from bot.callbacks import LessonCb
 from bot.config import Settings
 from db.enums import ProgressStatus
 from db.models import UserProgress
-from tests.handlers.conftest import Course, make_chat, one
+from tests.support.chat import make_chat
+from tests.support.course import Course
+from tests.support.rows import one
 
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 # A database of its own, so the test cannot touch anybody's keys.

@@ -5,7 +5,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.enums import ProgressStatus
 from db.models import ExerciseAttempt, User, UserProgress
-from tests.handlers.conftest import Chat, Course
+from tests.support.chat import Chat
+from tests.support.course import Course
 
 
 async def test_start_then_first_lesson_run(

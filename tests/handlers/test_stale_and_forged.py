@@ -13,7 +13,9 @@ from bot.callbacks import AnswerCb, DoneCb, LessonCb, ModuleCb, ResetCb, RunCb, 
 from bot.locales import en
 from db.base import utcnow
 from db.models import Lesson, Module
-from tests.handlers.conftest import RIGHT, Chat, Course, rows, set_values, snapshot
+from tests.support.chat import Chat
+from tests.support.course import RIGHT, Course
+from tests.support.rows import rows, set_values, snapshot
 
 
 async def learner_with_history(chat: Chat, course: Course) -> None:

@@ -21,7 +21,9 @@ from bot.local_api import BOT_USER
 from bot.locales import en
 from db.enums import ActivityType, ProgressStatus
 from db.models import ActivityLog, User, UserProgress
-from tests.handlers.conftest import Chat, Course, one, rows
+from tests.support.chat import Chat
+from tests.support.course import Course
+from tests.support.rows import one, rows
 
 MENU = ["Continue", "Courses", "My progress", "Achievements", "Leaderboard", "Settings"]
 _update_ids = itertools.count(10_000)

@@ -10,7 +10,9 @@ from bot.config import Settings
 from bot.locales import en
 from bot.middlewares.throttling import ThrottlePolicy
 from db.models import User, UserProgress
-from tests.handlers.conftest import Course, make_chat, rows
+from tests.support.chat import make_chat
+from tests.support.course import Course
+from tests.support.rows import rows
 
 POLICY = ThrottlePolicy(limit=3, window=60)
 

@@ -31,7 +31,7 @@ from db.models import (
     UserProgress,
 )
 from db.repositories import users
-from tests.factories import count, create_course, create_user, insert_row
+from tests.support.factories import count, create_course, create_user, insert_row
 
 CHECK_VIOLATION: dict[str, type[DBAPIError]] = {
     "sqlite": IntegrityError,

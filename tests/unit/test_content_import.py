@@ -23,7 +23,7 @@ from db.base import utcnow
 from db.enums import ExerciseType
 from db.models import Exercise, ExerciseAttempt, Lesson, Module
 from db.repositories import content as content_repo
-from tests.factories import count, create_user, insert_row
+from tests.support.factories import count, create_user, insert_row
 
 COURSE = """\
 module: {slug: basics, title: Basics, description: The start., order: 3}

@@ -15,7 +15,7 @@ from bot.services.content.parse import load_course_file, parse_course
 from bot.services.content.spec import CourseFileError, ExerciseSpec, LessonSpec, ModuleSpec
 from db.enums import ExerciseType
 from db.models import Exercise, Lesson, Module
-from tests.factories import count
+from tests.support.factories import count
 
 VALID = """\
 module: {slug: python-basics, title: Python basics, description: First steps., order: 1}

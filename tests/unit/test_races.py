@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from db.models import User, UserAchievement, UserProgress
 from db.repositories import achievements, progress, users
 from db.repositories.users import TelegramProfile
-from tests.factories import count, create_course, create_user
+from tests.support.factories import count, create_course, create_user
 
 Sessions = async_sessionmaker[AsyncSession]
 T = TypeVar("T")

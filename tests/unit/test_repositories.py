@@ -10,7 +10,7 @@ from db.enums import ActivityType, ProgressStatus
 from db.models import Achievement, ActivityLog, User, UserAchievement, UserProgress
 from db.repositories import achievements, activity, progress, users
 from db.repositories.users import TelegramProfile
-from tests.factories import count, create_course, create_user
+from tests.support.factories import count, create_course, create_user
 
 Sessions = async_sessionmaker[AsyncSession]
 

@@ -10,7 +10,7 @@ from bot.services.unit_of_work import unit_of_work
 from db.models import User
 from db.repositories import users
 from db.repositories.users import TelegramProfile
-from tests.factories import count
+from tests.support.factories import count
 
 
 class Boom(Exception):

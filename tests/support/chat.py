@@ -1,0 +1,130 @@
+"""A learner talking to the real dispatcher through the recording Bot API stand-in."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Dispatcher
+from aiogram.filters.callback_data import CallbackData
+from aiogram.methods import EditMessageText, SendMessage
+from aiogram.types import InlineKeyboardMarkup, Message, User
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.app import Database, ThrottlePolicy, build_app
+from bot.callbacks import LessonCb
+from bot.config import Settings
+from bot.local_api import LocalBotSession
+from bot.localchat import Button, LocalChat
+from bot.locales import en
+from db.clock import CLOCK_KEY
+
+
+class Chat(LocalChat):
+    """LocalChat with what a test wants to look at."""
+
+    @property
+    def api(self) -> LocalBotSession:
+        return self.session
+
+    def texts(self) -> list[str]:
+        """Every text the bot sent or edited, in order (a call Telegram refused sent nothing)."""
+        return [
+            call.text or ""
+            for call, result in zip(self.api.calls, self.api.results, strict=True)
+            if isinstance(call, SendMessage | EditMessageText) and not isinstance(result, Exception)
+        ]
+
+    @property
+    def last_text(self) -> str:
+        texts = self.texts()
+        assert texts, "the bot said nothing"
+        return texts[-1]
+
+    def last_keyboard(self) -> list[Button]:
+        for call, result in zip(reversed(self.api.calls), reversed(self.api.results), strict=True):
+            # A call Telegram refused left no message, so no keyboard on screen either.
+            if (
+                isinstance(call, SendMessage | EditMessageText)
+                and isinstance(call.reply_markup, InlineKeyboardMarkup)
+                and isinstance(result, Message)
+            ):
+                return [
+                    Button(b.text, result.message_id, b.callback_data, b.url)
+                    for row in call.reply_markup.inline_keyboard
+                    for b in row
+                ]
+        return []
+
+    def button(self, label: str, *, exact: bool = False) -> Button:
+        """The latest keyboard's first button whose text contains (or, exact, is) `label`."""
+        buttons = self.last_keyboard()
+        for b in buttons:
+            if (b.text == label) if exact else (label in b.text):
+                return b
+        raise AssertionError(f"no button with {label!r} among {[b.text for b in buttons]}")
+
+    def labels(self) -> list[str]:
+        return [b.text for b in self.last_keyboard()]
+
+    async def tap(self, label: str, *, exact: bool = False) -> None:
+        await self.press(self.button(label, exact=exact))
+
+    async def press_data(self, data: str | CallbackData, message_id: int | None = None) -> None:
+        packed = data.pack() if isinstance(data, CallbackData) else data
+        if message_id is None:
+            message_id = max((mid for (_, mid) in self.api.messages), default=0)
+        await self.press(Button("", message_id, packed, None))
+
+    async def answer(self, answer: str) -> None:
+        """Answer the question on screen: its button labelled `answer`, or typed text."""
+        if any(b.text == answer for b in self.last_keyboard()):
+            await self.tap(answer, exact=True)
+        else:
+            await self.send_text(answer)
+
+    async def take_lesson(self, lesson_id: int, answers: list[str]) -> None:
+        """Open the lesson and answer all its questions (or mark it done when it has none)."""
+        await self.press_data(LessonCb(lesson_id=lesson_id))
+        if not answers:
+            await self.tap("Mark as done")
+            return
+        await self.tap("exercises")
+        for answer in answers:
+            await self.answer(answer)
+        assert "Finished" in self.last_text
+
+    def failures(self) -> list[str]:
+        """What the error handler told the learner: a handler raised."""
+        said = [*self.texts(), *(t for t in self.callback_texts() if t)]
+        return [text for text in said if text == en.ERROR]
+
+    def callback_texts(self) -> list[str | None]:
+        return [a.text for a in self.api.callback_answers()]
+
+    def forget(self) -> None:
+        assert self.failures() == []
+        self.api.calls.clear()
+        self.api.results.clear()
+
+
+def make_chat(
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    user_id: int = 1000,
+    throttle: ThrottlePolicy | None = None,
+    dp: Dispatcher | None = None,
+    bot: Bot | None = None,
+) -> Chat:
+    """A learner on the app the builder makes; pass `dp` and `bot` to join another chat's app."""
+    user = User(id=user_id, is_bot=False, first_name="Ada", username="ada")
+    if bot is not None and dp is not None:
+        assert isinstance(bot.session, LocalBotSession)
+        return Chat(dp, bot, bot.session, user)
+    api = LocalBotSession()
+    database = database_of(sessionmaker)
+    app = build_app(settings, database=database, bot_session=api, throttle=throttle)
+    return Chat(app.dispatcher, app.bot, api, user)
+
+
+def database_of(sessionmaker: async_sessionmaker[AsyncSession]) -> Database:
+    """The app's view of the tests' shared engine and sessions (and the clock they carry)."""
+    return Database(sessionmaker.kw["bind"], sessionmaker, sessionmaker.kw["info"][CLOCK_KEY])
