@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import enum
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
+
+# Callback data comes from the client and can be forged. Bounds make the filter refuse what no
+# button of ours carries (the fallback then answers), instead of a handler passing 2**70 to the
+# database (OverflowError on SQLite) or calling lesson -1 "no longer available".
+# Ids and run numbers fit our 32-bit signed INT columns; a keyboard holds at most 100 buttons.
+DbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Page = Annotated[int, Field(ge=0, le=999)]
+Option = Annotated[int, Field(ge=0, le=99)]
 
 
 class MenuAction(enum.StrEnum):
@@ -22,35 +32,35 @@ class MenuCb(CallbackData, prefix="m"):
 
 
 class ModuleCb(CallbackData, prefix="mod"):
-    module_id: int
+    module_id: DbId
 
 
 class LessonCb(CallbackData, prefix="les"):
-    lesson_id: int
-    page: int = 0
+    lesson_id: DbId
+    page: Page = 0
 
 
 class RunCb(CallbackData, prefix="run"):
     """Start (or resume) the lesson's exercises."""
 
-    lesson_id: int
+    lesson_id: DbId
 
 
 class AnswerCb(CallbackData, prefix="ans"):
-    lesson_id: int
-    run: int
-    exercise_id: int
-    option: int
+    lesson_id: DbId
+    run: DbId
+    exercise_id: DbId
+    option: Option
 
 
 class StopRunCb(CallbackData, prefix="stop"):
-    lesson_id: int
+    lesson_id: DbId
 
 
 class DoneCb(CallbackData, prefix="done"):
-    lesson_id: int
+    lesson_id: DbId
 
 
 class ResetCb(CallbackData, prefix="rst"):
-    lesson_id: int
+    lesson_id: DbId
     confirmed: bool = False

@@ -1,4 +1,5 @@
-"""Every feature's router, in the order updates try them: the fallback must stay last.
+"""Every feature's router, in the order updates try them: the fallback must stay the last
+of the private chat's.
 
 Each feature module builds its router in `create_router()`, so every dispatcher (production,
 the local chat, each test) gets routers of its own: aiogram attaches a router to one parent only.
@@ -6,12 +7,15 @@ the local chat, each test) gets routers of its own: aiogram attaches a router to
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.types import CallbackQuery
 
 from bot.handlers import (
     achievements,
     errors,
     fallback,
+    groups,
     leaderboard,
     lessons,
     profile,
@@ -21,8 +25,20 @@ from bot.handlers import (
 )
 
 
+def _pressed_in_private_chat(callback: CallbackQuery) -> bool:
+    # Telegram may leave out a message too old to come with the press. The bot sends its
+    # buttons to private chats only, so a press without one comes from a private chat too.
+    return callback.message is None or callback.message.chat.type == ChatType.PRIVATE
+
+
 def build_routers() -> list[Router]:
-    return [
+    # Learning happens in private chats only: the learner middleware registers nobody elsewhere,
+    # so no feature (nor the fallback) may see another chat's updates.
+    private = Router(name="private")
+    private.message.filter(F.chat.type == ChatType.PRIVATE)
+    private.callback_query.filter(_pressed_in_private_chat)
+    private.my_chat_member.filter(F.chat.type == ChatType.PRIVATE)
+    private.include_routers(
         start.create_router(),
         lessons.create_router(),
         quiz.create_router(),
@@ -31,5 +47,6 @@ def build_routers() -> list[Router]:
         leaderboard.create_router(),
         profile.create_router(),
         fallback.create_router(),
-        errors.create_router(),
-    ]
+    )
+    # Errors reach the errors router whichever router's handler raised them.
+    return [private, groups.create_router(), errors.create_router()]

@@ -70,6 +70,7 @@ HELP = (
     "Commands: /start /continue /courses /progress /cancel /help"
 )
 UNKNOWN_COMMAND = "🤔 I don't know that command. Try /start for the menu or /help."
+PRIVATE_ONLY = "Let's learn in private: open a chat with me and send /start there."
 STRAY_TEXT = "I only understand buttons and commands here. Tap /start for the menu."
 THROTTLED = "⏳ Easy there! You're sending messages faster than I can read. Give me a moment."
 ERROR = "😕 Something went wrong on my side. Please try again in a moment."

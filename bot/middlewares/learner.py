@@ -4,13 +4,19 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject, User
+from aiogram.enums import ChatType
+from aiogram.types import Chat, TelegramObject, User
 
 from bot.services.learners import TelegramProfile, ensure_learner
 
 
 class LearnerMiddleware(BaseMiddleware):
-    """Registers (or refreshes) whoever sent the update and hands handlers a `learner`."""
+    """Registers (or refreshes) whoever sent the update and hands handlers a `learner`.
+
+    Only in private chats: whoever speaks in a group or a channel the bot is in has not asked
+    to learn. An update with no chat at all (a press whose message Telegram left out) comes
+    from the person alone.
+    """
 
     async def __call__(
         self,
@@ -19,7 +25,8 @@ class LearnerMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         user: User | None = data.get("event_from_user")
-        if user is None or user.is_bot:
+        chat: Chat | None = data.get("event_chat")
+        if user is None or user.is_bot or (chat is not None and chat.type != ChatType.PRIVATE):
             return await handler(event, data)
         data["learner"] = await ensure_learner(
             data["session"],

@@ -27,6 +27,8 @@ async def ensure_learner(session: AsyncSession, profile: TelegramProfile) -> Lea
 
     Most updates come from known, unchanged, active learners: those cost one read and no write.
     """
+    # Compared as stored: a profile longer than the columns would otherwise never look unchanged.
+    profile = users.fit_profile(profile)
     user = await users.get_by_telegram_id(session, profile.telegram_id)
     unchanged = (
         user is not None

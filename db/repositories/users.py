@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import String, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import clock
@@ -19,11 +19,30 @@ class TelegramProfile:
     language_code: str | None = None
 
 
+def _fit(value: str | None, column: str) -> str | None:
+    # Telegram does not promise names as short as our columns, and MySQL refuses what is longer.
+    column_type = User.__table__.c[column].type
+    assert isinstance(column_type, String) and column_type.length is not None
+    return None if value is None else value[: column_type.length]
+
+
+def fit_profile(profile: TelegramProfile) -> TelegramProfile:
+    """The profile as the users table stores it: every text cut to its column's length."""
+    return replace(
+        profile,
+        username=_fit(profile.username, "username"),
+        first_name=_fit(profile.first_name, "first_name"),
+        last_name=_fit(profile.last_name, "last_name"),
+        language_code=_fit(profile.language_code, "language_code"),
+    )
+
+
 async def register_or_refresh(session: AsyncSession, profile: TelegramProfile) -> User:
     """Create the learner or refresh their Telegram profile, in one race-safe statement.
 
     Someone who writes to the bot again has unblocked it, so they become active again.
     """
+    profile = fit_profile(profile)
     now = clock.now(session)
     values = {
         "telegram_id": profile.telegram_id,

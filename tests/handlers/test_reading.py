@@ -132,10 +132,15 @@ async def test_forged_page_numbers_are_clamped(
     assert f"page {total}/{total}" in chat.last_text
     assert en.START_EXERCISES in chat.labels()
 
-    await chat.press_data(LessonCb(lesson_id=lesson_id, page=-7))
+    await chat.press_data(LessonCb(lesson_id=lesson_id, page=0))
     assert f"page 1/{total}" in chat.last_text
     assert en.PREVIOUS not in chat.labels()
     assert chat.callback_texts() == [None, None, None]
+
+    # No button carries a negative page: the press is not understood and the page stays.
+    await chat.press_data(f"les:{lesson_id}:-7")
+    assert chat.callback_texts()[-1] == en.BUTTON_NOT_UNDERSTOOD
+    assert f"page 1/{total}" in chat.last_text
 
 
 async def test_mark_as_done_completes_a_reading_lesson_once(

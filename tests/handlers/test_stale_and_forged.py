@@ -9,6 +9,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import AnswerCallbackQuery, SendMessage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import callbacks
 from bot.callbacks import AnswerCb, DoneCb, LessonCb, ModuleCb, ResetCb, RunCb, StopRunCb
 from bot.locales import en
 from db.base import utcnow
@@ -54,6 +55,35 @@ def typing_answer(course: Course, *, run: int = 1, exercise: int = 1, option: in
         exercise_id=course.exercises["typing"][exercise],
         option=option,
     )
+
+
+def with_field(data: CallbackData, field: str, value: int) -> str:
+    """`data` packed with `field` set to `value`: what a forger sends, even where the class
+    itself would refuse the value."""
+    parts = data.pack().split(data.__separator__)
+    parts[1 + list(type(data).model_fields).index(field)] = str(value)
+    return data.__separator__.join(parts)
+
+
+# Every button the bot sends that carries a number, as for Typing answers' open question.
+REAL_BUTTONS: dict[type[CallbackData], Callable[[Course], CallbackData]] = {
+    ModuleCb: lambda course: ModuleCb(module_id=course.modules["intro"]),
+    LessonCb: lambda course: LessonCb(lesson_id=course.lessons["typing"]),
+    RunCb: lambda course: RunCb(lesson_id=course.lessons["typing"]),
+    AnswerCb: typing_answer,
+    StopRunCb: lambda course: StopRunCb(lesson_id=course.lessons["typing"]),
+    DoneCb: lambda course: DoneCb(lesson_id=course.lessons["reading"]),
+    ResetCb: lambda course: ResetCb(lesson_id=course.lessons["basics"], confirmed=True),
+}
+
+# Every integer field of every callback type, found by looking, so a new one is not missed.
+INTEGER_FIELDS = [
+    (cls, name)
+    for cls in vars(callbacks).values()
+    if isinstance(cls, type) and issubclass(cls, CallbackData) and cls is not CallbackData
+    for name, field in cls.model_fields.items()
+    if field.annotation is int
+]
 
 
 # Every button that names a lesson, given the lesson's id.
@@ -224,7 +254,10 @@ async def test_answer_with_an_option_that_does_not_exist(
     await learner_with_history(chat, course)  # Pick c: options a, b, c
 
     await press_and_expect(
-        chat, sessionmaker, typing_answer(course, option=option), en.BUTTON_NOT_UNDERSTOOD
+        chat,
+        sessionmaker,
+        with_field(typing_answer(course), "option", option),
+        en.BUTTON_NOT_UNDERSTOOD,
     )
     # The question is still open and answerable.
     await chat.press_data(typing_answer(course, option=2))
@@ -291,6 +324,73 @@ async def test_callback_data_that_does_not_parse(
 
     await press_and_expect(chat, sessionmaker, data, en.BUTTON_NOT_UNDERSTOOD)
     assert chat.texts() == []
+
+
+@pytest.mark.parametrize(
+    ("cls", "field"), INTEGER_FIELDS, ids=[f"{c.__name__}.{f}" for c, f in INTEGER_FIELDS]
+)
+async def test_a_huge_number_in_any_field_is_not_understood(
+    chat: Chat,
+    course: Course,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    cls: type[CallbackData],
+    field: str,
+) -> None:
+    await learner_with_history(chat, course)
+    real = REAL_BUTTONS[cls](course)
+
+    await press_and_expect(
+        chat, sessionmaker, with_field(real, field, 2**70), en.BUTTON_NOT_UNDERSTOOD
+    )
+    assert chat.texts() == []
+    # The real button next to it is still understood.
+    await chat.press_data(real)
+    assert chat.callback_texts()[-1] != en.BUTTON_NOT_UNDERSTOOD
+    assert chat.texts() + [t for t in chat.callback_texts() if t] != []
+
+
+def test_every_integer_field_is_covered() -> None:
+    assert {cls for cls, _ in INTEGER_FIELDS} == set(REAL_BUTTONS)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "ans:-1:1:1:0",
+        "ans:1:0:1:0",
+        "ans:1:1:-3:0",
+        "ans:1:1:1:100",
+        f"ans:1:1:{2**31}:0",
+        "mod:0",
+        f"mod:{2**31}",
+        "les:-1:0",
+        "les:1:-1",
+        "les:1:1000",
+        "run:0",
+        "stop:-7",
+        "done:0",
+        f"rst:{2**31}:1",
+    ],
+)
+async def test_numbers_no_button_carries_are_not_understood(
+    chat: Chat, course: Course, sessionmaker: async_sessionmaker[AsyncSession], data: str
+) -> None:
+    await chat.send_text("/start")
+
+    await press_and_expect(chat, sessionmaker, data, en.BUTTON_NOT_UNDERSTOOD)
+    assert chat.texts() == []
+
+
+async def test_the_largest_ids_are_looked_up(
+    chat: Chat, course: Course, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await chat.send_text("/start")
+    largest = 2**31 - 1
+
+    await press_and_expect(chat, sessionmaker, ModuleCb(module_id=largest), en.MODULE_UNAVAILABLE)
+    await press_and_expect(
+        chat, sessionmaker, LessonCb(lesson_id=largest, page=999), en.LESSON_UNAVAILABLE
+    )
 
 
 async def test_a_button_on_a_message_the_bot_no_longer_has(

@@ -15,6 +15,7 @@ from aiogram.types import (
     ChatMemberUpdated,
     Update,
 )
+from sqlalchemy import String
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.local_api import BOT_USER
@@ -23,7 +24,7 @@ from db.enums import ActivityType, ProgressStatus
 from db.models import ActivityLog, User, UserProgress
 from tests.support.chat import Chat
 from tests.support.course import Course
-from tests.support.rows import one, rows
+from tests.support.rows import one, rows, set_values
 
 MENU = ["Continue", "Courses", "My progress", "Achievements", "Leaderboard", "Settings"]
 _update_ids = itertools.count(10_000)
@@ -59,6 +60,36 @@ async def test_second_start_refreshes_the_profile_without_a_second_row(
     user = await one(sessionmaker, User)
     assert user.id == first.id
     assert (user.first_name, user.username) == ("Augusta", "countess")
+
+
+def column_length(column: str) -> int:
+    column_type = User.__table__.c[column].type
+    assert isinstance(column_type, String) and column_type.length is not None
+    return column_type.length
+
+
+async def test_a_profile_longer_than_the_columns_is_stored_cut(
+    chat: Chat, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    first_name = "Ada" + "x" * 297
+    chat.user = chat.user.model_copy(
+        update={"first_name": first_name, "username": "u" * 100, "language_code": "l" * 40}
+    )
+
+    await chat.send_text("/start")
+
+    user = await one(sessionmaker, User)
+    assert user.first_name == first_name[: column_length("first_name")]
+    assert user.username == "u" * column_length("username")
+    assert user.language_code == "l" * column_length("language_code")
+    assert chat.last_text == en.welcome(user.first_name)
+
+    # The same long profile again is an unchanged profile: nothing is written.
+    long_ago = datetime(2020, 1, 1, tzinfo=UTC)
+    await set_values(sessionmaker, User, user.id, updated_at=long_ago)
+    await chat.send_text("/help")
+    assert chat.last_text == en.HELP
+    assert (await one(sessionmaker, User)).updated_at == long_ago
 
 
 async def test_deep_link_opens_the_lesson(

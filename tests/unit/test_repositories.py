@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import String, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.enums import ActivityType, ProgressStatus
@@ -92,6 +92,35 @@ async def test_register_refreshes_an_already_loaded_learner(sessionmaker: Sessio
         assert again is first
         assert again.username == "countess"
         assert again.is_active is True
+
+
+def column_length(column: str) -> int:
+    column_type = User.__table__.c[column].type
+    assert isinstance(column_type, String) and column_type.length is not None
+    return column_type.length
+
+
+async def test_register_fits_an_overlong_profile_to_the_columns(
+    sessionmaker: Sessions, engine: AsyncEngine
+) -> None:
+    # Characters, not bytes: MySQL's utf8mb4 columns count characters too.
+    long = TelegramProfile(42, "a" * 100, "Ада🦄" * 75, "L" * 300, "x" * 40)
+    async with sessionmaker() as session:
+        await users.register_or_refresh(session, long)
+        await session.commit()
+    async with sessionmaker() as session:
+        await users.register_or_refresh(session, long)  # the refresh fits too
+        await session.commit()
+
+    async with sessionmaker() as session:
+        [user] = (await session.scalars(select(User))).all()
+    assert user.username == "a" * column_length("username")
+    assert user.first_name == ("Ада🦄" * 75)[: column_length("first_name")]
+    assert user.last_name == "L" * column_length("last_name")
+    assert user.language_code == "x" * column_length("language_code")
+    assert users.fit_profile(long) == TelegramProfile(
+        42, user.username, user.first_name, user.last_name, user.language_code
+    )
 
 
 async def test_set_active_and_lookup(sessionmaker: Sessions) -> None:
