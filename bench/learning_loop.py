@@ -73,6 +73,8 @@ async def learner_journey(
 
     def button(label: str) -> Button:
         for call, result in zip(reversed(api.calls), reversed(api.results), strict=True):
+            if str(getattr(call, "chat_id", "")) != str(chat.user.id):
+                continue  # another learner's message: they share the one bot
             markup = getattr(call, "reply_markup", None)
             if markup is not None and hasattr(markup, "inline_keyboard"):
                 for row in markup.inline_keyboard:
@@ -109,12 +111,12 @@ async def run(url: str, learners: int, concurrency: int) -> None:
     timings: dict[str, list[float]] = collections.defaultdict(list)
     gate = asyncio.Semaphore(concurrency)
 
+    # One app for everybody, as in production: learners share its dispatcher and bot.
+    api = LocalBotSession()
+    app = build_app(settings, database=database, bot_session=api, throttle=None)
+
     async def one(n: int) -> None:
         async with gate:
-            api = LocalBotSession()
-            # An app per learner keeps each one's recorded Bot API calls apart; they share the
-            # database, as the learners of one process do.
-            app = build_app(settings, database=database, bot_session=api, throttle=None)
             user = User(id=10_000 + n, is_bot=False, first_name=f"L{n}")
             chat = LocalChat(app.dispatcher, app.bot, api, user)
             await learner_journey(chat, lesson_id, answers, timings)
