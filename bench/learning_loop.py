@@ -32,6 +32,7 @@ from bot.callbacks import LessonCb
 from bot.config import Settings
 from bot.local_api import LocalBotSession
 from bot.localchat import Button, LocalChat
+from bot.services.catalog import CatalogExercise, catalog
 from bot.services.content.importer import import_course
 from bot.services.content.parse import parse_course
 from bot.services.exercises import correct_answer_text
@@ -39,7 +40,7 @@ from db import migrations
 from db.clock import SYSTEM_CLOCK
 from db.engine import create_engine, create_sessionmaker
 from db.enums import ExerciseType
-from db.models import Exercise, Lesson
+from db.models import Lesson
 
 COURSE_FILE = Path(__file__).with_name("course.yaml")
 LESSON = "basics"
@@ -53,7 +54,7 @@ class StatementCounter:
         self.count += 1
 
 
-def right_button(exercise: Exercise) -> str:
+def right_button(exercise: CatalogExercise) -> str:
     """The label of the button that answers `exercise` right, as the bot labels its buttons."""
     if exercise.type is ExerciseType.SHORT_ANSWER:
         raise ValueError("the benchmark answers with buttons only, not typed answers")
@@ -99,10 +100,8 @@ async def run(url: str, learners: int, concurrency: int) -> None:
         await import_course(session, parse_course(course), publish=True)
         lesson_id = await session.scalar(select(Lesson.id).where(Lesson.slug == LESSON))
         assert lesson_id is not None
-        exercises = await session.scalars(
-            select(Exercise).where(Exercise.lesson_id == lesson_id).order_by(Exercise.order)
-        )
-        answers = [right_button(exercise) for exercise in exercises]
+        lesson = (await catalog(session)).lesson(lesson_id)
+        answers = [right_button(exercise) for exercise in lesson.exercises]
     settings = Settings(_env_file=None, database_url=url)
     database = Database(engine, sessionmaker, SYSTEM_CLOCK)
     counter = StatementCounter()

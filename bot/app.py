@@ -38,8 +38,11 @@ class Database:
 
 
 def open_database(settings: Settings, *, clock: Clock = SYSTEM_CLOCK) -> Database:
+    from bot.services.catalog import CATALOG_KEY, CatalogCache
+
     engine = create_engine(settings.database_url)
-    return Database(engine, create_sessionmaker(engine, clock=clock), clock)
+    info = {CATALOG_KEY: CatalogCache()}
+    return Database(engine, create_sessionmaker(engine, clock=clock, info=info), clock)
 
 
 @asynccontextmanager
@@ -138,6 +141,7 @@ def _create_dispatcher(
     from bot.middlewares.dedup import UpdateDeduplicationMiddleware
     from bot.middlewares.learner import LearnerMiddleware
     from bot.middlewares.throttling import ThrottlingMiddleware
+    from bot.services.learners import LearnerCache
 
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
@@ -161,7 +165,7 @@ def _create_dispatcher(
     if throttle is not None:
         dp.update.outer_middleware(ThrottlingMiddleware(throttle))
     dp.update.outer_middleware(DbSessionMiddleware(db.sessionmaker))
-    dp.update.outer_middleware(LearnerMiddleware())
+    dp.update.outer_middleware(LearnerMiddleware(LearnerCache()))
     dp.callback_query.middleware(AnswerAfterSuccess())
     dp.include_routers(*build_routers())
     dp.startup.register(register_commands)

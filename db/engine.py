@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import event
@@ -13,6 +14,9 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from db.clock import CLOCK_KEY, SYSTEM_CLOCK, Clock
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# An execution option a unit of work sets on its connection when it will write: SQLite then
+# takes the write lock when the transaction begins, and reads alone never take it.
+WRITES = "learnbot_writes"
 
 
 def create_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
@@ -22,9 +26,14 @@ def create_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
     return _create_async_engine(
         url,
         echo=echo,
-        pool_pre_ping=True,
+        # No ping per checkout (a round trip per unit of work): a connection the server dropped
+        # anyway fails its first statement, and the unit of work runs once more on a fresh one.
+        pool_pre_ping=False,
         # Below MySQL's default wait_timeout, so the server never drops a pooled connection first.
         pool_recycle=1800,
+        # Every unit of work ends its transaction before the connection goes back, so the pool's
+        # ROLLBACK on return would be one more round trip that does nothing.
+        pool_reset_on_return=None,
         # Get-or-create and similar writes re-read rows other transactions just committed.
         isolation_level="READ COMMITTED",
     )
@@ -48,9 +57,11 @@ def _create_sqlite_engine(url: URL, *, echo: bool) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # Take the write lock up front: a deferred transaction that reads and then writes fails
-        # with "database is locked" under concurrency instead of waiting its turn.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A transaction that will write takes the write lock up front: a deferred one that reads
+        # and then writes fails with "database is locked" under concurrency instead of waiting
+        # its turn. One that only reads stays deferred, so readers never queue behind writers.
+        writes = connection.get_execution_options().get(WRITES, True)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
     return engine
 
@@ -87,12 +98,13 @@ def wrote(session: AsyncSession) -> bool:
 
 
 def create_sessionmaker(
-    engine: AsyncEngine, *, clock: Clock = SYSTEM_CLOCK
+    engine: AsyncEngine, *, clock: Clock = SYSTEM_CLOCK, info: Mapping[str, Any] | None = None
 ) -> async_sessionmaker[AsyncSession]:
-    """Sessions that carry the application's clock (db.clock.now reads it)."""
+    """Sessions that carry the application's clock (db.clock.now reads it) and whatever else
+    the application shares with every unit of work (`info`, e.g. its in-memory catalog)."""
     return async_sessionmaker(
         engine,
         expire_on_commit=False,
         sync_session_class=TrackedSession,
-        info={CLOCK_KEY: clock},
+        info={**(info or {}), CLOCK_KEY: clock},
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.services.catalog import CATALOG_KEY, CatalogCache
 from db import migrations
 from db.clock import SYSTEM_CLOCK, Clock
 from db.engine import create_engine, create_sessionmaker
@@ -60,7 +61,10 @@ def clock() -> Clock:
 
 @pytest.fixture
 def sessionmaker(engine: AsyncEngine, clock: Clock) -> async_sessionmaker[AsyncSession]:
-    return create_sessionmaker(engine, clock=clock)
+    # A catalog that checks the content's fingerprint on every unit of work: tests change
+    # content behind the bot's back and expect the very next update to see it.
+    catalog = CatalogCache(refresh_seconds=0)
+    return create_sessionmaker(engine, clock=clock, info={CATALOG_KEY: catalog})
 
 
 @pytest.fixture

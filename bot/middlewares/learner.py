@@ -7,7 +7,8 @@ from aiogram import BaseMiddleware
 from aiogram.enums import ChatType
 from aiogram.types import Chat, TelegramObject, User
 
-from bot.services.learners import TelegramProfile, ensure_learner
+from bot.services.learners import LearnerCache, TelegramProfile, resolve_learner
+from db.repositories.progress import UnknownLearner
 
 
 class LearnerMiddleware(BaseMiddleware):
@@ -17,6 +18,9 @@ class LearnerMiddleware(BaseMiddleware):
     to learn. An update with no chat at all (a press whose message Telegram left out) comes
     from the person alone.
     """
+
+    def __init__(self, cache: LearnerCache) -> None:
+        self.cache = cache
 
     async def __call__(
         self,
@@ -28,14 +32,19 @@ class LearnerMiddleware(BaseMiddleware):
         chat: Chat | None = data.get("event_chat")
         if user is None or user.is_bot or (chat is not None and chat.type != ChatType.PRIVATE):
             return await handler(event, data)
-        data["learner"] = await ensure_learner(
-            data["session"],
-            TelegramProfile(
-                telegram_id=user.id,
-                username=user.username,
-                first_name=user.first_name,
-                last_name=user.last_name,
-                language_code=user.language_code,
-            ),
+        profile = TelegramProfile(
+            telegram_id=user.id,
+            username=user.username,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            language_code=user.language_code,
         )
-        return await handler(event, data)
+        data["learner"] = await resolve_learner(data["session"], self.cache, profile)
+        try:
+            return await handler(event, data)
+        except UnknownLearner:
+            # The cached learner's row is gone (their data was deleted meanwhile): register
+            # them afresh and handle the update again; its unit of work was rolled back.
+            self.cache.forget(user.id)
+            data["learner"] = await resolve_learner(data["session"], self.cache, profile)
+            return await handler(event, data)

@@ -9,19 +9,20 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.completion import Effects, complete_lesson, record_answer, touch_lesson
+from bot.services.catalog import Catalog, CatalogExercise, CatalogLesson, catalog
+from bot.services.completion import Effects, complete_lesson, touch_lesson, track_time
 from bot.services.errors import (
     AlreadyAnswered,
     ChoicesOnly,
-    LessonGone,
     NoExercises,
     NotUnderstood,
     Stale,
 )
 from bot.services.unit_of_work import unit_of_work
+from db import clock
 from db.enums import ExerciseType
-from db.models import Exercise, ExerciseAttempt, Lesson, UserProgress
-from db.repositories import course, progress
+from db.repositories import progress
+from db.repositories.progress import Answer, LessonState
 
 TRUE_FALSE_CHOICES = ("True", "False")
 
@@ -88,7 +89,7 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
-def choices_of(exercise: Exercise) -> list[str] | None:
+def choices_of(exercise: CatalogExercise) -> list[str] | None:
     if exercise.type is ExerciseType.MULTIPLE_CHOICE:
         return list(exercise.options or [])
     if exercise.type is ExerciseType.TRUE_FALSE:
@@ -96,7 +97,7 @@ def choices_of(exercise: Exercise) -> list[str] | None:
     return None
 
 
-def correct_answer_text(exercise: Exercise) -> str:
+def correct_answer_text(exercise: CatalogExercise) -> str:
     if exercise.type is ExerciseType.TRUE_FALSE:
         return TRUE_FALSE_CHOICES[0] if exercise.answer else TRUE_FALSE_CHOICES[1]
     if exercise.type is ExerciseType.SHORT_ANSWER:
@@ -104,7 +105,7 @@ def correct_answer_text(exercise: Exercise) -> str:
     return str(exercise.answer)
 
 
-def grade_choice(exercise: Exercise, option: int) -> tuple[str, bool]:
+def grade_choice(exercise: CatalogExercise, option: int) -> tuple[str, bool]:
     """(answer as text, correct?) for a pressed option."""
     choices = choices_of(exercise)
     if choices is None or not 0 <= option < len(choices):
@@ -115,7 +116,7 @@ def grade_choice(exercise: Exercise, option: int) -> tuple[str, bool]:
     return chosen, chosen == exercise.answer
 
 
-def grade_text(exercise: Exercise, text: str) -> tuple[str, bool]:
+def grade_text(exercise: CatalogExercise, text: str) -> tuple[str, bool]:
     if exercise.type is not ExerciseType.SHORT_ANSWER:
         raise ChoicesOnly
     accepted: list[Any] = exercise.answer
@@ -129,10 +130,9 @@ def score_of(earned: int, possible: int) -> int | None:
     return (earned * 200 + possible) // (possible * 2)
 
 
-def _question(
-    lesson: Lesson, run: int, exercises: list[Exercise], answered: dict[int, ExerciseAttempt]
-) -> Question | None:
-    for number, exercise in enumerate(exercises, start=1):
+def _question(lesson: CatalogLesson, run: int, answered: dict[int, Answer]) -> Question | None:
+    """The run's first question not answered yet; None when all are."""
+    for number, exercise in enumerate(lesson.exercises, start=1):
         if exercise.id not in answered:
             return Question(
                 lesson_id=lesson.id,
@@ -140,12 +140,21 @@ def _question(
                 run=run,
                 exercise_id=exercise.id,
                 number=number,
-                total=len(exercises),
+                total=len(lesson.exercises),
                 type=exercise.type,
                 prompt=exercise.prompt,
                 choices=choices_of(exercise),
             )
     return None
+
+
+async def _lesson_state(
+    session: AsyncSession, user_id: int, lesson_id: int
+) -> tuple[Catalog, CatalogLesson, LessonState]:
+    found = await catalog(session)
+    lesson = found.lesson(lesson_id)
+    state = await progress.lesson_state(session, user_id, lesson_id, lesson.module_id)
+    return found, lesson, state
 
 
 @unit_of_work
@@ -154,22 +163,19 @@ async def start_run(session: AsyncSession, user_id: int, lesson_id: int) -> Ques
 
     Pressing "Start" twice therefore resumes the same run instead of counting a second attempt.
     """
-    lesson = await course.get_visible_lesson(session, lesson_id)
-    if lesson is None:
-        raise LessonGone
-    exercises = await course.exercises_of(session, lesson_id)
-    if not exercises:
+    found, lesson, state = await _lesson_state(session, user_id, lesson_id)
+    if not lesson.exercises:
         raise NoExercises
-    await progress.lock_learner(session, user_id)
-    row = await progress.get_or_create(session, user_id, lesson_id)
-    await touch_lesson(session, row, lesson)
+    await touch_lesson(session, state, lesson, found)
+    row = state.progress
+    answered = state.run_answers
     if row.active_run is None:
         row.attempts += 1
         row.last_run += 1
         row.active_run = row.last_run
-    run = row.active_run
-    answered = await progress.answers_in_run(session, user_id, lesson_id, run)
-    question = _question(lesson, run, exercises, answered)
+        answered = {}
+    await progress.save_progress(session, row)
+    question = _question(lesson, row.active_run, answered)
     assert question is not None, "a run closes when its last question is answered"
     return question
 
@@ -197,26 +203,22 @@ async def _answer(
     lesson_id: int,
     run: int,
     exercise_id: int,
-    grade: Callable[[Exercise], tuple[str, bool]],
+    grade: Callable[[CatalogExercise], tuple[str, bool]],
 ) -> Answered:
-    lesson = await course.get_visible_lesson(session, lesson_id)
-    if lesson is None:
-        raise LessonGone
-    await progress.lock_learner(session, user_id)
-    row = await progress.get(session, user_id, lesson_id)
-    if row is None or run != row.last_run:
+    found, lesson, state = await _lesson_state(session, user_id, lesson_id)
+    row, answered = state.progress, state.run_answers
+    if row.id is None or run != row.last_run:
         # No run of this lesson, or a button of an earlier run (or of one never started): only
         # the latest run's answered buttons are double taps to ignore quietly.
         raise Stale
-    answered = await progress.answers_in_run(session, user_id, lesson_id, run)
     if exercise_id in answered:
         raise AlreadyAnswered
-    exercises = await course.exercises_of(session, lesson_id)
-    current = _question(lesson, run, exercises, answered)
+    current = _question(lesson, run, answered)
     if row.active_run != run or current is None or current.exercise_id != exercise_id:
         raise Stale
-    exercise = next(e for e in exercises if e.id == exercise_id)
+    exercise = next(e for e in lesson.exercises if e.id == exercise_id)
     given, correct = grade(exercise)
+    points = exercise.points if correct else 0
     inserted = await progress.add_attempt(
         session,
         user_id=user_id,
@@ -225,37 +227,41 @@ async def _answer(
         run=run,
         answer=given,
         is_correct=correct,
-        points_earned=exercise.points if correct else 0,
+        points_earned=points,
     )
     if not inserted:
         raise AlreadyAnswered
-    await record_answer(session, row, exercise, run, correct)
+    track_time(row, clock.now(session))
+    answered = {**answered, exercise_id: Answer(exercise_id, correct, points)}
     feedback = Feedback(given, correct, correct_answer_text(exercise), exercise.explanation)
-    answered = await progress.answers_in_run(session, user_id, lesson_id, run)
-    next_question = _question(lesson, run, exercises, answered)
+    next_question = _question(lesson, run, answered)
     if next_question is not None:
+        await progress.save_progress(session, row)
         return NextQuestion(current, feedback, next_question)
-    result = await _finish_run(session, lesson, row, exercises, answered)
+    result = await _finish_run(session, state, lesson, found, answered)
+    await progress.save_progress(session, row)
     return RunFinished(current, feedback, result)
 
 
 async def _finish_run(
     session: AsyncSession,
-    lesson: Lesson,
-    row: UserProgress,
-    exercises: list[Exercise],
-    answered: dict[int, ExerciseAttempt],
+    state: LessonState,
+    lesson: CatalogLesson,
+    found: Catalog,
+    answered: dict[int, Answer],
 ) -> RunResult:
-    earned = sum(answered[e.id].points_earned for e in exercises)
-    possible = sum(e.points for e in exercises)
+    row = state.progress
+    earned = sum(answered[e.id].points for e in lesson.exercises)
+    possible = sum(e.points for e in lesson.exercises)
     score = score_of(earned, possible)
     previous_best = row.score
     row.active_run = None
     passed = score is None or score >= lesson.pass_score
     effects = await complete_lesson(
         session,
-        row,
+        state,
         lesson,
+        found,
         score=score,
         passed=passed,
         details={"score": score, "previous_best": previous_best, "run": row.last_run},
@@ -263,12 +269,12 @@ async def _finish_run(
     return RunResult(
         lesson_id=lesson.id,
         module_id=lesson.module_id,
-        correct=sum(1 for e in exercises if answered[e.id].is_correct),
-        total=len(exercises),
+        correct=sum(1 for e in lesson.exercises if answered[e.id].correct),
+        total=len(lesson.exercises),
         score=score,
         best_score=row.score,
         pass_score=lesson.pass_score,
         passed=passed,
-        next_lesson_id=await course.next_lesson_after(session, lesson),
+        next_lesson_id=found.next_after(lesson.id),
         effects=effects,
     )

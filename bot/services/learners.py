@@ -1,7 +1,10 @@
-"""Learners: registration from Telegram profiles."""
+"""Learners: registration from Telegram profiles, and the ones this process knows already."""
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,7 +13,7 @@ from bot.services.unit_of_work import unit_of_work
 from db.repositories import users
 from db.repositories.users import TelegramProfile
 
-__all__ = ["Learner", "TelegramProfile", "ensure_learner"]
+__all__ = ["Learner", "LearnerCache", "TelegramProfile", "resolve_learner"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,14 +24,67 @@ class Learner:
     timezone: str | None
 
 
+class LearnerCache:
+    """The learners this process served lately, by Telegram id, with the profile they had.
+
+    An update from a learner whose profile did not change then costs no database work. An entry
+    lives `ttl_seconds`, which bounds how long a change made elsewhere (another instance marking
+    them blocked) goes unseen here; at most `max_size` learners are kept, the least recent
+    dropped first.
+    """
+
+    def __init__(
+        self,
+        ttl_seconds: float = 60.0,
+        max_size: int = 10_000,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.ttl_seconds = ttl_seconds
+        self.max_size = max_size
+        self.monotonic = monotonic
+        self._entries: OrderedDict[int, tuple[TelegramProfile, Learner, float]] = OrderedDict()
+
+    def get(self, profile: TelegramProfile) -> Learner | None:
+        entry = self._entries.get(profile.telegram_id)
+        if entry is None:
+            return None
+        known, learner, expires = entry
+        if known != profile or self.monotonic() >= expires:
+            del self._entries[profile.telegram_id]
+            return None
+        self._entries.move_to_end(profile.telegram_id)
+        return learner
+
+    def put(self, profile: TelegramProfile, learner: Learner) -> None:
+        self._entries[profile.telegram_id] = (profile, learner, self.monotonic() + self.ttl_seconds)
+        self._entries.move_to_end(profile.telegram_id)
+        while len(self._entries) > self.max_size:
+            self._entries.popitem(last=False)
+
+    def forget(self, telegram_id: int) -> None:
+        self._entries.pop(telegram_id, None)
+
+
+async def resolve_learner(
+    session: AsyncSession, cache: LearnerCache, profile: TelegramProfile
+) -> Learner:
+    """The learner for this profile: from the cache when nothing changed, else registered or
+    refreshed in the database."""
+    # Compared as stored: a profile longer than the columns would otherwise never look unchanged.
+    profile = users.fit_profile(profile)
+    learner = cache.get(profile)
+    if learner is None:
+        learner = await _ensure_learner(session, profile)
+        cache.put(profile, learner)
+    return learner
+
+
 @unit_of_work
-async def ensure_learner(session: AsyncSession, profile: TelegramProfile) -> Learner:
+async def _ensure_learner(session: AsyncSession, profile: TelegramProfile) -> Learner:
     """The learner for this Telegram user, registered or refreshed when needed.
 
     Most updates come from known, unchanged, active learners: those cost one read and no write.
     """
-    # Compared as stored: a profile longer than the columns would otherwise never look unchanged.
-    profile = users.fit_profile(profile)
     user = await users.get_by_telegram_id(session, profile.telegram_id)
     unchanged = (
         user is not None

@@ -8,14 +8,15 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.catalog import Catalog, CatalogLesson, catalog
 from bot.services.completion import Effects, complete_lesson, touch_lesson, track_time
-from bot.services.errors import AlreadyDone, LessonGone, ModuleGone, NotUnderstood, UnknownLesson
-from bot.services.unit_of_work import unit_of_work
+from bot.services.errors import AlreadyDone, ModuleGone, NotUnderstood, UnknownLesson
+from bot.services.unit_of_work import read_only, unit_of_work
 from db import clock
 from db.enums import ProgressStatus
-from db.models import Lesson
 from db.repositories import course, progress
 from db.repositories.course import LessonRow, ModuleRow
+from db.repositories.progress import LessonState, Progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +72,12 @@ class NothingLeft(enum.Enum):
     NO_COURSES = "no_courses"
 
 
-@unit_of_work
+@read_only
 async def list_modules(session: AsyncSession, user_id: int) -> list[ModuleRow]:
     return await course.modules_with_progress(session, user_id)
 
 
-@unit_of_work
+@read_only
 async def module_view(session: AsyncSession, user_id: int, module_id: int) -> ModuleView:
     module = await course.get_visible_module(session, module_id)
     if module is None:
@@ -85,32 +86,34 @@ async def module_view(session: AsyncSession, user_id: int, module_id: int) -> Mo
     return ModuleView(module.id, module.title, module.description, lessons)
 
 
-async def _visible_lesson(session: AsyncSession, lesson_id: int) -> Lesson:
-    lesson = await course.get_visible_lesson(session, lesson_id)
-    if lesson is None:
-        raise LessonGone
-    return lesson
+async def _lesson_state(
+    session: AsyncSession, user_id: int, lesson_id: int
+) -> tuple[Catalog, CatalogLesson, LessonState]:
+    """The lesson as learners see it, and the learner's state on it, locked for writing."""
+    found = await catalog(session)
+    lesson = found.lesson(lesson_id)
+    state = await progress.lesson_state(session, user_id, lesson_id, lesson.module_id)
+    return found, lesson, state
 
 
 @unit_of_work
 async def open_lesson(session: AsyncSession, user_id: int, lesson_id: int) -> LessonView:
     """Record that the learner is reading the lesson and return what to show."""
-    lesson = await _visible_lesson(session, lesson_id)
-    await progress.lock_learner(session, user_id)
-    row = await progress.get_or_create(session, user_id, lesson_id)
-    await touch_lesson(session, row, lesson)
-    exercise_count = len(await course.exercises_of(session, lesson_id))
+    found, lesson, state = await _lesson_state(session, user_id, lesson_id)
+    await touch_lesson(session, state, lesson, found)
+    await progress.save_progress(session, state.progress)
+    row = state.progress
     return LessonView(
         id=lesson.id,
         module_id=lesson.module_id,
         slug=lesson.slug,
         title=lesson.title,
         content=lesson.content,
-        version=lesson.updated_at,
+        version=lesson.version,
         estimated_minutes=lesson.estimated_minutes,
         xp=lesson.xp,
         pass_score=lesson.pass_score,
-        exercise_count=exercise_count,
+        exercise_count=len(lesson.exercises),
         status=row.status,
         score=row.score,
         attempts=row.attempts,
@@ -120,9 +123,8 @@ async def open_lesson(session: AsyncSession, user_id: int, lesson_id: int) -> Le
 
 @unit_of_work
 async def open_lesson_by_slug(session: AsyncSession, user_id: int, slug: str) -> LessonView:
-    """A deep link's lesson; slugs are unique within a module, and across modules the first in
-    course order wins."""
-    lesson = await course.find_visible_lesson_by_slug(session, slug)
+    """A deep link's lesson: the first in course order with that slug."""
+    lesson = (await catalog(session)).by_slug(slug)
     if lesson is None:
         raise UnknownLesson
     return await open_lesson(session, user_id, lesson.id)
@@ -142,40 +144,38 @@ async def continue_lesson(session: AsyncSession, user_id: int) -> LessonView | N
 @unit_of_work
 async def mark_done(session: AsyncSession, user_id: int, lesson_id: int) -> LessonDone:
     """Complete a reading-only lesson; only the first call counts."""
-    lesson = await _visible_lesson(session, lesson_id)
-    if await course.exercises_of(session, lesson_id):
+    found, lesson, state = await _lesson_state(session, user_id, lesson_id)
+    if lesson.exercises:
         raise NotUnderstood  # lessons with exercises are completed by passing them
-    await progress.lock_learner(session, user_id)
-    row = await progress.get_or_create(session, user_id, lesson_id)
-    if row.status is ProgressStatus.COMPLETED:
+    if state.progress.status is ProgressStatus.COMPLETED:
         raise AlreadyDone
-    track_time(row, clock.now(session))
-    effects = await complete_lesson(session, row, lesson, score=None, passed=True)
-    next_id = await course.next_lesson_after(session, lesson)
-    return LessonDone(lesson.id, lesson.module_id, next_id, effects)
+    track_time(state.progress, clock.now(session))
+    effects = await complete_lesson(session, state, lesson, found, score=None, passed=True)
+    await progress.save_progress(session, state.progress)
+    return LessonDone(lesson.id, lesson.module_id, found.next_after(lesson.id), effects)
 
 
-@unit_of_work
+@read_only
 async def lesson_brief(session: AsyncSession, lesson_id: int) -> LessonBrief:
-    lesson = await _visible_lesson(session, lesson_id)
+    lesson = (await catalog(session)).lesson(lesson_id)
     return LessonBrief(lesson.id, lesson.module_id, lesson.title)
 
 
 @unit_of_work
 async def reset_lesson(session: AsyncSession, user_id: int, lesson_id: int) -> LessonBrief:
-    """Return the learner's lesson to NOT_STARTED. XP already granted stays in the ledger."""
-    lesson = await _visible_lesson(session, lesson_id)
-    await progress.lock_learner(session, user_id)
-    row = await progress.get(session, user_id, lesson_id)
-    if row is not None:
-        row.status = ProgressStatus.NOT_STARTED
-        row.score = None
-        row.attempts = 0
-        row.active_run = None
-        row.time_spent_seconds = 0
-        row.started_at = None
-        row.last_accessed_at = None
-        row.completed_at = None
-        await session.flush()
-        await progress.refresh_module_progress(session, user_id, lesson.module_id)
+    """Return the learner's lesson to NOT_STARTED. XP already granted stays in the ledger, and
+    so does the number of the last run, so later runs' answers never mix with earlier ones."""
+    found, lesson, state = await _lesson_state(session, user_id, lesson_id)
+    row = state.progress
+    if row.id is not None:
+        state.progress = Progress(user_id, lesson_id, id=row.id, last_run=row.last_run)
+        await progress.save_progress(session, state.progress)
+        await progress.save_module_progress(
+            session,
+            user_id,
+            lesson.module_id,
+            done=state.module_done,
+            total=found.visible_in_module(lesson.module_id),
+            started=state.module_started > 0,
+        )
     return LessonBrief(lesson.id, lesson.module_id, lesson.title)

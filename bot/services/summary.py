@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.unit_of_work import unit_of_work
+from bot.services.unit_of_work import read_only
 from db.repositories import activity, course
 from db.repositories.course import ModuleRow
 
@@ -22,7 +22,7 @@ class ProgressSummary:
     xp: int
 
 
-@unit_of_work
+@read_only
 async def progress_summary(session: AsyncSession, user_id: int) -> ProgressSummary:
     modules = await course.modules_with_progress(session, user_id)
     totals = await course.progress_totals(session, user_id)

@@ -3,46 +3,94 @@
 A public service function decorated with `@unit_of_work` commits when it returns and anything was
 written, rolls back when it raises or only read, and so always ends its transaction before the
 handler talks to Telegram: a transaction left open across that call would hold SQLite's write
-lock (transactions there begin IMMEDIATE) and MySQL row locks and snapshots for as long as
-Telegram takes to answer. A unit of work called inside another joins it.
+lock and MySQL row locks and snapshots for as long as Telegram takes to answer. A unit of work
+called inside another joins it.
+
+`@read_only` marks a unit that never writes: on SQLite its transaction does not take the write
+lock, so readers never queue behind writers.
+
+Connections are not pinged before use; a unit whose connection turns out to have been dropped
+by the server (a restart, a network cut) fails before it commits, so it is run once more on a
+fresh connection. A failure during the commit itself is not retried: whether it was committed
+cannot be known, and running it again could apply it twice.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Concatenate, ParamSpec, TypeVar
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.engine import wrote
+from db.engine import WRITES, wrote
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
+log = logging.getLogger(__name__)
+
 _DEPTH = "unit_of_work_depth"
 
+Service = Callable[Concatenate[AsyncSession, P], Awaitable[R]]
 
-def unit_of_work(
-    fn: Callable[Concatenate[AsyncSession, P], Awaitable[R]],
-) -> Callable[Concatenate[AsyncSession, P], Awaitable[R]]:
-    @functools.wraps(fn)
-    async def wrapper(session: AsyncSession, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        depth = session.info.get(_DEPTH, 0)
-        session.info[_DEPTH] = depth + 1
-        try:
-            result = await fn(session, *args, **kwargs)
-        except BaseException:
-            session.info[_DEPTH] = depth
-            if depth == 0:
-                await session.rollback()
-            raise
-        session.info[_DEPTH] = depth
-        if depth == 0 and session.in_transaction():
-            if wrote(session):
-                await session.commit()
-            else:
-                await session.rollback()
-        return result
 
-    return wrapper
+def _unit(writes: bool) -> Callable[[Service[P, R]], Service[P, R]]:
+    def decorate(fn: Service[P, R]) -> Service[P, R]:
+        @functools.wraps(fn)
+        async def wrapper(session: AsyncSession, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            if session.info.get(_DEPTH, 0):
+                session.info[_DEPTH] += 1
+                try:
+                    return await fn(session, *args, **kwargs)
+                finally:
+                    session.info[_DEPTH] -= 1
+            try:
+                result = await _run(fn, writes, session, *args, **kwargs)
+            except DBAPIError as exc:
+                if not exc.connection_invalidated:
+                    raise
+                log.warning(
+                    "database connection lost (%s); running %s again", exc.orig, fn.__name__
+                )
+                result = await _run(fn, writes, session, *args, **kwargs)
+            # A failed commit is not run again: whether it went through cannot be known.
+            await _end(session)
+            return result
+
+        return wrapper
+
+    return decorate
+
+
+async def _run(
+    fn: Service[P, R], writes: bool, session: AsyncSession, *args: P.args, **kwargs: P.kwargs
+) -> R:
+    """The function inside a transaction of its own; rolled back if it raises."""
+    if not session.in_transaction() and session.get_bind().dialect.name == "sqlite":
+        # Only SQLite needs to know up front (see db.engine.WRITES); elsewhere procuring the
+        # connection early would cost a ROLLBACK round trip for a unit that never queries.
+        await session.connection(execution_options={WRITES: writes})
+    session.info[_DEPTH] = 1
+    try:
+        return await fn(session, *args, **kwargs)
+    except BaseException:
+        await session.rollback()
+        raise
+    finally:
+        session.info[_DEPTH] = 0
+
+
+async def _end(session: AsyncSession) -> None:
+    if not session.in_transaction():
+        return
+    if wrote(session):
+        await session.commit()
+    else:
+        await session.rollback()
+
+
+unit_of_work = _unit(writes=True)
+read_only = _unit(writes=False)

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import clock
 from db.enums import ActivityType
 from db.models import ActivityLog
+
+_APPEND = insert(cast(Table, ActivityLog.__table__))
 
 
 async def add(
@@ -24,30 +26,17 @@ async def add(
     if xp < 0:
         raise ValueError("the XP ledger only grows")
     await session.execute(
-        insert(ActivityLog).values(
-            user_id=user_id,
-            activity_type=activity_type,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            xp=xp,
-            details=details,
-            created_at=clock.now(session),
-        )
+        _APPEND,
+        {
+            "user_id": user_id,
+            "activity_type": activity_type,
+            "entity_type": entity_type,
+            "entity_id": entity_id,
+            "xp": xp,
+            "details": details,
+            "created_at": clock.now(session),
+        },
     )
-
-
-async def xp_granted_for(
-    session: AsyncSession, user_id: int, entity_type: str, entity_id: int
-) -> int:
-    """XP already granted to the learner for one lesson (or other entity)."""
-    total = await session.scalar(
-        select(func.coalesce(func.sum(ActivityLog.xp), 0)).where(
-            ActivityLog.user_id == user_id,
-            ActivityLog.entity_type == entity_type,
-            ActivityLog.entity_id == entity_id,
-        )
-    )
-    return int(total or 0)
 
 
 async def total_xp(session: AsyncSession, user_id: int) -> int:

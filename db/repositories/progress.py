@@ -1,95 +1,270 @@
+"""A learner's progress on lessons and modules, and their answers.
+
+The hot path of the bot (open a lesson, start a run, answer) reads everything it needs about
+one learner and one lesson in one locking statement, `lesson_state`, and writes each table at
+most once. Statements are built once, here, so SQLAlchemy compiles each only once.
+"""
+
 from __future__ import annotations
 
-from typing import cast
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import CursorResult, case, func, select
+from sqlalchemy import (
+    CursorResult,
+    Integer,
+    String,
+    Table,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy import (
+    cast as sql_cast,
+)
+from sqlalchemy.dialects import mysql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import clock
 from db.enums import ProgressStatus
-from db.models import ExerciseAttempt, Lesson, ModuleProgress, User, UserProgress
-from db.repositories._dialect import insert_ignore, upsert
+from db.models import ActivityLog, ExerciseAttempt, Lesson, ModuleProgress, User, UserProgress
+
+_users = cast(Table, User.__table__)
+_progress = cast(Table, UserProgress.__table__)
+_attempts = cast(Table, ExerciseAttempt.__table__)
+_ledger = cast(Table, ActivityLog.__table__)
+_lessons = cast(Table, Lesson.__table__)
+_modules = cast(Table, ModuleProgress.__table__)
+
+LESSON = "lesson"
 
 
-async def get_or_create(
-    session: AsyncSession, user_id: int, lesson_id: int, *, for_update: bool = False
-) -> UserProgress:
-    """The learner's row for the lesson, created NOT_STARTED if missing.
+@dataclass(slots=True)
+class Progress:
+    """One learner's row for one lesson; `id` is None until it is first saved."""
 
-    One INSERT that ignores the unique (user_id, lesson_id) key, then a read: concurrent callers
-    all get the same single row and none of them sees an error.
-    """
-    now = clock.now(session)
-    await session.execute(
-        insert_ignore(
-            session,
-            UserProgress,
-            {
-                "user_id": user_id,
-                "lesson_id": lesson_id,
-                "status": ProgressStatus.NOT_STARTED.value,
-                "attempts": 0,
-                "time_spent_seconds": 0,
-                "created_at": now,
-                "updated_at": now,
-            },
-        )
-    )
-    progress = await get(session, user_id, lesson_id, for_update=for_update)
-    if progress is None:
-        raise LookupError(f"no progress row for user {user_id}, lesson {lesson_id}")
-    return progress
+    user_id: int
+    lesson_id: int
+    id: int | None = None
+    status: ProgressStatus = ProgressStatus.NOT_STARTED
+    score: int | None = None
+    attempts: int = 0
+    last_run: int = 0
+    active_run: int | None = None
+    time_spent_seconds: int = 0
+    started_at: datetime | None = None
+    last_accessed_at: datetime | None = None
+    completed_at: datetime | None = None
 
 
-async def get(
-    session: AsyncSession, user_id: int, lesson_id: int, *, for_update: bool = False
-) -> UserProgress | None:
-    stmt = (
-        select(UserProgress)
-        .where(UserProgress.user_id == user_id, UserProgress.lesson_id == lesson_id)
-        .execution_options(populate_existing=True)
-    )
-    if for_update:
-        stmt = stmt.with_for_update()
-    result: UserProgress | None = await session.scalar(stmt)
-    return result
+@dataclass(frozen=True, slots=True)
+class Answer:
+    exercise_id: int
+    correct: bool
+    points: int
 
 
-async def lock_learner(session: AsyncSession, user_id: int) -> None:
-    """Serialise one learner's progress writes (two devices, double taps, two bot instances):
-    the row lock lasts until the transaction ends. SQLite's BEGIN IMMEDIATE already serialises."""
-    await session.execute(select(User.id).where(User.id == user_id).with_for_update())
+@dataclass(slots=True)
+class LessonState:
+    """What the rules need to act on one learner's lesson, read under the learner's lock."""
+
+    progress: Progress
+    # The answers given so far in the latest run, by exercise id.
+    run_answers: dict[int, Answer] = field(default_factory=dict)
+    # XP the ledger already holds for this lesson.
+    xp_granted: int = 0
+    # The learner's other published lessons of the same module: completed, and started at all.
+    module_done: int = 0
+    module_started: int = 0
 
 
-async def refresh_module_progress(session: AsyncSession, user_id: int, module_id: int) -> bool:
-    """Recount the learner's completed published lessons in the module and store the result;
-    True when this made the module completed."""
-    visible = (
-        select(Lesson.id)
+_PROGRESS_COLUMNS = [c for c in _progress.c if c.name not in ("created_at", "updated_at")]
+
+
+def _others_in_module(condition: Any) -> Any:
+    mine = _progress.alias("mine")
+    return (
+        select(func.count())
+        .select_from(mine.join(_lessons, _lessons.c.id == mine.c.lesson_id))
         .where(
-            Lesson.module_id == module_id,
-            Lesson.is_published.is_(True),
-            Lesson.deleted_at.is_(None),
+            mine.c.user_id == _users.c.id,
+            _lessons.c.module_id == bindparam("module_id"),
+            _lessons.c.id != bindparam("lesson_id"),
+            _lessons.c.is_published.is_(True),
+            _lessons.c.deleted_at.is_(None),
+            condition(mine),
         )
-        .subquery()
+        .scalar_subquery()
     )
-    completed = case((UserProgress.status == ProgressStatus.COMPLETED, 1), else_=0)
-    touched = case((UserProgress.status != ProgressStatus.NOT_STARTED, 1), else_=0)
+
+
+# One answer as "exercise:correct:points"; the run's answers come back as one string.
+_ANSWER_TEXT = (
+    sql_cast(_attempts.c.exercise_id, String)
+    + literal(":")
+    + sql_cast(sql_cast(_attempts.c.is_correct, Integer), String)
+    + literal(":")
+    + sql_cast(_attempts.c.points_earned, String)
+)
+
+LESSON_STATE = (
+    select(
+        _users.c.id,
+        *_PROGRESS_COLUMNS,
+        select(func.group_concat(_ANSWER_TEXT))
+        .where(
+            _attempts.c.user_id == _users.c.id,
+            _attempts.c.lesson_id == bindparam("lesson_id"),
+            _attempts.c.run == _progress.c.last_run,
+        )
+        .scalar_subquery()
+        .label("run_answers"),
+        select(func.coalesce(func.sum(_ledger.c.xp), 0))
+        .where(
+            _ledger.c.user_id == _users.c.id,
+            _ledger.c.entity_type == LESSON,
+            _ledger.c.entity_id == bindparam("lesson_id"),
+        )
+        .scalar_subquery()
+        .label("xp_granted"),
+        _others_in_module(lambda p: p.c.status == ProgressStatus.COMPLETED.value).label(
+            "module_done"
+        ),
+        _others_in_module(lambda p: p.c.status != ProgressStatus.NOT_STARTED.value).label(
+            "module_started"
+        ),
+    )
+    .select_from(
+        _users.outerjoin(
+            _progress,
+            and_(
+                _progress.c.user_id == _users.c.id, _progress.c.lesson_id == bindparam("lesson_id")
+            ),
+        )
+    )
+    .where(_users.c.id == bindparam("user_id"))
+    # Serialises one learner's writes (two devices, double taps, two bot instances) until the
+    # transaction ends; SQLite's BEGIN IMMEDIATE already serialises every writer.
+    .with_for_update()
+)
+
+
+class UnknownLearner(LookupError):
+    """The learner's row is gone (their data was deleted while they were still chatting)."""
+
+
+async def lesson_state(
+    session: AsyncSession, user_id: int, lesson_id: int, module_id: int
+) -> LessonState:
+    """Lock the learner and read their progress on the lesson, in one statement."""
     row = (
         await session.execute(
-            select(
-                func.count(visible.c.id),
-                func.coalesce(func.sum(completed), 0),
-                func.coalesce(func.sum(touched), 0),
-            ).select_from(
-                visible.outerjoin(
-                    UserProgress,
-                    (UserProgress.lesson_id == visible.c.id) & (UserProgress.user_id == user_id),
-                )
-            )
+            LESSON_STATE, {"user_id": user_id, "lesson_id": lesson_id, "module_id": module_id}
         )
-    ).one()
-    total, done, started = int(row[0]), int(row[1]), int(row[2])
+    ).one_or_none()
+    if row is None:
+        raise UnknownLearner(user_id)
+    values = row._mapping
+    if values[_progress.c.id] is None:
+        progress = Progress(user_id, lesson_id)
+    else:
+        progress = Progress(**{c.name: values[c] for c in _PROGRESS_COLUMNS})
+    return LessonState(
+        progress=progress,
+        run_answers=_parse_answers(values["run_answers"]),
+        xp_granted=int(values["xp_granted"]),
+        module_done=int(values["module_done"]),
+        module_started=int(values["module_started"]),
+    )
+
+
+def _parse_answers(text: str | None) -> dict[int, Answer]:
+    answers = {}
+    for item in (text or "").split(","):
+        if item:
+            exercise_id, correct, points = (int(part) for part in item.split(":"))
+            answers[exercise_id] = Answer(exercise_id, bool(correct), points)
+    return answers
+
+
+_INSERT_IGNORE_PROGRESS = (
+    insert(_progress)
+    .prefix_with("IGNORE", dialect="mysql")
+    .prefix_with("OR IGNORE", dialect="sqlite")
+)
+_UPDATE_PROGRESS = update(_progress).where(_progress.c.id == bindparam("progress_id"))
+
+
+async def save_progress(session: AsyncSession, progress: Progress) -> None:
+    """Write the row as it is now: one INSERT the first time, one UPDATE after."""
+    now = clock.now(session)
+    values: dict[str, Any] = {
+        c.name: getattr(progress, c.name) for c in _PROGRESS_COLUMNS if c.name != "id"
+    }
+    values["status"] = progress.status.value
+    values["updated_at"] = now
+    if progress.id is None:
+        result = await session.execute(_INSERT_IGNORE_PROGRESS, {**values, "created_at": now})
+        if cast(CursorResult[Any], result).rowcount != 1:
+            # Only a writer that skipped the learner's lock could have been first.
+            raise RuntimeError(f"progress of user {progress.user_id} on {progress.lesson_id} raced")
+        key = cast(CursorResult[Any], result).inserted_primary_key
+        assert key is not None
+        progress.id = int(key[0])
+        return
+    del values["user_id"], values["lesson_id"]
+    await session.execute(_UPDATE_PROGRESS, {**values, "progress_id": progress.id})
+
+
+def _module_upsert(dialect: str) -> Any:
+    values: dict[str, Any] = {
+        "user_id": bindparam("user_id"),
+        "module_id": bindparam("module_id"),
+        "status": bindparam("status"),
+        "lessons_completed": bindparam("done"),
+        "lessons_total": bindparam("total"),
+        "started_at": bindparam("started_at"),
+        "completed_at": bindparam("completed_at"),
+        "created_at": bindparam("now"),
+        "updated_at": bindparam("now"),
+    }
+    table = _modules
+    stmt: Any = (mysql.insert if dialect == "mysql" else sqlite.insert)(table).values(values)
+    new = stmt.inserted if dialect == "mysql" else stmt.excluded
+    changes = {
+        "status": new.status,
+        "lessons_completed": new.lessons_completed,
+        "lessons_total": new.lessons_total,
+        # The first start and the first completion are kept; a module left incomplete again
+        # (a reset, a lesson added) loses its completion date.
+        "started_at": func.coalesce(table.c.started_at, new.started_at),
+        "completed_at": case(
+            (
+                new.status == ProgressStatus.COMPLETED.value,
+                func.coalesce(table.c.completed_at, new.completed_at),
+            ),
+            else_=None,
+        ),
+        "updated_at": new.updated_at,
+    }
+    if dialect == "mysql":
+        return stmt.on_duplicate_key_update(changes)
+    return stmt.on_conflict_do_update(index_elements=["user_id", "module_id"], set_=changes)
+
+
+_MODULE_UPSERT = {"mysql": _module_upsert("mysql"), "sqlite": _module_upsert("sqlite")}
+
+
+async def save_module_progress(
+    session: AsyncSession, user_id: int, module_id: int, *, done: int, total: int, started: bool
+) -> None:
+    """Store the learner's counts for the module in one statement."""
     if total and done >= total:
         status = ProgressStatus.COMPLETED
     elif started:
@@ -97,45 +272,26 @@ async def refresh_module_progress(session: AsyncSession, user_id: int, module_id
     else:
         status = ProgressStatus.NOT_STARTED
     now = clock.now(session)
-    current = await session.scalar(
-        select(ModuleProgress)
-        .where(ModuleProgress.user_id == user_id, ModuleProgress.module_id == module_id)
-        .execution_options(populate_existing=True)
-    )
-    started_at = (current.started_at if current else None) or (now if started else None)
-    if status is ProgressStatus.COMPLETED:
-        completed_at = (current.completed_at if current else None) or now
-    else:
-        completed_at = None
     await session.execute(
-        upsert(
-            session,
-            ModuleProgress,
-            {
-                "user_id": user_id,
-                "module_id": module_id,
-                "status": status.value,
-                "lessons_completed": done,
-                "lessons_total": total,
-                "started_at": started_at,
-                "completed_at": completed_at,
-                "created_at": now,
-                "updated_at": now,
-            },
-            conflict_columns=["user_id", "module_id"],
-            update_columns=[
-                "status",
-                "lessons_completed",
-                "lessons_total",
-                "started_at",
-                "completed_at",
-                "updated_at",
-            ],
-        )
+        _MODULE_UPSERT[session.get_bind().dialect.name],
+        {
+            "user_id": user_id,
+            "module_id": module_id,
+            "status": status.value,
+            "done": done,
+            "total": total,
+            "now": now,
+            "started_at": now if started else None,
+            "completed_at": now if status is ProgressStatus.COMPLETED else None,
+        },
     )
-    return status is ProgressStatus.COMPLETED and (
-        current is None or current.status is not ProgressStatus.COMPLETED
-    )
+
+
+_INSERT_IGNORE_ATTEMPT = (
+    insert(_attempts)
+    .prefix_with("IGNORE", dialect="mysql")
+    .prefix_with("OR IGNORE", dialect="sqlite")
+)
 
 
 async def add_attempt(
@@ -151,33 +307,25 @@ async def add_attempt(
 ) -> bool:
     """Record one answer; False when this exercise was already answered in this run."""
     result = await session.execute(
-        insert_ignore(
-            session,
-            ExerciseAttempt,
-            {
-                "user_id": user_id,
-                "lesson_id": lesson_id,
-                "exercise_id": exercise_id,
-                "run": run,
-                "answer": answer[:500],
-                "is_correct": is_correct,
-                "points_earned": points_earned,
-                "created_at": clock.now(session),
-            },
-        )
+        _INSERT_IGNORE_ATTEMPT,
+        {
+            "user_id": user_id,
+            "lesson_id": lesson_id,
+            "exercise_id": exercise_id,
+            "run": run,
+            "answer": answer[:500],
+            "is_correct": is_correct,
+            "points_earned": points_earned,
+            "created_at": clock.now(session),
+        },
     )
-    return cast(CursorResult[object], result).rowcount == 1
+    return cast(CursorResult[Any], result).rowcount == 1
 
 
-async def answers_in_run(
-    session: AsyncSession, user_id: int, lesson_id: int, run: int
-) -> dict[int, ExerciseAttempt]:
-    """The run's answers so far, by exercise id."""
-    rows = await session.scalars(
-        select(ExerciseAttempt).where(
-            ExerciseAttempt.user_id == user_id,
-            ExerciseAttempt.lesson_id == lesson_id,
-            ExerciseAttempt.run == run,
+async def get(session: AsyncSession, user_id: int, lesson_id: int) -> UserProgress | None:
+    result: UserProgress | None = await session.scalar(
+        select(UserProgress).where(
+            UserProgress.user_id == user_id, UserProgress.lesson_id == lesson_id
         )
     )
-    return {attempt.exercise_id: attempt for attempt in rows}
+    return result

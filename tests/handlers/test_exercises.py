@@ -196,12 +196,9 @@ async def test_a_passing_run_completes_the_lesson(
         None,
     )
     assert row.completed_at is not None
+    # The answers themselves are the exercise_attempts rows; the log holds the lesson's events.
     assert await activity_kinds(sessionmaker) == [
         ActivityType.LESSON_STARTED,
-        ActivityType.CHALLENGE_ATTEMPTED,
-        ActivityType.CHALLENGE_SOLVED,
-        ActivityType.CHALLENGE_ATTEMPTED,
-        ActivityType.CHALLENGE_SOLVED,
         ActivityType.LESSON_COMPLETED,
     ]
     [grant] = await rows(sessionmaker, ActivityLog, ActivityLog.xp > 0)
@@ -255,14 +252,10 @@ async def test_a_failed_run_then_a_passing_one(
         (2, "True", True),
     ]
     kinds = await activity_kinds(sessionmaker)
-    assert kinds.count(ActivityType.CHALLENGE_ATTEMPTED) == 4
-    assert kinds.count(ActivityType.CHALLENGE_SOLVED) == 3
     assert kinds.count(ActivityType.LESSON_COMPLETED) == 1
     assert kinds.count(ActivityType.LESSON_STARTED) == 1
-    solved = await rows(
-        sessionmaker, ActivityLog, ActivityLog.activity_type == ActivityType.CHALLENGE_SOLVED
-    )
-    assert [a.entity_id for a in solved] == [
+    solved = [a.exercise_id for a in attempts if a.is_correct]
+    assert solved == [
         course.exercises["basics"][1],
         course.exercises["basics"][0],
         course.exercises["basics"][1],

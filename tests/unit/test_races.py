@@ -63,15 +63,19 @@ async def _race(
     return await asyncio.gather(*(one(n) for n in range(TASKS)))
 
 
-async def test_concurrent_get_or_create_makes_one_progress_row(
+async def test_concurrent_first_opens_make_one_progress_row(
     sessionmaker: Sessions, engine: AsyncEngine
 ) -> None:
     course = await create_course(engine)
     user_id = await create_user(engine, 42)
 
     async def open_lesson(session: AsyncSession, _n: int) -> int:
-        row = await progress.get_or_create(session, user_id, course.lesson_id)
-        return row.id
+        # What a first open does: lock the learner, read, create the row when it is missing.
+        state = await progress.lesson_state(session, user_id, course.lesson_id, course.module_id)
+        if state.progress.id is None:
+            await progress.save_progress(session, state.progress)
+        assert state.progress.id is not None
+        return state.progress.id
 
     ids = await _race(engine, sessionmaker, open_lesson)
 

@@ -139,49 +139,53 @@ async def test_set_active_and_lookup(sessionmaker: Sessions) -> None:
 # --- progress ------------------------------------------------------------------------------
 
 
-async def test_get_or_create_returns_the_same_row_twice(
+async def test_a_new_progress_row_is_saved_once_and_read_back(
     sessionmaker: Sessions, engine: AsyncEngine
 ) -> None:
     course = await create_course(engine)
     user_id = await create_user(engine, 42)
 
     async with sessionmaker() as session:
-        first = await progress.get_or_create(session, user_id, course.lesson_id)
+        first = await progress.lesson_state(session, user_id, course.lesson_id, course.module_id)
+        assert first.progress.id is None
+        await progress.save_progress(session, first.progress)
         await session.commit()
     async with sessionmaker() as session:
-        second = await progress.get_or_create(session, user_id, course.lesson_id)
+        second = await progress.lesson_state(session, user_id, course.lesson_id, course.module_id)
         await session.commit()
 
-    assert second.id == first.id
-    assert (first.user_id, first.lesson_id) == (user_id, course.lesson_id)
-    assert first.status is ProgressStatus.NOT_STARTED
-    assert (first.score, first.attempts, first.time_spent_seconds) == (None, 0, 0)
+    assert second.progress.id == first.progress.id is not None
+    row = second.progress
+    assert (row.user_id, row.lesson_id) == (user_id, course.lesson_id)
+    assert row.status is ProgressStatus.NOT_STARTED
+    assert (row.score, row.attempts, row.time_spent_seconds) == (None, 0, 0)
     assert await count(engine, UserProgress) == 1
 
 
-async def test_get_or_create_keeps_existing_progress(
+async def test_lesson_state_reads_what_another_process_committed(
     sessionmaker: Sessions, engine: AsyncEngine
 ) -> None:
     course = await create_course(engine)
     user_id = await create_user(engine, 42)
 
     async with sessionmaker() as session:
-        row = await progress.get_or_create(session, user_id, course.lesson_id)
+        state = await progress.lesson_state(session, user_id, course.lesson_id, course.module_id)
+        await progress.save_progress(session, state.progress)
         await session.commit()
         # Another process finishes the lesson meanwhile.
         async with engine.begin() as conn:
             await conn.execute(
                 update(UserProgress)
-                .where(UserProgress.id == row.id)
+                .where(UserProgress.id == state.progress.id)
                 .values(status=ProgressStatus.COMPLETED, score=80)
             )
 
-        again = await progress.get_or_create(session, user_id, course.lesson_id, for_update=True)
+        again = await progress.lesson_state(session, user_id, course.lesson_id, course.module_id)
         await session.commit()
 
-    assert again.id == row.id
-    assert again.status is ProgressStatus.COMPLETED
-    assert again.score == 80
+    assert again.progress.id == state.progress.id
+    assert again.progress.status is ProgressStatus.COMPLETED
+    assert again.progress.score == 80
 
 
 async def test_progress_is_per_learner_and_lesson(
@@ -191,17 +195,54 @@ async def test_progress_is_per_learner_and_lesson(
     ada, bob = await create_user(engine, 1), await create_user(engine, 2)
 
     async with sessionmaker() as session:
-        rows = {
-            (user_id, lesson_id): await progress.get_or_create(session, user_id, lesson_id)
-            for user_id in (ada, bob)
-            for lesson_id in course.lesson_ids
-        }
+        ids = set()
+        for user_id in (ada, bob):
+            for lesson_id in course.lesson_ids:
+                state = await progress.lesson_state(session, user_id, lesson_id, course.module_id)
+                await progress.save_progress(session, state.progress)
+                ids.add(state.progress.id)
         await session.commit()
-        assert await progress.get(session, ada, course.lesson_ids[0]) is not None
-        assert await progress.get(session, ada + bob, course.lesson_ids[0]) is None
+        with pytest.raises(progress.UnknownLearner):
+            await progress.lesson_state(session, ada + bob, course.lesson_id, course.module_id)
+        await session.rollback()
 
-    assert len({row.id for row in rows.values()}) == 4
+    assert len(ids) == 4
     assert await count(engine, UserProgress) == 4
+
+
+async def test_lesson_state_sums_the_xp_granted_for_that_lesson_only(
+    sessionmaker: Sessions, engine: AsyncEngine
+) -> None:
+    course = await create_course(engine, lessons=2)
+    first, second = course.lesson_ids
+    ada, bob = await create_user(engine, 1), await create_user(engine, 2)
+    async with sessionmaker() as session:
+        for user_id, lesson_id, xp in (
+            (ada, first, 7),
+            (ada, first, 3),
+            (ada, second, 10),
+            (bob, first, 5),
+        ):
+            await activity.add(
+                session,
+                user_id,
+                ActivityType.LESSON_COMPLETED,
+                entity_type="lesson",
+                entity_id=lesson_id,
+                xp=xp,
+            )
+        await session.commit()
+
+    async def granted(user_id: int, lesson_id: int) -> int:
+        async with sessionmaker() as session:
+            state = await progress.lesson_state(session, user_id, lesson_id, course.module_id)
+            await session.rollback()
+            return state.xp_granted
+
+    assert await granted(ada, first) == 10
+    assert await granted(ada, second) == 10
+    assert await granted(bob, first) == 5
+    assert await granted(bob, second) == 0
 
 
 # --- achievements --------------------------------------------------------------------------
@@ -273,11 +314,6 @@ async def test_activity_xp_ledger(sessionmaker: Sessions, engine: AsyncEngine) -
         await session.commit()
 
     async with sessionmaker() as session:
-        assert await activity.xp_granted_for(session, ada, "lesson", first) == 10
-        assert await activity.xp_granted_for(session, ada, "lesson", second) == 10
-        assert await activity.xp_granted_for(session, bob, "lesson", first) == 5
-        assert await activity.xp_granted_for(session, bob, "lesson", second) == 0
-        assert await activity.xp_granted_for(session, ada, "achievement", first) == 0
         assert await activity.total_xp(session, ada) == 20
         assert await activity.total_xp(session, bob) == 5
         assert await activity.total_xp(session, ada + bob) == 0

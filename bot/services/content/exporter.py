@@ -8,7 +8,7 @@ import yaml
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.content.spec import ExerciseSpec, LessonSpec, ModuleSpec
-from bot.services.unit_of_work import unit_of_work
+from bot.services.unit_of_work import read_only
 from db.enums import ExerciseType
 from db.repositories import content as repo
 
@@ -85,7 +85,7 @@ def dump_course(modules: list[ModuleSpec]) -> str:
     )
 
 
-@unit_of_work
+@read_only
 async def export_course(session: AsyncSession, module_slug: str | None = None) -> str:
     """Non-deleted modules (all, or the one with `module_slug`) and their non-deleted lessons as
     a course file. An unknown slug raises LookupError."""

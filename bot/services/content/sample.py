@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.content.importer import ImportReport, import_course
 from bot.services.content.parse import load_course_file
-from bot.services.unit_of_work import unit_of_work
+from bot.services.unit_of_work import read_only, unit_of_work
 from db.repositories import content as repo
 
 
@@ -22,7 +22,7 @@ async def seed_sample_course(session: AsyncSession) -> ImportReport:
     return await import_course(session, load_course_file(sample_course_path()), publish=True)
 
 
-@unit_of_work
+@read_only
 async def has_published_content(session: AsyncSession) -> bool:
     """Whether learners have anything to open: a published lesson in a published module."""
     return await repo.has_published_lesson(session)

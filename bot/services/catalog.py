@@ -1,0 +1,162 @@
+"""The published course, held in memory: lessons, their text and exercises are read from the
+database once, not on every press.
+
+The catalog checks the database's content fingerprint at most every `refresh_seconds` and
+reloads when it changed, whichever process changed it: a learner sees an admin's edit within
+that bound. The app builder makes one catalog per process and hands it to every session.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.errors import LessonGone
+from db.enums import ExerciseType
+from db.repositories import catalog as repo
+
+CATALOG_KEY = "catalog"
+DEFAULT_REFRESH_SECONDS = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogExercise:
+    id: int
+    type: ExerciseType
+    prompt: str
+    # multiple_choice: the option texts; other types: None.
+    options: list[str] | None
+    # multiple_choice: the right option's text; true_false: a bool; short_answer: accepted texts.
+    answer: Any
+    explanation: str | None
+    points: int
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogLesson:
+    id: int
+    module_id: int
+    slug: str
+    title: str
+    content: str
+    estimated_minutes: int | None
+    xp: int
+    pass_score: int
+    # Changes whenever the lesson does: rendered pages are cached by it.
+    version: datetime
+    exercises: tuple[CatalogExercise, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogModule:
+    id: int
+    slug: str
+    title: str
+    description: str | None
+    lesson_ids: tuple[int, ...]
+
+
+class Catalog:
+    """One consistent snapshot of what learners can see."""
+
+    def __init__(self, modules: list[CatalogModule], lessons: list[CatalogLesson]) -> None:
+        self.modules = {m.id: m for m in modules}
+        self.lessons = {lesson.id: lesson for lesson in lessons}
+        # Course order: modules in order, each module's lessons in order.
+        self.order = tuple(lesson.id for lesson in lessons)
+        self._position = {lesson_id: i for i, lesson_id in enumerate(self.order)}
+
+    def lesson(self, lesson_id: int) -> CatalogLesson:
+        """The lesson if learners may see it; LessonGone otherwise."""
+        found = self.lessons.get(lesson_id)
+        if found is None:
+            raise LessonGone
+        return found
+
+    def next_after(self, lesson_id: int) -> int | None:
+        """The lesson that follows in course order (crossing into the next module), or None."""
+        position = self._position.get(lesson_id)
+        if position is None or position + 1 >= len(self.order):
+            return None
+        return self.order[position + 1]
+
+    def by_slug(self, slug: str) -> CatalogLesson | None:
+        """Slugs are unique within a module; across modules the first in course order wins."""
+        return next((self.lessons[i] for i in self.order if self.lessons[i].slug == slug), None)
+
+    def visible_in_module(self, module_id: int) -> int:
+        module = self.modules.get(module_id)
+        return len(module.lesson_ids) if module else 0
+
+
+class CatalogCache:
+    def __init__(
+        self,
+        refresh_seconds: float = DEFAULT_REFRESH_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.refresh_seconds = refresh_seconds
+        self.monotonic = monotonic
+        self._catalog: Catalog | None = None
+        self._fingerprint: tuple[Any, ...] | None = None
+        self._checked_at = float("-inf")
+
+    async def get(self, session: AsyncSession) -> Catalog:
+        now = self.monotonic()
+        if self._catalog is not None and now - self._checked_at < self.refresh_seconds:
+            return self._catalog
+        fingerprint = await repo.fingerprint(session)
+        if self._catalog is None or fingerprint != self._fingerprint:
+            self._catalog = await _load(session)
+            self._fingerprint = fingerprint
+        self._checked_at = now
+        return self._catalog
+
+    def forget(self) -> None:
+        """Reload at the next use (this process just changed the content)."""
+        self._catalog = None
+
+
+async def _load(session: AsyncSession) -> Catalog:
+    module_rows, lesson_rows, exercise_rows = await repo.visible_content(session)
+    exercises: dict[int, list[CatalogExercise]] = {}
+    for e in exercise_rows:
+        exercises.setdefault(e.lesson_id, []).append(
+            CatalogExercise(e.id, e.type, e.prompt, e.options, e.answer, e.explanation, e.points)
+        )
+    lessons = [
+        CatalogLesson(
+            id=row.id,
+            module_id=row.module_id,
+            slug=row.slug,
+            title=row.title,
+            content=row.content,
+            estimated_minutes=row.estimated_minutes,
+            xp=row.xp,
+            pass_score=row.pass_score,
+            version=row.updated_at,
+            exercises=tuple(exercises.get(row.id, ())),
+        )
+        for row in lesson_rows
+    ]
+    by_module: dict[int, list[int]] = {}
+    for lesson in lessons:
+        by_module.setdefault(lesson.module_id, []).append(lesson.id)
+    modules = [
+        CatalogModule(m.id, m.slug, m.title, m.description, tuple(by_module.get(m.id, ())))
+        for m in module_rows
+    ]
+    return Catalog(modules, lessons)
+
+
+async def catalog(session: AsyncSession) -> Catalog:
+    """The catalog of the app this session belongs to (a session without one reads afresh)."""
+    cache = session.info.get(CATALOG_KEY)
+    if not isinstance(cache, CatalogCache):
+        cache = session.info[CATALOG_KEY] = CatalogCache(refresh_seconds=0)
+    return await cache.get(session)
