@@ -132,13 +132,14 @@ def _create_dispatcher(
     throttle: ThrottlePolicy | None,
 ) -> Dispatcher:
     from aiogram import Dispatcher
-    from aiogram.fsm.storage.memory import DisabledEventIsolation, MemoryStorage
+    from aiogram.fsm.storage.memory import DisabledEventIsolation
 
     from bot.command_menu import register_commands
     from bot.handlers import build_routers
     from bot.middlewares.callback_answer import AnswerAfterSuccess
     from bot.middlewares.database import DbSessionMiddleware
     from bot.middlewares.dedup import UpdateDeduplicationMiddleware
+    from bot.fsm_storage import CompactMemoryStorage
     from bot.middlewares.learner import LearnerMiddleware
     from bot.middlewares.throttling import ThrottlingMiddleware
     from bot.services.learners import LearnerCache
@@ -157,7 +158,7 @@ def _create_dispatcher(
     else:
         # Updates of one learner may run concurrently; the database serialises what matters.
         dp = Dispatcher(
-            storage=storage or MemoryStorage(),
+            storage=storage or CompactMemoryStorage(),
             events_isolation=DisabledEventIsolation(),
             settings=settings,
             clock=db.clock,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -148,3 +149,26 @@ def test_help(
     assert result.stderr == ""
     assert result.stdout.startswith(f"usage: {' '.join(['learnbot', *command])}"), result.stdout
     assert not list(cwd.iterdir()), "--help touches nothing"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["db", "current"], ["seed"], ["content", "export"]],
+    ids=["db", "seed", "content"],
+)
+def test_commands_that_need_no_telegram_do_not_import_aiogram(
+    command: list[str], workdir: Path, tmp_path: Path
+) -> None:
+    # Importing aiogram takes seconds: an operator's quick commands must not pay for it.
+    probe = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        f"main({command!r}, exit_on_success=False)\n"
+        "assert not [m for m in sys.modules if m.startswith('aiogram')], 'aiogram was imported'\n"
+    )
+    env = child_env(DATABASE_URL=sqlite_url(tmp_path / "quick.db"))
+    if command != ["seed"]:
+        migrations.upgrade(sqlite_url(tmp_path / "quick.db"))
+    result = run_command([sys.executable, "-c", probe], env=env, cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    assert_no_traceback(result)
