@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pymysql
 import pytest
@@ -60,7 +61,7 @@ def require_kind(kind: str) -> None:
     pytest.skip(reason)
 
 
-def _mysql_admin(sql: str) -> None:
+def _mysql_admin(sql: str) -> list[tuple[Any, ...]]:
     url = make_url(MYSQL_URL)
     conn = pymysql.connect(
         host=url.host or "127.0.0.1",
@@ -72,8 +73,19 @@ def _mysql_admin(sql: str) -> None:
     try:
         with conn.cursor() as cursor:
             cursor.execute(sql)
+            return list(cursor.fetchall())
     finally:
         conn.close()
+
+
+def kill_connections(database_url: str) -> int:
+    """Drop, server side, every connection to the URL's MySQL database (as a server restart or
+    a network cut would); how many there were."""
+    name = make_url(database_url).database
+    ids = _mysql_admin(f"SELECT ID FROM information_schema.PROCESSLIST WHERE DB = '{name}'")
+    for (connection_id,) in ids:
+        _mysql_admin(f"KILL CONNECTION {int(connection_id)}")
+    return len(ids)
 
 
 @contextmanager
