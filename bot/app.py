@@ -135,11 +135,11 @@ def _create_dispatcher(
     from aiogram.fsm.storage.memory import DisabledEventIsolation
 
     from bot.command_menu import register_commands
+    from bot.fsm_storage import CompactMemoryStorage
     from bot.handlers import build_routers
     from bot.middlewares.callback_answer import AnswerAfterSuccess
     from bot.middlewares.database import DbSessionMiddleware
     from bot.middlewares.dedup import UpdateDeduplicationMiddleware
-    from bot.fsm_storage import CompactMemoryStorage
     from bot.middlewares.learner import LearnerMiddleware
     from bot.middlewares.throttling import ThrottlingMiddleware
     from bot.services.learners import LearnerCache

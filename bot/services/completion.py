@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.catalog import Catalog, CatalogLesson
+from bot.services.catalog import Catalog, CatalogLesson, catalog
 from bot.services.xp import lesson_xp_owed
 from db import clock
 from db.enums import ActivityType, ProgressStatus
@@ -34,6 +34,17 @@ class Effects:
 
 
 NO_EFFECTS = Effects()
+
+
+async def learner_on_lesson(
+    session: AsyncSession, user_id: int, lesson_id: int
+) -> tuple[Catalog, CatalogLesson, LessonState]:
+    """The lesson as learners see it (LessonGone if they cannot), and the learner's state on
+    it, locked for the rest of the unit of work."""
+    found = await catalog(session)
+    lesson = found.lesson(lesson_id)
+    state = await progress.lesson_state(session, user_id, lesson_id, lesson.module_id)
+    return found, lesson, state
 
 
 def track_time(row: Progress, now: datetime) -> None:

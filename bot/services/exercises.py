@@ -9,8 +9,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.catalog import Catalog, CatalogExercise, CatalogLesson, catalog
-from bot.services.completion import Effects, complete_lesson, touch_lesson, track_time
+from bot.services.catalog import Catalog, CatalogExercise, CatalogLesson
+from bot.services.completion import (
+    Effects,
+    complete_lesson,
+    learner_on_lesson,
+    touch_lesson,
+    track_time,
+)
 from bot.services.errors import (
     AlreadyAnswered,
     ChoicesOnly,
@@ -148,22 +154,13 @@ def _question(lesson: CatalogLesson, run: int, answered: dict[int, Answer]) -> Q
     return None
 
 
-async def _lesson_state(
-    session: AsyncSession, user_id: int, lesson_id: int
-) -> tuple[Catalog, CatalogLesson, LessonState]:
-    found = await catalog(session)
-    lesson = found.lesson(lesson_id)
-    state = await progress.lesson_state(session, user_id, lesson_id, lesson.module_id)
-    return found, lesson, state
-
-
 @unit_of_work
 async def start_run(session: AsyncSession, user_id: int, lesson_id: int) -> Question:
     """The current question of the lesson's open run, opening a new run if none is open.
 
     Pressing "Start" twice therefore resumes the same run instead of counting a second attempt.
     """
-    found, lesson, state = await _lesson_state(session, user_id, lesson_id)
+    found, lesson, state = await learner_on_lesson(session, user_id, lesson_id)
     if not lesson.exercises:
         raise NoExercises
     await touch_lesson(session, state, lesson, found)
@@ -205,7 +202,7 @@ async def _answer(
     exercise_id: int,
     grade: Callable[[CatalogExercise], tuple[str, bool]],
 ) -> Answered:
-    found, lesson, state = await _lesson_state(session, user_id, lesson_id)
+    found, lesson, state = await learner_on_lesson(session, user_id, lesson_id)
     row, answered = state.progress, state.run_answers
     if row.id is None or run != row.last_run:
         # No run of this lesson, or a button of an earlier run (or of one never started): only

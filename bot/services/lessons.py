@@ -8,15 +8,21 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.catalog import Catalog, CatalogLesson, catalog
-from bot.services.completion import Effects, complete_lesson, touch_lesson, track_time
+from bot.services.catalog import catalog
+from bot.services.completion import (
+    Effects,
+    complete_lesson,
+    learner_on_lesson,
+    touch_lesson,
+    track_time,
+)
 from bot.services.errors import AlreadyDone, ModuleGone, NotUnderstood, UnknownLesson
 from bot.services.unit_of_work import read_only, unit_of_work
 from db import clock
 from db.enums import ProgressStatus
 from db.repositories import course, progress
 from db.repositories.course import LessonRow, ModuleRow
-from db.repositories.progress import LessonState, Progress
+from db.repositories.progress import Progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,20 +92,10 @@ async def module_view(session: AsyncSession, user_id: int, module_id: int) -> Mo
     return ModuleView(module.id, module.title, module.description, lessons)
 
 
-async def _lesson_state(
-    session: AsyncSession, user_id: int, lesson_id: int
-) -> tuple[Catalog, CatalogLesson, LessonState]:
-    """The lesson as learners see it, and the learner's state on it, locked for writing."""
-    found = await catalog(session)
-    lesson = found.lesson(lesson_id)
-    state = await progress.lesson_state(session, user_id, lesson_id, lesson.module_id)
-    return found, lesson, state
-
-
 @unit_of_work
 async def open_lesson(session: AsyncSession, user_id: int, lesson_id: int) -> LessonView:
     """Record that the learner is reading the lesson and return what to show."""
-    found, lesson, state = await _lesson_state(session, user_id, lesson_id)
+    found, lesson, state = await learner_on_lesson(session, user_id, lesson_id)
     await touch_lesson(session, state, lesson, found)
     await progress.save_progress(session, state.progress)
     row = state.progress
@@ -144,7 +140,7 @@ async def continue_lesson(session: AsyncSession, user_id: int) -> LessonView | N
 @unit_of_work
 async def mark_done(session: AsyncSession, user_id: int, lesson_id: int) -> LessonDone:
     """Complete a reading-only lesson; only the first call counts."""
-    found, lesson, state = await _lesson_state(session, user_id, lesson_id)
+    found, lesson, state = await learner_on_lesson(session, user_id, lesson_id)
     if lesson.exercises:
         raise NotUnderstood  # lessons with exercises are completed by passing them
     if state.progress.status is ProgressStatus.COMPLETED:
@@ -165,7 +161,7 @@ async def lesson_brief(session: AsyncSession, lesson_id: int) -> LessonBrief:
 async def reset_lesson(session: AsyncSession, user_id: int, lesson_id: int) -> LessonBrief:
     """Return the learner's lesson to NOT_STARTED. XP already granted stays in the ledger, and
     so does the number of the last run, so later runs' answers never mix with earlier ones."""
-    found, lesson, state = await _lesson_state(session, user_id, lesson_id)
+    found, lesson, state = await learner_on_lesson(session, user_id, lesson_id)
     row = state.progress
     if row.id is not None:
         state.progress = Progress(user_id, lesson_id, id=row.id, last_run=row.last_run)
