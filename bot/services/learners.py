@@ -1,4 +1,4 @@
-"""Learners: registration from Telegram profiles."""
+"""Learners: registration from Telegram profiles, and the language they read the bot in."""
 
 from __future__ import annotations
 
@@ -10,7 +10,29 @@ from bot.services.unit_of_work import unit_of_work
 from db.repositories import users
 from db.repositories.users import TelegramProfile
 
-__all__ = ["Learner", "TelegramProfile", "ensure_learner"]
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "Learner",
+    "TelegramProfile",
+    "ensure_learner",
+    "language_for",
+]
+
+# The languages the bot speaks; the first is what everyone else gets.
+LANGUAGES = ("en", "ru")
+DEFAULT_LANGUAGE = LANGUAGES[0]
+# Clients in these languages are mostly used by people who read Russian far more easily than
+# English, so the bot greets them in Russian.
+RUSSIAN_READERS = frozenset({"ru", "uk", "be", "kk"})
+
+
+def language_for(language_code: str | None) -> str:
+    """The bot's language for a Telegram client's `language_code` (an IETF tag: "ru", "ru-RU")."""
+    if not language_code:
+        return DEFAULT_LANGUAGE
+    primary = language_code.split("-", 1)[0].lower()
+    return "ru" if primary in RUSSIAN_READERS else DEFAULT_LANGUAGE
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +41,7 @@ class Learner:
     telegram_id: int
     first_name: str | None
     timezone: str | None
+    language: str
 
 
 @unit_of_work
@@ -26,6 +49,8 @@ async def ensure_learner(session: AsyncSession, profile: TelegramProfile) -> Lea
     """The learner for this Telegram user, registered or refreshed when needed.
 
     Most updates come from known, unchanged, active learners: those cost one read and no write.
+    A newcomer's language is chosen from their client's language_code; after that it is theirs,
+    and a later language_code (another phone, a changed client setting) leaves it alone.
     """
     # Compared as stored: a profile longer than the columns would otherwise never look unchanged.
     profile = users.fit_profile(profile)
@@ -42,12 +67,16 @@ async def ensure_learner(session: AsyncSession, profile: TelegramProfile) -> Lea
         == (profile.username, profile.first_name, profile.last_name, profile.language_code)
     )
     if user is None or not unchanged:
-        user = await users.register_or_refresh(session, profile)
+        user = await users.register_or_refresh(
+            session, profile, language=language_for(profile.language_code)
+        )
     return Learner(
         id=user.id,
         telegram_id=user.telegram_id,
         first_name=user.first_name,
         timezone=user.timezone,
+        # A row written without registering (an import, a test's fixture) has no language yet.
+        language=user.language or language_for(user.language_code),
     )
 
 
