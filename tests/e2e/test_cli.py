@@ -148,3 +148,10 @@ def test_help(
     assert result.stderr == ""
     assert result.stdout.startswith(f"usage: {' '.join(['learnbot', *command])}"), result.stdout
     assert not list(cwd.iterdir()), "--help touches nothing"
+
+
+def test_chat_help_names_the_client_language(
+    help_results: dict[tuple[str, ...], tuple[subprocess.CompletedProcess[str], Path]],
+) -> None:
+    result, _ = help_results[("chat",)]
+    assert "--language CODE" in result.stdout
