@@ -6,13 +6,16 @@ VENV := .venv
 TOOLS := .tools
 POETRY := $(TOOLS)/bin/poetry
 INSTALLED := $(VENV)/.installed
+LOCALES := bot/locales
+CATALOGUES := $(wildcard $(LOCALES)/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test lint format chat install clean
+.PHONY: run test lint format chat install i18n clean
 
-run: $(INSTALLED)
+run: $(INSTALLED) $(COMPILED)
 	$(VENV)/bin/python -m bot.quickstart
 
-test: $(INSTALLED)
+test: $(INSTALLED) $(COMPILED)
 	$(VENV)/bin/python -m pytest
 
 lint: $(INSTALLED)
@@ -24,10 +27,19 @@ format: $(INSTALLED)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-chat: $(INSTALLED)
+chat: $(INSTALLED) $(COMPILED)
 	$(VENV)/bin/learnbot chat
 
 install: $(INSTALLED)
+
+# After adding or changing a text in bot/texts.py: extract every text into the template, then
+# merge it into both catalogues. New entries come out empty (or fuzzy, when like an old one)
+# and the catalogue test fails until each is translated and unflagged.
+i18n: $(INSTALLED)
+	$(VENV)/bin/pybabel extract -F $(LOCALES)/babel.cfg --no-location --project=learnbot \
+		--copyright-holder="learnbot contributors" -o $(LOCALES)/messages.pot .
+	$(VENV)/bin/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages \
+		--ignore-obsolete
 
 $(POETRY):
 	$(PYTHON) -m venv $(TOOLS)
@@ -41,7 +53,13 @@ $(INSTALLED): pyproject.toml poetry.lock | $(POETRY)
 	$(POETRY) export --with dev --format requirements.txt --output $(VENV)/requirements.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r $(VENV)/requirements.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(VENV)/bin/pybabel compile -d $(LOCALES) -D messages
 	touch $(INSTALLED)
+
+# A catalogue edited since the install is compiled again before anything reads it.
+$(LOCALES)/%/LC_MESSAGES/messages.mo: $(LOCALES)/%/LC_MESSAGES/messages.po | $(INSTALLED)
+	$(VENV)/bin/pybabel compile -d $(LOCALES) -D messages -l $*
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache
+	rm -f $(COMPILED)

@@ -137,12 +137,16 @@ def _create_dispatcher(
     from bot.command_menu import register_commands
     from bot.fsm_storage import CompactMemoryStorage
     from bot.handlers import build_routers
+    from bot.i18n import create_i18n
     from bot.middlewares.callback_answer import AnswerAfterSuccess
     from bot.middlewares.database import DbSessionMiddleware
     from bot.middlewares.dedup import UpdateDeduplicationMiddleware
+    from bot.middlewares.i18n import LearnerLanguage
     from bot.middlewares.learner import LearnerMiddleware
     from bot.middlewares.throttling import ThrottlingMiddleware
     from bot.services.learners import LearnerCache
+
+    i18n = create_i18n()
 
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
@@ -153,6 +157,7 @@ def _create_dispatcher(
             events_isolation=RedisEventIsolation(redis_storage.redis),
             settings=settings,
             clock=db.clock,
+            i18n=i18n,
         )
         dp.update.outer_middleware(UpdateDeduplicationMiddleware(redis_storage.redis))
     else:
@@ -162,11 +167,18 @@ def _create_dispatcher(
             events_isolation=DisabledEventIsolation(),
             settings=settings,
             clock=db.clock,
+            i18n=i18n,
         )
+    language = LearnerLanguage(i18n)
+    # Around the whole update, so what is said before the learner is known (the throttle's
+    # notice) is in their client's language...
+    dp.update.outer_middleware(language)
     if throttle is not None:
         dp.update.outer_middleware(ThrottlingMiddleware(throttle))
     dp.update.outer_middleware(DbSessionMiddleware(db.sessionmaker))
     dp.update.outer_middleware(LearnerMiddleware(LearnerCache()))
+    # ...and around each event (errors included), where the learner's stored language wins.
+    language.setup(dp)
     dp.callback_query.middleware(AnswerAfterSuccess())
     dp.include_routers(*build_routers())
     dp.startup.register(register_commands)

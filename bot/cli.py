@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.i18n import CataloguesNotCompiled
 
 log = logging.getLogger("learnbot")
 
@@ -52,6 +53,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     chat.add_argument("--name", default="Learner", help="your first name (default Learner)")
     chat.add_argument("--admin", action="store_true", help="chat as an admin")
+    chat.add_argument(
+        "--language",
+        metavar="CODE",
+        default="en",
+        help=(
+            "the language_code your Telegram client sends (default en): ru, uk, be and kk get "
+            "the bot in Russian, anything else in English. A learner the database already "
+            "knows keeps the language stored for them: pick a new --user-id to see another"
+        ),
+    )
 
     db = commands.add_parser("db", help="database migrations", description="Alembic wrappers.")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -113,6 +124,9 @@ def main(argv: Sequence[str] | None = None, *, exit_on_success: bool = True) -> 
         # Ctrl-C before a command installs its own handling (or in the local chat): no traceback.
         print("learnbot: interrupted", file=sys.stderr)
         code = EXIT_INTERRUPTED
+    except CataloguesNotCompiled as exc:
+        print(f"learnbot: {exc}", file=sys.stderr)
+        code = EXIT_CONFIG
     except DBAPIError as exc:
         # Reaching here means the database failed while a command was starting (migrating,
         # preparing the chat); the serving loops handle their own failures.
@@ -141,7 +155,13 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.localchat import run_chat
 
         return asyncio.run(
-            run_chat(settings, user_id=args.user_id, name=args.name, admin=args.admin)
+            run_chat(
+                settings,
+                user_id=args.user_id,
+                name=args.name,
+                admin=args.admin,
+                language=args.language,
+            )
         )
     if args.command == "run":
         if settings.bot_token is None:

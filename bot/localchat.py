@@ -157,6 +157,7 @@ async def run_chat(
     user_id: int,
     name: str,
     admin: bool,
+    language: str | None = None,
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
 ) -> int:
@@ -171,11 +172,13 @@ async def run_chat(
     # One person at a keyboard (or a script) is no flood: no throttling here.
     app = build_app(settings, bot_session=session, throttle=None)
     dp, bot = app.dispatcher, app.bot
-    chat = LocalChat(dp, bot, session, User(id=user_id, is_bot=False, first_name=name))
+    user = User(id=user_id, is_bot=False, first_name=name, language_code=language)
+    chat = LocalChat(dp, bot, session, user)
     interactive = stdin.isatty()
     where = settings.db_url.render_as_string(hide_password=True)
     stdout.write(
-        f"Local chat as {name} (id {user_id}{', admin' if admin else ''}) on {where}.\n"
+        f"Local chat as {name} (id {user_id}{', admin' if admin else ''}"
+        f"{f', language {language}' if language else ''}) on {where}.\n"
         "Type a number to press a button, anything else is sent as text (to send a number "
         "that is also a button's, quote it: \"1); /quit or Ctrl-D leaves.\n"
     )

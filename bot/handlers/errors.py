@@ -10,9 +10,10 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ErrorEvent, Message
+from babel.support import LazyProxy
 
+from bot import texts
 from bot.handlers.common import show
-from bot.locales import en
 from bot.services.errors import (
     AlreadyAnswered,
     AlreadyDone,
@@ -31,22 +32,22 @@ from bot.views.menu import with_menu
 log = logging.getLogger(__name__)
 
 # Most specific first: the first class in an error's MRO found here gives its notice.
-NOTICES: dict[type[DomainError], str] = {
-    UnknownLesson: en.LESSON_NOT_FOUND,
-    LessonGone: en.LESSON_UNAVAILABLE,
-    ModuleGone: en.MODULE_UNAVAILABLE,
-    Stale: en.QUESTION_STALE,
-    ChoicesOnly: en.ANSWER_WITH_BUTTONS,
-    NotUnderstood: en.BUTTON_NOT_UNDERSTOOD,
-    AlreadyDone: en.ALREADY_DONE,
-    NoExercises: en.NO_EXERCISES,
+NOTICES: dict[type[DomainError], LazyProxy] = {
+    UnknownLesson: texts.LESSON_NOT_FOUND,
+    LessonGone: texts.LESSON_UNAVAILABLE,
+    ModuleGone: texts.MODULE_UNAVAILABLE,
+    Stale: texts.QUESTION_STALE,
+    ChoicesOnly: texts.ANSWER_WITH_BUTTONS,
+    NotUnderstood: texts.BUTTON_NOT_UNDERSTOOD,
+    AlreadyDone: texts.ALREADY_DONE,
+    NoExercises: texts.NO_EXERCISES,
 }
 
 
 def notice_for(error: DomainError) -> str | None:
     for cls in type(error).__mro__:
         if cls in NOTICES:
-            return NOTICES[cls]
+            return str(NOTICES[cls])
     return None
 
 
@@ -67,7 +68,7 @@ async def _answer_press(callback: CallbackQuery, error: DomainError) -> None:
     await callback.answer(notice_for(error))
     if isinstance(error, Gone):
         # The button points at something no longer there: offer the menu in its place.
-        await show(callback, with_menu(en.MAIN_MENU))
+        await show(callback, with_menu(str(texts.MAIN_MENU)))
     elif isinstance(error, Stale) and isinstance(callback.message, Message):
         # A dead question must not look answerable.
         await callback.message.edit_reply_markup(reply_markup=None)
@@ -98,9 +99,9 @@ async def on_error(event: ErrorEvent) -> None:
     )
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(en.ERROR, show_alert=True)
+            await update.callback_query.answer(str(texts.ERROR), show_alert=True)
         elif update.message is not None:
-            await update.message.answer(en.ERROR)
+            await update.message.answer(str(texts.ERROR))
     except TelegramAPIError as exc:
         log.warning("could not tell the learner about the failure: %s", exc)
 

@@ -6,22 +6,22 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot import texts
 from bot.handlers.common import show
-from bot.locales import en
 from bot.views.menu import with_menu
 
 
 async def unknown_command(message: Message) -> None:
-    await message.answer(en.UNKNOWN_COMMAND)
+    await message.answer(str(texts.UNKNOWN_COMMAND))
 
 
 async def stray_message(message: Message) -> None:
-    await show(message, with_menu(en.STRAY_TEXT))
+    await show(message, with_menu(str(texts.STRAY_TEXT)))
 
 
 async def unknown_button(callback: CallbackQuery, callback_answer: CallbackAnswer) -> None:
     # Unparsable or forged data, or a button of a feature that no longer exists.
-    callback_answer.text = en.BUTTON_NOT_UNDERSTOOD
+    callback_answer.text = str(texts.BUTTON_NOT_UNDERSTOOD)
 
 
 def create_router() -> Router:

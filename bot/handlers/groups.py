@@ -7,11 +7,11 @@ from aiogram.enums import ChatType
 from aiogram.filters import Command
 from aiogram.types import Message
 
-from bot.locales import en
+from bot import texts
 
 
 async def private_only(message: Message) -> None:
-    await message.reply(en.PRIVATE_ONLY)
+    await message.reply(str(texts.PRIVATE_ONLY))
 
 
 def create_router() -> Router:

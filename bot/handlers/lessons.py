@@ -8,9 +8,9 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import texts
 from bot.callbacks import DoneCb, LessonCb, MenuAction, MenuCb, ModuleCb, ResetCb
 from bot.handlers.common import show
-from bot.locales import en
 from bot.services import lessons
 from bot.services.learners import Learner
 from bot.services.lessons import NothingLeft
@@ -23,7 +23,7 @@ from bot.views.course import (
 )
 from bot.views.menu import with_menu
 
-NOTHING_LEFT = {NothingLeft.ALL_DONE: en.ALL_DONE, NothingLeft.NO_COURSES: en.NO_COURSES}
+NOTHING_LEFT = {NothingLeft.ALL_DONE: texts.ALL_DONE, NothingLeft.NO_COURSES: texts.NO_COURSES}
 
 
 async def courses(event: Message | CallbackQuery, session: AsyncSession, learner: Learner) -> None:
@@ -35,7 +35,7 @@ async def continue_(
 ) -> None:
     found = await lessons.continue_lesson(session, learner.id)
     if isinstance(found, NothingLeft):
-        await show(event, with_menu(NOTHING_LEFT[found]))
+        await show(event, with_menu(str(NOTHING_LEFT[found])))
         return
     await show(event, lesson_screen(found))
 
@@ -75,7 +75,7 @@ async def reset(
 ) -> None:
     brief = await lessons.reset_lesson(session, learner.id, callback_data.lesson_id)
     view = await lessons.module_view(session, learner.id, brief.module_id)
-    callback_answer.text = en.RESET_DONE
+    callback_answer.text = str(texts.RESET_DONE)
     await show(callback, module_screen(view))
 
 

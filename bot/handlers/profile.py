@@ -7,12 +7,12 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot import texts
 from bot.callbacks import MenuAction, MenuCb
-from bot.locales import en
 
 
 async def coming_soon(callback: CallbackQuery, callback_answer: CallbackAnswer) -> None:
-    callback_answer.text = en.COMING_SOON
+    callback_answer.text = str(texts.COMING_SOON)
     callback_answer.show_alert = True
 
 

@@ -12,9 +12,9 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import texts
 from bot.callbacks import AnswerCb, RunCb, StopRunCb
 from bot.handlers.common import show
-from bot.locales import en
 from bot.services import exercises, lessons
 from bot.services.errors import AlreadyAnswered, Stale
 from bot.services.exercises import Answered, NextQuestion, Question
@@ -119,7 +119,7 @@ async def typed_answer(
             return  # a copy of an answer already handled, whose next question owns the state now
         raise Stale from None
     await _close_question(bot, message.chat.id, data.get("message_id"))
-    await message.answer(feedback_text(answered.feedback))
+    await message.answer(feedback_text(answered.feedback, answered.answered.type))
     await follow_up(bot, message.chat.id, state, answered)
 
 
@@ -135,10 +135,10 @@ async def _close_question(bot: Bot, chat_id: int, message_id: object) -> None:
 
 async def cancel(message: Message, state: FSMContext) -> None:
     if await state.get_state() is None:
-        await message.answer(en.NOTHING_TO_CANCEL)
+        await message.answer(str(texts.NOTHING_TO_CANCEL))
         return
     await state.clear()
-    await show(message, with_menu(en.EXERCISES_STOPPED))
+    await show(message, with_menu(str(texts.EXERCISES_STOPPED)))
 
 
 async def stop(
@@ -151,7 +151,7 @@ async def stop(
 ) -> None:
     await state.clear()
     view = await lessons.open_lesson(session, learner.id, callback_data.lesson_id)
-    callback_answer.text = en.EXERCISES_STOPPED
+    callback_answer.text = str(texts.EXERCISES_STOPPED)
     await show(callback, lesson_screen(view))
 
 

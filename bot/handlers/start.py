@@ -15,9 +15,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import texts
 from bot.callbacks import MenuAction, MenuCb
 from bot.handlers.common import show
-from bot.locales import en
 from bot.services import learners, lessons
 from bot.services.learners import Learner
 from bot.views.course import lesson_screen
@@ -39,11 +39,11 @@ async def start(
         view = await lessons.open_lesson_by_slug(session, learner.id, slug)
         await show(message, lesson_screen(view))
         return
-    await show(message, with_menu(en.welcome(learner.first_name)))
+    await show(message, with_menu(texts.welcome(learner.first_name)))
 
 
 async def help_(message: Message) -> None:
-    await show(message, with_menu(en.HELP))
+    await show(message, with_menu(str(texts.HELP)))
 
 
 async def home(callback: CallbackQuery, state: FSMContext) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update, User
 
+from bot import texts
 from bot.app import ThrottlePolicy
-from bot.locales import en
 
 __all__ = ["ThrottlePolicy", "ThrottlingMiddleware"]
 
@@ -59,5 +59,5 @@ class ThrottlingMiddleware(BaseMiddleware):
             await event.callback_query.answer()
         elif event.message is not None and user.id not in self.warned:
             self.warned.add(user.id)
-            await event.message.answer(en.THROTTLED)
+            await event.message.answer(str(texts.THROTTLED))
         return None

@@ -1,4 +1,5 @@
-"""Learners: registration from Telegram profiles, and the ones this process knows already."""
+"""Learners: registration from Telegram profiles, the language they read the bot in, and the
+ones this process knows already."""
 
 from __future__ import annotations
 
@@ -13,7 +14,31 @@ from bot.services.unit_of_work import unit_of_work
 from db.repositories import users
 from db.repositories.users import TelegramProfile
 
-__all__ = ["Learner", "LearnerCache", "TelegramProfile", "resolve_learner"]
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "Learner",
+    "LearnerCache",
+    "TelegramProfile",
+    "ensure_learner",
+    "language_for",
+    "resolve_learner",
+]
+
+# The languages the bot speaks; the first is what everyone else gets.
+LANGUAGES = ("en", "ru")
+DEFAULT_LANGUAGE = LANGUAGES[0]
+# Clients in these languages are mostly used by people who read Russian far more easily than
+# English, so the bot greets them in Russian.
+RUSSIAN_READERS = frozenset({"ru", "uk", "be", "kk"})
+
+
+def language_for(language_code: str | None) -> str:
+    """The bot's language for a Telegram client's `language_code` (an IETF tag: "ru", "ru-RU")."""
+    if not language_code:
+        return DEFAULT_LANGUAGE
+    primary = language_code.split("-", 1)[0].lower()
+    return "ru" if primary in RUSSIAN_READERS else DEFAULT_LANGUAGE
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +47,7 @@ class Learner:
     telegram_id: int
     first_name: str | None
     timezone: str | None
+    language: str
 
 
 class LearnerCache:
@@ -70,21 +96,24 @@ async def resolve_learner(
 ) -> Learner:
     """The learner for this profile: from the cache when nothing changed, else registered or
     refreshed in the database."""
-    # Compared as stored: a profile longer than the columns would otherwise never look unchanged.
-    profile = users.fit_profile(profile)
+    profile = users.fit_profile(profile)  # the cache compares profiles as they are stored
     learner = cache.get(profile)
     if learner is None:
-        learner = await _ensure_learner(session, profile)
+        learner = await ensure_learner(session, profile)
         cache.put(profile, learner)
     return learner
 
 
 @unit_of_work
-async def _ensure_learner(session: AsyncSession, profile: TelegramProfile) -> Learner:
+async def ensure_learner(session: AsyncSession, profile: TelegramProfile) -> Learner:
     """The learner for this Telegram user, registered or refreshed when needed.
 
     Most updates come from known, unchanged, active learners: those cost one read and no write.
+    A newcomer's language is chosen from their client's language_code; after that it is theirs,
+    and a later language_code (another phone, a changed client setting) leaves it alone.
     """
+    # Compared as stored: a profile longer than the columns would otherwise never look unchanged.
+    profile = users.fit_profile(profile)
     user = await users.get_by_telegram_id(session, profile.telegram_id)
     unchanged = (
         user is not None
@@ -98,12 +127,16 @@ async def _ensure_learner(session: AsyncSession, profile: TelegramProfile) -> Le
         == (profile.username, profile.first_name, profile.last_name, profile.language_code)
     )
     if user is None or not unchanged:
-        user = await users.register_or_refresh(session, profile)
+        user = await users.register_or_refresh(
+            session, profile, language=language_for(profile.language_code)
+        )
     return Learner(
         id=user.id,
         telegram_id=user.telegram_id,
         first_name=user.first_name,
         timezone=user.timezone,
+        # A row written without registering (an import, a test's fixture) has no language yet.
+        language=user.language or language_for(user.language_code),
     )
 
 

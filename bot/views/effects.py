@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from bot.locales import en
+from bot import texts
 from bot.services.completion import Effects
 
 
 def effects_lines(effects: Effects) -> list[str]:
     lines = []
     if effects.xp_gained:
-        lines.append(en.xp_gained(effects.xp_gained))
+        lines.append(texts.xp_gained(effects.xp_gained))
     if effects.module_completed:
-        lines.append(en.MODULE_COMPLETED)
+        lines.append(str(texts.MODULE_COMPLETED))
     return lines

@@ -3,26 +3,28 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot import texts
 from bot.callbacks import MenuAction, MenuCb
-from bot.locales import en
 from bot.views.screen import Screen
 
 
 def main_menu() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=en.MENU_CONTINUE, callback_data=MenuCb(action=MenuAction.CONTINUE))
-    kb.button(text=en.MENU_COURSES, callback_data=MenuCb(action=MenuAction.COURSES))
-    kb.button(text=en.MENU_PROGRESS, callback_data=MenuCb(action=MenuAction.PROGRESS))
-    kb.button(text=en.MENU_ACHIEVEMENTS, callback_data=MenuCb(action=MenuAction.ACHIEVEMENTS))
-    kb.button(text=en.MENU_LEADERBOARD, callback_data=MenuCb(action=MenuAction.LEADERBOARD))
-    kb.button(text=en.MENU_SETTINGS, callback_data=MenuCb(action=MenuAction.SETTINGS))
+    kb.button(text=str(texts.MENU_CONTINUE), callback_data=MenuCb(action=MenuAction.CONTINUE))
+    kb.button(text=str(texts.MENU_COURSES), callback_data=MenuCb(action=MenuAction.COURSES))
+    kb.button(text=str(texts.MENU_PROGRESS), callback_data=MenuCb(action=MenuAction.PROGRESS))
+    kb.button(
+        text=str(texts.MENU_ACHIEVEMENTS), callback_data=MenuCb(action=MenuAction.ACHIEVEMENTS)
+    )
+    kb.button(text=str(texts.MENU_LEADERBOARD), callback_data=MenuCb(action=MenuAction.LEADERBOARD))
+    kb.button(text=str(texts.MENU_SETTINGS), callback_data=MenuCb(action=MenuAction.SETTINGS))
     kb.adjust(1, 2, 2, 1)
     return kb.as_markup()
 
 
 def back_to_menu() -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=en.BACK_TO_MENU, callback_data=MenuCb(action=MenuAction.HOME))
+    kb.button(text=str(texts.BACK_TO_MENU), callback_data=MenuCb(action=MenuAction.HOME))
     return kb.as_markup()
 
 
@@ -32,4 +34,4 @@ def with_menu(text: str) -> Screen:
 
 
 def main_menu_screen() -> Screen:
-    return with_menu(en.MAIN_MENU)
+    return with_menu(str(texts.MAIN_MENU))

@@ -5,50 +5,63 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot import texts
 from bot.callbacks import AnswerCb, StopRunCb
-from bot.locales import en
-from bot.services.exercises import Feedback, Question, RunResult
+from bot.services.exercises import TRUE_FALSE_CHOICES, Feedback, Question, RunResult
 from bot.views.course import after_lesson
 from bot.views.effects import effects_lines
 from bot.views.screen import Screen
+from db.enums import ExerciseType
+
+
+def answer_label(kind: ExerciseType, answer: str) -> str:
+    """An answer as the learner reads it: the author's words for choices and typed answers, the
+    learner's language for a true-or-false question's True and False."""
+    if kind is not ExerciseType.TRUE_FALSE:
+        return answer
+    return str(texts.TRUE if answer == TRUE_FALSE_CHOICES[0] else texts.FALSE)
 
 
 def question_text(q: Question) -> str:
-    hint = f"\n\n{en.TYPE_ANSWER}" if q.choices is None else ""
-    return f"{en.question_heading(q.lesson_title, q.number, q.total)}\n\n{en.esc(q.prompt)}{hint}"
+    heading = texts.question_heading(q.lesson_title, q.number, q.total)
+    hint = f"\n\n{texts.TYPE_ANSWER}" if q.choices is None else ""
+    return f"{heading}\n\n{texts.esc(q.prompt)}{hint}"
 
 
 def question_screen(q: Question) -> Screen:
     kb = InlineKeyboardBuilder()
-    for index, label in enumerate(q.choices or []):
+    for index, choice in enumerate(q.choices or []):
         kb.button(
-            text=label,
+            text=answer_label(q.type, choice),
             callback_data=AnswerCb(
                 lesson_id=q.lesson_id, run=q.run, exercise_id=q.exercise_id, option=index
             ),
         )
-    kb.button(text=en.STOP_EXERCISES, callback_data=StopRunCb(lesson_id=q.lesson_id))
+    kb.button(text=str(texts.STOP_EXERCISES), callback_data=StopRunCb(lesson_id=q.lesson_id))
     kb.adjust(*([1] * len(q.choices or [])), 1)
     markup: InlineKeyboardMarkup = kb.as_markup()
     return Screen(question_text(q), markup)
 
 
-def feedback_text(feedback: Feedback) -> str:
-    return en.answer_feedback(feedback.correct, feedback.correct_answer, feedback.explanation)
+def feedback_text(feedback: Feedback, kind: ExerciseType) -> str:
+    return texts.answer_feedback(
+        feedback.correct, answer_label(kind, feedback.correct_answer), feedback.explanation
+    )
 
 
 def answered_question_text(q: Question, feedback: Feedback) -> str:
     """The question message once answered with a button: no buttons, the answer and feedback."""
-    return f"{question_text(q)}\n\n{en.your_answer(feedback.given)}\n{feedback_text(feedback)}"
+    given = texts.your_answer(answer_label(q.type, feedback.given))
+    return f"{question_text(q)}\n\n{given}\n{feedback_text(feedback, q.type)}"
 
 
 def feedback_mark(feedback: Feedback) -> str:
-    return en.CORRECT_MARK if feedback.correct else en.WRONG_MARK
+    return texts.CORRECT_MARK if feedback.correct else texts.WRONG_MARK
 
 
 def result_screen(run: RunResult) -> Screen:
     lines = [
-        en.run_result(
+        texts.run_result(
             run.correct, run.total, run.score, run.best_score, run.pass_score, run.passed
         ),
         *effects_lines(run.effects),

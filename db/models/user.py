@@ -22,6 +22,9 @@ class User(TimestampMixin, Base):
     first_name: Mapped[str | None] = mapped_column(String(128))
     last_name: Mapped[str | None] = mapped_column(String(128))
     language_code: Mapped[str | None] = mapped_column(String(16))
+    # The language the bot speaks to the learner ("en", "ru"): chosen at registration from
+    # language_code, changed only by the learner. NULL only on rows registration did not write.
+    language: Mapped[str | None] = mapped_column(String(8))
     # NULL means "the deployment's DEFAULT_TIMEZONE".
     timezone: Mapped[str | None] = mapped_column(String(64))
     reminders_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())

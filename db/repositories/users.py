@@ -37,10 +37,13 @@ def fit_profile(profile: TelegramProfile) -> TelegramProfile:
     )
 
 
-async def register_or_refresh(session: AsyncSession, profile: TelegramProfile) -> User:
+async def register_or_refresh(
+    session: AsyncSession, profile: TelegramProfile, *, language: str | None = None
+) -> User:
     """Create the learner or refresh their Telegram profile, in one race-safe statement.
 
     Someone who writes to the bot again has unblocked it, so they become active again.
+    `language` is stored for a new learner only: an existing learner's stays as it is.
     """
     profile = fit_profile(profile)
     now = clock.now(session)
@@ -50,6 +53,7 @@ async def register_or_refresh(session: AsyncSession, profile: TelegramProfile) -
         "first_name": profile.first_name,
         "last_name": profile.last_name,
         "language_code": profile.language_code,
+        "language": language,
         "is_active": True,
         "created_at": now,
         "updated_at": now,

@@ -172,3 +172,10 @@ def test_commands_that_need_no_telegram_do_not_import_aiogram(
     result = run_command([sys.executable, "-c", probe], env=env, cwd=workdir)
     assert result.returncode == 0, result.stderr
     assert_no_traceback(result)
+
+
+def test_chat_help_names_the_client_language(
+    help_results: dict[tuple[str, ...], tuple[subprocess.CompletedProcess[str], Path]],
+) -> None:
+    result, _ = help_results[("chat",)]
+    assert "--language CODE" in result.stdout

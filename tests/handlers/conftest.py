@@ -3,7 +3,7 @@ bot.app) through the recording Bot API stand-in, on the real test databases."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from tests.support.chat import Chat, make_chat
 from tests.support.course import Course, import_test_course
+from tests.support.i18n import reading
 
 
 @pytest.fixture
@@ -32,3 +33,16 @@ async def chat(
     await chat.bot.session.close()
     # Whatever a test did, no handler may have failed (forget() checks before it forgets).
     assert chat.failures() == []
+
+
+@pytest.fixture
+def reading_language() -> str:
+    """The language the tests read `bot.texts` in; a module whose learner reads another
+    overrides this."""
+    return "en"
+
+
+@pytest.fixture(autouse=True)
+def _texts_in_reading_language(reading_language: str) -> Iterator[None]:
+    with reading(reading_language):
+        yield

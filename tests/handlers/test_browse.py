@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import texts as en
 from bot.callbacks import MenuAction, MenuCb, ModuleCb
-from bot.locales import en
 from db.base import utcnow
 from db.models import Lesson, Module
 from tests.support.chat import Chat

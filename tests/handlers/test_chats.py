@@ -22,9 +22,9 @@ from aiogram.types import Chat as TgChat
 from aiogram.types import User as TgUser
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import texts as en
 from bot.callbacks import LessonCb, MenuAction, MenuCb
 from bot.local_api import BOT_USER
-from bot.locales import en
 from db.models import User
 from tests.support.chat import Chat
 from tests.support.course import Course
@@ -92,7 +92,7 @@ async def test_start_or_help_in_a_group_points_to_the_private_chat(
 
     [reply] = said(chat)
     assert isinstance(reply, SendMessage)
-    assert (reply.chat_id, reply.text) == (where.id, en.PRIVATE_ONLY)
+    assert (reply.chat_id, reply.text) == (where.id, str(en.PRIVATE_ONLY))
     assert reply.reply_parameters is not None
     assert reply.reply_parameters.message_id == sent.message_id
     assert reply.reply_markup is None

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot import texts as en
 from bot.callbacks import LessonCb
 from bot.config import Settings
-from bot.locales import en
 from bot.services.catalog import CATALOG_KEY, DEFAULT_REFRESH_SECONDS, CatalogCache
 from bot.services.content.importer import import_course
 from bot.services.content.parse import parse_course

@@ -5,8 +5,8 @@ from __future__ import annotations
 from aiogram.methods import EditMessageText, SendMessage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import texts as en
 from bot.callbacks import LessonCb
-from bot.locales import en
 from db.enums import ActivityType, ProgressStatus
 from db.models import ActivityLog, ExerciseAttempt, ModuleProgress, UserProgress
 from tests.support.chat import Chat
@@ -92,7 +92,7 @@ async def test_short_answers_are_typed_and_compared_loosely(
 ) -> None:
     await open_and_start(chat, course.lessons["typing"])
     assert "Six times seven?" in chat.last_text
-    assert en.TYPE_ANSWER in chat.last_text
+    assert str(en.TYPE_ANSWER) in chat.last_text
     assert chat.labels() == [en.STOP_EXERCISES]
 
     await chat.send_text(" Forty-Two ")

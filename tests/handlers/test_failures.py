@@ -7,8 +7,8 @@ import logging
 import pytest
 from aiogram.methods import AnswerCallbackQuery
 
+from bot import texts as en
 from bot.callbacks import LessonCb, StopRunCb
-from bot.locales import en
 from bot.services import lessons
 from tests.support.chat import Chat
 from tests.support.course import Course

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.locales import en
+from bot import texts as en
 from bot.services.content.sample import seed_sample_course
 from db.enums import ActivityType, ExerciseType, ProgressStatus
 from db.models import (

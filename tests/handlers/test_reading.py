@@ -7,8 +7,8 @@ from datetime import timedelta
 from aiogram.methods import EditMessageText
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import texts as en
 from bot.callbacks import DoneCb, LessonCb
-from bot.locales import en
 from db.base import utcnow
 from db.enums import ActivityType, ProgressStatus
 from db.models import ActivityLog, Lesson, ModuleProgress, UserProgress

@@ -7,11 +7,12 @@ from collections.abc import Callable
 import pytest
 from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import AnswerCallbackQuery, SendMessage
+from babel.support import LazyProxy
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import callbacks
+from bot import texts as en
 from bot.callbacks import AnswerCb, DoneCb, LessonCb, ModuleCb, ResetCb, RunCb, StopRunCb
-from bot.locales import en
 from db.base import utcnow
 from db.models import Lesson, Module
 from tests.support.chat import Chat
@@ -34,7 +35,7 @@ async def press_and_expect(
     chat: Chat,
     sessionmaker: async_sessionmaker[AsyncSession],
     data: str | CallbackData,
-    explanation: str,
+    explanation: str | LazyProxy,
 ) -> None:
     """Press `data`: the press is answered with `explanation` and no learning row changes."""
     before = await snapshot(sessionmaker)

@@ -18,8 +18,8 @@ from aiogram.types import (
 from sqlalchemy import String
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import texts as en
 from bot.local_api import BOT_USER
-from bot.locales import en
 from db.enums import ActivityType, ProgressStatus
 from db.models import ActivityLog, User, UserProgress
 from tests.support.chat import Chat
@@ -123,10 +123,15 @@ async def test_deep_link_to_an_unknown_lesson_shows_the_menu(
 async def test_commands_are_registered_at_startup(chat: Chat) -> None:
     await chat.dp.emit_startup(bot=chat.bot, dispatcher=chat.dp, **chat.dp.workflow_data)
 
-    [call] = chat.api.sent(SetMyCommands)
-    commands = {c.command for c in call.commands}
-    assert {"start", "help", "courses", "continue", "progress", "cancel"} <= commands
-    assert all(c.description for c in call.commands)
+    calls = chat.api.sent(SetMyCommands)
+    # Every client language gets a menu: the default one, then one per Russian-reading language.
+    assert [call.language_code for call in calls] == [None, "be", "kk", "ru", "uk"]
+    for call in calls:
+        commands = {c.command for c in call.commands}
+        assert {"start", "help", "courses", "continue", "progress", "cancel"} <= commands
+        assert all(c.description for c in call.commands)
+    default = {c.command: c.description for c in calls[0].commands}
+    assert default["progress"] == "My progress"
 
 
 async def test_help_answers(chat: Chat) -> None:

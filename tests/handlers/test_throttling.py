@@ -5,9 +5,9 @@ from __future__ import annotations
 from aiogram.methods import AnswerCallbackQuery, SendMessage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import texts as en
 from bot.callbacks import LessonCb
 from bot.config import Settings
-from bot.locales import en
 from bot.middlewares.throttling import ThrottlePolicy
 from db.models import User, UserProgress
 from tests.support.chat import make_chat

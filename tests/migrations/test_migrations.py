@@ -10,12 +10,13 @@ import asyncio
 import itertools
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from datetime import datetime
 from typing import Any, TypeVar
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import Script, ScriptDirectory
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import Connection, column, insert, inspect, select, table, text
 
 from db import migrations
 from db.engine import create_engine
@@ -61,7 +62,7 @@ def _tables(url: str) -> set[str]:
 
 def test_there_is_a_single_linear_history() -> None:
     revisions = _revisions()
-    assert [r.revision for r in revisions][:2] == ["0001", "0002"]
+    assert [r.revision for r in revisions][:3] == ["0001", "0002", "0003"]
     assert revisions[0].down_revision is None
     for previous, revision in itertools.pairwise(revisions):
         assert revision.down_revision == previous.revision
@@ -136,3 +137,55 @@ def test_achievement_catalogue_ships_with_the_schema(new_database: NewDatabase) 
 
         migrations.upgrade(url, "head")
         assert _read(url, _catalogue) == catalogue
+
+
+# Learners already there when 0003 adds `users.language`: (telegram_id, language_code, language).
+EARLIER_LEARNERS = [
+    (1, "ru", "ru"),
+    (2, "ru-RU", "ru"),
+    (3, "UK", "ru"),
+    (4, "be", "ru"),
+    (5, "kk-KZ", "ru"),
+    (6, "en", "en"),
+    (7, "de", "en"),
+    (8, "rue", "en"),  # Rusyn, not Russian
+    (9, None, "en"),
+]
+
+
+def test_earlier_learners_get_the_language_their_client_maps_to(new_database: NewDatabase) -> None:
+    users = table(
+        "users",
+        column("telegram_id"),
+        column("language_code"),
+        column("created_at"),
+        column("updated_at"),
+    )
+
+    async def register_earlier_learners(url: str) -> None:
+        engine = create_engine(url)
+        try:
+            async with engine.begin() as conn:
+                now = datetime(2026, 1, 1)
+                await conn.execute(
+                    insert(users),
+                    [
+                        {"telegram_id": t, "language_code": c, "created_at": now, "updated_at": now}
+                        for t, c, _ in EARLIER_LEARNERS
+                    ],
+                )
+        finally:
+            await engine.dispose()
+
+    with new_database() as url:
+        migrations.upgrade(url, "0002")
+        asyncio.run(register_earlier_learners(url))
+
+        migrations.upgrade(url, "0003")
+
+        def languages(conn: Connection) -> dict[int, str | None]:
+            rows = conn.execute(text("SELECT telegram_id, language FROM users"))
+            return {telegram_id: language for telegram_id, language in rows}
+
+        stored = _read(url, languages)
+        assert stored == {t: language for t, _, language in EARLIER_LEARNERS}

@@ -6,14 +6,15 @@ from aiogram import Bot, Dispatcher
 from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import EditMessageText, SendMessage
 from aiogram.types import InlineKeyboardMarkup, Message, User
+from babel.support import LazyProxy
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import texts
 from bot.app import Database, ThrottlePolicy, build_app
 from bot.callbacks import LessonCb
 from bot.config import Settings
 from bot.local_api import LocalBotSession
 from bot.localchat import Button, LocalChat
-from bot.locales import en
 from db.clock import CLOCK_KEY
 
 
@@ -53,8 +54,10 @@ class Chat(LocalChat):
                 ]
         return []
 
-    def button(self, label: str, *, exact: bool = False) -> Button:
-        """The latest keyboard's first button whose text contains (or, exact, is) `label`."""
+    def button(self, label: str | LazyProxy, *, exact: bool = False) -> Button:
+        """The latest keyboard's first button whose text contains (or, exact, is) `label`
+        (a text of bot.texts is read in the test's language)."""
+        label = str(label)
         buttons = self.last_keyboard()
         for b in buttons:
             if (b.text == label) if exact else (label in b.text):
@@ -64,7 +67,7 @@ class Chat(LocalChat):
     def labels(self) -> list[str]:
         return [b.text for b in self.last_keyboard()]
 
-    async def tap(self, label: str, *, exact: bool = False) -> None:
+    async def tap(self, label: str | LazyProxy, *, exact: bool = False) -> None:
         await self.press(self.button(label, exact=exact))
 
     async def press_data(self, data: str | CallbackData, message_id: int | None = None) -> None:
@@ -84,17 +87,18 @@ class Chat(LocalChat):
         """Open the lesson and answer all its questions (or mark it done when it has none)."""
         await self.press_data(LessonCb(lesson_id=lesson_id))
         if not answers:
-            await self.tap("Mark as done")
+            await self.tap(texts.MARK_DONE)
             return
-        await self.tap("exercises")
+        resume = str(texts.RESUME_EXERCISES) in self.labels()
+        await self.tap(texts.RESUME_EXERCISES if resume else texts.START_EXERCISES)
         for answer in answers:
             await self.answer(answer)
-        assert "Finished" in self.last_text
+        assert str(texts.TRY_AGAIN) in self.labels(), "the run did not finish"
 
     def failures(self) -> list[str]:
         """What the error handler told the learner: a handler raised."""
         said = [*self.texts(), *(t for t in self.callback_texts() if t)]
-        return [text for text in said if text == en.ERROR]
+        return [text for text in said if text == str(texts.ERROR)]
 
     def callback_texts(self) -> list[str | None]:
         return [a.text for a in self.api.callback_answers()]
@@ -110,12 +114,16 @@ def make_chat(
     sessionmaker: async_sessionmaker[AsyncSession],
     *,
     user_id: int = 1000,
+    language_code: str | None = None,
     throttle: ThrottlePolicy | None = None,
     dp: Dispatcher | None = None,
     bot: Bot | None = None,
 ) -> Chat:
-    """A learner on the app the builder makes; pass `dp` and `bot` to join another chat's app."""
-    user = User(id=user_id, is_bot=False, first_name="Ada", username="ada")
+    """A learner on the app the builder makes; pass `dp` and `bot` to join another chat's app.
+    `language_code` is what the learner's Telegram client says it reads (none by default)."""
+    user = User(
+        id=user_id, is_bot=False, first_name="Ada", username="ada", language_code=language_code
+    )
     if bot is not None and dp is not None:
         assert isinstance(bot.session, LocalBotSession)
         return Chat(dp, bot, bot.session, user)

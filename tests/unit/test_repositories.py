@@ -94,6 +94,21 @@ async def test_register_refreshes_an_already_loaded_learner(sessionmaker: Sessio
         assert again.is_active is True
 
 
+async def test_register_stores_the_language_once(sessionmaker: Sessions) -> None:
+    async with sessionmaker() as session:
+        first = await users.register_or_refresh(session, TelegramProfile(42), language="ru")
+        await session.commit()
+    assert first.language == "ru"
+
+    # Registering again (a refresh, or the loser of a race to register) keeps the first choice.
+    async with sessionmaker() as session:
+        again = await users.register_or_refresh(
+            session, TelegramProfile(42, language_code="en"), language="en"
+        )
+        await session.commit()
+    assert (again.language_code, again.language) == ("en", "ru")
+
+
 def column_length(column: str) -> int:
     column_type = User.__table__.c[column].type
     assert isinstance(column_type, String) and column_type.length is not None
