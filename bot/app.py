@@ -21,7 +21,7 @@ from db.engine import create_engine, create_sessionmaker
 if TYPE_CHECKING:
     from aiogram import Bot, Dispatcher
     from aiogram.client.session.base import BaseSession
-    from aiogram.fsm.storage.base import BaseStorage
+    from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 
 # aiogram checks the token's shape even when no request ever leaves the process.
 OFFLINE_TOKEN = "1:offline"
@@ -148,27 +148,30 @@ def _create_dispatcher(
 
     i18n = create_i18n()
 
+    redis = None
+    isolation: BaseEventIsolation
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 
         redis_storage = RedisStorage.from_url(settings.redis_url)
-        dp = Dispatcher(
-            storage=storage or redis_storage,
-            events_isolation=RedisEventIsolation(redis_storage.redis),
-            settings=settings,
-            clock=db.clock,
-            i18n=i18n,
-        )
-        dp.update.outer_middleware(UpdateDeduplicationMiddleware(redis_storage.redis))
+        redis = redis_storage.redis
+        storage = storage or redis_storage
+        isolation = RedisEventIsolation(redis)
     else:
         # Updates of one learner may run concurrently; the database serialises what matters.
-        dp = Dispatcher(
-            storage=storage or CompactMemoryStorage(),
-            events_isolation=DisabledEventIsolation(),
-            settings=settings,
-            clock=db.clock,
-            i18n=i18n,
-        )
+        storage = storage or CompactMemoryStorage()
+        isolation = DisabledEventIsolation()
+    dp = Dispatcher(
+        storage=storage,
+        events_isolation=isolation,
+        settings=settings,
+        clock=db.clock,
+        i18n=i18n,
+        # Handlers that change a learner's row (their settings, their data) forget them here.
+        learner_cache=LearnerCache(),
+    )
+    if redis is not None:
+        dp.update.outer_middleware(UpdateDeduplicationMiddleware(redis))
     language = LearnerLanguage(i18n)
     # Around the whole update, so what is said before the learner is known (the throttle's
     # notice) is in their client's language...
@@ -176,7 +179,7 @@ def _create_dispatcher(
     if throttle is not None:
         dp.update.outer_middleware(ThrottlingMiddleware(throttle))
     dp.update.outer_middleware(DbSessionMiddleware(db.sessionmaker))
-    dp.update.outer_middleware(LearnerMiddleware(LearnerCache()))
+    dp.update.outer_middleware(LearnerMiddleware())
     # ...and around each event (errors included), where the learner's stored language wins.
     language.setup(dp)
     dp.callback_query.middleware(AnswerAfterSuccess())

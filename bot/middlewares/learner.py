@@ -19,9 +19,6 @@ class LearnerMiddleware(BaseMiddleware):
     from the person alone.
     """
 
-    def __init__(self, cache: LearnerCache) -> None:
-        self.cache = cache
-
     async def __call__(
         self,
         handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
@@ -39,12 +36,13 @@ class LearnerMiddleware(BaseMiddleware):
             last_name=user.last_name,
             language_code=user.language_code,
         )
-        data["learner"] = await resolve_learner(data["session"], self.cache, profile)
+        cache: LearnerCache = data["learner_cache"]
+        data["learner"] = await resolve_learner(data["session"], cache, profile)
         try:
             return await handler(event, data)
         except UnknownLearner:
             # The cached learner's row is gone (their data was deleted meanwhile): register
             # them afresh and handle the update again; its unit of work was rolled back.
-            self.cache.forget(user.id)
-            data["learner"] = await resolve_learner(data["session"], self.cache, profile)
+            cache.forget(user.id)
+            data["learner"] = await resolve_learner(data["session"], cache, profile)
             return await handler(event, data)

@@ -291,9 +291,11 @@ async def test_a_stored_language_wins_over_the_client(
     await russian_client.send_text("/help")
     with reading("en"):
         assert russian_client.last_text == texts.HELP
-    # ...until their stored language changes (what the Settings screen will do).
+    # ...until their stored language changes (what the Settings screen will do, forgetting the
+    # learner this process remembered as they were).
     user = await one(sessionmaker, User)
     await set_values(sessionmaker, User, user.id, language="ru")
+    russian_client.dp["learner_cache"].forget(user.telegram_id)
     await russian_client.send_text("/help")
     with reading("ru"):
         assert russian_client.last_text == texts.HELP
