@@ -32,7 +32,7 @@ chat: $(INSTALLED) $(COMPILED)
 
 install: $(INSTALLED)
 
-# After adding or changing a text in bot/texts.py: extract every text into the template, then
+# After adding or changing a text in bot/texts/: extract every text into the template, then
 # merge it into both catalogues. New entries come out empty (or fuzzy, when like an old one)
 # and the catalogue test fails until each is translated and unflagged.
 i18n: $(INSTALLED)

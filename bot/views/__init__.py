@@ -1,5 +1,5 @@
 """Turning the services' plain results into what Telegram shows: text, HTML and keyboards.
 
-Every word comes from bot/texts.py, in the language of the update being handled; nothing here
+Every word comes from bot/texts/, in the language of the update being handled; nothing here
 reads the database or talks to Telegram.
 """

@@ -7,6 +7,9 @@ functions. Each is a whole sentence with named placeholders, so a translator can
 their language wants; a count picks its plural form through `ngettext`; numbers and
 percentages are formatted for the language. Values interpolated into HTML go through `esc`.
 
+This module holds the learning loop's texts and the helpers every text module uses; a
+feature with many texts of its own keeps them in a module of this package beside it.
+
 After changing a text here, `make i18n` updates the catalogues, whose new entries then need
 translating: tests/unit/test_catalogues.py fails until every one is.
 """
