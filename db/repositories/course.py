@@ -128,28 +128,6 @@ async def lessons_with_progress(
     ]
 
 
-async def get_visible_lesson(session: AsyncSession, lesson_id: int) -> Lesson | None:
-    """The lesson if a learner may see it: published, not deleted, in a visible module."""
-    result: Lesson | None = await session.scalar(
-        select(Lesson)
-        .join(Module, Module.id == Lesson.module_id)
-        .where(Lesson.id == lesson_id, *_visible_lessons(), *_visible_modules())
-    )
-    return result
-
-
-async def find_visible_lesson_by_slug(session: AsyncSession, slug: str) -> Lesson | None:
-    """Slugs are unique within a module; across modules the first in course order wins."""
-    result: Lesson | None = await session.scalar(
-        select(Lesson)
-        .join(Module, Module.id == Lesson.module_id)
-        .where(Lesson.slug == slug, *_visible_lessons(), *_visible_modules())
-        .order_by(Module.order, Module.id, Lesson.order, Lesson.id)
-        .limit(1)
-    )
-    return result
-
-
 async def first_unfinished_lesson(session: AsyncSession, user_id: int) -> int | None:
     """The first published lesson, in course order, the learner has not completed."""
     done = (
@@ -164,41 +142,6 @@ async def first_unfinished_lesson(session: AsyncSession, user_id: int) -> int | 
         _course_order().where(Lesson.id.not_in(done)).limit(1)
     )
     return result
-
-
-async def next_lesson_after(session: AsyncSession, lesson: Lesson) -> int | None:
-    """The published lesson that follows this one in course order (crossing into the next
-    module), or None at the end of the course."""
-    module_order = select(Module.order).where(Module.id == lesson.module_id).scalar_subquery()
-    after = (
-        (Module.order > module_order)
-        | ((Module.order == module_order) & (Module.id > lesson.module_id))
-        | (
-            (Module.id == lesson.module_id)
-            & (
-                (Lesson.order > lesson.order)
-                | ((Lesson.order == lesson.order) & (Lesson.id > lesson.id))
-            )
-        )
-    )
-    result: int | None = await session.scalar(_course_order().where(after).limit(1))
-    return result
-
-
-async def exercises_of(session: AsyncSession, lesson_id: int) -> list[Exercise]:
-    rows = await session.scalars(
-        select(Exercise)
-        .where(Exercise.lesson_id == lesson_id)
-        .order_by(Exercise.order, Exercise.id)
-    )
-    return list(rows)
-
-
-async def count_visible_lessons(session: AsyncSession, module_id: int) -> int:
-    total = await session.scalar(
-        select(func.count(Lesson.id)).where(Lesson.module_id == module_id, *_visible_lessons())
-    )
-    return int(total or 0)
 
 
 @dataclass(frozen=True, slots=True)

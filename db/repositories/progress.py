@@ -320,12 +320,3 @@ async def add_attempt(
         },
     )
     return cast(CursorResult[Any], result).rowcount == 1
-
-
-async def get(session: AsyncSession, user_id: int, lesson_id: int) -> UserProgress | None:
-    result: UserProgress | None = await session.scalar(
-        select(UserProgress).where(
-            UserProgress.user_id == user_id, UserProgress.lesson_id == lesson_id
-        )
-    )
-    return result
