@@ -127,22 +127,39 @@ async def closed_loop(learners: list[Learner], concurrency: int) -> Phase:
     return phase
 
 
+# How many rounds of arrivals pass between one learner's consecutive updates in the open loop.
+STEP_SPACING = 4
+
+
+def arrival_order(
+    learners: int, steps: int, spacing: int = STEP_SPACING
+) -> dict[tuple[int, int], int]:
+    """The place of each (learner, step) in the open loop's stream of arrivals.
+
+    Learner i's step s falls in round i + s * spacing, and each round holds at most one update
+    of each step: once the first learners reach their last step, every round carries the
+    journey's whole mix, as a stream of many people does, not a burst of one update type.
+    """
+    slots = sorted((i + s * spacing, s, i) for i in range(learners) for s in range(steps))
+    return {(i, s): place for place, (_round, s, i) in enumerate(slots)}
+
+
 async def open_loop(learners: list[Learner], rate: float, concurrency: int) -> Phase:
     """Updates arrive at `rate` per second whether or not earlier ones are answered.
 
-    Every learner's first update arrives, then every learner's second, and so on, so one
-    learner's updates are len(learners) / rate seconds apart. Latency runs from the arrival
-    time, so an update that could not even start on time counts its wait.
+    The arrivals follow `arrival_order`. Latency runs from the arrival time, so an update that
+    could not start on time (its learner's previous one still running, or the process busy)
+    counts its wait.
     """
     await register(learners, concurrency)
     phase = Phase()
-    count = len(learners)
+    order = arrival_order(len(learners), len(learners[0].journey()) if learners else 0)
     interval = 1.0 / rate
     loop = asyncio.get_running_loop()
 
     async def one(index: int, learner: Learner, begin: float) -> None:
         for step, (label, action) in enumerate(learner.journey()):
-            arrival = begin + (step * count + index) * interval
+            arrival = begin + order[index, step] * interval
             delay = arrival - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
