@@ -145,13 +145,13 @@ def _print_loops(result: dict[str, Any]) -> None:
             f"{opened.get('p99_ms', float('nan')):9.2f}"
         )
     print(
-        f"\n{'closed loop':16} {'learnbot upd/s':>14} {'floor upd/s':>12} {'ratio':>6} "
+        f"\n{'closed loop':20} {'learnbot upd/s':>14} {'floor upd/s':>12} {'ratio':>6} "
         f"{'learnbot CPU ms/upd':>20} {'floor':>6} {'ratio':>6} {'full GCs':>9} {'longest GC':>11}"
     )
     for key, loop in result["closed_loop"].items():
         lb, fl, ratio = loop["learnbot"], loop["floor"], loop["ratio"]
         print(
-            f"{key:16} {lb['updates_per_s']:14.1f} {fl['updates_per_s']:12.1f} "
+            f"{key:20} {lb['updates_per_s']:14.1f} {fl['updates_per_s']:12.1f} "
             f"{ratio['updates_per_s'] or 0:6.3f} {lb['cpu_ms_per_update']:20.2f} "
             f"{fl['cpu_ms_per_update']:6.2f} {ratio['cpu_ms_per_update'] or 0:6.1f} "
             f"{lb['gc']['full_collections']:9d} {lb['gc']['longest_ms']:8.1f} ms"
