@@ -10,7 +10,7 @@ LOCALES := bot/locales
 CATALOGUES := $(wildcard $(LOCALES)/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test lint format chat install i18n clean
+.PHONY: run test lint format chat install i18n clean bench bench-rss
 
 run: $(INSTALLED) $(COMPILED)
 	$(VENV)/bin/python -m bot.quickstart
@@ -22,6 +22,18 @@ lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy bot db tests bench
+
+# The learner journey on MariaDB (TEST_MYSQL_URL) and SQLite, beside the no-database floor;
+# every figure goes to bench-results.json too. See docs/benchmarks.md.
+BENCH_LEARNERS ?= 100
+bench: $(INSTALLED) $(COMPILED)
+	$(VENV)/bin/python -m bench.learning_loop --learners $(BENCH_LEARNERS) --json bench-results.json
+
+# Memory after 10,000 distinct learners: one process per database, so neither counts the other.
+RSS_LEARNERS ?= 10000
+bench-rss: $(INSTALLED) $(COMPILED)
+	$(VENV)/bin/python -m bench.learning_loop --database mysql --learners 0 --rss-learners $(RSS_LEARNERS) --json bench-rss-mysql.json
+	$(VENV)/bin/python -m bench.learning_loop --database sqlite --learners 0 --rss-learners $(RSS_LEARNERS) --json bench-rss-sqlite.json
 
 format: $(INSTALLED)
 	$(VENV)/bin/ruff check --fix .

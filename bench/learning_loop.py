@@ -1,151 +1,210 @@
-"""How fast the learning loop serves learners, and how many SQL statements each update costs.
+"""The learner journey through the production dispatcher: round trips, CPU, rates, latency.
 
-Every learner opens a lesson, starts its exercises and answers them, through the real dispatcher
-(bot.app) and the in-process Bot API, so what is measured is handlers + services + SQL, not
-Telegram. Learners run concurrently; each of their updates waits for the previous one, as a
-person's would.
+Learners send /start, open a lesson, start its exercises and answer them, through learnbot's
+dispatcher (bot.app.build_app, as `learnbot run` builds it) and the in-process Bot API, on a
+scratch MariaDB/MySQL database (at TEST_MYSQL_URL) and a scratch SQLite file. In the same
+process the floor (bench/floor.py) answers the same journey with no database work. Every loop is
+bounded by --learners; see docs/benchmarks.md for what each figure means.
 
-    .venv/bin/python -m bench.learning_loop --learners 200 --concurrency 20
-    .venv/bin/python -m bench.learning_loop --database sqlite --learners 50
-
-It creates a scratch database (a MariaDB/MySQL one at TEST_MYSQL_URL, or a SQLite file) and
-drops it afterwards, and imports bench/course.yaml into it. Bounded by --learners; nothing else
-runs.
+    python -m bench.learning_loop                       # both databases, 100 learners per loop
+    python -m bench.learning_loop --database sqlite --learners 4 --concurrency 2 --json out.json
+    python -m bench.learning_loop --database mysql --learners 0 --rss-learners 10000
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import collections
-import statistics
-import time
+import gc
+import datetime
+import json
+import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
-from aiogram.types import User
-from sqlalchemy import event, select
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bench import report
+from bench.floor import build_floor
+from bench.learners import BenchBotSession, Course, Learner, Target
+from bench.loops import closed_loop, one_at_a_time, open_loop
+from bench.machine import load_average, machine
+from bench.rss import measure_rss
 from bench.scratch import scratch_database
-from bot.app import Database, build_app
-from bot.callbacks import LessonCb
+from bot.app import Database, build_app, open_database
 from bot.config import Settings
-from bot.local_api import LocalBotSession
-from bot.localchat import Button, LocalChat
-from bot.services.catalog import CatalogExercise, catalog
+from bot.services.catalog import catalog
 from bot.services.content.importer import import_course
 from bot.services.content.parse import parse_course
 from bot.services.exercises import correct_answer_text
 from db import migrations
-from db.clock import SYSTEM_CLOCK
-from db.engine import create_engine, create_sessionmaker
 from db.enums import ExerciseType
 from db.models import Lesson
+from db.roundtrips import RoundTrips
 
 COURSE_FILE = Path(__file__).with_name("course.yaml")
 LESSON = "basics"
+WARM_UP_LEARNERS = 3
 
 
-class StatementCounter:
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, *args: Any) -> None:
-        self.count += 1
-
-
-def right_button(exercise: CatalogExercise) -> str:
-    """The label of the button that answers `exercise` right, as the bot labels its buttons."""
-    if exercise.type is ExerciseType.SHORT_ANSWER:
-        raise ValueError("the benchmark answers with buttons only, not typed answers")
-    return correct_answer_text(exercise)
-
-
-async def learner_journey(
-    chat: LocalChat, lesson_id: int, answers: list[str], timings: dict[str, list[float]]
-) -> None:
-    async def step(name: str, action: Any) -> None:
-        start = time.perf_counter()
-        await action
-        timings[name].append(time.perf_counter() - start)
-
-    api = chat.session
-    assert isinstance(api, LocalBotSession)
-
-    def button(label: str) -> Button:
-        for call, result in zip(reversed(api.calls), reversed(api.results), strict=True):
-            if str(getattr(call, "chat_id", "")) != str(chat.user.id):
-                continue  # another learner's message: they share the one bot
-            markup = getattr(call, "reply_markup", None)
-            if markup is not None and hasattr(markup, "inline_keyboard"):
-                for row in markup.inline_keyboard:
-                    for b in row:
-                        if b.text == label or label in b.text:
-                            return Button(b.text, result.message_id, b.callback_data, b.url)
-        raise AssertionError(f"no button {label!r}")
-
-    await step("/start", chat.send_text("/start"))
-    await step("open lesson", chat.press(Button("", 0, LessonCb(lesson_id=lesson_id).pack(), None)))
-    await step("start run", chat.press(button("Start exercises")))
-    for answer in answers:
-        await step("answer", chat.press(button(answer)))
-
-
-async def run(url: str, learners: int, concurrency: int) -> None:
-    await asyncio.to_thread(migrations.upgrade, url)
-    engine = create_engine(url)
-    sessionmaker = create_sessionmaker(engine)
-    async with sessionmaker() as session:
-        course = COURSE_FILE.read_text(encoding="utf-8")
-        await import_course(session, parse_course(course), publish=True)
+async def load_course(database: Database) -> Course:
+    async with database.sessionmaker() as session:
+        await import_course(session, parse_course(COURSE_FILE.read_text("utf-8")), publish=True)
         lesson_id = await session.scalar(select(Lesson.id).where(Lesson.slug == LESSON))
         assert lesson_id is not None
-        lesson = (await catalog(session)).lesson(lesson_id)
-        answers = [right_button(exercise) for exercise in lesson.exercises]
-    settings = Settings(_env_file=None, database_url=url)
-    database = Database(engine, sessionmaker, SYSTEM_CLOCK)
-    counter = StatementCounter()
-    event.listen(engine.sync_engine, "before_cursor_execute", counter)
-
-    timings: dict[str, list[float]] = collections.defaultdict(list)
-    gate = asyncio.Semaphore(concurrency)
-
-    # One app for everybody, as in production: learners share its dispatcher and bot.
-    api = LocalBotSession()
-    app = build_app(settings, database=database, bot_session=api, throttle=None)
-
-    async def one(n: int) -> None:
-        async with gate:
-            user = User(id=10_000 + n, is_bot=False, first_name=f"L{n}")
-            chat = LocalChat(app.dispatcher, app.bot, api, user)
-            await learner_journey(chat, lesson_id, answers, timings)
-
-    started = time.perf_counter()
-    await asyncio.gather(*(one(n) for n in range(learners)))
-    elapsed = time.perf_counter() - started
-    updates = sum(len(v) for v in timings.values())
-    print(f"database: {engine.url.render_as_string(hide_password=True).split('@')[-1]}")
-    print(f"learners: {learners}, concurrency: {concurrency}, updates: {updates}")
-    print(f"wall time: {elapsed:.2f} s, throughput: {updates / elapsed:.0f} updates/s")
-    print(f"SQL statements: {counter.count} ({counter.count / updates:.1f} per update)")
-    for name, values in timings.items():
-        values.sort()
-        p95 = values[int(len(values) * 0.95) - 1] if len(values) > 1 else values[0]
-        print(
-            f"  {name:12s} n={len(values):5d}  median {statistics.median(values) * 1000:6.1f} ms"
-            f"  p95 {p95 * 1000:6.1f} ms"
-        )
-    await engine.dispose()
+        answers = []
+        for exercise in (await catalog(session)).lesson(lesson_id).exercises:
+            if exercise.type is ExerciseType.SHORT_ANSWER:
+                raise ValueError("the benchmark answers with buttons only, not typed answers")
+            answers.append(correct_answer_text(exercise))
+        await session.commit()
+    return Course(lesson_id, tuple(answers))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", choices=["mysql", "sqlite"], default="mysql")
-    parser.add_argument("--learners", type=int, default=200)
-    parser.add_argument("--concurrency", type=int, default=20)
-    args = parser.parse_args()
-    with scratch_database(args.database) as url:
-        asyncio.run(run(url, args.learners, args.concurrency))
+async def server_version(engine: AsyncEngine) -> str:
+    if engine.dialect.name == "sqlite":
+        return f"SQLite {sqlite3.sqlite_version}"
+    async with engine.connect() as conn:
+        return f"MySQL/MariaDB {await conn.scalar(text('SELECT VERSION()'))}"
+
+
+def print_trace(counter: RoundTrips, learner_id: int) -> None:
+    assert counter.log is not None
+    print(f"\nwhat the driver was asked during learner {learner_id}'s journey:")
+    label = None
+    for trip in counter.log:
+        if trip.label != label:
+            label = trip.label
+            print(f"  {label}:")
+        print(f"      {trip.kind:9} {trip.sql or ''}")
+
+
+async def bench_database(url: str, args: argparse.Namespace) -> dict[str, Any]:
+    await asyncio.to_thread(migrations.upgrade, url)
+    # Memory FSM storage, as one `learnbot run` without REDIS_URL: whatever the environment says.
+    settings = Settings(_env_file=None, database_url=url, redis_url=None)
+    database = open_database(settings)
+    counter = RoundTrips()
+    counter.attach(database.engine)
+    course = await load_course(database)
+    api = BenchBotSession()
+    # The production dispatcher, throttling included: one journey stays far below its limit.
+    app = build_app(settings, database=database, bot_session=api)
+    # As `learnbot run` does once it has started (see bot/runner.py).
+    gc.collect()
+    gc.freeze()
+    learnbot = Target("learnbot", app.dispatcher, app.bot, api)
+    floor = Target("floor", build_floor(course.lesson_id, course.answers), app.bot, api)
+
+    def learners(target: Target, n: int) -> list[Learner]:
+        return [Learner(target, course) for _ in range(n)]
+
+    result: dict[str, Any] = {
+        "server": await server_version(database.engine),
+        "learners": args.learners,
+        "concurrency": args.concurrency,
+        "load_average_before": load_average(),
+    }
+    try:
+        if args.learners > 0:
+            for target in (learnbot, floor):
+                await one_at_a_time(learners(target, WARM_UP_LEARNERS))
+            if args.trace:
+                counter.clear()
+                counter.log = []
+                traced = learners(learnbot, 1)
+                await one_at_a_time(traced)
+                print_trace(counter, traced[0].id)
+                counter.log = None
+            counter.clear()
+            alone = await one_at_a_time(learners(learnbot, args.learners))
+            trips = report.round_trips(counter, alone)
+            unattributed = counter.total(None)
+            floor_alone = await one_at_a_time(learners(floor, args.learners))
+            counter.clear()
+            busy = await closed_loop(learners(learnbot, args.learners), args.concurrency)
+            result["round_trips_concurrent"] = report.round_trips(counter, busy)
+            floor_busy = await closed_loop(learners(floor, args.learners), args.concurrency)
+            rate = args.rate or busy.rate / 2
+            unattributed += counter.total(None)
+            counter.clear()
+            opened = await open_loop(learners(learnbot, args.learners), rate, args.concurrency)
+            unattributed += counter.total(None)
+            result["per_update"] = report.per_update(trips, alone, floor_alone, opened)
+            # Named by concurrency; with --concurrency 1 the busy loop repeats the first.
+            busy_key = f"concurrency {args.concurrency}"
+            if args.concurrency == 1:
+                busy_key += " again"
+            result["closed_loop"] = {
+                "concurrency 1": report.compare(alone, floor_alone),
+                busy_key: report.compare(busy, floor_busy),
+            }
+            result["open_loop"] = report.open_loop_figures(opened, rate, busy.rate)
+            result["unattributed_round_trips"] = unattributed
+        if args.rss_learners > 0:
+            result["rss"] = await measure_rss(
+                learnbot, course, args.rss_learners, args.concurrency, args.rss_seconds
+            )
+    finally:
+        await app.close()
+        await database.close()
+    result["load_average_after"] = load_average()
+    return result
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--database", choices=["mysql", "sqlite", "both"], default="both")
+    parser.add_argument("--learners", type=int, default=100, help="learners per loop (0: no loops)")
+    parser.add_argument("--concurrency", type=int, default=20, help="learners at once")
+    parser.add_argument(
+        "--rate", type=float, help="open loop: updates/s (default: half the closed loop's)"
+    )
+    parser.add_argument("--json", type=Path, help="write every figure to this file")
+    parser.add_argument(
+        "--rss-learners", type=int, default=0, help="distinct learners for the RSS check"
+    )
+    parser.add_argument(
+        "--rss-seconds", type=float, default=900, help="stop the RSS check after this long"
+    )
+    parser.add_argument(
+        "--trace", action="store_true", help="print what one journey asks of the driver"
+    )
+    args = parser.parse_args(argv)
+    if args.learners < 0 or args.concurrency < 1 or args.rss_learners < 0:
+        parser.error("--learners and --rss-learners must be >= 0, --concurrency >= 1")
+    if args.rate is not None and args.rate <= 0:
+        parser.error("--rate must be positive")
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    kinds = ["mysql", "sqlite"] if args.database == "both" else [args.database]
+    figures: dict[str, Any] = {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "arguments": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        "machine": machine(),
+        "load_average_before": load_average(),
+        "databases": {},
+    }
+    for kind in kinds:
+        with scratch_database(kind) as url:
+            result = asyncio.run(bench_database(url, args))
+        figures["databases"][kind] = result
+        if args.learners > 0 or args.rss_learners > 0:
+            report.print_database(kind, result)
+    figures["load_average_after"] = load_average()
+    m = figures["machine"]
+    print(
+        f"\n{m['cpu_model']}, {m['cores']} cores, Python {m['python']}; load average "
+        f"{figures['load_average_before']} before, {figures['load_average_after']} after"
+    )
+    if args.json is not None:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        print(f"figures written to {args.json}", file=sys.stderr)
 
 
 if __name__ == "__main__":
