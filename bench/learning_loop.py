@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import datetime
+import gc
 import json
 import sqlite3
 import sys
@@ -96,7 +96,8 @@ async def bench_database(url: str, args: argparse.Namespace) -> dict[str, Any]:
     gc.collect()
     gc.freeze()
     learnbot = Target("learnbot", app.dispatcher, app.bot, api)
-    floor = Target("floor", build_floor(course.lesson_id, course.answers), app.bot, api)
+    with app.dispatcher["i18n"].context():  # the floor's prepared screens use learnbot's texts
+        floor = Target("floor", build_floor(course.lesson_id, course.answers), app.bot, api)
 
     def learners(target: Target, n: int) -> list[Learner]:
         return [Learner(target, course) for _ in range(n)]

@@ -41,7 +41,12 @@ def create_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
 
 def _create_sqlite_engine(url: URL, *, echo: bool) -> AsyncEngine:
     engine = _create_async_engine(
-        url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        url,
+        echo=echo,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        # As for MySQL: units of work end their transactions, so the pool's ROLLBACK on return
+        # would be one more hop to the driver's thread for nothing.
+        pool_reset_on_return=None,
     )
 
     @event.listens_for(engine.sync_engine, "connect")

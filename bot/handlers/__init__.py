@@ -7,10 +7,9 @@ the local chat, each test) gets routers of its own: aiogram attaches a router to
 
 from __future__ import annotations
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
-from aiogram.types import CallbackQuery
+from aiogram import Router
 
+from bot.filters import in_private_chat, pressed_in_private_chat
 from bot.handlers import (
     achievements,
     errors,
@@ -25,19 +24,13 @@ from bot.handlers import (
 )
 
 
-def _pressed_in_private_chat(callback: CallbackQuery) -> bool:
-    # Telegram may leave out a message too old to come with the press. The bot sends its
-    # buttons to private chats only, so a press without one comes from a private chat too.
-    return callback.message is None or callback.message.chat.type == ChatType.PRIVATE
-
-
 def build_routers() -> list[Router]:
     # Learning happens in private chats only: the learner middleware registers nobody elsewhere,
     # so no feature (nor the fallback) may see another chat's updates.
     private = Router(name="private")
-    private.message.filter(F.chat.type == ChatType.PRIVATE)
-    private.callback_query.filter(_pressed_in_private_chat)
-    private.my_chat_member.filter(F.chat.type == ChatType.PRIVATE)
+    private.message.filter(in_private_chat)
+    private.callback_query.filter(pressed_in_private_chat)
+    private.my_chat_member.filter(in_private_chat)
     private.include_routers(
         start.create_router(),
         lessons.create_router(),

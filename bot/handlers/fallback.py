@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot import texts
+from bot.filters import command
 from bot.handlers.common import show
 from bot.views.menu import with_menu
 
@@ -26,7 +27,7 @@ async def unknown_button(callback: CallbackQuery, callback_answer: CallbackAnswe
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(unknown_command, F.text.startswith("/"))
+    router.message.register(unknown_command, command)
     router.message.register(stray_message)
     router.callback_query.register(unknown_button)
     return router

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
 from bot import texts
+from bot.filters import outside_private_chats
 
 
 async def private_only(message: Message) -> None:
@@ -17,5 +17,5 @@ async def private_only(message: Message) -> None:
 def create_router() -> Router:
     router = Router(name=__name__)
     # A command with another bot's @name is not for us; Command checks the mention.
-    router.message.register(private_only, F.chat.type != ChatType.PRIVATE, Command("start", "help"))
+    router.message.register(private_only, outside_private_chats, Command("start", "help"))
     return router

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.callbacks import AnswerCb, RunCb, StopRunCb
+from bot.filters import typed_text
 from bot.handlers.common import show
 from bot.services import exercises, lessons
 from bot.services.errors import AlreadyAnswered, Stale
@@ -159,9 +160,7 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(start_run, RunCb.filter())
     router.callback_query.register(choose, AnswerCb.filter())
-    router.message.register(
-        typed_answer, StateFilter(Quiz.short_answer), F.text, ~F.text.startswith("/")
-    )
+    router.message.register(typed_answer, StateFilter(Quiz.short_answer), typed_text)
     router.message.register(cancel, Command("cancel"))
     router.callback_query.register(stop, StopRunCb.filter())
     return router

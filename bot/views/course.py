@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import texts
 from bot.callbacks import DoneCb, LessonCb, MenuAction, MenuCb, ModuleCb, ResetCb, RunCb
 from bot.services.lessons import LessonBrief, LessonDone, LessonView, ModuleView
 from bot.views.effects import effects_lines
+from bot.views.keyboard import Keyboard
 from bot.views.menu import back_to_menu
 from bot.views.pages import lesson_pages
 from bot.views.screen import Screen
@@ -21,7 +21,7 @@ def courses_screen(rows: list[ModuleRow]) -> Screen:
         return Screen(str(texts.NO_COURSES), back_to_menu())
     lines = [str(texts.COURSES_TITLE), ""]
     lines += [texts.module_progress(r.title, r.lessons_completed, r.lessons_total) for r in rows]
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for row in rows:
         kb.button(
             text=texts.module_button(
@@ -41,7 +41,7 @@ def module_screen(view: ModuleView) -> Screen:
         lines.append(texts.esc(view.description))
     lines.append("")
     lines.append(texts.lessons_completed_bar(texts.progress_bar(done, total), done, total))
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for number, lesson in enumerate(view.lessons, start=1):
         kb.button(
             text=texts.lesson_button(
@@ -71,7 +71,7 @@ def lesson_screen(view: LessonView, page: int = 0) -> Screen:
 
 
 def _lesson_keyboard(view: LessonView, page: int, pages: int) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     last = pages - 1
     paging = []
     if page > 0:
@@ -102,7 +102,7 @@ def _lesson_keyboard(view: LessonView, page: int, pages: int) -> InlineKeyboardM
 
 
 def confirm_reset_screen(brief: LessonBrief) -> Screen:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(
         text=str(texts.RESET_CONFIRM), callback_data=ResetCb(lesson_id=brief.id, confirmed=True)
     )
@@ -121,7 +121,7 @@ def lesson_done_screen(done: LessonDone) -> Screen:
 def after_lesson(
     lesson_id: int, module_id: int, next_lesson_id: int | None, *, retry: bool
 ) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     if retry:
         kb.button(text=str(texts.TRY_AGAIN), callback_data=RunCb(lesson_id=lesson_id))
     if next_lesson_id is not None:

@@ -1,15 +1,28 @@
 from __future__ import annotations
 
+from functools import cache
+
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram.utils.i18n import get_i18n
 
 from bot import texts
 from bot.callbacks import MenuAction, MenuCb
+from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
 
 
 def main_menu() -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    return _main_menu(get_i18n().current_locale)
+
+
+def back_to_menu() -> InlineKeyboardMarkup:
+    return _back_to_menu(get_i18n().current_locale)
+
+
+# The two keyboards never change within a language: each is built once per language.
+@cache
+def _main_menu(language: str) -> InlineKeyboardMarkup:
+    kb = Keyboard()
     kb.button(text=str(texts.MENU_CONTINUE), callback_data=MenuCb(action=MenuAction.CONTINUE))
     kb.button(text=str(texts.MENU_COURSES), callback_data=MenuCb(action=MenuAction.COURSES))
     kb.button(text=str(texts.MENU_PROGRESS), callback_data=MenuCb(action=MenuAction.PROGRESS))
@@ -22,8 +35,9 @@ def main_menu() -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-def back_to_menu() -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+@cache
+def _back_to_menu(language: str) -> InlineKeyboardMarkup:
+    kb = Keyboard()
     kb.button(text=str(texts.BACK_TO_MENU), callback_data=MenuCb(action=MenuAction.HOME))
     return kb.as_markup()
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import texts
 from bot.callbacks import AnswerCb, StopRunCb
 from bot.services.exercises import TRUE_FALSE_CHOICES, Feedback, Question, RunResult
 from bot.views.course import after_lesson
 from bot.views.effects import effects_lines
+from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
 from db.enums import ExerciseType
 
@@ -29,7 +29,7 @@ def question_text(q: Question) -> str:
 
 
 def question_screen(q: Question) -> Screen:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for index, choice in enumerate(q.choices or []):
         kb.button(
             text=answer_label(q.type, choice),
