@@ -8,6 +8,8 @@ from typing import Annotated
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
+from db.enums import LeaderboardPeriod
+
 # Callback data comes from the client and can be forged. Bounds make the filter refuse what no
 # button of ours carries (the fallback then answers), instead of a handler passing 2**70 to the
 # database (OverflowError on SQLite) or calling lesson -1 "no longer available".
@@ -64,3 +66,7 @@ class DoneCb(CallbackData, prefix="done"):
 class ResetCb(CallbackData, prefix="rst"):
     lesson_id: DbId
     confirmed: bool = False
+
+
+class LeaderboardCb(CallbackData, prefix="lb"):
+    period: LeaderboardPeriod
