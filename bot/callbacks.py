@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import enum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
+
+from bot.services.settings import HOURS, ZONES
+from db.enums import LeaderboardPeriod
 
 # Callback data comes from the client and can be forged. Bounds make the filter refuse what no
 # button of ours carries (the fallback then answers), instead of a handler passing 2**70 to the
@@ -15,6 +18,10 @@ from pydantic import Field
 DbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Page = Annotated[int, Field(ge=0, le=999)]
 Option = Annotated[int, Field(ge=0, le=99)]
+ZoneIndex = Annotated[int, Field(ge=0, le=len(ZONES) - 1)]
+Hour = Annotated[int, Field(ge=HOURS.start, le=HOURS.stop - 1)]
+# The languages the bot speaks (bot.services.learners.LANGUAGES; a test keeps them equal).
+LanguageCode = Literal["en", "ru"]
 
 
 class MenuAction(enum.StrEnum):
@@ -64,3 +71,40 @@ class DoneCb(CallbackData, prefix="done"):
 class ResetCb(CallbackData, prefix="rst"):
     lesson_id: DbId
     confirmed: bool = False
+
+
+class LeaderboardCb(CallbackData, prefix="lb"):
+    period: LeaderboardPeriod
+
+
+class SettingsAction(enum.StrEnum):
+    SHOW = "show"
+    TIMEZONE = "tz"
+    OFFSETS = "off"
+    TYPE_ZONE = "type"
+    LANGUAGE = "lang"
+    REMINDER = "rem"
+    DELETE = "del"
+    DELETE_CONFIRMED = "delok"
+
+
+class SettingsCb(CallbackData, prefix="set"):
+    action: SettingsAction
+
+
+class ZoneCb(CallbackData, prefix="tz"):
+    """A zone of bot.services.settings.ZONES, by index."""
+
+    zone: ZoneIndex
+
+
+class LanguageCb(CallbackData, prefix="lang"):
+    language: LanguageCode
+
+
+class ReminderCb(CallbackData, prefix="rem"):
+    enabled: bool
+
+
+class ReminderHourCb(CallbackData, prefix="rh"):
+    hour: Hour

@@ -6,3 +6,8 @@ from aiogram.fsm.state import State, StatesGroup
 class Quiz(StatesGroup):
     # Waiting for a typed answer; the data holds lesson_id, run and exercise_id.
     short_answer = State()
+
+
+class SettingsInput(StatesGroup):
+    # Waiting for the learner to type a time zone's name.
+    timezone = State()

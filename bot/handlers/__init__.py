@@ -17,9 +17,9 @@ from bot.handlers import (
     groups,
     leaderboard,
     lessons,
-    profile,
     progress,
     quiz,
+    settings,
     start,
 )
 
@@ -33,12 +33,13 @@ def build_routers() -> list[Router]:
     private.my_chat_member.filter(in_private_chat)
     private.include_routers(
         start.create_router(),
+        # Before quiz: its /cancel ends a run of exercises, this one's ends typing a time zone.
+        settings.create_router(),
         lessons.create_router(),
         quiz.create_router(),
         progress.create_router(),
         achievements.create_router(),
         leaderboard.create_router(),
-        profile.create_router(),
         fallback.create_router(),
     )
     # Errors reach the errors router whichever router's handler raised them.

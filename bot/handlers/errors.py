@@ -26,7 +26,9 @@ from bot.services.errors import (
     NotUnderstood,
     Stale,
     UnknownLesson,
+    UnknownTimezone,
 )
+from bot.texts import settings as settings_texts
 from bot.views.menu import with_menu
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,7 @@ NOTICES: dict[type[DomainError], LazyProxy] = {
     NotUnderstood: texts.BUTTON_NOT_UNDERSTOOD,
     AlreadyDone: texts.ALREADY_DONE,
     NoExercises: texts.NO_EXERCISES,
+    UnknownTimezone: settings_texts.UNKNOWN_TIMEZONE,
 }
 
 

@@ -36,6 +36,10 @@ class ChoicesOnly(NotUnderstood):
     """A typed answer to a question that is answered with buttons."""
 
 
+class UnknownTimezone(NotUnderstood):
+    """A typed time zone that is neither an IANA name nor a whole-hour UTC offset."""
+
+
 class Stale(DomainError):
     """The question is not the one being asked now (an old run, a later question)."""
 

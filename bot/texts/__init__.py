@@ -83,6 +83,8 @@ COMMAND_DESCRIPTIONS = {
     "continue": __("Continue where you left off"),
     "courses": __("Browse the courses"),
     "progress": __("My progress"),
+    "leaderboard": __("The leaderboard"),
+    "settings": __("Time zone, language, reminder, your data"),
     "cancel": __("Stop typing an answer"),
     "help": __("How this bot works"),
 }

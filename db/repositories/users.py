@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
-from sqlalchemy import String, delete, select, update
+from sqlalchemy import String, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import clock
@@ -91,6 +92,36 @@ async def get_by_telegram_id(
 
 async def set_active(session: AsyncSession, user_id: int, active: bool) -> None:
     await session.execute(update(User).where(User.id == user_id).values(is_active=active))
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsRow:
+    timezone: str | None
+    language: str | None
+    language_code: str | None
+    reminders_enabled: bool
+    reminder_hour: int | None
+
+
+_SETTINGS = select(
+    User.timezone, User.language, User.language_code, User.reminders_enabled, User.reminder_hour
+).where(User.id == bindparam("user_id"))
+# What a learner may change about themselves; nothing else goes through update_settings.
+SETTINGS_COLUMNS = frozenset({"timezone", "language", "reminders_enabled", "reminder_hour"})
+
+
+async def settings_of(session: AsyncSession, user_id: int) -> SettingsRow | None:
+    row = (await session.execute(_SETTINGS, {"user_id": user_id})).one_or_none()
+    return None if row is None else SettingsRow(*row)
+
+
+async def update_settings(session: AsyncSession, user_id: int, **values: Any) -> None:
+    unknown = values.keys() - SETTINGS_COLUMNS
+    if unknown:
+        raise ValueError(f"not a setting: {', '.join(sorted(unknown))}")
+    await session.execute(
+        update(User).where(User.id == user_id).values(**values, updated_at=clock.now(session))
+    )
 
 
 async def delete_user(session: AsyncSession, user_id: int) -> None:

@@ -12,7 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import callbacks
 from bot import texts as en
-from bot.callbacks import AnswerCb, DoneCb, LessonCb, ModuleCb, ResetCb, RunCb, StopRunCb
+from bot.callbacks import (
+    AnswerCb,
+    DoneCb,
+    LessonCb,
+    ModuleCb,
+    ReminderHourCb,
+    ResetCb,
+    RunCb,
+    StopRunCb,
+    ZoneCb,
+)
 from db.base import utcnow
 from db.models import Lesson, Module
 from tests.support.chat import Chat
@@ -75,6 +85,8 @@ REAL_BUTTONS: dict[type[CallbackData], Callable[[Course], CallbackData]] = {
     StopRunCb: lambda course: StopRunCb(lesson_id=course.lessons["typing"]),
     DoneCb: lambda course: DoneCb(lesson_id=course.lessons["reading"]),
     ResetCb: lambda course: ResetCb(lesson_id=course.lessons["basics"], confirmed=True),
+    ZoneCb: lambda course: ZoneCb(zone=1),
+    ReminderHourCb: lambda course: ReminderHourCb(hour=7),
 }
 
 # Every integer field of every callback type, found by looking, so a new one is not missed.
