@@ -26,6 +26,7 @@ from bot.callbacks import (
     ZoneCb,
 )
 from bot.config import Settings
+from bot.filters import typed_text
 from bot.handlers.common import show
 from bot.services import settings as learner_settings
 from bot.services.learners import Learner, LearnerCache
@@ -205,9 +206,7 @@ def create_router() -> Router:
     router.callback_query.register(ask_zone_name, _on(SettingsAction.TYPE_ZONE))
     router.callback_query.register(choose_zone, ZoneCb.filter())
     router.message.register(cancel_typing, StateFilter(SettingsInput.timezone), Command("cancel"))
-    router.message.register(
-        typed_zone, StateFilter(SettingsInput.timezone), F.text, ~F.text.startswith("/")
-    )
+    router.message.register(typed_zone, StateFilter(SettingsInput.timezone), typed_text)
     router.callback_query.register(language_picker, _on(SettingsAction.LANGUAGE))
     router.callback_query.register(choose_language, LanguageCb.filter())
     router.callback_query.register(reminder, _on(SettingsAction.REMINDER))

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from aiogram.utils.keyboard import InlineKeyboardBuilder
-
 from bot import texts
 from bot.callbacks import LeaderboardCb, MenuAction, MenuCb
 from bot.services.leaderboard import Board, BoardRow
 from bot.texts import leaderboard as t
+from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
 from db.enums import LeaderboardPeriod
 
@@ -40,7 +39,7 @@ def leaderboard_screen(board: Board) -> Screen:
         if board.period is LeaderboardPeriod.WEEKLY
         else LeaderboardPeriod.WEEKLY
     )
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text=_period_label(other), callback_data=LeaderboardCb(period=other))
     kb.button(text=str(texts.BACK_TO_MENU), callback_data=MenuCb(action=MenuAction.HOME))
     kb.adjust(1)

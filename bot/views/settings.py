@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from aiogram.utils.keyboard import InlineKeyboardBuilder
-
 from bot import texts
 from bot.callbacks import (
     LanguageCb,
@@ -25,6 +23,7 @@ from bot.services.settings import (
     zone_offset,
 )
 from bot.texts import settings as t
+from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
 
 # Each language by its own name, as language pickers everywhere show them.
@@ -40,7 +39,7 @@ def zone_label(zone: str) -> str:
     return UTC if hours == 0 else f"UTC{hours:+d}".replace("-", "−")
 
 
-def _button(kb: InlineKeyboardBuilder, label: object, action: SettingsAction) -> None:
+def _button(kb: Keyboard, label: object, action: SettingsAction) -> None:
     kb.button(text=str(label), callback_data=SettingsCb(action=action))
 
 
@@ -54,7 +53,7 @@ def settings_screen(s: LearnerSettings, default_zone: str, notice: str | None = 
         t.language_line(LANGUAGE_NAMES[s.language]),
         t.reminder_line(_reminder_status(s)),
     ]
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     _button(kb, t.TIMEZONE_BUTTON, SettingsAction.TIMEZONE)
     _button(kb, t.LANGUAGE_BUTTON, SettingsAction.LANGUAGE)
     _button(kb, t.REMINDER_BUTTON, SettingsAction.REMINDER)
@@ -70,7 +69,7 @@ def _reminder_status(s: LearnerSettings) -> str:
     return str(t.STATUS_NO_HOUR) if s.reminder_hour is None else t.status_at(s.reminder_hour)
 
 
-def _zone_buttons(kb: InlineKeyboardBuilder, zones: list[str]) -> None:
+def _zone_buttons(kb: Keyboard, zones: list[str]) -> None:
     for zone in zones:
         kb.button(text=zone_label(zone), callback_data=ZoneCb(zone=ZONES.index(zone)))
 
@@ -78,7 +77,7 @@ def _zone_buttons(kb: InlineKeyboardBuilder, zones: list[str]) -> None:
 def timezone_screen(s: LearnerSettings, default_zone: str) -> Screen:
     zone = zone_label(s.timezone or default_zone)
     text = "\n".join([str(t.TIMEZONE_TITLE), t.timezone_line(zone, default=s.timezone is None)])
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     _zone_buttons(kb, [UTC, *COMMON_ZONES])
     _button(kb, t.OFFSETS_BUTTON, SettingsAction.OFFSETS)
     _button(kb, t.TYPE_ZONE_BUTTON, SettingsAction.TYPE_ZONE)
@@ -89,7 +88,7 @@ def timezone_screen(s: LearnerSettings, default_zone: str) -> Screen:
 
 
 def offsets_screen() -> Screen:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     _zone_buttons(kb, [offset_zone(h) for h in OFFSETS])
     _button(kb, t.BACK_TO_ZONES, SettingsAction.TIMEZONE)
     kb.adjust(*[4] * ((len(OFFSETS) + 3) // 4), 1)
@@ -97,13 +96,13 @@ def offsets_screen() -> Screen:
 
 
 def type_zone_screen() -> Screen:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     _button(kb, t.CANCEL, SettingsAction.SHOW)
     return Screen(str(t.TYPE_ZONE), kb.as_markup())
 
 
 def language_screen() -> Screen:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for language in LANGUAGES:
         label = f"{FLAGS[language]} {LANGUAGE_NAMES[language]}"
         kb.button(text=label, callback_data=LanguageCb(language=language))
@@ -121,7 +120,7 @@ def reminder_screen(s: LearnerSettings, default_zone: str) -> Screen:
         "",
         str(t.REMINDER_HELP),
     ]
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     on = s.reminders_enabled
     kb.button(text=str(t.TURN_OFF if on else t.TURN_ON), callback_data=ReminderCb(enabled=not on))
     for hour in HOURS:
@@ -135,7 +134,7 @@ def reminder_screen(s: LearnerSettings, default_zone: str) -> Screen:
 
 
 def delete_question_screen() -> Screen:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     _button(kb, t.DELETE_CONFIRM, SettingsAction.DELETE_CONFIRMED)
     _button(kb, t.DELETE_CANCEL, SettingsAction.SHOW)
     kb.adjust(1)
