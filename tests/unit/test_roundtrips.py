@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from db.roundtrips import COMMIT, PING, ROLLBACK, STATEMENT, RoundTrips, counting_as
 
@@ -33,19 +33,38 @@ async def test_a_select_and_a_commit_are_one_statement_and_one_commit(
     assert counter.total("measured") == len(begin) + 2
 
 
-async def test_the_pools_pre_ping_and_rollback_on_return_are_counted(
-    engine: AsyncEngine, db_kind: str
+async def test_a_pools_pre_ping_and_rollback_on_return_are_counted(
+    database_url: str, db_kind: str
+) -> None:
+    # An engine that does both, unlike ours (see the test below).
+    engine = create_async_engine(database_url, pool_pre_ping=True)
+    try:
+        counter = RoundTrips(record=True)
+        counter.attach(engine)
+        async with engine.connect() as conn:
+            await conn.execute(select(1))  # a pooled connection exists; a fresh one is not pinged
+        with counting_as("checkout"):
+            async with engine.connect():
+                pass
+        # MySQL's driver pings; SQLite's dialect pings with a SELECT.
+        ping = (PING, None) if db_kind == "mysql" else (STATEMENT, "SELECT 1")
+        assert _trips(counter, "checkout") == [ping, (ROLLBACK, None)]
+    finally:
+        await engine.dispose()
+
+
+async def test_our_pool_neither_pings_nor_rolls_back_a_connection_it_gets_back(
+    engine: AsyncEngine,
 ) -> None:
     counter = RoundTrips(record=True)
     counter.attach(engine)
     async with engine.connect() as conn:
-        await conn.execute(select(1))  # a pooled connection now exists; a fresh one is not pinged
+        await conn.execute(select(1))
+        await conn.commit()
     with counting_as("checkout"):
         async with engine.connect():
             pass
-    # Only the MySQL engine pre-pings (db.engine); both pools roll back what they get back.
-    ping = [(PING, None)] if db_kind == "mysql" else []
-    assert _trips(counter, "checkout") == [*ping, (ROLLBACK, None)]
+    assert _trips(counter, "checkout") == []
 
 
 async def test_concurrent_work_is_counted_under_each_ones_own_label(engine: AsyncEngine) -> None:
