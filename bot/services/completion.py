@@ -17,7 +17,7 @@ from bot.services.catalog import Catalog, CatalogLesson, catalog
 from bot.services.xp import lesson_xp_owed
 from db import clock
 from db.enums import ActivityType, ProgressStatus
-from db.repositories import activity, progress
+from db.repositories import activity, modules, progress
 from db.repositories.progress import LESSON, LessonState, Progress
 
 # Time between two actions beyond this counts as a break, not as study time.
@@ -69,7 +69,7 @@ async def touch_lesson(
     await activity.add(
         session, row.user_id, ActivityType.LESSON_STARTED, entity_type=LESSON, entity_id=lesson.id
     )
-    await progress.save_module_progress(
+    await modules.save_module_progress(
         session,
         row.user_id,
         lesson.module_id,
@@ -120,7 +120,7 @@ async def complete_lesson(
     if newly_completed:
         total = catalog.visible_in_module(lesson.module_id)
         done = state.module_done + 1
-        await progress.save_module_progress(
+        await modules.save_module_progress(
             session, row.user_id, lesson.module_id, done=done, total=total, started=True
         )
         module_completed = done >= total

@@ -20,7 +20,7 @@ from bot.services.errors import AlreadyDone, ModuleGone, NotUnderstood, UnknownL
 from bot.services.unit_of_work import read_only, unit_of_work
 from db import clock
 from db.enums import ProgressStatus
-from db.repositories import course, progress
+from db.repositories import course, modules, progress
 from db.repositories.course import LessonRow, ModuleRow
 from db.repositories.progress import Progress
 
@@ -166,7 +166,7 @@ async def reset_lesson(session: AsyncSession, user_id: int, lesson_id: int) -> L
     if row.id is not None:
         state.progress = Progress(user_id, lesson_id, id=row.id, last_run=row.last_run)
         await progress.save_progress(session, state.progress)
-        await progress.save_module_progress(
+        await modules.save_module_progress(
             session,
             user_id,
             lesson.module_id,
