@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,6 +14,7 @@ from bot.services.completion import (
     Effects,
     complete_lesson,
     learner_on_lesson,
+    reward,
     touch_lesson,
     track_time,
 )
@@ -138,15 +140,19 @@ async def continue_lesson(session: AsyncSession, user_id: int) -> LessonView | N
 
 
 @unit_of_work
-async def mark_done(session: AsyncSession, user_id: int, lesson_id: int) -> LessonDone:
-    """Complete a reading-only lesson; only the first call counts."""
-    found, lesson, state = await learner_on_lesson(session, user_id, lesson_id)
+async def mark_done(
+    session: AsyncSession, user_id: int, lesson_id: int, *, zone: ZoneInfo
+) -> LessonDone:
+    """Complete a reading-only lesson; only the first call counts. `zone` is the learner's:
+    their streak counts their local days."""
+    found, lesson, state = await learner_on_lesson(session, user_id, lesson_id, with_standing=True)
     if lesson.exercises:
         raise NotUnderstood  # lessons with exercises are completed by passing them
     if state.progress.status is ProgressStatus.COMPLETED:
         raise AlreadyDone
     track_time(state.progress, clock.now(session))
     effects = await complete_lesson(session, state, lesson, found, score=None, passed=True)
+    effects = await reward(session, state, lesson, found, effects, zone=zone)
     await progress.save_progress(session, state.progress)
     return LessonDone(lesson.id, lesson.module_id, found.next_after(lesson.id), effects)
 

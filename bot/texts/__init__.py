@@ -83,6 +83,7 @@ COMMAND_DESCRIPTIONS = {
     "continue": __("Continue where you left off"),
     "courses": __("Browse the courses"),
     "progress": __("My progress"),
+    "achievements": __("Achievements"),
     "cancel": __("Stop typing an answer"),
     "help": __("How this bot works"),
 }

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import clock
 from db.enums import ProgressStatus
 from db.models import ActivityLog, ExerciseAttempt, Lesson, ModuleProgress, User, UserProgress
+from db.repositories.standing import LESSON_COLUMNS, Standing, standing_of
 
 _users = cast(Table, User.__table__)
 _progress = cast(Table, UserProgress.__table__)
@@ -80,6 +81,8 @@ class LessonState:
     # The learner's other published lessons of the same module: completed, and started at all.
     module_done: int = 0
     module_started: int = 0
+    # Where the learner stands, for the motivation rules; read only when asked for.
+    standing: Standing | None = None
 
 
 _PROGRESS_COLUMNS = [c for c in _progress.c if c.name not in ("created_at", "updated_at")]
@@ -153,17 +156,29 @@ LESSON_STATE = (
 )
 
 
+# The same, with the learner's standing: for the actions that may earn something (answers, a
+# lesson marked done), so earning costs the answer no extra round trip.
+LESSON_STATE_WITH_STANDING = LESSON_STATE.add_columns(*LESSON_COLUMNS)
+
+
 class UnknownLearner(LookupError):
     """The learner's row is gone (their data was deleted while they were still chatting)."""
 
 
 async def lesson_state(
-    session: AsyncSession, user_id: int, lesson_id: int, module_id: int
+    session: AsyncSession,
+    user_id: int,
+    lesson_id: int,
+    module_id: int,
+    *,
+    with_standing: bool = False,
 ) -> LessonState:
-    """Lock the learner and read their progress on the lesson, in one statement."""
+    """Lock the learner and read their progress on the lesson (and, if asked, their standing),
+    in one statement."""
+    statement = LESSON_STATE_WITH_STANDING if with_standing else LESSON_STATE
     row = (
         await session.execute(
-            LESSON_STATE, {"user_id": user_id, "lesson_id": lesson_id, "module_id": module_id}
+            statement, {"user_id": user_id, "lesson_id": lesson_id, "module_id": module_id}
         )
     ).one_or_none()
     if row is None:
@@ -179,6 +194,7 @@ async def lesson_state(
         xp_granted=int(values["xp_granted"]),
         module_done=int(values["module_done"]),
         module_started=int(values["module_started"]),
+        standing=standing_of(values) if with_standing else None,
     )
 
 
