@@ -35,7 +35,7 @@ from bot.localchat import Button, LocalChat
 from bot.services.catalog import CatalogExercise, catalog
 from bot.services.content.importer import import_course
 from bot.services.content.parse import parse_course
-from bot.services.exercises import correct_answer_text
+from bot.services.grading import correct_answer_text
 from db import migrations
 from db.clock import SYSTEM_CLOCK
 from db.engine import create_engine, create_sessionmaker

@@ -8,13 +8,13 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot import texts
 from bot.callbacks import AnswerCb, StopRunCb
 from bot.services.exercises import (
-    TRUE_FALSE_CHOICES,
     Answered,
     Feedback,
     NextQuestion,
     Question,
     RunResult,
 )
+from bot.services.grading import TRUE_FALSE_CHOICES
 from bot.views.course import after_lesson
 from bot.views.effects import effects_lines
 from bot.views.screen import Screen
