@@ -38,7 +38,7 @@ from bot.config import Settings
 from bot.services.catalog import catalog
 from bot.services.content.importer import import_course
 from bot.services.content.parse import parse_course
-from bot.services.exercises import correct_answer_text
+from bot.services.grading import correct_answer_text
 from db import migrations
 from db.enums import ExerciseType
 from db.models import Lesson

@@ -38,10 +38,11 @@ class Database:
 
 
 def open_database(settings: Settings, *, clock: Clock = SYSTEM_CLOCK) -> Database:
+    from bot.services.achievements import ACHIEVEMENTS_KEY, AchievementCache
     from bot.services.catalog import CATALOG_KEY, CatalogCache
 
     engine = create_engine(settings.database_url)
-    info = {CATALOG_KEY: CatalogCache()}
+    info = {CATALOG_KEY: CatalogCache(), ACHIEVEMENTS_KEY: AchievementCache()}
     return Database(engine, create_sessionmaker(engine, clock=clock, info=info), clock)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.services.achievements import ACHIEVEMENTS_KEY, AchievementCache
 from bot.services.catalog import CATALOG_KEY, CatalogCache
 from db import migrations
 from db.clock import SYSTEM_CLOCK, Clock
@@ -64,7 +65,9 @@ def sessionmaker(engine: AsyncEngine, clock: Clock) -> async_sessionmaker[AsyncS
     # A catalog that checks the content's fingerprint on every unit of work: tests change
     # content behind the bot's back and expect the very next update to see it.
     catalog = CatalogCache(refresh_seconds=0)
-    return create_sessionmaker(engine, clock=clock, info={CATALOG_KEY: catalog})
+    # The achievement catalogue as a process keeps it: read once, here once per test.
+    info = {CATALOG_KEY: catalog, ACHIEVEMENTS_KEY: AchievementCache()}
+    return create_sessionmaker(engine, clock=clock, info=info)
 
 
 @pytest.fixture

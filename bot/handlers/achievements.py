@@ -1,21 +1,30 @@
-"""Achievements: filled in by the achievements feature; the menu button answers until then."""
+"""Achievements: what the learner earned, with dates, and what is next, with progress."""
 
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.types import CallbackQuery
-from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import texts
 from bot.callbacks import MenuAction, MenuCb
+from bot.handlers.common import show
+from bot.services import achievements
+from bot.services.learners import Learner
+from bot.views.achievements import achievements_screen
 
 
-async def coming_soon(callback: CallbackQuery, callback_answer: CallbackAnswer) -> None:
-    callback_answer.text = str(texts.COMING_SOON)
-    callback_answer.show_alert = True
+async def my_achievements(
+    event: Message | CallbackQuery, session: AsyncSession, learner: Learner
+) -> None:
+    view = await achievements.achievements_view(session, learner.id, learner.zone)
+    await show(event, achievements_screen(view))
 
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.callback_query.register(coming_soon, MenuCb.filter(F.action == MenuAction.ACHIEVEMENTS))
+    router.message.register(my_achievements, Command("achievements"))
+    router.callback_query.register(
+        my_achievements, MenuCb.filter(F.action == MenuAction.ACHIEVEMENTS)
+    )
     return router

@@ -57,7 +57,7 @@ async def lesson(
 async def mark_done(
     callback: CallbackQuery, callback_data: DoneCb, session: AsyncSession, learner: Learner
 ) -> None:
-    done = await lessons.mark_done(session, learner.id, callback_data.lesson_id)
+    done = await lessons.mark_done(session, learner.id, callback_data.lesson_id, zone=learner.zone)
     await show(callback, lesson_done_screen(done))
 
 

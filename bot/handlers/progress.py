@@ -17,7 +17,9 @@ from bot.views.progress import progress_screen
 async def my_progress(
     event: Message | CallbackQuery, session: AsyncSession, learner: Learner
 ) -> None:
-    await show(event, progress_screen(await summary.progress_summary(session, learner.id)))
+    await show(
+        event, progress_screen(await summary.progress_summary(session, learner.id, learner.zone))
+    )
 
 
 def create_router() -> Router:

@@ -26,9 +26,9 @@ from bot.views.menu import with_menu
 from bot.views.quiz import (
     answered_question_text,
     feedback_mark,
-    feedback_text,
     question_screen,
     result_screen,
+    typed_feedback_text,
 )
 from bot.views.screen import Screen
 
@@ -91,10 +91,11 @@ async def choose(
         callback_data.run,
         callback_data.exercise_id,
         callback_data.option,
+        zone=learner.zone,
     )
     callback_answer.text = feedback_mark(answered.feedback)
     # The question message keeps its text, loses its buttons and gains the feedback.
-    await show(callback, Screen(answered_question_text(answered.answered, answered.feedback)))
+    await show(callback, Screen(answered_question_text(answered)))
     await follow_up(bot, callback.from_user.id, state, answered)
 
 
@@ -113,14 +114,14 @@ async def typed_answer(
         raise Stale from None
     try:
         answered = await exercises.answer_text(
-            session, learner.id, lesson_id, run, exercise_id, message.text
+            session, learner.id, lesson_id, run, exercise_id, message.text, zone=learner.zone
         )
     except AlreadyAnswered:
         if (await state.get_data()).get("exercise_id") != exercise_id:
             return  # a copy of an answer already handled, whose next question owns the state now
         raise Stale from None
     await _close_question(bot, message.chat.id, data.get("message_id"))
-    await message.answer(feedback_text(answered.feedback, answered.answered.type))
+    await message.answer(typed_feedback_text(answered))
     await follow_up(bot, message.chat.id, state, answered)
 
 

@@ -7,6 +7,7 @@ from aiogram import BaseMiddleware
 from aiogram.enums import ChatType
 from aiogram.types import Chat, TelegramObject, User
 
+from bot.config import Settings
 from bot.services.learners import LearnerCache, TelegramProfile, resolve_learner
 from db.repositories.progress import UnknownLearner
 
@@ -37,12 +38,16 @@ class LearnerMiddleware(BaseMiddleware):
             language_code=user.language_code,
         )
         cache: LearnerCache = data["learner_cache"]
-        data["learner"] = await resolve_learner(data["session"], cache, profile)
+        settings: Settings = data["settings"]
+        zone = settings.default_timezone
+        data["learner"] = await resolve_learner(data["session"], cache, profile, default_zone=zone)
         try:
             return await handler(event, data)
         except UnknownLearner:
             # The cached learner's row is gone (their data was deleted meanwhile): register
             # them afresh and handle the update again; its unit of work was rolled back.
             cache.forget(user.id)
-            data["learner"] = await resolve_learner(data["session"], cache, profile)
+            data["learner"] = await resolve_learner(
+                data["session"], cache, profile, default_zone=zone
+            )
             return await handler(event, data)

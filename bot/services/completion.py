@@ -8,17 +8,22 @@ lesson or solving an exercise earns them alike, and the views announce them in o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import achievements, streaks
+from bot.services.achievements import Achievement, Facts
 from bot.services.catalog import Catalog, CatalogLesson, catalog
+from bot.services.localtime import local_date
 from bot.services.xp import lesson_xp_owed
 from db import clock
 from db.enums import ActivityType, ProgressStatus
-from db.repositories import activity, progress
+from db.repositories import activity, modules, progress, standing
 from db.repositories.progress import LESSON, LessonState, Progress
+from db.repositories.standing import Streak
 
 # Time between two actions beyond this counts as a break, not as study time.
 IDLE_CAP_SECONDS = 300
@@ -31,19 +36,27 @@ class Effects:
     xp_gained: int = 0
     lesson_completed: bool = False
     module_completed: bool = False
+    # What the activity earned, in catalogue order: only the one activity that inserted an
+    # award carries it, so the learner is told once.
+    achievements: tuple[Achievement, ...] = ()
+    # The learner's streak after an activity that kept their day; None when it kept none.
+    streak: Streak | None = None
 
 
 NO_EFFECTS = Effects()
 
 
 async def learner_on_lesson(
-    session: AsyncSession, user_id: int, lesson_id: int
+    session: AsyncSession, user_id: int, lesson_id: int, *, with_standing: bool = False
 ) -> tuple[Catalog, CatalogLesson, LessonState]:
     """The lesson as learners see it (LessonGone if they cannot), and the learner's state on
-    it, locked for the rest of the unit of work."""
+    it, locked for the rest of the unit of work; `with_standing` for an action that may earn
+    a streak day or an achievement (then `reward` can tell)."""
     found = await catalog(session)
     lesson = found.lesson(lesson_id)
-    state = await progress.lesson_state(session, user_id, lesson_id, lesson.module_id)
+    state = await progress.lesson_state(
+        session, user_id, lesson_id, lesson.module_id, with_standing=with_standing
+    )
     return found, lesson, state
 
 
@@ -69,7 +82,7 @@ async def touch_lesson(
     await activity.add(
         session, row.user_id, ActivityType.LESSON_STARTED, entity_type=LESSON, entity_id=lesson.id
     )
-    await progress.save_module_progress(
+    await modules.save_module_progress(
         session,
         row.user_id,
         lesson.module_id,
@@ -120,10 +133,57 @@ async def complete_lesson(
     if newly_completed:
         total = catalog.visible_in_module(lesson.module_id)
         done = state.module_done + 1
-        await progress.save_module_progress(
+        await modules.save_module_progress(
             session, row.user_id, lesson.module_id, done=done, total=total, started=True
         )
         module_completed = done >= total
     return Effects(
         xp_gained=xp_gained, lesson_completed=newly_completed, module_completed=module_completed
     )
+
+
+async def reward(
+    session: AsyncSession,
+    state: LessonState,
+    lesson: CatalogLesson,
+    catalog: Catalog,
+    effects: Effects,
+    *,
+    zone: ZoneInfo,
+    solved: int | None = None,
+    run_score: int | None = None,
+) -> Effects:
+    """What the activity earns beyond XP, in its own transaction: the local day it keeps for
+    the streak, and the achievements it reaches. `solved` is the exercise a correct answer
+    solved; `run_score` the score of the run the answer finished.
+
+    Costs no statement unless something changes: the streak columns are written on the first
+    day-keeping activity of a local day, and each award is two rows.
+    """
+    mine = state.standing
+    assert mine is not None, "the lesson state was read without the learner's standing"
+    kept_day = solved is not None or effects.lesson_completed
+    if not kept_day and not effects.xp_gained:
+        return effects
+    row = state.progress
+    today = local_date(clock.now(session), zone)
+    streak = streaks.keep_day(mine.streak, today) if kept_day else mine.streak
+    if streak != mine.streak:
+        await standing.save_streak(session, row.user_id, streak)
+    newly_solved = solved is not None and solved not in mine.solved_here
+    module_now = effects.module_completed and not mine.module_was_completed
+    facts = Facts(
+        lessons=mine.lessons_completed + int(effects.lesson_completed),
+        modules=mine.modules_completed + int(module_now),
+        exercises=mine.exercises_solved + int(newly_solved),
+        xp=mine.xp + effects.xp_gained,
+        days=streaks.roll_over(streak, today).current,
+        # Runs are numbered for good, so a run after a reset is not a first try.
+        first_try=effects.lesson_completed and bool(lesson.exercises) and row.last_run == 1,
+        perfect_score=run_score == 100,
+        module=catalog.modules[lesson.module_id].slug if module_now else None,
+    )
+    earned = await achievements.award(
+        session, row.user_id, await achievements.catalogue(session), mine.held, facts
+    )
+    return replace(effects, achievements=earned, streak=streak if kept_day else None)

@@ -2,35 +2,39 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.catalog import Catalog, CatalogExercise, CatalogLesson
 from bot.services.completion import (
+    NO_EFFECTS,
     Effects,
     complete_lesson,
     learner_on_lesson,
+    reward,
     touch_lesson,
     track_time,
 )
 from bot.services.errors import (
     AlreadyAnswered,
-    ChoicesOnly,
     NoExercises,
-    NotUnderstood,
     Stale,
+)
+from bot.services.grading import (
+    choices_of,
+    correct_answer_text,
+    grade_choice,
+    grade_text,
+    score_of,
 )
 from bot.services.unit_of_work import unit_of_work
 from db import clock
 from db.enums import ExerciseType
 from db.repositories import progress
 from db.repositories.progress import Answer, LessonState
-
-TRUE_FALSE_CHOICES = ("True", "False")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +80,8 @@ class NextQuestion:
     answered: Question
     feedback: Feedback
     next: Question
+    # What the answer earned (a streak day, an achievement); a last answer's are the result's.
+    effects: Effects = NO_EFFECTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,52 +94,6 @@ class RunFinished:
 
 
 Answered = NextQuestion | RunFinished
-
-
-def normalize(text: str) -> str:
-    """Short answers compare without regard to case or spacing."""
-    return re.sub(r"\s+", " ", text).strip().casefold()
-
-
-def choices_of(exercise: CatalogExercise) -> list[str] | None:
-    if exercise.type is ExerciseType.MULTIPLE_CHOICE:
-        return list(exercise.options or [])
-    if exercise.type is ExerciseType.TRUE_FALSE:
-        return list(TRUE_FALSE_CHOICES)
-    return None
-
-
-def correct_answer_text(exercise: CatalogExercise) -> str:
-    if exercise.type is ExerciseType.TRUE_FALSE:
-        return TRUE_FALSE_CHOICES[0] if exercise.answer else TRUE_FALSE_CHOICES[1]
-    if exercise.type is ExerciseType.SHORT_ANSWER:
-        return str(exercise.answer[0])
-    return str(exercise.answer)
-
-
-def grade_choice(exercise: CatalogExercise, option: int) -> tuple[str, bool]:
-    """(answer as text, correct?) for a pressed option."""
-    choices = choices_of(exercise)
-    if choices is None or not 0 <= option < len(choices):
-        raise NotUnderstood  # an option the question does not have
-    chosen = choices[option]
-    if exercise.type is ExerciseType.TRUE_FALSE:
-        return chosen, (option == 0) == bool(exercise.answer)
-    return chosen, chosen == exercise.answer
-
-
-def grade_text(exercise: CatalogExercise, text: str) -> tuple[str, bool]:
-    if exercise.type is not ExerciseType.SHORT_ANSWER:
-        raise ChoicesOnly
-    accepted: list[Any] = exercise.answer
-    return text, normalize(text) in {normalize(str(a)) for a in accepted}
-
-
-def score_of(earned: int, possible: int) -> int | None:
-    """Percentage, rounded half up; None when nothing could be earned."""
-    if possible <= 0:
-        return None
-    return (earned * 200 + possible) // (possible * 2)
 
 
 def _question(lesson: CatalogLesson, run: int, answered: dict[int, Answer]) -> Question | None:
@@ -178,18 +138,33 @@ async def start_run(session: AsyncSession, user_id: int, lesson_id: int) -> Ques
 
 
 async def answer_choice(
-    session: AsyncSession, user_id: int, lesson_id: int, run: int, exercise_id: int, option: int
+    session: AsyncSession,
+    user_id: int,
+    lesson_id: int,
+    run: int,
+    exercise_id: int,
+    option: int,
+    *,
+    zone: ZoneInfo,
 ) -> Answered:
+    """`zone` is the learner's: their streak counts their local days."""
     return await _answer(
-        session, user_id, lesson_id, run, exercise_id, lambda e: grade_choice(e, option)
+        session, user_id, lesson_id, run, exercise_id, lambda e: grade_choice(e, option), zone
     )
 
 
 async def answer_text(
-    session: AsyncSession, user_id: int, lesson_id: int, run: int, exercise_id: int, text: str
+    session: AsyncSession,
+    user_id: int,
+    lesson_id: int,
+    run: int,
+    exercise_id: int,
+    text: str,
+    *,
+    zone: ZoneInfo,
 ) -> Answered:
     return await _answer(
-        session, user_id, lesson_id, run, exercise_id, lambda e: grade_text(e, text)
+        session, user_id, lesson_id, run, exercise_id, lambda e: grade_text(e, text), zone
     )
 
 
@@ -201,8 +176,9 @@ async def _answer(
     run: int,
     exercise_id: int,
     grade: Callable[[CatalogExercise], tuple[str, bool]],
+    zone: ZoneInfo,
 ) -> Answered:
-    found, lesson, state = await learner_on_lesson(session, user_id, lesson_id)
+    found, lesson, state = await learner_on_lesson(session, user_id, lesson_id, with_standing=True)
     row, answered = state.progress, state.run_answers
     if row.id is None or run != row.last_run:
         # No run of this lesson, or a button of an earlier run (or of one never started): only
@@ -232,10 +208,12 @@ async def _answer(
     answered = {**answered, exercise_id: Answer(exercise_id, correct, points)}
     feedback = Feedback(given, correct, correct_answer_text(exercise), exercise.explanation)
     next_question = _question(lesson, run, answered)
+    solved = exercise_id if correct else None
     if next_question is not None:
+        effects = await reward(session, state, lesson, found, NO_EFFECTS, zone=zone, solved=solved)
         await progress.save_progress(session, row)
-        return NextQuestion(current, feedback, next_question)
-    result = await _finish_run(session, state, lesson, found, answered)
+        return NextQuestion(current, feedback, next_question, effects)
+    result = await _finish_run(session, state, lesson, found, answered, zone=zone, solved=solved)
     await progress.save_progress(session, row)
     return RunFinished(current, feedback, result)
 
@@ -246,6 +224,9 @@ async def _finish_run(
     lesson: CatalogLesson,
     found: Catalog,
     answered: dict[int, Answer],
+    *,
+    zone: ZoneInfo,
+    solved: int | None,
 ) -> RunResult:
     row = state.progress
     earned = sum(answered[e.id].points for e in lesson.exercises)
@@ -262,6 +243,9 @@ async def _finish_run(
         score=score,
         passed=passed,
         details={"score": score, "previous_best": previous_best, "run": row.last_run},
+    )
+    effects = await reward(
+        session, state, lesson, found, effects, zone=zone, solved=solved, run_score=score
     )
     return RunResult(
         lesson_id=lesson.id,

@@ -7,9 +7,11 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.localtime import UTC_ZONE, zone_named
 from bot.services.unit_of_work import unit_of_work
 from db.repositories import users
 from db.repositories.users import TelegramProfile
@@ -48,6 +50,8 @@ class Learner:
     first_name: str | None
     timezone: str | None
     language: str
+    # The zone the learner's days are counted in: theirs, else the deployment's default.
+    zone: ZoneInfo
 
 
 class LearnerCache:
@@ -92,20 +96,26 @@ class LearnerCache:
 
 
 async def resolve_learner(
-    session: AsyncSession, cache: LearnerCache, profile: TelegramProfile
+    session: AsyncSession,
+    cache: LearnerCache,
+    profile: TelegramProfile,
+    *,
+    default_zone: str = UTC_ZONE,
 ) -> Learner:
     """The learner for this profile: from the cache when nothing changed, else registered or
-    refreshed in the database."""
+    refreshed in the database. `default_zone` is DEFAULT_TIMEZONE."""
     profile = users.fit_profile(profile)  # the cache compares profiles as they are stored
     learner = cache.get(profile)
     if learner is None:
-        learner = await ensure_learner(session, profile)
+        learner = await ensure_learner(session, profile, default_zone=default_zone)
         cache.put(profile, learner)
     return learner
 
 
 @unit_of_work
-async def ensure_learner(session: AsyncSession, profile: TelegramProfile) -> Learner:
+async def ensure_learner(
+    session: AsyncSession, profile: TelegramProfile, *, default_zone: str = UTC_ZONE
+) -> Learner:
     """The learner for this Telegram user, registered or refreshed when needed.
 
     Most updates come from known, unchanged, active learners: those cost one read and no write.
@@ -137,6 +147,7 @@ async def ensure_learner(session: AsyncSession, profile: TelegramProfile) -> Lea
         timezone=user.timezone,
         # A row written without registering (an import, a test's fixture) has no language yet.
         language=user.language or language_for(user.language_code),
+        zone=zone_named(user.timezone, default_zone),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,6 +14,7 @@ from bot.services.completion import (
     Effects,
     complete_lesson,
     learner_on_lesson,
+    reward,
     touch_lesson,
     track_time,
 )
@@ -20,7 +22,7 @@ from bot.services.errors import AlreadyDone, ModuleGone, NotUnderstood, UnknownL
 from bot.services.unit_of_work import read_only, unit_of_work
 from db import clock
 from db.enums import ProgressStatus
-from db.repositories import course, progress
+from db.repositories import course, modules, progress
 from db.repositories.course import LessonRow, ModuleRow
 from db.repositories.progress import Progress
 
@@ -138,15 +140,19 @@ async def continue_lesson(session: AsyncSession, user_id: int) -> LessonView | N
 
 
 @unit_of_work
-async def mark_done(session: AsyncSession, user_id: int, lesson_id: int) -> LessonDone:
-    """Complete a reading-only lesson; only the first call counts."""
-    found, lesson, state = await learner_on_lesson(session, user_id, lesson_id)
+async def mark_done(
+    session: AsyncSession, user_id: int, lesson_id: int, *, zone: ZoneInfo
+) -> LessonDone:
+    """Complete a reading-only lesson; only the first call counts. `zone` is the learner's:
+    their streak counts their local days."""
+    found, lesson, state = await learner_on_lesson(session, user_id, lesson_id, with_standing=True)
     if lesson.exercises:
         raise NotUnderstood  # lessons with exercises are completed by passing them
     if state.progress.status is ProgressStatus.COMPLETED:
         raise AlreadyDone
     track_time(state.progress, clock.now(session))
     effects = await complete_lesson(session, state, lesson, found, score=None, passed=True)
+    effects = await reward(session, state, lesson, found, effects, zone=zone)
     await progress.save_progress(session, state.progress)
     return LessonDone(lesson.id, lesson.module_id, found.next_after(lesson.id), effects)
 
@@ -166,7 +172,7 @@ async def reset_lesson(session: AsyncSession, user_id: int, lesson_id: int) -> L
     if row.id is not None:
         state.progress = Progress(user_id, lesson_id, id=row.id, last_run=row.last_run)
         await progress.save_progress(session, state.progress)
-        await progress.save_module_progress(
+        await modules.save_module_progress(
             session,
             user_id,
             lesson.module_id,

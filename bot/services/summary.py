@@ -1,14 +1,20 @@
-"""The learner's overview: per-module progress, completed lessons, average score, time, XP."""
+"""The learner's overview: per-module progress, completed lessons, average score, time, XP and
+their streak."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import streaks
+from bot.services.localtime import local_date
 from bot.services.unit_of_work import read_only
-from db.repositories import activity, course
+from db import clock
+from db.repositories import course, standing
 from db.repositories.course import ModuleRow
+from db.repositories.standing import Streak
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,17 +26,22 @@ class ProgressSummary:
     average_score: float | None
     time_spent_seconds: int
     xp: int
+    # As it stands today in the learner's zone: days missed since are already counted against it.
+    streak: Streak
 
 
 @read_only
-async def progress_summary(session: AsyncSession, user_id: int) -> ProgressSummary:
+async def progress_summary(session: AsyncSession, user_id: int, zone: ZoneInfo) -> ProgressSummary:
     modules = await course.modules_with_progress(session, user_id)
     totals = await course.progress_totals(session, user_id)
+    mine = await standing.standing(session, user_id)
+    today = local_date(clock.now(session), zone)
     return ProgressSummary(
         modules=modules,
         lessons_completed=sum(m.lessons_completed for m in modules),
         lessons_total=sum(m.lessons_total for m in modules),
         average_score=totals.average_score,
         time_spent_seconds=totals.time_spent_seconds,
-        xp=await activity.total_xp(session, user_id),
+        xp=mine.xp,
+        streak=streaks.roll_over(mine.streak, today),
     )

@@ -83,6 +83,7 @@ COMMAND_DESCRIPTIONS = {
     "continue": __("Continue where you left off"),
     "courses": __("Browse the courses"),
     "progress": __("My progress"),
+    "achievements": __("Achievements"),
     "leaderboard": __("The leaderboard"),
     "settings": __("Time zone, language, reminder, your data"),
     "cancel": __("Stop typing an answer"),

@@ -1,15 +1,27 @@
-"""What an activity earned, announced the same way after a finished run and a lesson marked done."""
+"""What an activity earned, announced in one place: after a finished run, a lesson marked done,
+and an answer that earned something before its run's end."""
 
 from __future__ import annotations
 
 from bot import texts
 from bot.services.completion import Effects
+from bot.texts import motivation
 
 
-def effects_lines(effects: Effects) -> list[str]:
+def effects_lines(effects: Effects, *, with_streak: bool = True) -> list[str]:
+    """`with_streak`: the streak is shown at the end of a run or a lesson, not after every
+    answer on the way."""
     lines = []
     if effects.xp_gained:
         lines.append(texts.xp_gained(effects.xp_gained))
     if effects.module_completed:
         lines.append(str(texts.MODULE_COMPLETED))
+    if with_streak and effects.streak is not None:
+        lines.append(motivation.streak(effects.streak.current, effects.streak.freezes))
+    lines += [
+        motivation.achievement_unlocked(
+            a.icon, motivation.achievement_title(a.code, a.title), a.points
+        )
+        for a in effects.achievements
+    ]
     return lines

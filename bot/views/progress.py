@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from bot import texts
 from bot.services.summary import ProgressSummary
+from bot.texts import motivation
 from bot.views.menu import back_to_menu
 from bot.views.screen import Screen
 
@@ -23,5 +24,11 @@ def progress_screen(s: ProgressSummary) -> Screen:
         texts.average_score(average),
         texts.time_spent(texts.duration(s.time_spent_seconds)),
         texts.total_xp(s.xp),
+        "",
+        motivation.streak(s.streak.current, s.streak.freezes)
+        if s.streak.current
+        else str(motivation.NO_STREAK),
     ]
+    if s.streak.longest:
+        lines.append(motivation.longest_streak(s.streak.longest))
     return Screen("\n".join(lines), back_to_menu())

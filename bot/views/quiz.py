@@ -6,7 +6,14 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot import texts
 from bot.callbacks import AnswerCb, StopRunCb
-from bot.services.exercises import TRUE_FALSE_CHOICES, Feedback, Question, RunResult
+from bot.services.exercises import (
+    Answered,
+    Feedback,
+    NextQuestion,
+    Question,
+    RunResult,
+)
+from bot.services.grading import TRUE_FALSE_CHOICES
 from bot.views.course import after_lesson
 from bot.views.effects import effects_lines
 from bot.views.keyboard import Keyboard
@@ -49,10 +56,25 @@ def feedback_text(feedback: Feedback, kind: ExerciseType) -> str:
     )
 
 
-def answered_question_text(q: Question, feedback: Feedback) -> str:
+def _earned(answered: Answered) -> str:
+    """What an answer earned before its run's end, told with its feedback (a last answer's is
+    told with the run's result)."""
+    if not isinstance(answered, NextQuestion):
+        return ""
+    lines = effects_lines(answered.effects, with_streak=False)
+    return "\n\n" + "\n".join(lines) if lines else ""
+
+
+def answered_question_text(answered: Answered) -> str:
     """The question message once answered with a button: no buttons, the answer and feedback."""
+    q, feedback = answered.answered, answered.feedback
     given = texts.your_answer(answer_label(q.type, feedback.given))
-    return f"{question_text(q)}\n\n{given}\n{feedback_text(feedback, q.type)}"
+    return f"{question_text(q)}\n\n{given}\n{feedback_text(feedback, q.type)}{_earned(answered)}"
+
+
+def typed_feedback_text(answered: Answered) -> str:
+    """The reply to a typed answer: the feedback, and what the answer earned."""
+    return feedback_text(answered.feedback, answered.answered.type) + _earned(answered)
 
 
 def feedback_mark(feedback: Feedback) -> str:

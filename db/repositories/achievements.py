@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import cast
 
-from sqlalchemy import CursorResult, select
+from sqlalchemy import CursorResult, Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import clock
@@ -27,3 +29,20 @@ async def get_by_code(session: AsyncSession, code: str) -> Achievement | None:
         select(Achievement).where(Achievement.code == code)
     )
     return result
+
+
+async def catalogue(session: AsyncSession) -> Sequence[Achievement]:
+    """Every catalogue row, in the order they were added."""
+    return (await session.scalars(select(Achievement).order_by(Achievement.id))).all()
+
+
+async def earned(session: AsyncSession, user_id: int) -> list[tuple[int, datetime]]:
+    """The learner's achievements and when they earned them, most recent first."""
+    rows: Sequence[Row[tuple[int, datetime]]] = (
+        await session.execute(
+            select(UserAchievement.achievement_id, UserAchievement.earned_at)
+            .where(UserAchievement.user_id == user_id)
+            .order_by(UserAchievement.earned_at.desc(), UserAchievement.id.desc())
+        )
+    ).all()
+    return [(achievement_id, at) for achievement_id, at in rows]

@@ -18,7 +18,6 @@ from sqlalchemy import (
     Table,
     and_,
     bindparam,
-    case,
     func,
     insert,
     literal,
@@ -28,12 +27,12 @@ from sqlalchemy import (
 from sqlalchemy import (
     cast as sql_cast,
 )
-from sqlalchemy.dialects import mysql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import clock
 from db.enums import ProgressStatus
 from db.models import ActivityLog, ExerciseAttempt, Lesson, ModuleProgress, User, UserProgress
+from db.repositories.standing import LESSON_COLUMNS, Standing, standing_of
 
 _users = cast(Table, User.__table__)
 _progress = cast(Table, UserProgress.__table__)
@@ -82,6 +81,8 @@ class LessonState:
     # The learner's other published lessons of the same module: completed, and started at all.
     module_done: int = 0
     module_started: int = 0
+    # Where the learner stands, for the motivation rules; read only when asked for.
+    standing: Standing | None = None
 
 
 _PROGRESS_COLUMNS = [c for c in _progress.c if c.name not in ("created_at", "updated_at")]
@@ -155,17 +156,29 @@ LESSON_STATE = (
 )
 
 
+# The same, with the learner's standing: for the actions that may earn something (answers, a
+# lesson marked done), so earning costs the answer no extra round trip.
+LESSON_STATE_WITH_STANDING = LESSON_STATE.add_columns(*LESSON_COLUMNS)
+
+
 class UnknownLearner(LookupError):
     """The learner's row is gone (their data was deleted while they were still chatting)."""
 
 
 async def lesson_state(
-    session: AsyncSession, user_id: int, lesson_id: int, module_id: int
+    session: AsyncSession,
+    user_id: int,
+    lesson_id: int,
+    module_id: int,
+    *,
+    with_standing: bool = False,
 ) -> LessonState:
-    """Lock the learner and read their progress on the lesson, in one statement."""
+    """Lock the learner and read their progress on the lesson (and, if asked, their standing),
+    in one statement."""
+    statement = LESSON_STATE_WITH_STANDING if with_standing else LESSON_STATE
     row = (
         await session.execute(
-            LESSON_STATE, {"user_id": user_id, "lesson_id": lesson_id, "module_id": module_id}
+            statement, {"user_id": user_id, "lesson_id": lesson_id, "module_id": module_id}
         )
     ).one_or_none()
     if row is None:
@@ -181,6 +194,7 @@ async def lesson_state(
         xp_granted=int(values["xp_granted"]),
         module_done=int(values["module_done"]),
         module_started=int(values["module_started"]),
+        standing=standing_of(values) if with_standing else None,
     )
 
 
@@ -220,71 +234,6 @@ async def save_progress(session: AsyncSession, progress: Progress) -> None:
         return
     del values["user_id"], values["lesson_id"]
     await session.execute(_UPDATE_PROGRESS, {**values, "progress_id": progress.id})
-
-
-def _module_upsert(dialect: str) -> Any:
-    values: dict[str, Any] = {
-        "user_id": bindparam("user_id"),
-        "module_id": bindparam("module_id"),
-        "status": bindparam("status"),
-        "lessons_completed": bindparam("done"),
-        "lessons_total": bindparam("total"),
-        "started_at": bindparam("started_at"),
-        "completed_at": bindparam("completed_at"),
-        "created_at": bindparam("now"),
-        "updated_at": bindparam("now"),
-    }
-    table = _modules
-    stmt: Any = (mysql.insert if dialect == "mysql" else sqlite.insert)(table).values(values)
-    new = stmt.inserted if dialect == "mysql" else stmt.excluded
-    changes = {
-        "status": new.status,
-        "lessons_completed": new.lessons_completed,
-        "lessons_total": new.lessons_total,
-        # The first start and the first completion are kept; a module left incomplete again
-        # (a reset, a lesson added) loses its completion date.
-        "started_at": func.coalesce(table.c.started_at, new.started_at),
-        "completed_at": case(
-            (
-                new.status == ProgressStatus.COMPLETED.value,
-                func.coalesce(table.c.completed_at, new.completed_at),
-            ),
-            else_=None,
-        ),
-        "updated_at": new.updated_at,
-    }
-    if dialect == "mysql":
-        return stmt.on_duplicate_key_update(changes)
-    return stmt.on_conflict_do_update(index_elements=["user_id", "module_id"], set_=changes)
-
-
-_MODULE_UPSERT = {"mysql": _module_upsert("mysql"), "sqlite": _module_upsert("sqlite")}
-
-
-async def save_module_progress(
-    session: AsyncSession, user_id: int, module_id: int, *, done: int, total: int, started: bool
-) -> None:
-    """Store the learner's counts for the module in one statement."""
-    if total and done >= total:
-        status = ProgressStatus.COMPLETED
-    elif started:
-        status = ProgressStatus.IN_PROGRESS
-    else:
-        status = ProgressStatus.NOT_STARTED
-    now = clock.now(session)
-    await session.execute(
-        _MODULE_UPSERT[session.get_bind().dialect.name],
-        {
-            "user_id": user_id,
-            "module_id": module_id,
-            "status": status.value,
-            "done": done,
-            "total": total,
-            "now": now,
-            "started_at": now if started else None,
-            "completed_at": now if status is ProgressStatus.COMPLETED else None,
-        },
-    )
 
 
 _INSERT_IGNORE_ATTEMPT = (

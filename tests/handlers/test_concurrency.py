@@ -10,12 +10,24 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.callbacks import AnswerCb, DoneCb, LessonCb, RunCb
 from bot.config import Settings
 from db.enums import ActivityType, ProgressStatus
-from db.models import ActivityLog, ExerciseAttempt, ModuleProgress, UserProgress
+from db.models import (
+    Achievement,
+    ActivityLog,
+    ExerciseAttempt,
+    ModuleProgress,
+    UserAchievement,
+    UserProgress,
+)
 from tests.support.chat import Chat, make_chat
 from tests.support.course import Course
 from tests.support.rows import one, rows
 
 TIMES = 20
+
+
+async def held_codes(sessionmaker: async_sessionmaker[AsyncSession]) -> list[str]:
+    codes = {a.id: a.code for a in await rows(sessionmaker, Achievement)}
+    return sorted(codes[h.achievement_id] for h in await rows(sessionmaker, UserAchievement))
 
 
 def feedback_texts(chat: Chat) -> list[str]:
@@ -45,9 +57,21 @@ async def test_the_last_answer_pressed_twenty_times_at_once(
         sessionmaker, ActivityLog, ActivityLog.activity_type == ActivityType.LESSON_COMPLETED
     )
     assert [(a.entity_id, a.xp) for a in completed] == [(lesson_id, 10)]
-    assert sum(a.xp for a in await rows(sessionmaker, ActivityLog)) == 10
-    kinds = [a.activity_type for a in await rows(sessionmaker, ActivityLog)]
-    assert kinds == [ActivityType.LESSON_STARTED, ActivityType.LESSON_COMPLETED]
+    # The completion earned First steps, First try and Flawless: each awarded once, its
+    # points granted once, and announced once.
+    assert await held_codes(sessionmaker) == ["first_lesson", "first_try", "perfect_score"]
+    ledger = await rows(sessionmaker, ActivityLog)
+    assert [(a.activity_type, a.xp) for a in ledger] == [
+        (ActivityType.LESSON_STARTED, 0),
+        (ActivityType.LESSON_COMPLETED, 10),
+        (ActivityType.ACHIEVEMENT_EARNED, 10),
+        (ActivityType.ACHIEVEMENT_EARNED, 10),
+        (ActivityType.ACHIEVEMENT_EARNED, 15),
+    ]
+    assert sum("Achievement unlocked" in t for t in chat.texts()) == 1
+    [result] = [t for t in chat.texts() if "Finished" in t]
+    for title in ("First steps", "First try", "Flawless"):
+        assert result.count(f"<b>{title}</b>") == 1
     row = await one(sessionmaker, UserProgress)
     assert (row.status, row.score, row.attempts, row.active_run) == (
         ProgressStatus.COMPLETED,
@@ -142,9 +166,14 @@ async def test_mark_as_done_twenty_times_at_once(
     await asyncio.gather(*(chat.press_data(DoneCb(lesson_id=lesson_id)) for _ in range(TIMES)))
 
     grants = await rows(sessionmaker, ActivityLog, ActivityLog.xp > 0)
-    assert [(g.activity_type, g.xp) for g in grants] == [(ActivityType.LESSON_COMPLETED, 5)]
+    assert [(g.activity_type, g.xp) for g in grants] == [
+        (ActivityType.LESSON_COMPLETED, 5),
+        (ActivityType.ACHIEVEMENT_EARNED, 10),
+    ]
+    assert await held_codes(sessionmaker) == ["first_lesson"]
     assert (await one(sessionmaker, UserProgress)).status is ProgressStatus.COMPLETED
     assert sum("Lesson completed" in t for t in chat.texts()) == 1
+    assert sum("Achievement unlocked: <b>First steps</b>" in t for t in chat.texts()) == 1
 
 
 async def test_the_same_typed_answer_twenty_times_at_once(

@@ -9,6 +9,7 @@ from bot import texts as en
 from bot.callbacks import LessonCb
 from db.enums import ActivityType, ProgressStatus
 from db.models import ActivityLog, ExerciseAttempt, ModuleProgress, UserProgress
+from db.repositories.progress import LESSON
 from tests.support.chat import Chat
 from tests.support.course import RIGHT, WRONG, Course
 from tests.support.rows import one, rows
@@ -19,8 +20,12 @@ async def open_and_start(chat: Chat, lesson_id: int) -> None:
     await chat.tap("exercises")
 
 
+# The lesson's own events and grants; what achievements add to the log is tested on its own.
+OF_LESSONS = ActivityLog.entity_type == LESSON
+
+
 async def activity_kinds(sessionmaker: async_sessionmaker[AsyncSession]) -> list[ActivityType]:
-    return [a.activity_type for a in await rows(sessionmaker, ActivityLog)]
+    return [a.activity_type for a in await rows(sessionmaker, ActivityLog, OF_LESSONS)]
 
 
 async def test_start_counts_one_attempt_and_start_again_resumes_the_run(
@@ -201,7 +206,7 @@ async def test_a_passing_run_completes_the_lesson(
         ActivityType.LESSON_STARTED,
         ActivityType.LESSON_COMPLETED,
     ]
-    [grant] = await rows(sessionmaker, ActivityLog, ActivityLog.xp > 0)
+    [grant] = await rows(sessionmaker, ActivityLog, ActivityLog.xp > 0, OF_LESSONS)
     assert (grant.activity_type, grant.entity_id, grant.xp) == (
         ActivityType.LESSON_COMPLETED,
         lesson_id,
@@ -260,7 +265,7 @@ async def test_a_failed_run_then_a_passing_one(
         course.exercises["basics"][0],
         course.exercises["basics"][1],
     ]
-    assert sum(a.xp for a in await rows(sessionmaker, ActivityLog)) == 10
+    assert sum(a.xp for a in await rows(sessionmaker, ActivityLog, OF_LESSONS)) == 10
 
 
 async def test_a_worse_run_keeps_the_best_score(
@@ -278,7 +283,7 @@ async def test_a_worse_run_keeps_the_best_score(
     assert "XP" not in chat.last_text
     row = await one(sessionmaker, UserProgress)
     assert (row.status, row.score, row.attempts) == (ProgressStatus.COMPLETED, 100, 2)
-    grants = await rows(sessionmaker, ActivityLog, ActivityLog.xp > 0)
+    grants = await rows(sessionmaker, ActivityLog, ActivityLog.xp > 0, OF_LESSONS)
     assert [g.xp for g in grants] == [10]
 
 
@@ -302,7 +307,7 @@ async def test_a_better_score_later_grants_only_the_difference(
 
     row = await one(sessionmaker, UserProgress)
     assert (row.status, row.score, row.attempts) == (ProgressStatus.COMPLETED, 100, 3)
-    grants = await rows(sessionmaker, ActivityLog, ActivityLog.xp > 0)
+    grants = await rows(sessionmaker, ActivityLog, ActivityLog.xp > 0, OF_LESSONS)
     assert [(g.activity_type, g.entity_id, g.xp) for g in grants] == [
         (ActivityType.LESSON_COMPLETED, lesson_id, 10),
         (ActivityType.SCORE_IMPROVED, lesson_id, 10),

@@ -8,9 +8,13 @@ from bot import texts as en
 from bot.callbacks import LessonCb, MenuAction, MenuCb
 from db.enums import ActivityType, ProgressStatus
 from db.models import ActivityLog, ExerciseAttempt, ModuleProgress, UserProgress
+from db.repositories.progress import LESSON
 from tests.support.chat import Chat
 from tests.support.course import RIGHT, Course
 from tests.support.rows import one, rows, set_values
+
+# The lessons' grants; achievements add theirs, tested on their own.
+OF_LESSONS = ActivityLog.entity_type == LESSON
 
 
 async def test_progress_before_anything_is_done(chat: Chat, course: Course) -> None:
@@ -46,8 +50,10 @@ async def test_progress_average_leaves_unscored_lessons_out(
     assert "Lessons completed: <b>2</b> of 4" in text
     assert "Average score: <b>50%</b>" in text  # not 25%: no score is not a zero
     assert "Time spent: <b>12 min</b>" in text
-    assert "XP: <b>15</b>" in text
-    assert sum(a.xp for a in await rows(sessionmaker, ActivityLog)) == 15
+    # 15 XP of lessons, and the points of First steps (10) and First try (10).
+    assert "XP: <b>35</b>" in text
+    assert sum(a.xp for a in await rows(sessionmaker, ActivityLog, OF_LESSONS)) == 15
+    assert sum(a.xp for a in await rows(sessionmaker, ActivityLog)) == 35
 
 
 async def test_progress_counts_hours(
@@ -115,7 +121,7 @@ async def test_reset_returns_the_lesson_to_not_started_and_keeps_the_xp(
     assert "🎉 Passed!" in chat.last_text and "XP" not in chat.last_text
     row = await one(sessionmaker, UserProgress)
     assert (row.status, row.score, row.attempts) == (ProgressStatus.COMPLETED, 100, 1)
-    assert sum(a.xp for a in await rows(sessionmaker, ActivityLog)) == 10
+    assert sum(a.xp for a in await rows(sessionmaker, ActivityLog, OF_LESSONS)) == 10
     attempts = await rows(sessionmaker, ExerciseAttempt)
     assert [a.run for a in attempts] == [1, 1, 2, 2]  # runs keep counting across a reset
     assert (await one(sessionmaker, ModuleProgress)).lessons_completed == 1
@@ -133,7 +139,7 @@ async def test_after_a_reset_a_better_score_grants_only_the_difference(
     await chat.take_lesson(lesson_id, RIGHT["typing"])  # 100%
 
     assert "⭐ +10 XP" in chat.last_text
-    grants = await rows(sessionmaker, ActivityLog, ActivityLog.xp > 0)
+    grants = await rows(sessionmaker, ActivityLog, ActivityLog.xp > 0, OF_LESSONS)
     assert [(g.activity_type, g.xp) for g in grants] == [
         (ActivityType.LESSON_COMPLETED, 10),
         (ActivityType.LESSON_COMPLETED, 10),
@@ -152,6 +158,6 @@ async def test_resetting_a_reading_lesson_and_marking_it_done_again(
 
     await chat.take_lesson(lesson_id, [])
 
-    assert chat.last_text == en.LESSON_COMPLETED
+    assert chat.last_text == f"{en.LESSON_COMPLETED}\n🔥 1-day streak"
     assert (await one(sessionmaker, UserProgress)).status is ProgressStatus.COMPLETED
-    assert sum(a.xp for a in await rows(sessionmaker, ActivityLog)) == 5
+    assert sum(a.xp for a in await rows(sessionmaker, ActivityLog, OF_LESSONS)) == 5

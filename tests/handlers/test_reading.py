@@ -11,7 +11,7 @@ from bot import texts as en
 from bot.callbacks import DoneCb, LessonCb
 from db.base import utcnow
 from db.enums import ActivityType, ProgressStatus
-from db.models import ActivityLog, Lesson, ModuleProgress, UserProgress
+from db.models import Achievement, ActivityLog, Lesson, ModuleProgress, UserProgress
 from tests.support.chat import Chat
 from tests.support.course import Course
 from tests.support.rows import one, rows, set_values
@@ -151,10 +151,14 @@ async def test_mark_as_done_completes_a_reading_lesson_once(
     assert "exercises" not in chat.last_text
     assert chat.labels()[0] == en.MARK_DONE
     done = chat.button("Mark as done")
+    first_steps = (await one(sessionmaker, Achievement, Achievement.code == "first_lesson")).id
 
     await chat.press(done)
 
-    assert chat.last_text == f"{en.LESSON_COMPLETED}\n⭐ +5 XP" == "✅ Lesson completed!\n⭐ +5 XP"
+    assert chat.last_text == (
+        "✅ Lesson completed!\n⭐ +5 XP\n🔥 1-day streak\n"
+        "🎓 Achievement unlocked: <b>First steps</b> (+10 XP)"
+    )
     assert chat.labels() == [en.NEXT_LESSON, en.BACK_TO_MODULE]
     row = await one(sessionmaker, UserProgress)
     assert row.status is ProgressStatus.COMPLETED
@@ -162,7 +166,8 @@ async def test_mark_as_done_completes_a_reading_lesson_once(
     assert row.completed_at is not None and row.started_at is not None
     grants = await rows(sessionmaker, ActivityLog, ActivityLog.xp > 0)
     assert [(a.activity_type, a.entity_id, a.xp) for a in grants] == [
-        (ActivityType.LESSON_COMPLETED, lesson_id, 5)
+        (ActivityType.LESSON_COMPLETED, lesson_id, 5),
+        (ActivityType.ACHIEVEMENT_EARNED, first_steps, 10),
     ]
     module = await one(sessionmaker, ModuleProgress)
     assert (module.lessons_completed, module.lessons_total) == (1, 3)

@@ -33,6 +33,7 @@ from bot.config import Settings
 from bot.localchat import html_to_text
 from bot.services import lessons
 from bot.services.content.parse import parse_course
+from bot.texts import motivation
 from bot.views.markdown import render_pages
 from db.enums import ExerciseType
 from db.models import Lesson, User
@@ -139,6 +140,10 @@ async def chat(
     assert chat.failures() == []
 
 
+def unlocked(icon: str, code: str, points: int) -> str:
+    return motivation.achievement_unlocked(icon, motivation.achievement_title(code, ""), points)
+
+
 @both_languages
 async def test_the_journey_speaks_the_learners_language(
     chat: Chat, course: Course, reading_language: str
@@ -171,7 +176,17 @@ async def test_the_journey_speaks_the_learners_language(
     await chat.answer("b")
     await chat.tap(texts.TRUE, exact=True)
     assert chat.last_text == "\n".join(
-        [texts.run_result(2, 2, 100, 100, 70, True), texts.xp_gained(10)]
+        [
+            texts.run_result(2, 2, 100, 100, 70, True),
+            texts.xp_gained(10),
+            motivation.streak(1, 0),
+            motivation.achievement_unlocked(
+                "🎓", motivation.achievement_title("first_lesson", ""), 10
+            ),
+            motivation.achievement_unlocked(
+                "💯", motivation.achievement_title("perfect_score", ""), 15
+            ),
+        ]
     )
 
     # The next lesson asks for a typed answer.
@@ -213,7 +228,7 @@ async def test_the_journey_speaks_the_learners_language(
     await chat.send_text("/cancel")
     assert chat.last_text == texts.NOTHING_TO_CANCEL
     await chat.press_data(MenuCb(action=MenuAction.ACHIEVEMENTS))
-    assert chat.callback_texts()[-1] == texts.COMING_SOON
+    assert chat.last_text.startswith(str(motivation.ACHIEVEMENTS_TITLE))
     await chat.send_text("/help")
     assert chat.last_text == texts.HELP
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -189,3 +190,35 @@ def test_earlier_learners_get_the_language_their_client_maps_to(new_database: Ne
 
         stored = _read(url, languages)
         assert stored == {t: language for t, _, language in EARLIER_LEARNERS}
+
+
+def _thresholds(conn: Connection) -> dict[str, tuple[int, str]]:
+    rows = conn.execute(select(Achievement.code, Achievement.id, Achievement.criteria)).all()
+    return {code: (id_, json.dumps(criteria, sort_keys=True)) for code, id_, criteria in rows}
+
+
+def test_0004_brings_the_catalogue_to_the_motivation_thresholds_and_back(
+    new_database: NewDatabase,
+) -> None:
+    with new_database() as url:
+        migrations.upgrade(url, "0003")
+        before = _read(url, _thresholds)
+
+        migrations.upgrade(url, "0004")
+        after = _read(url, _thresholds)
+        assert after.keys() - before.keys() == {
+            "lessons_100",
+            "solved_200",
+            "xp_5000",
+            "streak_100",
+        }
+        assert before.keys() - after.keys() == {"solved_100", "xp_500"}
+        # The rows that stay keep their ids, so whatever learners earned of them stays theirs.
+        for code in after.keys() & before.keys():
+            assert after[code] == before[code], code
+
+        migrations.downgrade(url, "0003")
+        restored = _read(url, _thresholds)
+        assert {code: criteria for code, (_, criteria) in restored.items()} == {
+            code: criteria for code, (_, criteria) in before.items()
+        }
