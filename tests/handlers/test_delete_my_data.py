@@ -80,9 +80,11 @@ async def learner_with_history(
     broadcast delivery; their users.id."""
     await chat.take_lesson(course.lessons["basics"], RIGHT["basics"])
     user = await one(sessionmaker, User, User.telegram_id == chat.user.id)
-    achievement = (await rows(sessionmaker, Achievement))[0]
+    held = await rows(sessionmaker, UserAchievement, UserAchievement.user_id == user.id)
     async with engine.begin() as conn:
-        await insert_row(conn, UserAchievement, user_id=user.id, achievement_id=achievement.id)
+        if not held:  # passing a first lesson earns one already; this keeps the test honest
+            achievement = (await rows(sessionmaker, Achievement))[0]
+            await insert_row(conn, UserAchievement, user_id=user.id, achievement_id=achievement.id)
         broadcast = (await conn.execute(select(Broadcast.id))).scalar() or await insert_row(
             conn, Broadcast, text="News", created_at=NOW
         )
