@@ -7,11 +7,17 @@ import gc
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
-from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
-from aiohttp import web
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramAPIError,
+    TelegramNetworkError,
+    TelegramUnauthorizedError,
+)
+from aiohttp import ClientConnectorError, ClientResponseError, InvalidURL, web
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -27,15 +33,36 @@ class NotReady(Exception):
     """The bot cannot serve (database, Telegram, port); the message says what to do."""
 
 
-def run(settings: Settings) -> int:
+def run(settings: Settings, redact: Callable[[str], str]) -> int:
     """Serve until interrupted; 1 with a message when the database or Telegram is not ready."""
     assert settings.bot_token is not None, "the CLI checks the token first"
     try:
         asyncio.run(serve(settings))
     except NotReady as exc:
-        print(f"learnbot: {exc}", file=sys.stderr)
+        # The reasons come from libraries, which may quote a URL holding the token.
+        print(redact(f"learnbot: {exc}"), file=sys.stderr)
         return 1
     return 0
+
+
+def first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else ""
+
+
+def network_reason(exc: TelegramNetworkError) -> str:
+    """Why the Bot API could not be reached, in words that hold no URL: aiohttp's errors quote
+    the request URL, and the Bot API's URL holds the token."""
+    cause = exc.__cause__
+    if isinstance(cause, ClientResponseError):
+        return f"an answer that is not HTTP ({first_line(cause.message)})"
+    if isinstance(cause, ClientConnectorError):
+        why = cause.os_error.strerror or type(cause.os_error).__name__
+        return f"cannot connect to {cause.host}:{cause.port} ({why})"
+    if isinstance(cause, InvalidURL):
+        return "BOT_API_URL does not make a valid request URL"
+    if cause is not None:
+        return type(cause).__name__
+    return "request timed out" if "timeout" in exc.message.lower() else "network error"
 
 
 async def check_database(engine: AsyncEngine) -> None:
@@ -44,8 +71,11 @@ async def check_database(engine: AsyncEngine) -> None:
         async with engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
         current = await migrations.database_revision(engine)
-    except (DBAPIError, OSError) as exc:
-        raise NotReady(f"cannot reach the database at {where}: {exc}") from None
+    except DBAPIError as exc:
+        reason = first_line(str(exc.orig)) if exc.orig is not None else type(exc).__name__
+        raise NotReady(f"cannot reach the database at {where}: {reason}") from None
+    except OSError as exc:
+        raise NotReady(f"cannot reach the database at {where}: {exc.strerror or exc}") from None
     head = migrations.head_revision()
     if current != head:
         raise NotReady(
@@ -63,6 +93,7 @@ async def serve(settings: Settings) -> None:
         # full collection walks those few hundred thousand objects again (a latency spike).
         gc.collect()
         gc.freeze()
+        where = settings.bot_api_url or "https://api.telegram.org"
         try:
             if settings.webhook_url:
                 await _serve_webhook(settings, app.dispatcher, app.bot)
@@ -71,8 +102,17 @@ async def serve(settings: Settings) -> None:
         except TelegramUnauthorizedError:
             raise NotReady("the Bot API refused BOT_TOKEN (401 Unauthorized): check it") from None
         except TelegramNetworkError as exc:
-            where = settings.bot_api_url or "https://api.telegram.org"
-            raise NotReady(f"cannot reach the Bot API at {where}: {exc.message}") from None
+            raise NotReady(f"cannot reach the Bot API at {where}: {network_reason(exc)}") from None
+        except TelegramAPIError as exc:
+            method = exc.method.__api_method__
+            raise NotReady(
+                f"the Bot API at {where} refused {method}: {first_line(exc.message)}"
+            ) from None
+        except ClientDecodeError:
+            # Its text quotes the whole body, which may echo the request's URL.
+            raise NotReady(
+                f"the server at {where} does not answer as a Bot API: check BOT_API_URL"
+            ) from None
         finally:
             await app.close()
     finally:

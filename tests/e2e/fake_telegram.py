@@ -33,6 +33,9 @@ BOT_USER: dict[str, Any] = {
     "supports_inline_queries": False,
 }
 
+# The start of an HTTP answer that cannot be parsed: aiohttp's error for it quotes the URL.
+GARBLED_ANSWER = b"HTTP/1.1 200 OK\r\nContent-Length: nonsense\r\n\r\n"
+
 # Form values are text; these fields carry JSON (aiogram dumps lists, dicts and objects).
 JSON_FIELDS = frozenset(
     {
@@ -115,6 +118,7 @@ class FakeTelegram:
         self._new_call = asyncio.Event()
         self._closing = False
         self._holds: dict[str, Hold] = {}
+        self._drops: dict[str, list[bool]] = {}
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -155,6 +159,16 @@ class FakeTelegram:
     def hold(self, method: str) -> Hold:
         """Keep the bot waiting on `method` (a slow or stuck Telegram) until released."""
         return self._holds.setdefault(method, Hold())
+
+    def drop(self, method: str, *, garbled: bool = False) -> None:
+        """Cut the connection of the next request for `method` without answering it (a network
+        failure between the bot and Telegram); `garbled`: after half an answer that does not
+        parse. Call again to cut the following request too."""
+        self._drops.setdefault(method, []).append(garbled)
+
+    def dropped(self, method: str) -> bool:
+        """Whether every drop asked for `method` has happened."""
+        return not self._drops.get(method)
 
     def next_update_id(self) -> int:
         return next(self._update_ids)
@@ -209,6 +223,15 @@ class FakeTelegram:
                 form = await request.post()
                 raw.update({key: value for key, value in form.items() if isinstance(value, str)})
         params = decode_params(raw)
+        if drops := self._drops.get(method):
+            garbled = drops.pop(0)
+            self._new_call.set()
+            if request.transport is not None:
+                if garbled:
+                    request.transport.write(GARBLED_ANSWER)
+                request.transport.close()
+            # Nothing more reaches the bot: the connection is gone.
+            return web.Response(status=500)
         if (hold := self._holds.get(method)) is not None:
             hold.arrived.set()
             await hold.release.wait()
