@@ -142,6 +142,7 @@ def _create_dispatcher(
     from bot.middlewares.dedup import UpdateDeduplicationMiddleware
     from bot.middlewares.learner import LearnerMiddleware
     from bot.middlewares.throttling import ThrottlingMiddleware
+    from bot.middlewares.update_log import NoteHandlerMiddleware, UpdateLogMiddleware
     from bot.services.learners import LearnerCache
 
     if settings.redis_url:
@@ -154,6 +155,7 @@ def _create_dispatcher(
             settings=settings,
             clock=db.clock,
         )
+        dp.update.outer_middleware(UpdateLogMiddleware())
         dp.update.outer_middleware(UpdateDeduplicationMiddleware(redis_storage.redis))
     else:
         # Updates of one learner may run concurrently; the database serialises what matters.
@@ -163,11 +165,15 @@ def _create_dispatcher(
             settings=settings,
             clock=db.clock,
         )
+        dp.update.outer_middleware(UpdateLogMiddleware())
     if throttle is not None:
         dp.update.outer_middleware(ThrottlingMiddleware(throttle))
     dp.update.outer_middleware(DbSessionMiddleware(db.sessionmaker))
     dp.update.outer_middleware(LearnerMiddleware(LearnerCache()))
     dp.callback_query.middleware(AnswerAfterSuccess())
+    for name, observer in dp.observers.items():
+        if name not in ("update", "error"):
+            observer.middleware(NoteHandlerMiddleware())
     dp.include_routers(*build_routers())
     dp.startup.register(register_commands)
     return dp

@@ -92,7 +92,9 @@ def main(argv: Sequence[str] | None = None, *, exit_on_success: bool = True) -> 
     except ConfigError as exc:
         print(f"learnbot: configuration error: {exc}", file=sys.stderr)
         sys.exit(EXIT_CONFIG)
-    redact = configure_logging(settings.log_level, secrets_of(settings))
+    redact = configure_logging(
+        settings.log_level, secrets_of(settings), json_lines=settings.log_format == "json"
+    )
     try:
         code = dispatch(args, settings, redact)
     except KeyboardInterrupt:

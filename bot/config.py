@@ -19,6 +19,7 @@ from sqlalchemy.exc import ArgumentError
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "mysql+aiomysql")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///learnbot.db"
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+LOG_FORMATS = ("text", "json")
 # What @BotFather gives: the bot's numeric id, a colon, the secret part.
 TOKEN_SHAPE = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")
 # What Telegram accepts as a webhook's secret_token.
@@ -47,6 +48,7 @@ class Settings(BaseSettings):
     leaderboard_refresh_seconds: int = Field(default=300, ge=10, le=86_400)
     broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
     log_level: str = "INFO"
+    log_format: str = "text"
 
     @field_validator(
         "bot_token", "webhook_secret", "bot_api_url", "redis_url", "webhook_url", mode="before"
@@ -200,6 +202,16 @@ class Settings(BaseSettings):
             if level not in LOG_LEVELS:
                 raise ValueError(f"{value!r} is not one of " + ", ".join(LOG_LEVELS))
             return level
+        return value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _check_log_format(cls, value: object) -> object:
+        if isinstance(value, str):
+            kind = value.strip().lower()
+            if kind not in LOG_FORMATS:
+                raise ValueError(f"{value!r} is not one of " + ", ".join(LOG_FORMATS))
+            return kind
         return value
 
     @property

@@ -7,10 +7,12 @@ record passes whichever logger produced it, rather than in our own log calls.
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import traceback
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from types import TracebackType
 from urllib.parse import quote
 
@@ -82,13 +84,41 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def configure_logging(level: str, secrets: Iterable[str | None]) -> Redactor:
-    """Log to standard error at `level`, every handler behind the redaction filter; the
-    redactor is returned for the messages the program prints itself."""
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, for log shippers: time (UTC), level, logger, message, the
+    fields given as `extra`, and the exception's traceback as one string."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in STANDARD_ATTRIBUTES and not key.startswith("_"):
+                entry[key] = value
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = record.stack_info
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(
+    level: str, secrets: Iterable[str | None], *, json_lines: bool = False
+) -> Redactor:
+    """Log to standard error at `level` (as JSON lines if asked), every handler behind the
+    redaction filter; the redactor is returned for the messages the program prints itself."""
     redact = Redactor(secrets)
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    stderr = logging.StreamHandler(sys.stderr)
+    stderr.setFormatter(JsonFormatter() if json_lines else logging.Formatter(TEXT_FORMAT))
+    logging.basicConfig(level=level, handlers=[stderr])
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactSecrets(redact))
     quiet = max(logging.WARNING, logging.getLevelName(level))

@@ -127,13 +127,15 @@ async def _serve_polling(dp: Dispatcher, bot: Bot) -> None:
 
 
 async def _serve_webhook(settings: Settings, dp: Dispatcher, bot: Bot) -> None:
-    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+    from aiogram.webhook.aiohttp_server import setup_application
+
+    from bot.webhook import WebhookHandler
 
     assert settings.webhook_url is not None
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     path = urlsplit(settings.webhook_url).path or "/"
     app = web.Application()
-    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(app, path=path)
+    WebhookHandler(dispatcher=dp, bot=bot, secret_token=secret).register(app, path=path)
     setup_application(app, dp, bot=bot)
 
     runner = web.AppRunner(app)

@@ -9,10 +9,11 @@ from aiogram import Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, ErrorEvent, Message
+from aiogram.types import CallbackQuery, ErrorEvent, Message, User
 
 from bot.handlers.common import show
 from bot.locales import en
+from bot.middlewares.update_log import UpdateNote
 from bot.services.errors import (
     AlreadyAnswered,
     AlreadyDone,
@@ -86,15 +87,22 @@ async def _answer_message(message: Message, error: DomainError, state: FSMContex
     await message.answer(notice)
 
 
-async def on_error(event: ErrorEvent) -> None:
+async def on_error(
+    event: ErrorEvent, event_from_user: User | None = None, update_note: UpdateNote | None = None
+) -> None:
     """The last line of defence: log the failure, tell the learner something short and human."""
     update = event.update
+    user = event_from_user
+    handler = update_note.handler if update_note is not None else None
     log.error(
-        "update %s failed: %s: %s",
+        "update %s from %s failed in %s: %s: %s",
         update.update_id,
+        user.id if user else None,
+        handler or "-",
         type(event.exception).__name__,
         event.exception,
         exc_info=event.exception,
+        extra={"update_id": update.update_id, "user_id": user.id if user else None},
     )
     try:
         if update.callback_query is not None:

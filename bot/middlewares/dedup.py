@@ -9,6 +9,8 @@ from aiogram.types import TelegramObject, Update
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from bot.middlewares.update_log import note_outcome
+
 log = logging.getLogger(__name__)
 
 # Telegram retries an unanswered webhook update for far less than this.
@@ -43,5 +45,6 @@ class UpdateDeduplicationMiddleware(BaseMiddleware):
             claimed = True
         if not claimed:
             log.info("update %s was already handled: skipped", event.update_id)
+            note_outcome(data, "duplicate")
             return None
         return await handler(event, data)

@@ -76,5 +76,9 @@ async def test_webhook_serves_updates_with_the_secret_only(
 
         code = await bot.interrupt()
         assert_clean_exit(code, bot.stderr)
+        refusals = [line for line in bot.stderr.splitlines() if "refused a webhook post" in line]
+        assert len(refusals) == 2, bot.stderr
+        assert "no secret" in refusals[0] and "wrong secret" in refusals[1]
+        assert "guess" not in bot.stderr
     unknown = [c.method for c in fake_telegram.calls if not c.response["ok"]]
     assert not unknown, f"the bot called methods the fake does not know: {unknown}"

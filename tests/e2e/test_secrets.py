@@ -4,6 +4,7 @@ errors quote the request URL, and that URL holds the token."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -19,9 +20,14 @@ from tests.e2e.updates import LEARNER, text_message
 async def test_polling_through_dropped_connections_never_logs_the_token(
     fake_telegram: FakeTelegram, course_db: str, workdir: Path
 ) -> None:
-    # DEBUG: whatever any library says about its requests is in the output too.
+    # DEBUG: whatever any library says about its requests is in the output too. JSON lines:
+    # the shipper's format must not let a secret through either.
     env = child_env(
-        BOT_TOKEN=TOKEN, BOT_API_URL=fake_telegram.url, DATABASE_URL=course_db, LOG_LEVEL="DEBUG"
+        BOT_TOKEN=TOKEN,
+        BOT_API_URL=fake_telegram.url,
+        DATABASE_URL=course_db,
+        LOG_LEVEL="DEBUG",
+        LOG_FORMAT="json",
     )
     with BotProcess(["run"], env=env, cwd=workdir) as bot:
         await bot.expect(fake_telegram.wait_for("getUpdates", timeout=20))
@@ -44,6 +50,11 @@ async def test_polling_through_dropped_connections_never_logs_the_token(
     assert REDACTED in stderr, "the garbled answer's error quoted the URL, and it was redacted"
     assert TOKEN not in stderr + stdout
     assert TOKEN.split(":")[1] not in stderr + stdout
+    entries = [json.loads(line) for line in stderr.splitlines()]  # every line is one object
+    handled = [e for e in entries if e["logger"] == "bot.updates"]
+    assert [(e["user_id"], e["handler"], e["outcome"]) for e in handled] == [
+        (LEARNER["id"], "start.start", "ok")
+    ]
 
 
 Serve = Callable[[web.Request], Awaitable[web.StreamResponse]]

@@ -44,6 +44,7 @@ def test_defaults() -> None:
     assert settings.leaderboard_refresh_seconds == 300
     assert settings.broadcast_rate == 25.0
     assert settings.log_level == "INFO"
+    assert settings.log_format == "text"
 
 
 def test_values_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -52,6 +53,7 @@ def test_values_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEFAULT_TIMEZONE", "Europe/Berlin")
     monkeypatch.setenv("BROADCAST_RATE", "10.5")
     monkeypatch.setenv("LOG_LEVEL", "debug")
+    monkeypatch.setenv("LOG_FORMAT", " JSON ")
 
     settings = load_settings(_env_file=None)
 
@@ -62,6 +64,7 @@ def test_values_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.default_timezone == "Europe/Berlin"
     assert settings.broadcast_rate == 10.5
     assert settings.log_level == "DEBUG"
+    assert settings.log_format == "json"
 
 
 def test_blank_optional_values_are_unset(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -167,6 +170,7 @@ def test_a_bad_value_that_may_hold_a_secret_is_not_repeated(
         ("WEBHOOK_PORT", "0"),
         ("WEBHOOK_PORT", "http"),
         ("LOG_LEVEL", "chatty"),
+        ("LOG_FORMAT", "xml"),
         ("LEADERBOARD_REFRESH_SECONDS", "5"),
         ("LEADERBOARD_REFRESH_SECONDS", "10000000"),
         ("LEADERBOARD_REFRESH_SECONDS", "1.5"),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 from collections.abc import Iterator
 
 import pytest
 
-from bot.logs import REDACTED, Redactor, RedactSecrets
+from bot.logs import REDACTED, JsonFormatter, Redactor, RedactSecrets
 
 TOKEN = "123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 SECRET = "hook-secret_42"
@@ -67,3 +68,29 @@ def test_short_secrets_are_left_alone_and_bad_arguments_do_not_raise(
     lines = output.getvalue().splitlines()
     assert lines[0] == "INFO some.library: a pwd of x -"
     assert lines[1].startswith("INFO some.library: two %s %s (log arguments did not fit")
+
+
+def test_json_lines_carry_the_fields_and_one_traceback_redacted() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RedactSecrets(Redactor([TOKEN])))
+    record = logging.LogRecord("bot.updates", logging.ERROR, __file__, 1, "update %s", (7,), None)
+    record.outcome, record.ms = "error:Boom", 12
+    try:
+        raise ValueError(f"at /bot{TOKEN}/x\nsecond line")
+    except ValueError as exc:
+        record.exc_info = (ValueError, exc, exc.__traceback__)
+
+    handler.handle(record)
+
+    [line] = stream.getvalue().splitlines()
+    entry = json.loads(line)
+    assert entry["level"] == "ERROR"
+    assert entry["logger"] == "bot.updates"
+    assert entry["message"] == "update 7"
+    assert (entry["outcome"], entry["ms"]) == ("error:Boom", 12)
+    assert entry["time"].endswith("+00:00")
+    assert entry["exception"].startswith("Traceback")
+    assert f"/bot{REDACTED}/x" in entry["exception"]
+    assert TOKEN not in line
