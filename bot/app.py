@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from db.clock import SYSTEM_CLOCK, Clock
-from db.engine import create_engine, create_sessionmaker
+from db.engine import ServingLimits, create_engine, create_sessionmaker
 
 if TYPE_CHECKING:
     from aiogram import Bot, Dispatcher
@@ -37,12 +37,20 @@ class Database:
         await self.engine.dispose()
 
 
-def open_database(settings: Settings, *, clock: Clock = SYSTEM_CLOCK) -> Database:
+def open_database(
+    settings: Settings, *, clock: Clock = SYSTEM_CLOCK, limits: ServingLimits | None = None
+) -> Database:
+    """`limits`: the time limits of a process that answers people (`learnbot run`)."""
     from bot.services.catalog import CATALOG_KEY, CatalogCache
 
-    engine = create_engine(settings.database_url)
+    engine = create_engine(
+        settings.database_url, statement_seconds=limits.statement_seconds if limits else None
+    )
     info = {CATALOG_KEY: CatalogCache()}
-    return Database(engine, create_sessionmaker(engine, clock=clock, info=info), clock)
+    sessionmaker = create_sessionmaker(
+        engine, clock=clock, info=info, unit_seconds=limits.unit_seconds if limits else None
+    )
+    return Database(engine, sessionmaker, clock)
 
 
 @asynccontextmanager

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.app import build_app, open_database
 from bot.config import Settings
 from db import migrations
+from db.engine import SERVING_LIMITS
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ async def check_database(engine: AsyncEngine) -> None:
 
 
 async def serve(settings: Settings) -> None:
-    database = open_database(settings)
+    database = open_database(settings, limits=SERVING_LIMITS)
     try:
         await check_database(database.engine)
         app = build_app(settings, database=database)

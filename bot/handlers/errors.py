@@ -28,6 +28,7 @@ from bot.services.errors import (
     UnknownLesson,
 )
 from bot.views.menu import with_menu
+from db.health import is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -113,8 +114,26 @@ async def on_error(
         log.warning("could not tell the learner about the failure: %s", exc)
 
 
+def database_unavailable(event: ErrorEvent) -> bool:
+    return is_unavailable(event.exception)
+
+
+async def on_database_unavailable(event: ErrorEvent) -> None:
+    """Not a bug: the database is down or too slow. The learner is asked to come back; the
+    outage itself was logged once where it was found (db.health), so nothing is logged here."""
+    update = event.update
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(en.DATABASE_UNAVAILABLE, show_alert=True)
+        elif update.message is not None:
+            await update.message.answer(en.DATABASE_UNAVAILABLE)
+    except TelegramAPIError as exc:
+        log.warning("could not tell the learner the database is unavailable: %s", exc)
+
+
 def create_router() -> Router:
     router = Router(name=__name__)
     router.errors.register(on_domain_error, ExceptionTypeFilter(DomainError))
+    router.errors.register(on_database_unavailable, database_unavailable)
     router.errors.register(on_error)
     return router

@@ -233,3 +233,7 @@ def run_result(
 
 
 LESSON_COMPLETED = "✅ Lesson completed!"
+
+
+# Serving under faults (texts added with the operations work, to move to the catalogues)
+DATABASE_UNAVAILABLE = "⏳ I can't reach my notes right now. Please try again in a minute."

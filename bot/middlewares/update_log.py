@@ -15,6 +15,7 @@ from aiogram.dispatcher.event.handler import HandlerObject
 from aiogram.types import TelegramObject, Update, User
 
 from bot.services.errors import DomainError
+from db.health import is_unavailable
 
 log = logging.getLogger("bot.updates")
 
@@ -40,6 +41,8 @@ def note_outcome(data: dict[str, Any], outcome: str) -> None:
 def outcome_of(error: BaseException) -> str:
     if isinstance(error, DomainError):
         return f"domain-error:{type(error).__name__}"
+    if is_unavailable(error):
+        return "database-unavailable"
     return f"error:{type(error).__name__}"
 
 
