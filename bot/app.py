@@ -174,6 +174,11 @@ def _create_dispatcher(
             clock=db.clock,
         )
         dp.update.outer_middleware(UpdateLogMiddleware())
+        if settings.webhook_url:
+            # Telegram posts again what it thinks we did not get; polling never repeats one.
+            from bot.middlewares.recent_updates import RecentUpdatesMiddleware
+
+            dp.update.outer_middleware(RecentUpdatesMiddleware())
     if throttle is not None:
         dp.update.outer_middleware(ThrottlingMiddleware(throttle))
     dp.update.outer_middleware(DbSessionMiddleware(db.sessionmaker))

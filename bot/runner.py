@@ -97,7 +97,7 @@ async def serve(settings: Settings) -> None:
         where = settings.bot_api_url or "https://api.telegram.org"
         try:
             if settings.webhook_url:
-                await _serve_webhook(settings, app.dispatcher, app.bot)
+                await _serve_webhook(settings, app.dispatcher, app.bot, database.engine)
             else:
                 await _serve_polling(app.dispatcher, app.bot)
         except TelegramUnauthorizedError:
@@ -127,10 +127,10 @@ async def _serve_polling(dp: Dispatcher, bot: Bot) -> None:
     await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types())
 
 
-async def _serve_webhook(settings: Settings, dp: Dispatcher, bot: Bot) -> None:
+async def _serve_webhook(settings: Settings, dp: Dispatcher, bot: Bot, engine: AsyncEngine) -> None:
     from aiogram.webhook.aiohttp_server import setup_application
 
-    from bot.webhook import WebhookHandler
+    from bot.webhook import WebhookHandler, add_health_route
 
     assert settings.webhook_url is not None
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
@@ -138,6 +138,7 @@ async def _serve_webhook(settings: Settings, dp: Dispatcher, bot: Bot) -> None:
     app = web.Application()
     WebhookHandler(dispatcher=dp, bot=bot, secret_token=secret).register(app, path=path)
     setup_application(app, dp, bot=bot)
+    add_health_route(app, engine, getattr(dp.storage, "redis", None))
 
     runner = web.AppRunner(app)
     await runner.setup()

@@ -1,15 +1,29 @@
-"""The webhook's request handler: aiogram's, plus a log line for every post it refuses."""
+"""The webhook server's own parts: aiogram's request handler made strict about what it accepts
+(and saying so in the log), and `GET /healthz` for load balancers and orchestrators."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any, cast
 
+from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
+from pydantic import ValidationError
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+HEALTH_PATH = "/healthz"
+# A check that takes longer than this counts as down: a prober must not hang on a stalled peer.
+HEALTH_CHECK_SECONDS = 2.0
 
 
 class WebhookHandler(SimpleRequestHandler):
@@ -18,11 +32,57 @@ class WebhookHandler(SimpleRequestHandler):
         given = request.headers.get(SECRET_HEADER)
         if not self.verify_secret(given or "", bot):
             # Telegram always sends the secret it was given: this post came from someone else.
-            log.warning(
-                "refused a webhook post from %s: %s",
-                request.remote,
-                "no secret" if given is None else "wrong secret",
-                extra={"remote": request.remote},
-            )
-            return web.Response(text="Unauthorized", status=401)
+            return self._refuse(request, 401, "no secret" if given is None else "wrong secret")
+        try:
+            payload: Any = await request.json(loads=bot.session.json_loads)
+        except ValueError:
+            return self._refuse(request, 400, "the body is not JSON")
+        try:
+            Update.model_validate(payload, context={"bot": bot})
+        except ValidationError:
+            return self._refuse(request, 400, "the body is not a Telegram update")
+        # aiohttp keeps the body it read, so aiogram's own handling reads the same one.
         return await super().handle(request)
+
+    @staticmethod
+    def _refuse(request: web.Request, status: int, why: str) -> web.Response:
+        log.warning(
+            "refused a webhook post from %s: %s",
+            request.remote,
+            why,
+            extra={"remote": request.remote, "status": status},
+        )
+        return web.Response(status=status, text=why)
+
+
+async def _database_state(engine: AsyncEngine) -> str:
+    try:
+        async with asyncio.timeout(HEALTH_CHECK_SECONDS), engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception:
+        return "down"
+    return "ok"
+
+
+async def _redis_state(redis: Redis | None) -> str:
+    if redis is None:
+        return "off"
+    try:
+        async with asyncio.timeout(HEALTH_CHECK_SECONDS):
+            await cast(Awaitable[bool], redis.ping())
+    except Exception:
+        return "down"
+    return "ok"
+
+
+def add_health_route(app: web.Application, engine: AsyncEngine, redis: Redis | None) -> None:
+    """`GET /healthz`: 200 when every dependency answers, 503 otherwise; the body names each
+    one's state ({"database": "ok", "redis": "ok" | "off" | "down"})."""
+
+    async def healthz(request: web.Request) -> web.Response:
+        database, redis_state = await asyncio.gather(_database_state(engine), _redis_state(redis))
+        states = {"database": database, "redis": redis_state}
+        ready = "down" not in states.values()
+        return web.json_response(states, status=200 if ready else 503)
+
+    app.router.add_get(HEALTH_PATH, healthz)
