@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
     log_level: str = "INFO"
     log_format: str = "text"
+    shutdown_grace_seconds: float = Field(default=10.0, ge=0, le=600)
 
     @field_validator(
         "bot_token", "webhook_secret", "bot_api_url", "redis_url", "webhook_url", mode="before"

@@ -99,7 +99,7 @@ async def serve(settings: Settings) -> None:
             if settings.webhook_url:
                 await _serve_webhook(settings, app.dispatcher, app.bot, database.engine)
             else:
-                await _serve_polling(app.dispatcher, app.bot)
+                await _serve_polling(settings, app.dispatcher, app.bot)
         except TelegramUnauthorizedError:
             raise NotReady("the Bot API refused BOT_TOKEN (401 Unauthorized): check it") from None
         except TelegramNetworkError as exc:
@@ -120,11 +120,28 @@ async def serve(settings: Settings) -> None:
         await database.close()
 
 
-async def _serve_polling(dp: Dispatcher, bot: Bot) -> None:
+def _stop_on_signals() -> asyncio.Event:
+    """An event set by SIGINT or SIGTERM: from then on no new update is taken, and those in
+    flight get SHUTDOWN_GRACE_SECONDS to finish."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+async def _serve_polling(settings: Settings, dp: Dispatcher, bot: Bot) -> None:
+    from bot.polling import Poller
+
     # getUpdates is refused while a webhook is set; keep the updates that are waiting.
     await bot.delete_webhook(drop_pending_updates=False)
-    log.info("serving Telegram by long polling")
-    await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types())
+    stop = _stop_on_signals()
+    await dp.emit_startup(bot=bot, dispatcher=dp, bots=[bot])
+    try:
+        poller = Poller(dp, bot, allowed_updates=dp.resolve_used_update_types())
+        await poller.run(stop, grace=settings.shutdown_grace_seconds)
+    finally:
+        await dp.emit_shutdown(bot=bot, dispatcher=dp, bots=[bot])
 
 
 async def _serve_webhook(settings: Settings, dp: Dispatcher, bot: Bot, engine: AsyncEngine) -> None:
@@ -136,11 +153,18 @@ async def _serve_webhook(settings: Settings, dp: Dispatcher, bot: Bot, engine: A
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     path = urlsplit(settings.webhook_url).path or "/"
     app = web.Application()
-    WebhookHandler(dispatcher=dp, bot=bot, secret_token=secret).register(app, path=path)
+    # Each update is handled before Telegram gets its 200, so one cut off by a shutdown or a
+    # crash is posted again; in the background, it would be lost.
+    handler = WebhookHandler(
+        dispatcher=dp, bot=bot, secret_token=secret, handle_in_background=False
+    )
+    handler.register(app, path=path)
     setup_application(app, dp, bot=bot)
     add_health_route(app, engine, getattr(dp.storage, "redis", None))
 
-    runner = web.AppRunner(app)
+    # The wait for requests in flight is done below, before aiohttp's shutdown closes the
+    # bot's session under them; what is left after it is cut at once.
+    runner = web.AppRunner(app, shutdown_timeout=0.5)
     await runner.setup()
     try:
         site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
@@ -165,11 +189,10 @@ async def _serve_webhook(settings: Settings, dp: Dispatcher, bot: Bot, engine: A
             settings.webhook_host,
             settings.webhook_port,
         )
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+        stop = _stop_on_signals()
         await stop.wait()
-    finally:
         log.info("stopping the webhook server")
+        await site.stop()  # no new connections
+        await handler.drain(settings.shutdown_grace_seconds)
+    finally:
         await runner.cleanup()

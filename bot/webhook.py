@@ -27,7 +27,47 @@ HEALTH_CHECK_SECONDS = 2.0
 
 
 class WebhookHandler(SimpleRequestHandler):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The tasks handling an update now. aiohttp may serve a keep-alive connection's
+        # requests in one task, so a task here is waited for only while it handles one.
+        self.in_flight: set[asyncio.Task[Any]] = set()
+        self._idle = asyncio.Event()
+        self._idle.set()
+
     async def handle(self, request: web.Request) -> web.Response:
+        task = asyncio.current_task()
+        assert task is not None
+        self.in_flight.add(task)
+        self._idle.clear()
+        try:
+            return await self._handle(request)
+        finally:
+            self.in_flight.discard(task)
+            if not self.in_flight:
+                self._idle.set()
+
+    async def drain(self, grace: float) -> None:
+        """Let the updates being handled finish, for up to `grace` seconds, then cancel the
+        rest: they get no 200, so Telegram posts them again. Cancelled here, before aiohttp's
+        shutdown closes the bot's session under them, they end quietly instead of failing."""
+        if not self.in_flight:
+            return
+        log.info("waiting up to %g s for %d updates in flight", grace, len(self.in_flight))
+        try:
+            await asyncio.wait_for(self._idle.wait(), grace)
+            return
+        except TimeoutError:
+            pass
+        unfinished = set(self.in_flight)
+        log.warning(
+            "stopped with %d updates unfinished: Telegram will post them again", len(unfinished)
+        )
+        for task in unfinished:
+            task.cancel()
+        await asyncio.wait(unfinished, timeout=1.0)
+
+    async def _handle(self, request: web.Request) -> web.Response:
         bot = await self.resolve_bot(request)
         given = request.headers.get(SECRET_HEADER)
         if not self.verify_secret(given or "", bot):

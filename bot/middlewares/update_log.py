@@ -3,6 +3,7 @@ slow or failing features, without the noise of aiogram's own per-update lines.""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -39,6 +40,8 @@ def note_outcome(data: dict[str, Any], outcome: str) -> None:
 
 
 def outcome_of(error: BaseException) -> str:
+    if isinstance(error, asyncio.CancelledError):
+        return "cancelled"  # at shutdown, after the grace period: delivered again later
     if isinstance(error, DomainError):
         return f"domain-error:{type(error).__name__}"
     if is_unavailable(error):

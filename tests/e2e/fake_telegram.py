@@ -79,6 +79,15 @@ class Hold:
 
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
     release: asyncio.Event = field(default_factory=asyncio.Event)
+    waiting: int = 0  # requests held now
+
+    async def until_waiting(self, count: int, within: float = 10.0) -> None:
+        """Until `count` requests are held; fails after `within` seconds."""
+        deadline = time.monotonic() + within
+        while self.waiting < count:
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"{self.waiting} requests held, not {count}, in {within}s")
+            await asyncio.sleep(0.02)
 
 
 def decode_params(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -170,6 +179,12 @@ class FakeTelegram:
         """Whether every drop asked for `method` has happened."""
         return not self._drops.get(method)
 
+    def unhold(self, method: str) -> None:
+        """Answer the held requests for `method`, and hold no more of them."""
+        hold = self._holds.pop(method, None)
+        if hold is not None:
+            hold.release.set()
+
     def next_update_id(self) -> int:
         return next(self._update_ids)
 
@@ -234,7 +249,11 @@ class FakeTelegram:
             return web.Response(status=500)
         if (hold := self._holds.get(method)) is not None:
             hold.arrived.set()
-            await hold.release.wait()
+            hold.waiting += 1
+            try:
+                await hold.release.wait()
+            finally:
+                hold.waiting -= 1
 
         if token != self.token:
             status, response = 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}

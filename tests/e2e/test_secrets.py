@@ -39,14 +39,14 @@ async def test_polling_through_dropped_connections_never_logs_the_token(
         def is_welcome(call: Call) -> bool:
             return call.params["chat_id"] == LEARNER["id"] and "Hi," in call.params["text"]
 
-        # aiogram waits a second or two after each failed poll, then polls again.
+        # The poller waits a second or two after each failed poll, then polls again.
         await bot.expect(fake_telegram.wait_for("sendMessage", is_welcome, timeout=15, since=since))
         assert fake_telegram.dropped("getUpdates")
 
         code = await bot.interrupt()
         stderr, stdout = bot.stderr, bot.stdout
     assert_clean_exit(code, stderr)
-    assert "Failed to fetch updates" in stderr, "the failures are logged"
+    assert "failed to fetch updates" in stderr, "the failures are logged"
     assert REDACTED in stderr, "the garbled answer's error quoted the URL, and it was redacted"
     assert TOKEN not in stderr + stdout
     assert TOKEN.split(":")[1] not in stderr + stdout

@@ -45,6 +45,7 @@ def test_defaults() -> None:
     assert settings.broadcast_rate == 25.0
     assert settings.log_level == "INFO"
     assert settings.log_format == "text"
+    assert settings.shutdown_grace_seconds == 10
 
 
 def test_values_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -171,6 +172,9 @@ def test_a_bad_value_that_may_hold_a_secret_is_not_repeated(
         ("WEBHOOK_PORT", "http"),
         ("LOG_LEVEL", "chatty"),
         ("LOG_FORMAT", "xml"),
+        ("SHUTDOWN_GRACE_SECONDS", "-1"),
+        ("SHUTDOWN_GRACE_SECONDS", "3600"),
+        ("SHUTDOWN_GRACE_SECONDS", "soon"),
         ("LEADERBOARD_REFRESH_SECONDS", "5"),
         ("LEADERBOARD_REFRESH_SECONDS", "10000000"),
         ("LEADERBOARD_REFRESH_SECONDS", "1.5"),
