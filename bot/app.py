@@ -154,17 +154,19 @@ def _create_dispatcher(
     from bot.services.learners import LearnerCache
 
     if settings.redis_url:
-        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+        from bot.redis_support import TolerantRedisEventIsolation, TolerantRedisStorage
 
-        redis_storage = RedisStorage.from_url(settings.redis_url)
+        redis_storage = TolerantRedisStorage.connect(settings.redis_url)
         dp = Dispatcher(
             storage=storage or redis_storage,
-            events_isolation=RedisEventIsolation(redis_storage.redis),
+            events_isolation=TolerantRedisEventIsolation(redis_storage),
             settings=settings,
             clock=db.clock,
         )
         dp.update.outer_middleware(UpdateLogMiddleware())
-        dp.update.outer_middleware(UpdateDeduplicationMiddleware(redis_storage.redis))
+        dp.update.outer_middleware(
+            UpdateDeduplicationMiddleware(redis_storage.redis, redis_storage.health)
+        )
     else:
         # Updates of one learner may run concurrently; the database serialises what matters.
         dp = Dispatcher(

@@ -8,7 +8,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import (
@@ -85,10 +85,33 @@ async def check_database(engine: AsyncEngine) -> None:
         )
 
 
+async def check_redis(url: str) -> None:
+    """Redis answers: without it every learner would start without state and isolation."""
+    from redis.asyncio import Redis
+    from redis.exceptions import RedisError
+
+    from bot.redis_support import CONNECTION_KWARGS
+
+    parts = urlsplit(url)
+    # Without the password the URL may hold.
+    netloc = (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
+    where = urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    client = Redis.from_url(url, **CONNECTION_KWARGS)
+    try:
+        await client.ping()  # type: ignore[misc]
+    except (RedisError, OSError) as exc:
+        reason = first_line(str(exc)) or type(exc).__name__
+        raise NotReady(f"cannot reach Redis at {where}: {reason}") from None
+    finally:
+        await client.aclose()
+
+
 async def serve(settings: Settings) -> None:
     database = open_database(settings, limits=SERVING_LIMITS)
     try:
         await check_database(database.engine)
+        if settings.redis_url:
+            await check_redis(settings.redis_url)
         app = build_app(settings, database=database)
         # What was imported and built so far lives as long as the process: without this, every
         # full collection walks those few hundred thousand objects again (a latency spike).
