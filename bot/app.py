@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from db.clock import SYSTEM_CLOCK, Clock
-from db.engine import create_engine, create_sessionmaker
+from db.engine import ServingLimits, create_engine, create_sessionmaker
 
 if TYPE_CHECKING:
     from aiogram import Bot, Dispatcher
@@ -37,13 +37,21 @@ class Database:
         await self.engine.dispose()
 
 
-def open_database(settings: Settings, *, clock: Clock = SYSTEM_CLOCK) -> Database:
+def open_database(
+    settings: Settings, *, clock: Clock = SYSTEM_CLOCK, limits: ServingLimits | None = None
+) -> Database:
+    """`limits`: the time limits of a process that answers people (`learnbot run`)."""
     from bot.services.achievements import ACHIEVEMENTS_KEY, AchievementCache
     from bot.services.catalog import CATALOG_KEY, CatalogCache
 
-    engine = create_engine(settings.database_url)
+    engine = create_engine(
+        settings.database_url, statement_seconds=limits.statement_seconds if limits else None
+    )
     info = {CATALOG_KEY: CatalogCache(), ACHIEVEMENTS_KEY: AchievementCache()}
-    return Database(engine, create_sessionmaker(engine, clock=clock, info=info), clock)
+    sessionmaker = create_sessionmaker(
+        engine, clock=clock, info=info, unit_seconds=limits.unit_seconds if limits else None
+    )
+    return Database(engine, sessionmaker, clock)
 
 
 @asynccontextmanager
@@ -145,19 +153,20 @@ def _create_dispatcher(
     from bot.middlewares.i18n import LearnerLanguage
     from bot.middlewares.learner import LearnerMiddleware
     from bot.middlewares.throttling import ThrottlingMiddleware
+    from bot.middlewares.update_log import NoteHandlerMiddleware, UpdateLogMiddleware
     from bot.services.learners import LearnerCache
 
     i18n = create_i18n()
 
-    redis = None
+    dedup = None
     isolation: BaseEventIsolation
     if settings.redis_url:
-        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+        from bot.redis_support import TolerantRedisEventIsolation, TolerantRedisStorage
 
-        redis_storage = RedisStorage.from_url(settings.redis_url)
-        redis = redis_storage.redis
+        redis_storage = TolerantRedisStorage.connect(settings.redis_url)
+        dedup = UpdateDeduplicationMiddleware(redis_storage.redis, redis_storage.health)
         storage = storage or redis_storage
-        isolation = RedisEventIsolation(redis)
+        isolation = TolerantRedisEventIsolation(redis_storage)
     else:
         # Updates of one learner may run concurrently; the database serialises what matters.
         storage = storage or CompactMemoryStorage()
@@ -171,8 +180,14 @@ def _create_dispatcher(
         # Handlers that change a learner's row (their settings, their data) forget them here.
         learner_cache=LearnerCache(),
     )
-    if redis is not None:
-        dp.update.outer_middleware(UpdateDeduplicationMiddleware(redis))
+    dp.update.outer_middleware(UpdateLogMiddleware())
+    if dedup is not None:
+        dp.update.outer_middleware(dedup)
+    elif settings.webhook_url:
+        # Telegram posts again what it thinks we did not get; polling never repeats one.
+        from bot.middlewares.recent_updates import RecentUpdatesMiddleware
+
+        dp.update.outer_middleware(RecentUpdatesMiddleware())
     language = LearnerLanguage(i18n)
     # Around the whole update, so what is said before the learner is known (the throttle's
     # notice) is in their client's language...
@@ -184,6 +199,9 @@ def _create_dispatcher(
     # ...and around each event (errors included), where the learner's stored language wins.
     language.setup(dp)
     dp.callback_query.middleware(AnswerAfterSuccess())
+    for name, observer in dp.observers.items():
+        if name not in ("update", "error"):
+            observer.middleware(NoteHandlerMiddleware())
     dp.include_routers(*build_routers())
     dp.startup.register(register_commands)
     return dp

@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.i18n import CataloguesNotCompiled
+from bot.logs import Redactor, configure_logging
 
 log = logging.getLogger("learnbot")
 
@@ -102,24 +103,11 @@ def main(argv: Sequence[str] | None = None, *, exit_on_success: bool = True) -> 
     except ConfigError as exc:
         print(f"learnbot: configuration error: {exc}", file=sys.stderr)
         sys.exit(EXIT_CONFIG)
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+    redact = configure_logging(
+        settings.log_level, secrets_of(settings), json_lines=settings.log_format == "json"
     )
-    # aiogram logs every update and callback answer at INFO, aiohttp every webhook request,
-    # alembic each of its plugins: noise for an operator.
-    for name in (
-        "aiogram.event",
-        "aiogram.middlewares",
-        "aiohttp.access",
-        "alembic.runtime.plugins",
-    ):
-        logging.getLogger(name).setLevel(
-            max(logging.WARNING, logging.getLevelName(settings.log_level))
-        )
     try:
-        code = dispatch(args, settings)
+        code = dispatch(args, settings, redact)
     except KeyboardInterrupt:
         # Ctrl-C before a command installs its own handling (or in the local chat): no traceback.
         print("learnbot: interrupted", file=sys.stderr)
@@ -132,13 +120,23 @@ def main(argv: Sequence[str] | None = None, *, exit_on_success: bool = True) -> 
         # preparing the chat); the serving loops handle their own failures.
         where = settings.db_url.render_as_string(hide_password=True)
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-        print(f"learnbot: database error at {where}: {reason}", file=sys.stderr)
+        print(redact(f"learnbot: database error at {where}: {reason}"), file=sys.stderr)
         code = 1
     if code or exit_on_success:
         sys.exit(code)
 
 
-def dispatch(args: argparse.Namespace, settings: Settings) -> int:
+def secrets_of(settings: Settings) -> list[str | None]:
+    """What must never reach a log or a message: the token, the webhook secret and the
+    database password."""
+    return [
+        settings.bot_token.get_secret_value() if settings.bot_token else None,
+        settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
+        settings.db_url.password,
+    ]
+
+
+def dispatch(args: argparse.Namespace, settings: Settings, redact: Redactor) -> int:
     if args.command == "db":
         return _db(args, settings)
     if args.command == "seed":
@@ -169,7 +167,7 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return EXIT_CONFIG
         from bot.runner import run
 
-        return run(settings)
+        return run(settings, redact)
     raise AssertionError(f"unhandled command {args.command}")
 
 

@@ -5,10 +5,13 @@ Nothing here runs at import time: call `load_settings()` where the program start
 
 from __future__ import annotations
 
-from typing import Annotated
+import inspect
+import re
+from typing import Annotated, Any
+from urllib.parse import SplitResult, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -16,6 +19,13 @@ from sqlalchemy.exc import ArgumentError
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "mysql+aiomysql")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///learnbot.db"
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+LOG_FORMATS = ("text", "json")
+# What @BotFather gives: the bot's numeric id, a colon, the secret part.
+TOKEN_SHAPE = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")
+# What Telegram accepts as a webhook's secret_token.
+WEBHOOK_SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,256}")
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+REDIS_SCHEMES = ("redis", "rediss", "unix")
 
 
 class ConfigError(Exception):
@@ -35,9 +45,11 @@ class Settings(BaseSettings):
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     default_timezone: str = "UTC"
-    leaderboard_refresh_seconds: int = Field(default=300, ge=10)
+    leaderboard_refresh_seconds: int = Field(default=300, ge=10, le=86_400)
     broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
     log_level: str = "INFO"
+    log_format: str = "text"
+    shutdown_grace_seconds: float = Field(default=10.0, ge=0, le=600)
 
     @field_validator(
         "bot_token", "webhook_secret", "bot_api_url", "redis_url", "webhook_url", mode="before"
@@ -48,19 +60,114 @@ class Settings(BaseSettings):
             return None
         return value
 
+    # Secrets and URLs are never echoed in a message: they may hold a token or a password.
+
+    @field_validator("bot_token", mode="before")
+    @classmethod
+    def _check_token(cls, value: object) -> object:
+        # A token pasted with a trailing newline or space is still the token.
+        if isinstance(value, str) and value.strip():
+            value = value.strip()
+            if not TOKEN_SHAPE.fullmatch(value):
+                raise ValueError(
+                    "is not a bot token: expected the bot's number, a colon and the secret "
+                    "part, as @BotFather gives it"
+                )
+        return value
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _check_webhook_secret(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip():
+            value = value.strip()
+            if not WEBHOOK_SECRET_SHAPE.fullmatch(value):
+                raise ValueError(
+                    "Telegram accepts 1 to 256 characters of A-Z, a-z, 0-9, _ and - only"
+                )
+        return value
+
+    @field_validator("bot_api_url")
+    @classmethod
+    def _check_bot_api_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            value = value.strip()
+            url = _split_url(value)
+            if (
+                url is None
+                or url.scheme not in ("http", "https")
+                or not url.hostname
+                or url.query
+                or url.fragment
+            ):
+                raise ValueError("must be an http:// or https:// URL of a Bot API server")
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        url = _split_url(value)
+        if url is None or url.scheme not in ("http", "https") or not url.hostname:
+            raise ValueError("must be the https:// URL Telegram posts updates to")
+        if url.scheme == "http":
+            # Telegram posts to HTTPS only; a Bot API server on this machine (a local
+            # telegram-bot-api, a test server) may post to plain HTTP.
+            api = _split_url(info.data.get("bot_api_url") or "")
+            if api is None or api.hostname not in LOCAL_HOSTS:
+                raise ValueError(
+                    "must be an https:// URL: Telegram posts to HTTPS only (http:// is accepted "
+                    "only when BOT_API_URL is a server on 127.0.0.1 or localhost)"
+                )
+        return value
+
+    @field_validator("webhook_host")
+    @classmethod
+    def _check_webhook_host(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            # aiohttp would take an empty host for every interface: say so explicitly instead.
+            raise ValueError("must not be empty (0.0.0.0 listens on every interface)")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        url = _split_url(value)
+        if url is None or url.scheme not in REDIS_SCHEMES:
+            raise ValueError("must be a URL like redis://host:6379/0 (or rediss://, unix://)")
+        if url.scheme == "unix" and not url.path:
+            raise ValueError("a unix:// URL needs the socket's path")
+        if url.scheme != "unix" and not url.hostname:
+            raise ValueError("must name the Redis host: redis://host:6379/0")
+        database = url.path.strip("/") if url.scheme != "unix" else ""
+        if database and not database.isdigit():
+            raise ValueError("the path after the host must be a database number: redis://host/0")
+        from redis.connection import parse_url
+
+        try:
+            parse_url(value)  # type: ignore[no-untyped-call]
+        except ValueError:
+            raise ValueError("has an option of the wrong type in its query string") from None
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: str) -> str:
         try:
             url = make_url(value)
         except ArgumentError:
-            # The value is not echoed: it may hold a password.
             raise ValueError("cannot be parsed as a database URL") from None
         if url.drivername not in SUPPORTED_DRIVERS:
             raise ValueError(
                 f"driver {url.drivername!r} is not supported; use one of "
                 + ", ".join(SUPPORTED_DRIVERS)
             )
+        _check_driver_options(url)
         return value
 
     @field_validator("admin_ids", mode="before")
@@ -98,6 +205,16 @@ class Settings(BaseSettings):
             return level
         return value
 
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _check_log_format(cls, value: object) -> object:
+        if isinstance(value, str):
+            kind = value.strip().lower()
+            if kind not in LOG_FORMATS:
+                raise ValueError(f"{value!r} is not one of " + ", ".join(LOG_FORMATS))
+            return kind
+        return value
+
     @property
     def db_url(self) -> URL:
         return make_url(self.database_url)
@@ -108,6 +225,42 @@ class Settings(BaseSettings):
 
     def is_admin(self, telegram_id: int) -> bool:
         return telegram_id in self.admin_ids
+
+
+def _split_url(value: str) -> SplitResult | None:
+    """The URL's parts, or None unless it has a scheme, a host (or a path, for unix://), a port
+    that is a number and no white space."""
+    if any(c.isspace() for c in value):
+        return None
+    try:
+        url = urlsplit(value)
+        url.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError:
+        return None
+    if not url.scheme or not (url.netloc or url.path):
+        return None
+    return url
+
+
+def _check_driver_options(url: URL) -> None:
+    """Options in the URL's query string go to the driver's connect(): one it does not know,
+    or a value of the wrong type, would fail every connection with a traceback."""
+    try:
+        _, options = url.get_dialect()().create_connect_args(url)
+    except ValueError:
+        raise ValueError("an option in the query string has a value of the wrong type") from None
+    if url.get_backend_name() != "mysql":
+        return  # the SQLite dialect drops what it does not know
+    import aiomysql
+    import pymysql.charset
+
+    known = inspect.signature(aiomysql.connect).parameters
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+        raise ValueError(f"option {unknown[0]!r} is not one aiomysql knows")
+    charset: Any = options.get("charset")
+    if charset and pymysql.charset.charset_by_name(charset) is None:
+        raise ValueError(f"charset {charset!r} is not one MySQL knows")
 
 
 def load_settings(**overrides: object) -> Settings:

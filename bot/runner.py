@@ -7,11 +7,17 @@ import gc
 import logging
 import signal
 import sys
-from urllib.parse import urlsplit
+from collections.abc import Callable
+from urllib.parse import urlsplit, urlunsplit
 
 from aiogram import Bot, Dispatcher
-from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
-from aiohttp import web
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramAPIError,
+    TelegramNetworkError,
+    TelegramUnauthorizedError,
+)
+from aiohttp import ClientConnectorError, ClientResponseError, InvalidURL, web
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -19,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.app import build_app, open_database
 from bot.config import Settings
 from db import migrations
+from db.engine import SERVING_LIMITS
 
 log = logging.getLogger(__name__)
 
@@ -27,15 +34,36 @@ class NotReady(Exception):
     """The bot cannot serve (database, Telegram, port); the message says what to do."""
 
 
-def run(settings: Settings) -> int:
+def run(settings: Settings, redact: Callable[[str], str]) -> int:
     """Serve until interrupted; 1 with a message when the database or Telegram is not ready."""
     assert settings.bot_token is not None, "the CLI checks the token first"
     try:
         asyncio.run(serve(settings))
     except NotReady as exc:
-        print(f"learnbot: {exc}", file=sys.stderr)
+        # The reasons come from libraries, which may quote a URL holding the token.
+        print(redact(f"learnbot: {exc}"), file=sys.stderr)
         return 1
     return 0
+
+
+def first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else ""
+
+
+def network_reason(exc: TelegramNetworkError) -> str:
+    """Why the Bot API could not be reached, in words that hold no URL: aiohttp's errors quote
+    the request URL, and the Bot API's URL holds the token."""
+    cause = exc.__cause__
+    if isinstance(cause, ClientResponseError):
+        return f"an answer that is not HTTP ({first_line(cause.message)})"
+    if isinstance(cause, ClientConnectorError):
+        why = cause.os_error.strerror or type(cause.os_error).__name__
+        return f"cannot connect to {cause.host}:{cause.port} ({why})"
+    if isinstance(cause, InvalidURL):
+        return "BOT_API_URL does not make a valid request URL"
+    if cause is not None:
+        return type(cause).__name__
+    return "request timed out" if "timeout" in exc.message.lower() else "network error"
 
 
 async def check_database(engine: AsyncEngine) -> None:
@@ -44,8 +72,11 @@ async def check_database(engine: AsyncEngine) -> None:
         async with engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
         current = await migrations.database_revision(engine)
-    except (DBAPIError, OSError) as exc:
-        raise NotReady(f"cannot reach the database at {where}: {exc}") from None
+    except DBAPIError as exc:
+        reason = first_line(str(exc.orig)) if exc.orig is not None else type(exc).__name__
+        raise NotReady(f"cannot reach the database at {where}: {reason}") from None
+    except OSError as exc:
+        raise NotReady(f"cannot reach the database at {where}: {exc.strerror or exc}") from None
     head = migrations.head_revision()
     if current != head:
         raise NotReady(
@@ -54,49 +85,109 @@ async def check_database(engine: AsyncEngine) -> None:
         )
 
 
+async def check_redis(url: str) -> None:
+    """Redis answers: without it every learner would start without state and isolation."""
+    from redis.asyncio import Redis
+    from redis.exceptions import RedisError
+
+    from bot.redis_support import CONNECTION_KWARGS
+
+    parts = urlsplit(url)
+    # Without the password the URL may hold.
+    netloc = (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
+    where = urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    client = Redis.from_url(url, **CONNECTION_KWARGS)
+    try:
+        await client.ping()  # type: ignore[misc]
+    except (RedisError, OSError) as exc:
+        reason = first_line(str(exc)) or type(exc).__name__
+        raise NotReady(f"cannot reach Redis at {where}: {reason}") from None
+    finally:
+        await client.aclose()
+
+
 async def serve(settings: Settings) -> None:
-    database = open_database(settings)
+    database = open_database(settings, limits=SERVING_LIMITS)
     try:
         await check_database(database.engine)
+        if settings.redis_url:
+            await check_redis(settings.redis_url)
         app = build_app(settings, database=database)
         # What was imported and built so far lives as long as the process: without this, every
         # full collection walks those few hundred thousand objects again (a latency spike).
         gc.collect()
         gc.freeze()
+        where = settings.bot_api_url or "https://api.telegram.org"
         try:
             if settings.webhook_url:
-                await _serve_webhook(settings, app.dispatcher, app.bot)
+                await _serve_webhook(settings, app.dispatcher, app.bot, database.engine)
             else:
-                await _serve_polling(app.dispatcher, app.bot)
+                await _serve_polling(settings, app.dispatcher, app.bot)
         except TelegramUnauthorizedError:
             raise NotReady("the Bot API refused BOT_TOKEN (401 Unauthorized): check it") from None
         except TelegramNetworkError as exc:
-            where = settings.bot_api_url or "https://api.telegram.org"
-            raise NotReady(f"cannot reach the Bot API at {where}: {exc.message}") from None
+            raise NotReady(f"cannot reach the Bot API at {where}: {network_reason(exc)}") from None
+        except TelegramAPIError as exc:
+            method = exc.method.__api_method__
+            raise NotReady(
+                f"the Bot API at {where} refused {method}: {first_line(exc.message)}"
+            ) from None
+        except ClientDecodeError:
+            # Its text quotes the whole body, which may echo the request's URL.
+            raise NotReady(
+                f"the server at {where} does not answer as a Bot API: check BOT_API_URL"
+            ) from None
         finally:
             await app.close()
     finally:
         await database.close()
 
 
-async def _serve_polling(dp: Dispatcher, bot: Bot) -> None:
+def _stop_on_signals() -> asyncio.Event:
+    """An event set by SIGINT or SIGTERM: from then on no new update is taken, and those in
+    flight get SHUTDOWN_GRACE_SECONDS to finish."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+async def _serve_polling(settings: Settings, dp: Dispatcher, bot: Bot) -> None:
+    from bot.polling import Poller
+
     # getUpdates is refused while a webhook is set; keep the updates that are waiting.
     await bot.delete_webhook(drop_pending_updates=False)
-    log.info("serving Telegram by long polling")
-    await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types())
+    stop = _stop_on_signals()
+    await dp.emit_startup(bot=bot, dispatcher=dp, bots=[bot])
+    try:
+        poller = Poller(dp, bot, allowed_updates=dp.resolve_used_update_types())
+        await poller.run(stop, grace=settings.shutdown_grace_seconds)
+    finally:
+        await dp.emit_shutdown(bot=bot, dispatcher=dp, bots=[bot])
 
 
-async def _serve_webhook(settings: Settings, dp: Dispatcher, bot: Bot) -> None:
-    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+async def _serve_webhook(settings: Settings, dp: Dispatcher, bot: Bot, engine: AsyncEngine) -> None:
+    from aiogram.webhook.aiohttp_server import setup_application
+
+    from bot.webhook import WebhookHandler, add_health_route
 
     assert settings.webhook_url is not None
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     path = urlsplit(settings.webhook_url).path or "/"
     app = web.Application()
-    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(app, path=path)
+    # Each update is handled before Telegram gets its 200, so one cut off by a shutdown or a
+    # crash is posted again; in the background, it would be lost.
+    handler = WebhookHandler(
+        dispatcher=dp, bot=bot, secret_token=secret, handle_in_background=False
+    )
+    handler.register(app, path=path)
     setup_application(app, dp, bot=bot)
+    add_health_route(app, engine, getattr(dp.storage, "redis", None))
 
-    runner = web.AppRunner(app)
+    # The wait for requests in flight is done below, before aiohttp's shutdown closes the
+    # bot's session under them; what is left after it is cut at once.
+    runner = web.AppRunner(app, shutdown_timeout=0.5)
     await runner.setup()
     try:
         site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
@@ -121,11 +212,10 @@ async def _serve_webhook(settings: Settings, dp: Dispatcher, bot: Bot) -> None:
             settings.webhook_host,
             settings.webhook_port,
         )
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+        stop = _stop_on_signals()
         await stop.wait()
-    finally:
         log.info("stopping the webhook server")
+        await site.stop()  # no new connections
+        await handler.drain(settings.shutdown_grace_seconds)
+    finally:
         await runner.cleanup()

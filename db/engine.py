@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event
@@ -12,20 +13,53 @@ from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from db.clock import CLOCK_KEY, SYSTEM_CLOCK, Clock
+from db.health import HEALTH_KEY, DatabaseHealth
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Without these a server that accepts a connection and never answers (a network black hole, a
+# paused VM) holds a connection attempt, or a caller waiting for a pooled connection, for ever.
+CONNECT_TIMEOUT_SECONDS = 5
+POOL_TIMEOUT_SECONDS = 5.0
+# The key of a unit of work's time limit in a session's info (see bot.services.unit_of_work).
+UNIT_TIMEOUT_KEY = "unit_timeout"
+
+
+@dataclass(frozen=True, slots=True)
+class ServingLimits:
+    """Time limits for a process that answers people: everything it does is a few small
+    statements, and a learner told "try again in a minute" within seconds is better served
+    than one left waiting. Migrations, imports and other commands run without them.
+
+    `statement_seconds`: the server aborts a longer statement (MariaDB's max_statement_time,
+    MySQL's max_execution_time for reads), so a slow query frees its connection. The client's
+    own limit on a whole unit of work, `unit_seconds`, is a little longer: it covers what the
+    server cannot see, a connection that stopped answering.
+    """
+
+    statement_seconds: float = 2.5
+    unit_seconds: float = 3.0
+
+
+SERVING_LIMITS = ServingLimits()
 # An execution option a unit of work sets on its connection when it will write: SQLite then
 # takes the write lock when the transaction begins, and reads alone never take it.
 WRITES = "learnbot_writes"
 
 
-def create_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
+def create_engine(
+    url: str | URL, *, echo: bool = False, statement_seconds: float | None = None
+) -> AsyncEngine:
+    """`statement_seconds`: the server's limit on each statement (MySQL/MariaDB only)."""
     url = make_url(url)
     if url.get_backend_name() == "sqlite":
         return _create_sqlite_engine(url, echo=echo)
-    return _create_async_engine(
+    engine = _create_async_engine(
         url,
         echo=echo,
+        # Only the TCP connection: aiomysql has no read or write timeouts, hence the units of
+        # work's own limit (ServingLimits.unit_seconds).
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+        pool_timeout=POOL_TIMEOUT_SECONDS,
         # No ping per checkout (a round trip per unit of work): a connection the server dropped
         # anyway fails its first statement, and the unit of work runs once more on a fresh one.
         pool_pre_ping=False,
@@ -37,6 +71,23 @@ def create_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
         # Get-or-create and similar writes re-read rows other transactions just committed.
         isolation_level="READ COMMITTED",
     )
+    if statement_seconds is not None:
+        _limit_statements(engine, statement_seconds)
+    return engine
+
+
+def _limit_statements(engine: AsyncEngine, seconds: float) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            try:
+                cursor.execute(f"SET SESSION max_statement_time = {float(seconds)}")
+            except Exception:
+                # MySQL has no max_statement_time; its max_execution_time limits reads only.
+                cursor.execute(f"SET SESSION max_execution_time = {int(seconds * 1000)}")
+        finally:
+            cursor.close()
 
 
 def _create_sqlite_engine(url: URL, *, echo: bool) -> AsyncEngine:
@@ -103,13 +154,23 @@ def wrote(session: AsyncSession) -> bool:
 
 
 def create_sessionmaker(
-    engine: AsyncEngine, *, clock: Clock = SYSTEM_CLOCK, info: Mapping[str, Any] | None = None
+    engine: AsyncEngine,
+    *,
+    clock: Clock = SYSTEM_CLOCK,
+    info: Mapping[str, Any] | None = None,
+    unit_seconds: float | None = None,
 ) -> async_sessionmaker[AsyncSession]:
-    """Sessions that carry the application's clock (db.clock.now reads it) and whatever else
-    the application shares with every unit of work (`info`, e.g. its in-memory catalog)."""
+    """Sessions that carry the application's clock (db.clock.now reads it), its database
+    health, the time limit of each unit of work (none by default) and whatever else the
+    application shares with every unit of work (`info`, e.g. its in-memory catalog)."""
+    shared: dict[str, Any] = {HEALTH_KEY: DatabaseHealth(), **(info or {}), CLOCK_KEY: clock}
+    if unit_seconds is not None:
+        shared[UNIT_TIMEOUT_KEY] = unit_seconds
     return async_sessionmaker(
-        engine,
-        expire_on_commit=False,
-        sync_session_class=TrackedSession,
-        info={**(info or {}), CLOCK_KEY: clock},
+        engine, expire_on_commit=False, sync_session_class=TrackedSession, info=shared
     )
+
+
+def health_of(sessionmaker: async_sessionmaker[AsyncSession]) -> DatabaseHealth:
+    health: DatabaseHealth = sessionmaker.kw["info"][HEALTH_KEY]
+    return health

@@ -9,11 +9,12 @@ from aiogram import Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, ErrorEvent, Message
+from aiogram.types import CallbackQuery, ErrorEvent, Message, User
 from babel.support import LazyProxy
 
 from bot import texts
 from bot.handlers.common import show
+from bot.middlewares.update_log import UpdateNote
 from bot.services.errors import (
     AlreadyAnswered,
     AlreadyDone,
@@ -28,8 +29,10 @@ from bot.services.errors import (
     UnknownLesson,
     UnknownTimezone,
 )
+from bot.texts import outage
 from bot.texts import settings as settings_texts
 from bot.views.menu import with_menu
+from db.health import is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -90,15 +93,22 @@ async def _answer_message(message: Message, error: DomainError, state: FSMContex
     await message.answer(notice)
 
 
-async def on_error(event: ErrorEvent) -> None:
+async def on_error(
+    event: ErrorEvent, event_from_user: User | None = None, update_note: UpdateNote | None = None
+) -> None:
     """The last line of defence: log the failure, tell the learner something short and human."""
     update = event.update
+    user = event_from_user
+    handler = update_note.handler if update_note is not None else None
     log.error(
-        "update %s failed: %s: %s",
+        "update %s from %s failed in %s: %s: %s",
         update.update_id,
+        user.id if user else None,
+        handler or "-",
         type(event.exception).__name__,
         event.exception,
         exc_info=event.exception,
+        extra={"update_id": update.update_id, "user_id": user.id if user else None},
     )
     try:
         if update.callback_query is not None:
@@ -109,8 +119,26 @@ async def on_error(event: ErrorEvent) -> None:
         log.warning("could not tell the learner about the failure: %s", exc)
 
 
+def database_unavailable(event: ErrorEvent) -> bool:
+    return is_unavailable(event.exception)
+
+
+async def on_database_unavailable(event: ErrorEvent) -> None:
+    """Not a bug: the database is down or too slow. The learner is asked to come back; the
+    outage itself was logged once where it was found (db.health), so nothing is logged here."""
+    update = event.update
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(str(outage.DATABASE_UNAVAILABLE), show_alert=True)
+        elif update.message is not None:
+            await update.message.answer(str(outage.DATABASE_UNAVAILABLE))
+    except TelegramAPIError as exc:
+        log.warning("could not tell the learner the database is unavailable: %s", exc)
+
+
 def create_router() -> Router:
     router = Router(name=__name__)
     router.errors.register(on_domain_error, ExceptionTypeFilter(DomainError))
+    router.errors.register(on_database_unavailable, database_unavailable)
     router.errors.register(on_error)
     return router

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -10,6 +12,8 @@ from bot import texts
 from bot.filters import command
 from bot.handlers.common import show
 from bot.views.menu import with_menu
+
+log = logging.getLogger(__name__)
 
 
 async def unknown_command(message: Message) -> None:
@@ -21,7 +25,14 @@ async def stray_message(message: Message) -> None:
 
 
 async def unknown_button(callback: CallbackQuery, callback_answer: CallbackAnswer) -> None:
-    # Unparsable or forged data, or a button of a feature that no longer exists.
+    # Unparsable or forged data, or a button of a feature that no longer exists. Our buttons
+    # never carry such data, so many of these point at someone probing the bot.
+    log.warning(
+        "button data not understood from %s: %r",
+        callback.from_user.id,
+        callback.data,
+        extra={"user_id": callback.from_user.id},
+    )
     callback_answer.text = str(texts.BUTTON_NOT_UNDERSTOOD)
 
 

@@ -9,6 +9,9 @@ from aiogram.types import TelegramObject, Update
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from bot.middlewares.update_log import note_outcome
+from bot.redis_support import RedisHealth
+
 log = logging.getLogger(__name__)
 
 # Telegram retries an unanswered webhook update for far less than this.
@@ -22,8 +25,9 @@ class UpdateDeduplicationMiddleware(BaseMiddleware):
     balancer the retry may reach another instance: the first to claim the update id handles it.
     """
 
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, health: RedisHealth | None = None) -> None:
         self.redis = redis
+        self.health = health
 
     async def __call__(
         self,
@@ -35,13 +39,22 @@ class UpdateDeduplicationMiddleware(BaseMiddleware):
             return await handler(event, data)
         bot: Bot = data["bot"]
         key = f"learnbot:update:{bot.id}:{event.update_id}"
+        if self.health is not None and not self.health.should_try():
+            return await handler(event, data)
         try:
             claimed = await self.redis.set(key, 1, nx=True, ex=CLAIM_SECONDS)
         except RedisError as exc:
             # Better to risk a duplicate than to drop the learner's update.
-            log.warning("Redis unavailable for update de-duplication: %s", exc)
+            if self.health is not None:
+                self.health.failed(exc)
+            else:
+                log.warning("Redis unavailable for update de-duplication: %s", exc)
             claimed = True
+        else:
+            if self.health is not None:
+                self.health.ok()
         if not claimed:
             log.info("update %s was already handled: skipped", event.update_id)
+            note_outcome(data, "duplicate")
             return None
         return await handler(event, data)

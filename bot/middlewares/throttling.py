@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -10,6 +11,9 @@ from aiogram.types import TelegramObject, Update, User
 
 from bot import texts
 from bot.app import ThrottlePolicy
+from bot.middlewares.update_log import note_outcome
+
+log = logging.getLogger(__name__)
 
 __all__ = ["ThrottlePolicy", "ThrottlingMiddleware"]
 
@@ -26,6 +30,8 @@ class ThrottlingMiddleware(BaseMiddleware):
         self.clock = clock
         self.recent: dict[int, deque[float]] = {}
         self.warned: set[int] = set()
+        # Learners whose current flood was logged: one line per flood, not one per update.
+        self.logged: set[int] = set()
 
     def allow(self, user_id: int) -> bool:
         now = self.clock()
@@ -36,6 +42,7 @@ class ThrottlingMiddleware(BaseMiddleware):
             return False
         stamps.append(now)
         self.warned.discard(user_id)
+        self.logged.discard(user_id)
         if len(self.recent) > 10_000:
             self._forget_idle(now)
         return True
@@ -45,6 +52,7 @@ class ThrottlingMiddleware(BaseMiddleware):
         for uid in idle:
             del self.recent[uid]
             self.warned.discard(uid)
+            self.logged.discard(uid)
 
     async def __call__(
         self,
@@ -55,6 +63,16 @@ class ThrottlingMiddleware(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         if user is None or not isinstance(event, Update) or self.allow(user.id):
             return await handler(event, data)
+        note_outcome(data, "throttled")
+        if user.id not in self.logged:
+            self.logged.add(user.id)
+            log.info(
+                "learner %s throttled: more than %d updates in %g s",
+                user.id,
+                self.policy.limit,
+                self.policy.window,
+                extra={"user_id": user.id},
+            )
         if event.callback_query is not None:
             await event.callback_query.answer()
         elif event.message is not None and user.id not in self.warned:

@@ -13,10 +13,16 @@ Connections are not pinged before use; a unit whose connection turns out to have
 by the server (a restart, a network cut) fails before it commits, so it is run once more on a
 fresh connection. A failure during the commit itself is not retried: whether it was committed
 cannot be known, and running it again could apply it twice.
+
+A serving process gives each unit a time limit (db.engine.ServingLimits): aiomysql has no read
+timeout, so without one a server that stopped answering would hold the unit for ever. Whether
+the database answered is reported to the application's DatabaseHealth, which logs an outage
+once instead of once per unit.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable
@@ -25,7 +31,8 @@ from typing import Concatenate, ParamSpec, TypeVar
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.engine import WRITES, wrote
+from db.engine import UNIT_TIMEOUT_KEY, WRITES, wrote
+from db.health import HEALTH_KEY, DatabaseHealth, is_unavailable
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -47,22 +54,46 @@ def _unit(writes: bool) -> Callable[[Service[P, R]], Service[P, R]]:
                     return await fn(session, *args, **kwargs)
                 finally:
                     session.info[_DEPTH] -= 1
+            health: DatabaseHealth | None = session.info.get(HEALTH_KEY)
             try:
-                result = await _run(fn, writes, session, *args, **kwargs)
-            except DBAPIError as exc:
-                if not exc.connection_invalidated:
-                    raise
-                log.warning(
-                    "database connection lost (%s); running %s again", exc.orig, fn.__name__
-                )
-                result = await _run(fn, writes, session, *args, **kwargs)
-            # A failed commit is not run again: whether it went through cannot be known.
-            await _end(session)
+                async with asyncio.timeout(session.info.get(UNIT_TIMEOUT_KEY)):
+                    result = await _run_once_more_if_dropped(
+                        fn, writes, health, session, *args, **kwargs
+                    )
+                    answered = session.in_transaction()
+                    # A failed commit is not run again: whether it went through cannot be known.
+                    await _end(session)
+            except Exception as exc:
+                if health is not None and is_unavailable(exc):
+                    health.failed(exc)
+                raise
+            if health is not None and answered:
+                health.ok()
             return result
 
         return wrapper
 
     return decorate
+
+
+async def _run_once_more_if_dropped(
+    fn: Service[P, R],
+    writes: bool,
+    health: DatabaseHealth | None,
+    session: AsyncSession,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> R:
+    try:
+        return await _run(fn, writes, session, *args, **kwargs)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        # Routine after a server restart, and the run below usually succeeds; when it does not,
+        # the outage is logged once, by DatabaseHealth.
+        level = logging.DEBUG if health is not None and health.down else logging.INFO
+        log.log(level, "database connection lost (%s); running %s again", exc.orig, fn.__name__)
+        return await _run(fn, writes, session, *args, **kwargs)
 
 
 async def _run(

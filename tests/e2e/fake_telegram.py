@@ -33,6 +33,9 @@ BOT_USER: dict[str, Any] = {
     "supports_inline_queries": False,
 }
 
+# The start of an HTTP answer that cannot be parsed: aiohttp's error for it quotes the URL.
+GARBLED_ANSWER = b"HTTP/1.1 200 OK\r\nContent-Length: nonsense\r\n\r\n"
+
 # Form values are text; these fields carry JSON (aiogram dumps lists, dicts and objects).
 JSON_FIELDS = frozenset(
     {
@@ -76,6 +79,15 @@ class Hold:
 
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
     release: asyncio.Event = field(default_factory=asyncio.Event)
+    waiting: int = 0  # requests held now
+
+    async def until_waiting(self, count: int, within: float = 10.0) -> None:
+        """Until `count` requests are held; fails after `within` seconds."""
+        deadline = time.monotonic() + within
+        while self.waiting < count:
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"{self.waiting} requests held, not {count}, in {within}s")
+            await asyncio.sleep(0.02)
 
 
 def decode_params(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -115,6 +127,7 @@ class FakeTelegram:
         self._new_call = asyncio.Event()
         self._closing = False
         self._holds: dict[str, Hold] = {}
+        self._drops: dict[str, list[bool]] = {}
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -155,6 +168,22 @@ class FakeTelegram:
     def hold(self, method: str) -> Hold:
         """Keep the bot waiting on `method` (a slow or stuck Telegram) until released."""
         return self._holds.setdefault(method, Hold())
+
+    def drop(self, method: str, *, garbled: bool = False) -> None:
+        """Cut the connection of the next request for `method` without answering it (a network
+        failure between the bot and Telegram); `garbled`: after half an answer that does not
+        parse. Call again to cut the following request too."""
+        self._drops.setdefault(method, []).append(garbled)
+
+    def dropped(self, method: str) -> bool:
+        """Whether every drop asked for `method` has happened."""
+        return not self._drops.get(method)
+
+    def unhold(self, method: str) -> None:
+        """Answer the held requests for `method`, and hold no more of them."""
+        hold = self._holds.pop(method, None)
+        if hold is not None:
+            hold.release.set()
 
     def next_update_id(self) -> int:
         return next(self._update_ids)
@@ -209,9 +238,22 @@ class FakeTelegram:
                 form = await request.post()
                 raw.update({key: value for key, value in form.items() if isinstance(value, str)})
         params = decode_params(raw)
+        if drops := self._drops.get(method):
+            garbled = drops.pop(0)
+            self._new_call.set()
+            if request.transport is not None:
+                if garbled:
+                    request.transport.write(GARBLED_ANSWER)
+                request.transport.close()
+            # Nothing more reaches the bot: the connection is gone.
+            return web.Response(status=500)
         if (hold := self._holds.get(method)) is not None:
             hold.arrived.set()
-            await hold.release.wait()
+            hold.waiting += 1
+            try:
+                await hold.release.wait()
+            finally:
+                hold.waiting -= 1
 
         if token != self.token:
             status, response = 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}

@@ -36,6 +36,8 @@ LEARNBOT_VARIABLES = (
     "LEADERBOARD_REFRESH_SECONDS",
     "BROADCAST_RATE",
     "LOG_LEVEL",
+    "LOG_FORMAT",
+    "SHUTDOWN_GRACE_SECONDS",
 )
 PROCESS_TIMEOUT = 60.0  # the most any child may take; a hung child fails the test, not the run
 EXIT_TIMEOUT = 10.0  # from SIGINT to exit

@@ -71,6 +71,24 @@ async def test_run_with_the_bot_api_unreachable_says_so(course_db: str, workdir:
     assert f"cannot reach the Bot API at {api}" in result.stderr
 
 
+def test_run_with_redis_unreachable_says_so_without_its_password(
+    workdir: Path, course_db: str
+) -> None:
+    closed = free_port()  # nothing listens there
+    env = child_env(
+        BOT_TOKEN=TOKEN,
+        BOT_API_URL="http://127.0.0.1:9",  # never reached: Redis is checked first
+        DATABASE_URL=course_db,
+        REDIS_URL=f"redis://:hunter2@127.0.0.1:{closed}/0",
+    )
+    result = run_command(learnbot("run"), env=env, cwd=workdir)
+    assert result.returncode == 1, result.stderr
+    assert_no_traceback(result)
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith(f"learnbot: cannot reach Redis at redis://127.0.0.1:{closed}/0")
+    assert "hunter2" not in result.stderr
+
+
 async def _run_in_thread(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return await asyncio.to_thread(run_command, learnbot("run"), env=env, cwd=cwd)
 

@@ -72,9 +72,46 @@ async def test_webhook_serves_updates_with_the_secret_only(
             await bot.expect(
                 fake_telegram.wait_for("sendMessage", message_to(learner), since=since)
             )
+
+            # Junk with the right secret is refused, not a server error.
+            async with http.post(hook, data=b"{not json", headers=good) as response:
+                assert response.status == 400
+            async with http.post(hook, json={"hello": "world"}, headers=good) as response:
+                assert response.status == 400
+
+            # Telegram retrying a post: the same update_id is handled once.
+            since = len(fake_telegram.calls)
+            retried = {
+                "update_id": fake_telegram.next_update_id(),
+                **text_message("/help", sender=learner),
+            }
+            for _ in range(2):
+                async with http.post(hook, json=retried, headers=good) as response:
+                    assert response.status == 200
+            assert await post(text_message("/start", sender=user(7070, "Ken")), good) == 200
+            await bot.expect(
+                fake_telegram.wait_for(
+                    "sendMessage", lambda c: c.params["chat_id"] == 7070, since=since
+                )
+            )
+            helped = [
+                c
+                for c in fake_telegram.calls_of("sendMessage", since=since)
+                if c.params["chat_id"] == learner["id"]
+            ]
+            assert len(helped) == 1, fake_telegram.methods()
+
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                assert response.status == 200
+                assert await response.json() == {"database": "ok", "redis": "off"}
         assert not [c for c in fake_telegram.calls if c.params.get("chat_id") == intruder["id"]]
 
         code = await bot.interrupt()
         assert_clean_exit(code, bot.stderr)
+        refusals = [line for line in bot.stderr.splitlines() if "refused a webhook post" in line]
+        assert len(refusals) == 4, bot.stderr
+        reasons = ["no secret", "wrong secret", "not JSON", "not a Telegram update"]
+        assert all(why in line for why, line in zip(reasons, refusals, strict=True)), refusals
+        assert "guess" not in bot.stderr
     unknown = [c.method for c in fake_telegram.calls if not c.response["ok"]]
     assert not unknown, f"the bot called methods the fake does not know: {unknown}"

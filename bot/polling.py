@@ -1,0 +1,161 @@
+"""Long polling that confirms an update to Telegram only once it has been handled.
+
+aiogram's own polling asks for the next updates, and so confirms the ones it just received,
+while their handlers are still running; stopping it then cancels them. An update in flight at
+SIGTERM or at a crash was lost. Here the offset sent to Telegram never passes an update whose
+handler has not finished: Telegram keeps it, and delivers it again after a restart.
+
+Telegram's offset confirms every update below it, so while an early update is still being
+handled, the later ones, already handled or in flight, come back with each poll: they are
+recognised by id and skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.methods import GetUpdates, TelegramMethod
+from aiogram.types import Update
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 25
+# After a failed poll: wait this long, longer after each further failure, up to the maximum.
+RETRY_SECONDS, RETRY_FACTOR, RETRY_MAX_SECONDS = 1.0, 1.5, 5.0
+# When a poll brings nothing new because an early update holds the offset back, the next one
+# waits for a handler to finish, or this long, so polls do not spin.
+RECHECK_SECONDS = 1.0
+
+
+class Poller:
+    def __init__(
+        self,
+        dp: Dispatcher,
+        bot: Bot,
+        *,
+        allowed_updates: list[str],
+        poll_seconds: int = POLL_SECONDS,
+    ) -> None:
+        self.dp = dp
+        self.bot = bot
+        self.allowed_updates = allowed_updates
+        self.poll_seconds = poll_seconds
+        self.in_flight: dict[int, asyncio.Task[None]] = {}
+        # Handled, but not yet confirmed: an earlier update is still in flight.
+        self.done: set[int] = set()
+        # Cancelled at shutdown before they were handled: Telegram must keep them.
+        self.cut_off: set[int] = set()
+        self.highest: int | None = None
+
+    @property
+    def offset(self) -> int | None:
+        """The first update id Telegram must keep: everything below it is handled."""
+        unhandled = self.in_flight.keys() | self.cut_off
+        if unhandled:
+            return min(unhandled)
+        return None if self.highest is None else self.highest + 1
+
+    async def run(self, stop: asyncio.Event, grace: float) -> None:
+        """Poll until `stop` is set; then let the handlers in flight finish for up to `grace`
+        seconds, cancel the rest, and confirm what was handled."""
+        log.info("serving Telegram by long polling")
+        stopping = asyncio.ensure_future(stop.wait())
+        try:
+            await self._poll(stopping)
+        finally:
+            stopping.cancel()
+            await self._drain(grace)
+
+    async def _poll(self, stopping: asyncio.Future[Any]) -> None:
+        delay = RETRY_SECONDS
+        while not stopping.done():
+            fetch = asyncio.ensure_future(self._fetch())
+            await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            if stopping.done():
+                fetch.cancel()
+                return
+            try:
+                confirmed, updates = fetch.result()
+            except Exception as exc:
+                log.error(
+                    "failed to fetch updates (trying again in %.1f s): %s: %s",
+                    delay,
+                    type(exc).__name__,
+                    exc,
+                )
+                await asyncio.wait({stopping}, timeout=delay)
+                delay = min(delay * RETRY_FACTOR, RETRY_MAX_SECONDS)
+                continue
+            delay = RETRY_SECONDS
+            if confirmed is not None:
+                # Telegram has forgotten everything below the offset that poll sent: those ids
+                # cannot come back. Ids handled since it was sent can, so they stay known.
+                self.done = {i for i in self.done if i >= confirmed}
+            known = self.in_flight.keys() | self.done
+            fresh = [u for u in updates if u.update_id not in known]
+            for update in fresh:
+                self._start(update)
+            if not fresh and self.in_flight:
+                pending: set[asyncio.Future[Any]] = {*self.in_flight.values(), stopping}
+                await asyncio.wait(
+                    pending, timeout=RECHECK_SECONDS, return_when=asyncio.FIRST_COMPLETED
+                )
+
+    async def _fetch(self) -> tuple[int | None, list[Update]]:
+        """The offset sent, and the updates from it on."""
+        offset = self.offset
+        method = GetUpdates(
+            offset=offset, timeout=self.poll_seconds, allowed_updates=self.allowed_updates
+        )
+        # The HTTP request must outlive the long poll it asks for.
+        session_timeout = self.bot.session.timeout or 0
+        timeout = int(session_timeout + self.poll_seconds)
+        return offset, await self.bot(method, request_timeout=timeout)
+
+    def _start(self, update: Update) -> None:
+        update_id = update.update_id
+        self.highest = max(update_id, self.highest if self.highest is not None else update_id)
+        task = asyncio.create_task(self._handle(update))
+        self.in_flight[update_id] = task
+
+        def finished(task: asyncio.Task[None]) -> None:
+            del self.in_flight[update_id]
+            (self.cut_off if task.cancelled() else self.done).add(update_id)
+
+        task.add_done_callback(finished)
+
+    async def _handle(self, update: Update) -> None:
+        try:
+            result = await self.dp.feed_update(
+                self.bot, update, dispatcher=self.dp, bots=[self.bot]
+            )
+            if isinstance(result, TelegramMethod):
+                await self.dp.silent_call_request(bot=self.bot, result=result)
+        except Exception:
+            # The errors router answers and logs what handlers raise; this is what it did not.
+            log.exception("update %s failed outside its handler", update.update_id)
+
+    async def _drain(self, grace: float) -> None:
+        tasks = list(self.in_flight.values())
+        if tasks:
+            log.info("stopping: waiting up to %g s for %d updates in flight", grace, len(tasks))
+            _, unfinished = await asyncio.wait(tasks, timeout=grace)
+            for task in unfinished:
+                task.cancel()
+            if unfinished:
+                await asyncio.wait(unfinished)
+                log.warning(
+                    "stopped with %d updates unfinished: Telegram will deliver them again",
+                    len(unfinished),
+                )
+        offset = self.offset
+        if offset is None:
+            return
+        try:
+            # Confirms what was handled; limit=1, timeout=0: nothing more is taken on.
+            await self.bot(GetUpdates(offset=offset, limit=1, timeout=0), request_timeout=5)
+        except Exception as exc:
+            log.warning("could not confirm the handled updates to Telegram: %s", exc)

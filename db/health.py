@@ -1,0 +1,87 @@
+"""Whether the database answers, as the units of work find out, and one log line per outage.
+
+A database that refuses, drops or stops answering fails every update until it is back: logging
+each failure with its traceback buries the log (thousands of lines for a short outage), while
+one WARNING when it starts and one INFO when it ends tell an operator all there is.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+log = logging.getLogger(__name__)
+
+HEALTH_KEY = "database_health"
+
+# MySQL/MariaDB client and server errors that mean "not reachable now", not "this statement is
+# wrong": cannot connect (2002, 2003, 2005), gone or lost (2006, 2013, 2055), too many
+# connections (1040), shutting down (1053), connection killed (1927), and the statement time
+# limits of MariaDB (1969) and MySQL (3024).
+UNAVAILABLE_CODES = frozenset({2002, 2003, 2005, 2006, 2013, 2055, 1040, 1053, 1927, 1969, 3024})
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether `error` says the database cannot be reached or did not answer in time."""
+    if isinstance(error, TimeoutError | PoolTimeoutError | ConnectionError):
+        return True
+    if isinstance(error, DBAPIError):
+        if error.connection_invalidated:
+            return True
+        args = getattr(error.orig, "args", ())
+        if args and isinstance(args[0], int) and args[0] in UNAVAILABLE_CODES:
+            return True
+        # SQLite's writer lock held beyond the busy timeout: the same "try again" for a learner.
+        return "database is locked" in str(error.orig)
+    return False
+
+
+def describe(error: BaseException) -> str:
+    """One line about the failure, with no SQL and no parameters in it."""
+    if isinstance(error, DBAPIError) and error.orig is not None:
+        text = str(error.orig).strip()
+    else:
+        text = str(error).strip()
+    first = text.splitlines()[0] if text else ""
+    return f"{type(error).__name__}: {first}" if first else type(error).__name__
+
+
+class DatabaseHealth:
+    """Outage bookkeeping shared by every unit of work of one application."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.down_since: float | None = None
+        self.failures = 0
+
+    @property
+    def down(self) -> bool:
+        return self.down_since is not None
+
+    def failed(self, error: BaseException) -> None:
+        if self.down_since is None:
+            self.down_since = self.clock()
+            self.failures = 1
+            log.warning(
+                "database unavailable (%s): learners are asked to try again until it is back",
+                describe(error),
+            )
+            return
+        self.failures += 1
+        log.debug("database still unavailable: %s", describe(error))
+
+    def ok(self) -> None:
+        if self.down_since is None:
+            return
+        seconds = self.clock() - self.down_since
+        log.info(
+            "database reachable again after %.1f s; %d failed attempts meanwhile",
+            seconds,
+            self.failures,
+            extra={"outage_seconds": round(seconds, 1), "failures": self.failures},
+        )
+        self.down_since, self.failures = None, 0

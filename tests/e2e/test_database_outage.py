@@ -1,0 +1,89 @@
+"""`learnbot run` with MariaDB behind a TCP proxy the test controls: refused, black-holed,
+restored. The learner is answered within seconds every time, the process stays up, answers
+resume by themselves, and the log holds a line or two per outage, not one per update.
+
+MariaDB/MySQL only (skipped without one, a failure under CI), unlike the other e2e tests.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.services.content.importer import import_course
+from bot.services.content.parse import parse_course
+from bot.texts import outage
+from db.engine import create_sessionmaker
+from tests.e2e.fake_telegram import TOKEN, Call, FakeTelegram
+from tests.e2e.process import BotProcess, assert_clean_exit, child_env
+from tests.e2e.updates import LEARNER, text_message
+from tests.support.course import TEST_COURSE
+from tests.support.i18n import reading
+from tests.support.tcp_proxy import TcpProxy
+
+ANSWER_WITHIN = 5.0
+
+
+@pytest.fixture
+async def mysql_course_url(db_kind: str, database_url: str, engine: AsyncEngine) -> str:
+    """The session's migrated MariaDB database holding TEST_COURSE (emptied afterwards by the
+    `engine` fixture)."""
+    if db_kind != "mysql":
+        pytest.skip("the proxy stands between the bot and a database server")
+    async with create_sessionmaker(engine)() as session:
+        await import_course(session, parse_course(TEST_COURSE), publish=True)
+    return database_url
+
+
+async def test_refused_black_holed_and_restored_database(
+    fake_telegram: FakeTelegram, mysql_course_url: str, workdir: Path
+) -> None:
+    direct = make_url(mysql_course_url)
+    proxy = TcpProxy(direct.host or "127.0.0.1", direct.port or 3306)
+    await proxy.start()
+    url = direct.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    env = child_env(BOT_TOKEN=TOKEN, BOT_API_URL=fake_telegram.url, DATABASE_URL=url)
+
+    async def say(text: str) -> Call:
+        since = len(fake_telegram.calls)
+        fake_telegram.push_update(text_message(text))
+        started = time.monotonic()
+        call = await bot.expect(
+            fake_telegram.wait_for(
+                "sendMessage",
+                lambda c: c.params["chat_id"] == LEARNER["id"],
+                timeout=ANSWER_WITHIN,
+                since=since,
+            )
+        )
+        assert time.monotonic() - started < ANSWER_WITHIN
+        return call
+
+    try:
+        with BotProcess(["run"], env=env, cwd=workdir) as bot:
+            await bot.expect(fake_telegram.wait_for("getUpdates", timeout=20))
+            assert "Hi," in (await say("/start")).params["text"]
+
+            for cut in (proxy.refuse, proxy.blackhole):
+                await cut()
+                with reading("en"):
+                    unavailable = str(outage.DATABASE_UNAVAILABLE)
+                assert (await say("/progress")).params["text"] == unavailable
+                await proxy.restore()
+                answer = await say("/progress")
+                assert "My progress" in answer.params["text"], "answers resume by themselves"
+
+            code = await bot.interrupt()
+            stderr = bot.stderr
+    finally:
+        await proxy.close()
+    assert_clean_exit(code, stderr)
+    loud = [line for line in stderr.splitlines() if " WARNING " in line or " ERROR " in line]
+    outage_lines = [line for line in loud if "Received SIGINT" not in line]
+    assert len(outage_lines) == 2, stderr  # one per outage
+    assert all("db.health" in line for line in outage_lines), stderr
+    assert stderr.count("reachable again") == 2, stderr

@@ -1,0 +1,99 @@
+"""The database refuses, then stops answering: the learner is told to try again within seconds
+(not that something broke), the log says so once per outage, and the bot recovers by itself.
+
+MariaDB/MySQL only: the database sits behind a TCP proxy the test controls.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from bot.callbacks import LessonCb
+from bot.config import Settings
+from bot.services.catalog import CATALOG_KEY, CatalogCache
+from bot.texts import outage
+from db.engine import SERVING_LIMITS, create_engine, create_sessionmaker
+from tests.support.chat import Chat, make_chat
+from tests.support.course import Course
+from tests.support.tcp_proxy import TcpProxy
+
+# The learner's answer must come within this, whatever the database does.
+ANSWER_WITHIN = 5.0
+
+
+@pytest.fixture
+async def proxy(db_kind: str, database_url: str) -> AsyncIterator[TcpProxy]:
+    if db_kind != "mysql":
+        pytest.skip("SQLite has no connection to cut")
+    url = make_url(database_url)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 3306)
+    await proxy.start()
+    yield proxy
+    await proxy.close()
+
+
+@pytest.fixture
+async def outage_chat(
+    settings: Settings, database_url: str, proxy: TcpProxy
+) -> AsyncIterator[Chat]:
+    """A learner on an app whose database is reached through the proxy, with the serving
+    process's time limits."""
+    url = make_url(database_url).set(host="127.0.0.1", port=proxy.port)
+    engine = create_engine(url, statement_seconds=SERVING_LIMITS.statement_seconds)
+    sessionmaker = create_sessionmaker(
+        engine,
+        info={CATALOG_KEY: CatalogCache(refresh_seconds=0)},
+        unit_seconds=SERVING_LIMITS.unit_seconds,
+    )
+    chat = make_chat(settings, sessionmaker)
+    try:
+        yield chat
+    finally:
+        await chat.bot.session.close()
+        await engine.dispose()
+
+
+async def timed_press(chat: Chat, data: LessonCb) -> float:
+    started = time.monotonic()
+    await chat.press_data(data)
+    return time.monotonic() - started
+
+
+async def test_refused_then_black_holed_database_gets_a_friendly_answer_and_recovers(
+    outage_chat: Chat, proxy: TcpProxy, course: Course, caplog: pytest.LogCaptureFixture
+) -> None:
+    chat = outage_chat
+    lesson = LessonCb(lesson_id=course.lessons["basics"])
+    await chat.send_text("/start")
+    await chat.press_data(lesson)
+    assert "Basics" in chat.last_text
+
+    caplog.set_level(logging.INFO)
+    for cut in (proxy.refuse, proxy.blackhole):
+        await cut()
+        for _ in range(2):
+            chat.forget()
+            assert await timed_press(chat, lesson) < ANSWER_WITHIN
+            assert chat.callback_texts() == [outage.DATABASE_UNAVAILABLE]
+            assert chat.texts() == []
+        chat.forget()
+        started = time.monotonic()
+        await chat.send_text("/progress")
+        assert time.monotonic() - started < ANSWER_WITHIN
+        assert chat.texts() == [outage.DATABASE_UNAVAILABLE]
+
+        await proxy.restore()
+        chat.forget()
+        await chat.press_data(lesson)
+        assert "Basics" in chat.last_text, "answers resume once the database is back"
+
+    records = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.name for r in records] == ["db.health", "db.health"], caplog.text
+    recovered = [r for r in caplog.records if "reachable again" in r.getMessage()]
+    assert len(recovered) == 2, caplog.text
+    assert "Traceback" not in caplog.text

@@ -1,0 +1,100 @@
+"""The poller confirms an update only once it is handled, and handles each update once even
+when an early slow one makes Telegram send the later ones again."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any, cast
+
+import pytest
+from aiogram import Bot, Dispatcher
+from aiogram.methods import GetUpdates
+from aiogram.types import Chat, Message, Update
+
+from bot import polling
+from bot.polling import Poller
+
+
+@pytest.fixture(autouse=True)
+def quick_rechecks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(polling, "RECHECK_SECONDS", 0.05)
+
+
+def update(update_id: int) -> Update:
+    message = Message(
+        message_id=update_id,
+        date=datetime.now(UTC),
+        chat=Chat(id=1, type="private"),
+        text="hi",
+    )
+    return Update(update_id=update_id, message=message)
+
+
+class FakeApi:
+    """Telegram's getUpdates: everything from the offset on, the offset confirming the rest.
+    Each poll takes a moment, so an update can finish while a poll sent before is out."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.pending = [update(i) for i in ids]
+        self.offsets: list[int | None] = []
+        self.session = type("S", (), {"timeout": 0})()
+
+    async def __call__(self, method: GetUpdates, request_timeout: int | None = None) -> Any:
+        self.offsets.append(method.offset)
+        if method.offset is not None:
+            self.pending = [u for u in self.pending if u.update_id >= method.offset]
+        await asyncio.sleep(0.01)  # a poll that returns at once would spin the test
+        return self.pending[: method.limit or 100]
+
+
+class FakeDispatcher:
+    def __init__(self, slow: dict[int, asyncio.Event]) -> None:
+        self.slow = slow
+        self.handled: list[int] = []
+
+    async def feed_update(self, bot: Any, update: Update, **kwargs: Any) -> None:
+        if update.update_id in self.slow:
+            await self.slow[update.update_id].wait()
+        self.handled.append(update.update_id)
+
+
+async def test_a_slow_update_holds_the_offset_back_and_nothing_is_handled_twice() -> None:
+    release = asyncio.Event()
+    api, dp = FakeApi([1, 2, 3]), FakeDispatcher({1: release})
+    poller = Poller(cast(Dispatcher, dp), cast(Bot, api), allowed_updates=[], poll_seconds=0)
+    stop = asyncio.Event()
+    running = asyncio.create_task(poller.run(stop, grace=5))
+
+    async def until(condition: Any) -> None:
+        async with asyncio.timeout(5):
+            while not condition():  # noqa: ASYNC110 (plain state, nothing to await)
+                await asyncio.sleep(0.01)
+
+    await until(lambda: dp.handled == [2, 3])
+    # Polls go on (spaced out while nothing is new), bringing 2 and 3 back each time.
+    await until(lambda: len(api.offsets) >= 3)
+    assert set(api.offsets[1:]) == {1}, "1 is not handled: nothing from 1 on is confirmed"
+
+    release.set()
+    await until(lambda: api.offsets[-1] == 4)
+    stop.set()
+    await running
+    assert dp.handled == [2, 3, 1]
+
+
+async def test_an_update_cut_off_at_shutdown_is_left_to_telegram() -> None:
+    never = asyncio.Event()
+    api, dp = FakeApi([5, 6]), FakeDispatcher({5: never})
+    poller = Poller(cast(Dispatcher, dp), cast(Bot, api), allowed_updates=[], poll_seconds=0)
+    stop = asyncio.Event()
+    running = asyncio.create_task(poller.run(stop, grace=0.1))
+    async with asyncio.timeout(5):
+        while dp.handled != [6]:  # noqa: ASYNC110 (plain state, nothing to await)
+            await asyncio.sleep(0.01)
+
+    stop.set()
+    await asyncio.wait_for(running, 5)
+
+    assert api.offsets[-1] == 5, "the confirming poll at shutdown keeps 5"
+    assert [u.update_id for u in api.pending] == [5, 6]
