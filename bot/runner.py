@@ -159,12 +159,13 @@ async def _serve_polling(settings: Settings, dp: Dispatcher, bot: Bot) -> None:
     # getUpdates is refused while a webhook is set; keep the updates that are waiting.
     await bot.delete_webhook(drop_pending_updates=False)
     stop = _stop_on_signals()
-    await dp.emit_startup(bot=bot, dispatcher=dp, bots=[bot])
+    # As aiogram's own polling does: start-up handlers take what the dispatcher carries.
+    await dp.emit_startup(bot=bot, dispatcher=dp, bots=[bot], **dp.workflow_data)
     try:
         poller = Poller(dp, bot, allowed_updates=dp.resolve_used_update_types())
         await poller.run(stop, grace=settings.shutdown_grace_seconds)
     finally:
-        await dp.emit_shutdown(bot=bot, dispatcher=dp, bots=[bot])
+        await dp.emit_shutdown(bot=bot, dispatcher=dp, bots=[bot], **dp.workflow_data)
 
 
 async def _serve_webhook(settings: Settings, dp: Dispatcher, bot: Bot, engine: AsyncEngine) -> None:

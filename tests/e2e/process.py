@@ -197,7 +197,7 @@ class BotProcess:
             exited.cancel()
             if not waiting.done():
                 waiting.cancel()
-        if waiting.cancelled():
+        if not waiting.done() or waiting.cancelled():
             raise AssertionError(f"the bot stopped early; {self.describe()}")
         try:
             return waiting.result()
