@@ -6,15 +6,15 @@ from aiogram import Bot
 from aiogram.types import BotCommand, BotCommandScopeDefault
 from aiogram.utils.i18n import I18n
 
-from bot import texts
 from bot.services.learners import DEFAULT_LANGUAGE, RUSSIAN_READERS
+from bot.texts import commands
 
 
 def learner_commands() -> list[BotCommand]:
     """The learner's commands, described in the current I18n context's language."""
     return [
         BotCommand(command=command, description=str(description))
-        for command, description in texts.COMMAND_DESCRIPTIONS.items()
+        for command, description in commands.COMMAND_DESCRIPTIONS.items()
     ]
 
 

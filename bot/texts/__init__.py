@@ -78,17 +78,6 @@ TRUE = __("True")
 FALSE = __("False")
 
 # The command menu Telegram shows beside the message field.
-COMMAND_DESCRIPTIONS = {
-    "start": __("Main menu"),
-    "continue": __("Continue where you left off"),
-    "courses": __("Browse the courses"),
-    "progress": __("My progress"),
-    "achievements": __("Achievements"),
-    "leaderboard": __("The leaderboard"),
-    "settings": __("Time zone, language, reminder, your data"),
-    "cancel": __("Stop typing an answer"),
-    "help": __("How this bot works"),
-}
 
 
 def welcome(first_name: str | None) -> str:
@@ -109,8 +98,11 @@ HELP = __(
     "• <b>Courses</b> lists the modules and their lessons.\n"
     "• <b>Continue</b> opens the first lesson you have not completed.\n"
     "• Read a lesson, then answer its exercises: tap a button, or type the answer when asked.\n"
-    "• <b>My progress</b> shows what you have done so far.\n\n"
-    "Commands: /start /continue /courses /progress /cancel /help"
+    "• <b>My progress</b> shows what you have done so far, <b>Achievements</b> the badges "
+    "you have earned, <b>Leaderboard</b> where you stand.\n"
+    "• <b>Settings</b>: your time zone, language and daily reminder, or deleting your data.\n\n"
+    "Commands: /start /continue /courses /progress /achievements /leaderboard /settings "
+    "/cancel /help"
 )
 UNKNOWN_COMMAND = __("🤔 I don't know that command. Try /start for the menu or /help.")
 PRIVATE_ONLY = __("Let's learn in private: open a chat with me and send /start there.")

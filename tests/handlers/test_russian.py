@@ -33,7 +33,7 @@ from bot.config import Settings
 from bot.localchat import html_to_text
 from bot.services import lessons
 from bot.services.content.parse import parse_course
-from bot.texts import motivation
+from bot.texts import commands, motivation
 from bot.views.markdown import render_pages
 from db.enums import ExerciseType
 from db.models import Lesson, User
@@ -329,7 +329,7 @@ async def test_the_command_menu_is_registered_in_english_and_in_russian(chat: Ch
     clients: dict[str, list[str | None]] = {"en": [None], "ru": ["ru", "uk", "be", "kk"]}
     for language, codes in clients.items():
         with reading(language):
-            expected = {c: str(d) for c, d in texts.COMMAND_DESCRIPTIONS.items()}
+            expected = {c: str(d) for c, d in commands.COMMAND_DESCRIPTIONS.items()}
         for code in codes:
             assert menus[code] == expected
     assert menus[None]["courses"] != menus["ru"]["courses"]
