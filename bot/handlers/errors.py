@@ -110,13 +110,7 @@ async def on_error(
         exc_info=event.exception,
         extra={"update_id": update.update_id, "user_id": user.id if user else None},
     )
-    try:
-        if update.callback_query is not None:
-            await update.callback_query.answer(str(texts.ERROR), show_alert=True)
-        elif update.message is not None:
-            await update.message.answer(str(texts.ERROR))
-    except TelegramAPIError as exc:
-        log.warning("could not tell the learner about the failure: %s", exc)
+    await _tell(event, str(texts.ERROR))
 
 
 def database_unavailable(event: ErrorEvent) -> bool:
@@ -126,14 +120,19 @@ def database_unavailable(event: ErrorEvent) -> bool:
 async def on_database_unavailable(event: ErrorEvent) -> None:
     """Not a bug: the database is down or too slow. The learner is asked to come back; the
     outage itself was logged once where it was found (db.health), so nothing is logged here."""
+    await _tell(event, str(outage.DATABASE_UNAVAILABLE))
+
+
+async def _tell(event: ErrorEvent, text: str) -> None:
+    """An alert for a press, a message for a message; a failure to say it is only logged."""
     update = event.update
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(str(outage.DATABASE_UNAVAILABLE), show_alert=True)
+            await update.callback_query.answer(text, show_alert=True)
         elif update.message is not None:
-            await update.message.answer(str(outage.DATABASE_UNAVAILABLE))
+            await update.message.answer(text)
     except TelegramAPIError as exc:
-        log.warning("could not tell the learner the database is unavailable: %s", exc)
+        log.warning("could not tell the learner %r: %s", text, exc)
 
 
 def create_router() -> Router:
