@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    health_port: int | None = Field(default=None, ge=1, le=65535)
     default_timezone: str = "UTC"
     leaderboard_refresh_seconds: int = Field(default=300, ge=10, le=86_400)
     broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
@@ -52,7 +53,13 @@ class Settings(BaseSettings):
     shutdown_grace_seconds: float = Field(default=10.0, ge=0, le=600)
 
     @field_validator(
-        "bot_token", "webhook_secret", "bot_api_url", "redis_url", "webhook_url", mode="before"
+        "bot_token",
+        "webhook_secret",
+        "bot_api_url",
+        "redis_url",
+        "webhook_url",
+        "health_port",
+        mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:

@@ -40,6 +40,7 @@ def test_defaults() -> None:
     assert settings.webhook_url is None
     assert settings.webhook_secret is None
     assert (settings.webhook_host, settings.webhook_port) == ("127.0.0.1", 8080)
+    assert settings.health_port is None
     assert settings.default_timezone == "UTC"
     assert settings.leaderboard_refresh_seconds == 300
     assert settings.broadcast_rate == 25.0
@@ -71,11 +72,14 @@ def test_values_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_blank_optional_values_are_unset(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BOT_TOKEN", "")
     monkeypatch.setenv("WEBHOOK_URL", "  ")
+    # As .env.example leaves it: `HEALTH_PORT=` means no health server, not a bad number.
+    monkeypatch.setenv("HEALTH_PORT", "")
 
     settings = load_settings(_env_file=None)
 
     assert settings.bot_token is None
     assert settings.webhook_url is None
+    assert settings.health_port is None
 
 
 @pytest.mark.parametrize(
@@ -170,6 +174,9 @@ def test_a_bad_value_that_may_hold_a_secret_is_not_repeated(
         ("WEBHOOK_PORT", "70000"),
         ("WEBHOOK_PORT", "0"),
         ("WEBHOOK_PORT", "http"),
+        ("HEALTH_PORT", "70000"),
+        ("HEALTH_PORT", "0"),
+        ("HEALTH_PORT", "http"),
         ("LOG_LEVEL", "chatty"),
         ("LOG_FORMAT", "xml"),
         ("SHUTDOWN_GRACE_SECONDS", "-1"),
