@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -122,7 +123,7 @@ async def serve(settings: Settings) -> None:
             if settings.webhook_url:
                 await _serve_webhook(settings, app.dispatcher, app.bot, database.engine)
             else:
-                await _serve_polling(settings, app.dispatcher, app.bot)
+                await _serve_polling(settings, app.dispatcher, app.bot, database.engine)
         except TelegramUnauthorizedError:
             raise NotReady("the Bot API refused BOT_TOKEN (401 Unauthorized): check it") from None
         except TelegramNetworkError as exc:
@@ -153,19 +154,46 @@ def _stop_on_signals() -> asyncio.Event:
     return stop
 
 
-async def _serve_polling(settings: Settings, dp: Dispatcher, bot: Bot) -> None:
+async def _listen(runner: web.AppRunner, host: str, port: int) -> web.TCPSite:
+    site = web.TCPSite(runner, host, port)
+    try:
+        await site.start()
+    except OSError as exc:
+        # asyncio's message repeats the address in a sentence of its own: the errno says it.
+        why = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise NotReady(f"cannot listen on {host}:{port}: {why}") from None
+    return site
+
+
+async def _serve_polling(settings: Settings, dp: Dispatcher, bot: Bot, engine: AsyncEngine) -> None:
     from bot.polling import Poller
 
-    # getUpdates is refused while a webhook is set; keep the updates that are waiting.
-    await bot.delete_webhook(drop_pending_updates=False)
-    stop = _stop_on_signals()
-    # As aiogram's own polling does: start-up handlers take what the dispatcher carries.
-    await dp.emit_startup(bot=bot, dispatcher=dp, bots=[bot], **dp.workflow_data)
+    health: web.AppRunner | None = None
     try:
-        poller = Poller(dp, bot, allowed_updates=dp.resolve_used_update_types())
-        await poller.run(stop, grace=settings.shutdown_grace_seconds)
+        if settings.health_port is not None:
+            # Polling has no web server of its own, so probes get a small one; listening
+            # before Telegram is asked for anything makes a taken port the first refusal.
+            from bot.webhook import add_health_route
+
+            app = web.Application()
+            add_health_route(app, engine, getattr(dp.storage, "redis", None))
+            health = web.AppRunner(app, shutdown_timeout=0.5)
+            await health.setup()
+            await _listen(health, settings.webhook_host, settings.health_port)
+            log.info("serving /healthz on %s:%s", settings.webhook_host, settings.health_port)
+        # getUpdates is refused while a webhook is set; keep the updates that are waiting.
+        await bot.delete_webhook(drop_pending_updates=False)
+        stop = _stop_on_signals()
+        # As aiogram's own polling does: start-up handlers take what the dispatcher carries.
+        await dp.emit_startup(bot=bot, dispatcher=dp, bots=[bot], **dp.workflow_data)
+        try:
+            poller = Poller(dp, bot, allowed_updates=dp.resolve_used_update_types())
+            await poller.run(stop, grace=settings.shutdown_grace_seconds)
+        finally:
+            await dp.emit_shutdown(bot=bot, dispatcher=dp, bots=[bot], **dp.workflow_data)
     finally:
-        await dp.emit_shutdown(bot=bot, dispatcher=dp, bots=[bot], **dp.workflow_data)
+        if health is not None:
+            await health.cleanup()
 
 
 async def _serve_webhook(settings: Settings, dp: Dispatcher, bot: Bot, engine: AsyncEngine) -> None:
@@ -191,13 +219,7 @@ async def _serve_webhook(settings: Settings, dp: Dispatcher, bot: Bot, engine: A
     runner = web.AppRunner(app, shutdown_timeout=0.5)
     await runner.setup()
     try:
-        site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
-        try:
-            await site.start()
-        except OSError as exc:
-            raise NotReady(
-                f"cannot listen on {settings.webhook_host}:{settings.webhook_port}: {exc.strerror}"
-            ) from None
+        site = await _listen(runner, settings.webhook_host, settings.webhook_port)
         if secret is None:
             log.warning(
                 "WEBHOOK_SECRET is not set: anyone who finds the webhook URL can post updates"

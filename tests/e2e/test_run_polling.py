@@ -7,11 +7,21 @@ SIGINT), not persistence.
 from __future__ import annotations
 
 import asyncio
+import socket
 from pathlib import Path
+
+import aiohttp
 
 from bot.cli import EXIT_INTERRUPTED
 from tests.e2e.fake_telegram import TOKEN, Call, FakeTelegram
-from tests.e2e.process import BotProcess, assert_clean_exit, child_env
+from tests.e2e.process import (
+    BotProcess,
+    assert_clean_exit,
+    child_env,
+    free_port,
+    learnbot,
+    run_command,
+)
 from tests.e2e.updates import LEARNER, button_data, callback_query, text_message
 
 
@@ -86,4 +96,50 @@ async def test_ctrl_c_during_startup_exits_without_a_traceback(
     assert "Traceback" not in stderr, stderr
     assert "Unclosed" not in stderr, stderr
     assert "interrupted" in stderr
+    assert not fake_telegram.calls_of("getUpdates")
+
+
+async def test_polling_serves_healthz_on_health_port(
+    fake_telegram: FakeTelegram, course_db: str, workdir: Path
+) -> None:
+    port = free_port()
+    env = child_env(
+        BOT_TOKEN=TOKEN,
+        BOT_API_URL=fake_telegram.url,
+        DATABASE_URL=course_db,
+        WEBHOOK_HOST="127.0.0.1",
+        HEALTH_PORT=str(port),
+    )
+    with BotProcess(["run"], env=env, cwd=workdir) as bot:
+        await bot.expect(fake_telegram.wait_for("getUpdates", timeout=20))
+        async with (
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http,
+            http.get(f"http://127.0.0.1:{port}/healthz") as response,
+        ):
+            assert response.status == 200
+            assert await response.json() == {"database": "ok", "redis": "off"}
+        code = await bot.interrupt()
+        assert_clean_exit(code, bot.stderr)
+
+
+async def test_a_taken_health_port_is_one_line(
+    fake_telegram: FakeTelegram, course_db: str, workdir: Path
+) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = child_env(
+            BOT_TOKEN=TOKEN,
+            BOT_API_URL=fake_telegram.url,
+            DATABASE_URL=course_db,
+            HEALTH_PORT=str(port),
+        )
+        result = run_command(learnbot("run"), env=env, cwd=workdir, timeout=30)
+    assert result.returncode == 1, result.stderr
+    refusals = [line for line in result.stderr.splitlines() if line.startswith("learnbot:")]
+    expected = f"learnbot: cannot listen on 127.0.0.1:{port}: Address already in use"
+    assert refusals == [expected], result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    # Refused before Telegram was asked for anything.
     assert not fake_telegram.calls_of("getUpdates")
