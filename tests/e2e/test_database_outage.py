@@ -13,33 +13,16 @@ import time
 from pathlib import Path
 
 import aiohttp
-import pytest
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.services.content.importer import import_course
-from bot.services.content.parse import parse_course
 from bot.texts import outage
-from db.engine import create_sessionmaker
 from tests.e2e.fake_telegram import TOKEN, Call, FakeTelegram
 from tests.e2e.process import BotProcess, assert_clean_exit, child_env, free_port
 from tests.e2e.updates import LEARNER, text_message
-from tests.support.course import TEST_COURSE
 from tests.support.i18n import reading
 from tests.support.tcp_proxy import TcpProxy
 
 ANSWER_WITHIN = 5.0
-
-
-@pytest.fixture
-async def mysql_course_url(db_kind: str, database_url: str, engine: AsyncEngine) -> str:
-    """The session's migrated MariaDB database holding TEST_COURSE (emptied afterwards by the
-    `engine` fixture)."""
-    if db_kind != "mysql":
-        pytest.skip("the proxy stands between the bot and a database server")
-    async with create_sessionmaker(engine)() as session:
-        await import_course(session, parse_course(TEST_COURSE), publish=True)
-    return database_url
 
 
 async def test_refused_black_holed_and_restored_database(
