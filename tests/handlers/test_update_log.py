@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 
 import pytest
+from aiogram.methods import AnswerCallbackQuery
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import texts as en
 from bot.callbacks import LessonCb, StopRunCb
 from bot.config import Settings
 from bot.middlewares.throttling import ThrottlePolicy
@@ -59,7 +61,7 @@ async def test_forged_button_data_is_logged_once_as_a_warning(
     assert [fields(r) for r in update_lines(caplog)] == [(1000, "fallback.unknown_button", "ok")]
 
 
-async def test_a_failing_handler_logs_one_error_with_one_traceback_and_context(
+async def test_a_failing_press_is_answered_once_and_logged_once_with_context(
     chat: Chat, course: Course, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     lesson_id = course.lessons["basics"]
@@ -70,10 +72,15 @@ async def test_a_failing_handler_logs_one_error_with_one_traceback_and_context(
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the lesson store is on fire")
 
+    # Stop sets its success notice before it reopens the lesson, which now fails.
     monkeypatch.setattr(lessons, "open_lesson", broken)
     with caplog.at_level(logging.INFO):
         await chat.press_data(StopRunCb(lesson_id=lesson_id))
 
+    # The learner's one answer is the error, never the failed action's own notice.
+    answers = chat.api.sent(AnswerCallbackQuery)
+    assert [(a.text, a.show_alert) for a in answers] == [(en.ERROR, True)]
+    assert en.EXERCISES_STOPPED not in chat.texts()
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1, caplog.text
     assert errors[0].exc_info is not None
