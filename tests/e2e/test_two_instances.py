@@ -28,7 +28,7 @@ from db.models import Lesson
 from tests.e2e.fake_telegram import TOKEN, Call, FakeTelegram
 from tests.e2e.process import BotProcess, assert_clean_exit, child_env, free_port
 from tests.e2e.updates import button_data, callback_query, text_message, user
-from tests.handlers.test_redis import REDIS_URL, require_redis
+from tests.support.redis import REDIS_URL, require_redis
 
 SECRET = "two-instances"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

@@ -2,86 +2,33 @@
 
 from __future__ import annotations
 
-import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as en
-from bot.services.content.sample import seed_sample_course
-from db.enums import ActivityType, ExerciseType, ProgressStatus
+from db.enums import ActivityType, ProgressStatus
 from db.models import (
     ActivityLog,
-    Exercise,
     ExerciseAttempt,
-    Lesson,
-    Module,
     ModuleProgress,
     User,
     UserProgress,
 )
+from tests.support.answers import do_run
 from tests.support.chat import Chat
+from tests.support.course import seed_first_module
 from tests.support.rows import one, rows
-
-QUESTION = re.compile(r"question (\d+) of (\d+)")
 
 
 def half_up(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def right_answer(exercise: Exercise) -> str:
-    if exercise.type is ExerciseType.TRUE_FALSE:
-        return "True" if exercise.answer else "False"
-    if exercise.type is ExerciseType.SHORT_ANSWER:
-        return f"  {str(exercise.answer[0]).upper()} "  # typed carelessly: still right
-    return str(exercise.answer)
-
-
-def wrong_answer(exercise: Exercise) -> str:
-    if exercise.type is ExerciseType.TRUE_FALSE:
-        return "False" if exercise.answer else "True"
-    if exercise.type is ExerciseType.SHORT_ANSWER:
-        return "no idea"
-    return next(option for option in exercise.options or [] if option != exercise.answer)
-
-
-async def do_run(chat: Chat, exercises: list[Exercise], right: list[bool]) -> str:
-    """Answer the run's questions (the first is on screen), right or wrong as told; the result
-    text."""
-    for _ in exercises:
-        match = QUESTION.search(chat.last_text)
-        assert match is not None, chat.last_text
-        number, total = int(match[1]), int(match[2])
-        assert total == len(exercises)
-        exercise = exercises[number - 1]
-        answer = right_answer(exercise) if right[number - 1] else wrong_answer(exercise)
-        await chat.answer(answer)
-    assert "Finished" in chat.last_text
-    return chat.last_text
-
-
 async def test_a_learner_completes_module_one_of_the_sample_course(
     chat: Chat, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    async with sessionmaker() as s:
-        await seed_sample_course(s)
-        module = (await s.scalars(select(Module).order_by(Module.order))).first()
-        assert module is not None
-        lessons = list(
-            await s.scalars(
-                select(Lesson).where(Lesson.module_id == module.id).order_by(Lesson.order)
-            )
-        )
-        exercises = {
-            lesson.id: list(
-                await s.scalars(
-                    select(Exercise).where(Exercise.lesson_id == lesson.id).order_by(Exercise.order)
-                )
-            )
-            for lesson in lessons
-        }
+    module, lessons, exercises = await seed_first_module(sessionmaker)
     assert len(lessons) >= 3
     assert all(exercises[lesson.id] for lesson in lessons)
 

@@ -6,17 +6,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as en
 from bot.config import Settings
-from bot.services.content.sample import seed_sample_course
 from db.clock import ManualClock
 from db.enums import ActivityType
-from db.models import ActivityLog, Exercise, Lesson, Module
-from tests.handlers.test_journey import do_run
+from db.models import ActivityLog
+from tests.support.answers import do_run
 from tests.support.chat import Chat, make_chat
+from tests.support.course import seed_first_module
 from tests.support.rows import rows
 from tests.support.standing import held_codes
 
@@ -54,23 +53,7 @@ async def test_module_one_over_three_local_days(
     chat: Chat = make_chat(
         settings.model_copy(update={"default_timezone": "America/New_York"}), sessionmaker
     )
-    async with sessionmaker() as s:
-        await seed_sample_course(s)
-        module = (await s.scalars(select(Module).order_by(Module.order))).first()
-        assert module is not None
-        lessons = list(
-            await s.scalars(
-                select(Lesson).where(Lesson.module_id == module.id).order_by(Lesson.order)
-            )
-        )
-        exercises = {
-            lesson.id: list(
-                await s.scalars(
-                    select(Exercise).where(Exercise.lesson_id == lesson.id).order_by(Exercise.order)
-                )
-            )
-            for lesson in lessons
-        }
+    _, lessons, exercises = await seed_first_module(sessionmaker)
     assert len(lessons) == 4
 
     await chat.send_text("/start")

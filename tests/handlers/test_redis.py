@@ -4,12 +4,9 @@ it is delivered. Runs where Redis answers; under CI=true an unreachable Redis is
 
 from __future__ import annotations
 
-import os
 import random
-import socket
 from datetime import UTC, datetime
 
-import pytest
 from aiogram.types import Chat, Message, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -19,21 +16,8 @@ from db.enums import ProgressStatus
 from db.models import UserProgress
 from tests.support.chat import make_chat
 from tests.support.course import Course
+from tests.support.redis import REDIS_URL, require_redis
 from tests.support.rows import one
-
-REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
-# A database of its own, so the test cannot touch anybody's keys.
-REDIS_URL = os.environ.get("TEST_REDIS_URL", f"redis://{REDIS_HOST}:{REDIS_PORT}/15")
-
-
-def require_redis() -> None:
-    try:
-        socket.create_connection((REDIS_HOST, REDIS_PORT), timeout=2).close()
-    except OSError as exc:
-        reason = f"Redis at {REDIS_URL} is not reachable: {exc}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI requires Redis: {reason}")
-        pytest.skip(reason)
 
 
 async def test_typed_answer_survives_a_restart(

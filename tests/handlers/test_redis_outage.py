@@ -20,9 +20,9 @@ from bot import texts as en
 from bot.callbacks import LessonCb
 from bot.config import Settings
 from bot.redis_support import TolerantRedisEventIsolation
-from tests.handlers.test_redis import REDIS_URL, require_redis
 from tests.support.chat import Chat, make_chat
 from tests.support.course import Course
+from tests.support.redis import REDIS_URL, require_redis
 from tests.support.tcp_proxy import TcpProxy
 
 ANSWER_WITHIN = 5.0

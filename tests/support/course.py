@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.content.importer import import_course
 from bot.services.content.parse import parse_course
+from bot.services.content.sample import seed_sample_course
 from db.models import Exercise, Lesson, Module
 
 COURSE_FILE = Path(__file__).with_name("test_course.yaml")
@@ -38,3 +39,28 @@ async def import_test_course(sessionmaker: async_sessionmaker[AsyncSession]) -> 
         for ex in await session.scalars(select(Exercise).order_by(Exercise.order)):
             exercises[by_lesson[ex.lesson_id]].append(ex.id)
     return Course(modules, lessons, exercises)
+
+
+async def seed_first_module(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> tuple[Module, list[Lesson], dict[int, list[Exercise]]]:
+    """Seed the sample course: its first module, the module's lessons in order, and their
+    exercises."""
+    async with sessionmaker() as s:
+        await seed_sample_course(s)
+        module = (await s.scalars(select(Module).order_by(Module.order))).first()
+        assert module is not None
+        lessons = list(
+            await s.scalars(
+                select(Lesson).where(Lesson.module_id == module.id).order_by(Lesson.order)
+            )
+        )
+        exercises = {
+            lesson.id: list(
+                await s.scalars(
+                    select(Exercise).where(Exercise.lesson_id == lesson.id).order_by(Exercise.order)
+                )
+            )
+            for lesson in lessons
+        }
+    return module, lessons, exercises
