@@ -9,6 +9,8 @@ from __future__ import annotations
 from aiogram.enums import ChatType
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 
+from bot.config import Settings
+
 
 async def in_private_chat(event: Message | ChatMemberUpdated) -> bool:
     return event.chat.type == ChatType.PRIVATE
@@ -31,3 +33,8 @@ async def command(message: Message) -> bool:
 async def typed_text(message: Message) -> bool:
     """Text that is not a command: an answer, a name, a stray message."""
     return bool(message.text and not message.text.startswith("/"))
+
+
+async def from_admin(event: Message | CallbackQuery, settings: Settings) -> bool:
+    """The sender is one of ADMIN_IDS. Set once, on the admin parent router."""
+    return event.from_user is not None and settings.is_admin(event.from_user.id)

@@ -22,15 +22,28 @@ from aiogram.client.session.base import BaseSession
 from aiogram.exceptions import TelegramAPIError
 from aiogram.methods import (
     AnswerCallbackQuery,
+    CopyMessage,
     DeleteMessage,
     EditMessageReplyMarkup,
     EditMessageText,
+    GetFile,
     GetMe,
+    SendDocument,
     SendMessage,
+    SendPhoto,
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
-from aiogram.types import Chat, InlineKeyboardMarkup, Message, User
+from aiogram.types import (
+    BufferedInputFile,
+    Chat,
+    File,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    MessageId,
+    User,
+)
 
 BOT_USER = User(id=1, is_bot=True, first_name="learnbot", username="learnbot")
 
@@ -50,8 +63,14 @@ class ScriptedFailure:
     def matches(self, method: TelegramMethod[Any]) -> bool:
         if not isinstance(method, self.method):
             return False
+        if self.chat_id is None:
+            return True
+        # A command menu names its chat in its scope.
+        chat_id = getattr(method, "chat_id", None) or getattr(
+            getattr(method, "scope", None), "chat_id", None
+        )
         # str() on both sides: Telegram takes a chat id as a number or as a string of one.
-        return self.chat_id is None or str(getattr(method, "chat_id", None)) == str(self.chat_id)
+        return str(chat_id) == str(self.chat_id)
 
     def body(self) -> dict[str, Any]:
         """The JSON the Bot API answers with, which aiogram turns into its exceptions."""
@@ -77,6 +96,12 @@ class LocalBotSession(BaseSession):
         self.on_call = on_call
         self.scripted: list[ScriptedFailure] = []
         self._message_ids = itertools.count(1)
+        # Files a user "uploaded" (file_id -> bytes): getFile and the download serve them.
+        self.files: dict[str, bytes] = {}
+
+    def upload(self, file_id: str, content: bytes) -> None:
+        """Make `content` downloadable as `file_id`, as if a user had sent it."""
+        self.files[file_id] = content
 
     def fail(
         self,
@@ -160,8 +185,13 @@ class LocalBotSession(BaseSession):
         chunk_size: int = 65536,
         raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
-        raise NotImplementedError("the local Bot API serves no files")
-        yield b""  # makes this an async generator, as the base class declares
+        # Bot.download builds "<file server>/file/bot<token>/<file_path>"; file_path is the id.
+        file_id = url.rsplit("/", 1)[-1]
+        if file_id not in self.files:
+            raise FileNotFoundError(f"the local Bot API has no file {file_id!r}")
+        content = self.files[file_id]
+        for start in range(0, len(content), chunk_size):
+            yield content[start : start + chunk_size]
 
     def _respond(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
         if isinstance(method, GetMe):
@@ -177,6 +207,23 @@ class LocalBotSession(BaseSession):
             old = self.messages.get(key)
             text = method.text if isinstance(method, EditMessageText) else (old.text if old else "")
             return self._store(bot, key[0], key[1], text or "", method.reply_markup)
+        if isinstance(method, GetFile):
+            if method.file_id not in self.files:
+                raise NotImplementedError(f"the local Bot API has no file {method.file_id!r}")
+            content = self.files[method.file_id]
+            return File(
+                file_id=method.file_id,
+                file_unique_id=method.file_id,
+                file_size=len(content),
+                file_path=method.file_id,
+            )
+        if isinstance(method, CopyMessage):
+            return MessageId(message_id=next(self._message_ids))
+        if isinstance(method, SendDocument | SendPhoto):
+            caption = method.caption or ""
+            return self._store(
+                bot, int(method.chat_id), next(self._message_ids), caption, method.reply_markup
+            )
         if isinstance(method, DeleteMessage):
             self.messages.pop((int(method.chat_id), method.message_id), None)
             return True
@@ -215,3 +262,10 @@ class LocalBotSession(BaseSession):
 
     def callback_answers(self) -> list[AnswerCallbackQuery]:
         return self.sent(AnswerCallbackQuery)
+
+
+def file_bytes(file: InputFile | str) -> bytes:
+    """What a document or photo the bot sent contains (the bot sends files it made in memory)."""
+    if not isinstance(file, BufferedInputFile):
+        raise TypeError(f"expected a file made in memory, not {type(file).__name__}")
+    return file.data

@@ -41,6 +41,19 @@ class LeaderboardPeriod(enum.StrEnum):
     WEEKLY = "weekly"
 
 
+class BroadcastKind(enum.StrEnum):
+    """What a broadcast's deliveries carry, and so how the sender renders each one."""
+
+    # An admin's message copied to every recipient (copyMessage of source chat and message).
+    COPY = "copy"
+    # A lesson announcement: the broadcast's text with a "Start lesson" button.
+    LESSON = "lesson"
+    # The daily reminder, rendered per learner (language, streak) when it is sent.
+    REMINDER = "reminder"
+    # A per-learner notice (e.g. a streak achievement); the delivery's payload says which.
+    NOTICE = "notice"
+
+
 class BroadcastStatus(enum.StrEnum):
     PENDING = "pending"
     SENDING = "sending"
@@ -50,9 +63,13 @@ class BroadcastStatus(enum.StrEnum):
 
 class DeliveryStatus(enum.StrEnum):
     PENDING = "pending"
+    # Claimed by a sender (claimed_by, claimed_at) and not yet confirmed.
+    SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
     BLOCKED = "blocked"
+    # The broadcast was cancelled before this delivery was sent.
+    CANCELLED = "cancelled"
 
 
 class JobStatus(enum.StrEnum):

@@ -22,6 +22,7 @@ from bot.handlers import (
     settings,
     start,
 )
+from bot.handlers.admin import build_admin_routers
 
 
 def build_routers() -> list[Router]:
@@ -32,6 +33,8 @@ def build_routers() -> list[Router]:
     private.callback_query.filter(pressed_in_private_chat)
     private.my_chat_member.filter(in_private_chat)
     private.include_routers(
+        # First: an admin's dialog takes what they type before any learner feature sees it.
+        *build_admin_routers(),
         start.create_router(),
         # Before quiz: its /cancel ends a run of exercises, this one's ends typing a time zone.
         settings.create_router(),

@@ -6,17 +6,28 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, CreatedAtMixin, UTCDateTime, enum_type
-from db.enums import BroadcastStatus, DeliveryStatus
+from db.enums import BroadcastKind, BroadcastStatus, DeliveryStatus
 
 
 class Broadcast(CreatedAtMixin, Base):
+    """One push to many learners: an admin's message, a lesson announcement, a reminder run."""
+
     __tablename__ = "broadcasts"
     __table_args__ = (Index(None, "status", "created_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    # Telegram id of the admin who pushed it (admins need not be learners).
+    kind: Mapped[BroadcastKind] = mapped_column(
+        enum_type(BroadcastKind, 16),
+        default=BroadcastKind.COPY,
+        server_default=BroadcastKind.COPY.value,
+    )
+    # Telegram id of the admin who pushed it (admins need not be learners); NULL for the
+    # scheduler's own pushes.
     created_by: Mapped[int | None] = mapped_column(BigInteger)
     text: Mapped[str] = mapped_column(Text)
+    # COPY: the admin's chat and message that each recipient gets a copy of.
+    source_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    source_message_id: Mapped[int | None] = mapped_column(BigInteger)
     # The lesson being pushed, if any: deliveries then carry an "Open lesson" button.
     lesson_id: Mapped[int | None] = mapped_column(
         ForeignKey("lessons.id", ondelete="SET NULL"), index=True
@@ -28,6 +39,8 @@ class Broadcast(CreatedAtMixin, Base):
     )
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When its admin was told it finished: set by one statement, so only one process tells.
+    reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class BroadcastDelivery(Base):
@@ -48,6 +61,13 @@ class BroadcastDelivery(Base):
         default=DeliveryStatus.PENDING,
         server_default=DeliveryStatus.PENDING.value,
     )
+    # What this recipient's message is about when it differs per recipient (NOTICE: which).
+    payload: Mapped[str | None] = mapped_column(String(64))
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A sender's claim: taken before the message is sent, cleared when the outcome is written.
+    claimed_by: Mapped[str | None] = mapped_column(String(36))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A retry after an error waits until then.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     error: Mapped[str | None] = mapped_column(String(255))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

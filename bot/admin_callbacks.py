@@ -1,0 +1,25 @@
+"""Callback data of the admin buttons.
+
+Every admin prefix starts with ADMIN_PREFIX: the refusals router answers a non-admin's press
+of any of them (forged, or a button forwarded from an admin's chat) without revealing them.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from aiogram.filters.callback_data import CallbackData
+
+ADMIN_PREFIX = "a_"
+
+
+class AdminSection(enum.StrEnum):
+    HOME = "home"
+    COURSE = "course"
+    COURSE_FILE = "file"
+    BROADCASTS = "bc"
+    STATS = "stats"
+
+
+class AdminMenuCb(CallbackData, prefix="a_menu"):
+    section: AdminSection

@@ -1,0 +1,1 @@
+"""The admin's screens: one module per admin feature."""
