@@ -10,6 +10,8 @@ import enum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.callbacks import DbId
+
 ADMIN_PREFIX = "a_"
 
 
@@ -23,3 +25,10 @@ class AdminSection(enum.StrEnum):
 
 class AdminMenuCb(CallbackData, prefix="a_menu"):
     section: AdminSection
+
+
+class AnnounceLessonCb(CallbackData, prefix="a_ann"):
+    """ "Announce to learners", offered when a lesson is published: asks to confirm, then pushes
+    the lesson with a "Start lesson" button to every active learner."""
+
+    lesson_id: DbId
