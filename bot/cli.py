@@ -33,10 +33,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    commands.add_parser(
+    run = commands.add_parser(
         "run",
         help="serve Telegram (polling, or a webhook when WEBHOOK_URL is set)",
-        description="Serve Telegram. Needs BOT_TOKEN.",
+        description=(
+            "Serve Telegram, with the broadcast sender and the scheduler in the same process. "
+            "Needs BOT_TOKEN."
+        ),
+    )
+    run.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="leave the scheduled jobs to another process (`learnbot scheduler`)",
     )
 
     chat = commands.add_parser(
@@ -167,7 +175,7 @@ def dispatch(args: argparse.Namespace, settings: Settings, redact: Redactor) -> 
             return EXIT_CONFIG
         from bot.runner import run
 
-        return run(settings, redact)
+        return run(settings, redact, scheduler=not args.no_scheduler)
     raise AssertionError(f"unhandled command {args.command}")
 
 

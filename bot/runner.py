@@ -23,8 +23,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import build_app, open_database
+from bot.app import build_app, build_workers, open_database
 from bot.config import Settings
+from bot.workers import running
 from db import migrations
 from db.engine import SERVING_LIMITS
 
@@ -35,11 +36,11 @@ class NotReady(Exception):
     """The bot cannot serve (database, Telegram, port); the message says what to do."""
 
 
-def run(settings: Settings, redact: Callable[[str], str]) -> int:
+def run(settings: Settings, redact: Callable[[str], str], *, scheduler: bool = True) -> int:
     """Serve until interrupted; 1 with a message when the database or Telegram is not ready."""
     assert settings.bot_token is not None, "the CLI checks the token first"
     try:
-        asyncio.run(serve(settings))
+        asyncio.run(serve(settings, scheduler=scheduler))
     except NotReady as exc:
         # The reasons come from libraries, which may quote a URL holding the token.
         print(redact(f"learnbot: {exc}"), file=sys.stderr)
@@ -107,7 +108,7 @@ async def check_redis(url: str) -> None:
         await client.aclose()
 
 
-async def serve(settings: Settings) -> None:
+async def serve(settings: Settings, *, scheduler: bool = True) -> None:
     database = open_database(settings, limits=SERVING_LIMITS)
     try:
         await check_database(database.engine)
@@ -120,10 +121,11 @@ async def serve(settings: Settings) -> None:
         gc.freeze()
         where = settings.bot_api_url or "https://api.telegram.org"
         try:
-            if settings.webhook_url:
-                await _serve_webhook(settings, app.dispatcher, app.bot, database.engine)
-            else:
-                await _serve_polling(settings, app.dispatcher, app.bot, database.engine)
+            async with running(build_workers(app, scheduler=scheduler)):
+                if settings.webhook_url:
+                    await _serve_webhook(settings, app.dispatcher, app.bot, database.engine)
+                else:
+                    await _serve_polling(settings, app.dispatcher, app.bot, database.engine)
         except TelegramUnauthorizedError:
             raise NotReady("the Bot API refused BOT_TOKEN (401 Unauthorized): check it") from None
         except TelegramNetworkError as exc:
