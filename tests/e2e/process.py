@@ -103,6 +103,12 @@ def run_command(
             proc.wait(timeout=5)
 
 
+def _interruptible() -> None:
+    # A shell starting the tests in the background ignores SIGINT, and a child inherits that:
+    # Python would then never raise KeyboardInterrupt. The bot is Ctrl-C'd from a terminal.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class BotProcess:
     """A long-running `python -m bot ...`; its output goes to files under `log_dir`.
 
@@ -120,7 +126,13 @@ class BotProcess:
         # keep_stdin: an open pipe nobody writes to, like a terminal waiting for its user.
         stdin = subprocess.PIPE if keep_stdin else subprocess.DEVNULL
         self.proc = subprocess.Popen(
-            learnbot(*args), env=env, cwd=cwd, stdin=stdin, stdout=out, stderr=err
+            learnbot(*args),
+            env=env,
+            cwd=cwd,
+            stdin=stdin,
+            stdout=out,
+            stderr=err,
+            preexec_fn=_interruptible,
         )
         if self.proc.stdin is not None:
             self._files.append(self.proc.stdin)
