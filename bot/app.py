@@ -123,6 +123,13 @@ def build_workers(app: App, *, scheduler: bool = True) -> list[Worker]:
     the broadcast sender always, the scheduler unless `scheduler` is False (extra web workers
     of a deployment whose scheduler runs elsewhere)."""
     workers: list[Worker] = []
+    if scheduler:
+        from bot.scheduler.runner import JobRunner
+        from bot.scheduler.worker import SchedulerWorker
+
+        runner = JobRunner(app.database.engine, app.sessionmaker, app.clock)
+        stop_grace = float(app.settings.shutdown_grace_seconds)
+        workers.append(SchedulerWorker(app.settings, runner, stop_grace=stop_grace))
     return workers
 
 
