@@ -1,11 +1,13 @@
 """leaderboard generations
 
 The rebuild writes a new generation of the board beside the one readers see and switches
-`leaderboard_state.generation` in one transaction. The cache's keys lead with the generation,
-so a reader's lookups (top by position, a learner by user id) stay indexed and never touch the
-rows of another generation. The (period, rank) index goes: no reader looks rows up by rank, and
-every index is paid for on each rebuild. Rows already in the cache are generation 0, which is
-what readers see while the state has no row.
+`leaderboard_state.generation` in one transaction. The cache's keys include the generation, so
+a reader's lookups (the top by generation, period and position; a learner by user id, period
+and generation) stay indexed and never touch the rows of another generation. Every index is
+paid for on each rebuild, so there are two: the unique key leads with user_id and serves the
+foreign key too (its own index goes), and the (period, rank) index goes, as no reader looks
+rows up by rank. Rows already in the cache are generation 0, which is what readers see while
+the state has no row.
 
 Revision ID: 0006
 Revises: 0005
@@ -39,13 +41,15 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("generation", sa.Integer(), server_default="0", nullable=False)
         )
+        # Created before the user_id index goes: MySQL keeps an index for the foreign key.
+        batch.create_unique_constraint(
+            op.f("uq_leaderboard_cache_user_id_period_generation"),
+            ["user_id", "period", "generation"],
+        )
+        batch.drop_constraint(op.f("uq_leaderboard_cache_period_user_id"), type_="unique")
+        batch.drop_index(op.f("ix_leaderboard_cache_user_id"))
         batch.drop_index(op.f("ix_leaderboard_cache_period_rank"))
         batch.drop_index(op.f("ix_leaderboard_cache_period_position"))
-        batch.drop_constraint(op.f("uq_leaderboard_cache_period_user_id"), type_="unique")
-        batch.create_unique_constraint(
-            op.f("uq_leaderboard_cache_generation_period_user_id"),
-            ["generation", "period", "user_id"],
-        )
         batch.create_index(
             op.f("ix_leaderboard_cache_generation_period_position"),
             ["generation", "period", "position"],
@@ -60,13 +64,14 @@ def downgrade() -> None:
     )
     with op.batch_alter_table("leaderboard_cache") as batch:
         batch.drop_index(op.f("ix_leaderboard_cache_generation_period_position"))
-        batch.drop_constraint(
-            op.f("uq_leaderboard_cache_generation_period_user_id"), type_="unique"
-        )
+        batch.create_index(op.f("ix_leaderboard_cache_user_id"), ["user_id"])
+        batch.create_index(op.f("ix_leaderboard_cache_period_rank"), ["period", "rank"])
+        batch.create_index(op.f("ix_leaderboard_cache_period_position"), ["period", "position"])
         batch.create_unique_constraint(
             op.f("uq_leaderboard_cache_period_user_id"), ["period", "user_id"]
         )
-        batch.create_index(op.f("ix_leaderboard_cache_period_position"), ["period", "position"])
-        batch.create_index(op.f("ix_leaderboard_cache_period_rank"), ["period", "rank"])
+        batch.drop_constraint(
+            op.f("uq_leaderboard_cache_user_id_period_generation"), type_="unique"
+        )
         batch.drop_column("generation")
     op.drop_table("leaderboard_state")

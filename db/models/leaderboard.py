@@ -19,7 +19,10 @@ class LeaderboardEntry(Base):
 
     __tablename__ = "leaderboard_cache"
     __table_args__ = (
-        UniqueConstraint("generation", "period", "user_id"),
+        # Leads with user_id so that it is also the index the foreign key needs: every index
+        # is paid for on each rebuild. A learner's lookup gives all three columns.
+        UniqueConstraint("user_id", "period", "generation"),
+        # The top of a board, and the rebuild's deletion of a replaced generation.
         Index(None, "generation", "period", "position"),
         CheckConstraint("total_score >= 0", name="total_score_non_negative"),
     )
@@ -27,7 +30,7 @@ class LeaderboardEntry(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     period: Mapped[LeaderboardPeriod] = mapped_column(enum_type(LeaderboardPeriod, 16))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # Ties share a rank; position is the unique 1..n order used for paging.
     rank: Mapped[int] = mapped_column(Integer)
     position: Mapped[int] = mapped_column(Integer)

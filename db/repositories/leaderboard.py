@@ -1,7 +1,7 @@
 """Reads of the leaderboard cache. The rebuild writes it whole; these only look rows up.
 
 Both statements follow an index whatever the board's size: the top by (generation, period,
-position), one learner's row by the (generation, period, user_id) unique key. The generation is
+position), one learner's row by the (user_id, period, generation) unique key. The generation is
 the one `leaderboard_state` names, read by primary key inside the same statement (so a screen
 still costs its two round trips). The learner's name comes by primary key.
 """

@@ -42,7 +42,7 @@ UNIQUE_KEYS = [
     ("achievements", ("code",)),
     ("user_achievements", ("user_id", "achievement_id")),
     # One row per learner per board, in each generation of the board (see db.models.leaderboard).
-    ("leaderboard_cache", ("generation", "period", "user_id")),
+    ("leaderboard_cache", ("user_id", "period", "generation")),
 ]
 
 INDEXES = [
