@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -23,6 +24,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.config import Settings
 from bot.scheduler.jobs import JOBS, Job
 from bot.scheduler.runner import JobRunner
+
+if TYPE_CHECKING:
+    from bot.app import Database
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +45,16 @@ class SchedulerWorker:
         *,
         jobs: tuple[Job, ...] = JOBS,
         stop_grace: float = 10.0,
+        database: Database | None = None,
     ) -> None:
+        """`database`: the runner's own, closed when the worker stops."""
         self.settings = settings
         self.runner = runner
         self.jobs = jobs
         self.stop_grace = stop_grace
         self.scheduler: AsyncIOScheduler | None = None
         self._in_flight: set[asyncio.Task[object]] = set()
+        self._database = database
 
     def build(self) -> AsyncIOScheduler:
         scheduler = AsyncIOScheduler(timezone=UTC)
@@ -75,18 +82,20 @@ class SchedulerWorker:
     async def stop(self) -> None:
         """No new runs; runs in flight get `stop_grace` seconds to finish, then are cancelled
         (a cancelled rebuild rolls back: readers keep the board they had)."""
-        if self.scheduler is None:
-            return
-        self.scheduler.pause()
-        if self._in_flight:
-            log.info(
-                "waiting up to %.0f s for %d job run(s)", self.stop_grace, len(self._in_flight)
-            )
-            await asyncio.wait(self._in_flight, timeout=self.stop_grace)
-        self.scheduler.shutdown(wait=False)
-        # The shutdown is scheduled on the loop (APScheduler's call_soon_threadsafe): let it run.
-        await asyncio.sleep(0)
-        self.scheduler = None
+        if self.scheduler is not None:
+            self.scheduler.pause()
+            if self._in_flight:
+                log.info(
+                    "waiting up to %.0f s for %d job run(s)", self.stop_grace, len(self._in_flight)
+                )
+                await asyncio.wait(self._in_flight, timeout=self.stop_grace)
+            self.scheduler.shutdown(wait=False)
+            # APScheduler shuts down from the loop (call_soon_threadsafe): let it run.
+            await asyncio.sleep(0)
+            self.scheduler = None
+        if self._database is not None:
+            await self._database.close()
+            self._database = None
 
     async def _fire(self, job: Job, every: int) -> None:
         task = asyncio.current_task()

@@ -179,7 +179,10 @@ async def test_run_without_the_scheduler_builds_no_scheduler(
         await app.close()
     assert isinstance(worker, SchedulerWorker)
     assert worker.runner.clock is app.clock
-    assert worker.runner.sessionmaker is app.sessionmaker
+    # Its own pool on the same database: without the serving process's time limits.
+    assert worker.runner.engine is not app.database.engine
+    assert worker.runner.engine.url == app.database.engine.url
+    await worker.stop()
 
 
 async def test_the_scheduler_fires_every_job_of_the_table_once_at_a_time(
@@ -201,3 +204,24 @@ async def test_the_scheduler_fires_every_job_of_the_table_once_at_a_time(
     finally:
         await worker.stop()
     assert worker.scheduler is None
+
+
+def test_the_scheduler_command_asks_for_a_token_only_for_workers_that_talk_to_telegram() -> None:
+    from bot.scheduler.serve import needs_telegram
+
+    class Sender:
+        name = "broadcast sender"
+
+        async def start(self) -> None: ...
+
+        async def stop(self) -> None: ...
+
+    scheduler = SchedulerWorker(settings_for("sqlite+aiosqlite://"), runner_of_nothing())
+    assert not needs_telegram(scheduler)
+    # A worker that does not say is taken to need it.
+    assert needs_telegram(Sender())
+
+
+def runner_of_nothing() -> JobRunner:
+    engine = create_engine("sqlite+aiosqlite://")
+    return JobRunner(engine, create_sessionmaker(engine), ManualClock(NOW))
