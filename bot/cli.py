@@ -47,6 +47,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="leave the scheduled jobs to another process (`learnbot scheduler`)",
     )
 
+    commands.add_parser(
+        "scheduler",
+        help="run only the scheduled jobs and the broadcast sender (no Telegram updates)",
+        description=(
+            "Run the scheduler (leaderboard rebuild and the other scheduled jobs) and the "
+            "broadcast sender until SIGINT or SIGTERM, without serving Telegram updates: for "
+            "deployments whose bot instances run `learnbot run --no-scheduler`. Several may run: "
+            "each job run takes a database lock and claims its period in job_runs, so it runs "
+            "once. Needs BOT_TOKEN when a worker talks to Telegram (the broadcast sender does)."
+        ),
+    )
+
+    from bot.scheduler.jobs import job_names
+
+    jobs = commands.add_parser("jobs", help="run a scheduled job by hand")
+    jobs_commands = jobs.add_subparsers(dest="jobs_command", required=True, metavar="ACTION")
+    run_job = jobs_commands.add_parser(
+        "run",
+        help="run one job once and print what it did",
+        description=(
+            "Run one job now, once, and print its rows and seconds. It takes the job's lock "
+            "like a scheduled run (it is skipped while another process runs the job) and is "
+            "recorded in job_runs without a period."
+        ),
+    )
+    run_job.add_argument("job", choices=job_names())
+
     chat = commands.add_parser(
         "chat",
         help="talk to the bot in this terminal (no token needed)",
@@ -169,6 +196,14 @@ def dispatch(args: argparse.Namespace, settings: Settings, redact: Redactor) -> 
                 language=args.language,
             )
         )
+    if args.command == "jobs":
+        from bot.scheduler.cli import run_job
+
+        return asyncio.run(run_job(settings, args.job))
+    if args.command == "scheduler":
+        from bot.scheduler.serve import run_scheduler
+
+        return run_scheduler(settings, redact)
     if args.command == "run":
         if settings.bot_token is None:
             print(NO_TOKEN, file=sys.stderr)

@@ -6,7 +6,7 @@ from db.models.activity import ActivityLog
 from db.models.broadcast import Broadcast, BroadcastDelivery
 from db.models.course import Exercise, Lesson, Module
 from db.models.job import JobRun
-from db.models.leaderboard import LeaderboardEntry
+from db.models.leaderboard import LeaderboardEntry, LeaderboardState
 from db.models.progress import ExerciseAttempt, ModuleProgress, UserProgress
 from db.models.user import User
 
@@ -20,6 +20,7 @@ __all__ = [
     "ExerciseAttempt",
     "JobRun",
     "LeaderboardEntry",
+    "LeaderboardState",
     "Lesson",
     "Module",
     "ModuleProgress",

@@ -138,6 +138,9 @@ HELP_COMMANDS = [
     ("content",),
     ("content", "import"),
     ("content", "export"),
+    ("scheduler",),
+    ("jobs",),
+    ("jobs", "run"),
 ]
 
 
@@ -171,8 +174,8 @@ def test_help(
 
 @pytest.mark.parametrize(
     "command",
-    [["db", "current"], ["seed"], ["content", "export"]],
-    ids=["db", "seed", "content"],
+    [["db", "current"], ["seed"], ["content", "export"], ["jobs", "run", "leaderboard"]],
+    ids=["db", "seed", "content", "jobs"],
 )
 def test_commands_that_need_no_telegram_do_not_import_aiogram(
     command: list[str], workdir: Path, tmp_path: Path

@@ -6,12 +6,22 @@ import itertools
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, Subquery, insert, literal, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Subquery,
+    delete,
+    insert,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.base import UTCDateTime
-from db.enums import LeaderboardPeriod
-from db.models import LeaderboardEntry, User
+from db.enums import ActivityType, LeaderboardPeriod
+from db.models import ActivityLog, LeaderboardEntry, LeaderboardState, User
+from db.repositories.leaderboard import CURRENT_GENERATION
 
 
 async def add_learners(engine: AsyncEngine, names: dict[int, str | None], at: datetime) -> None:
@@ -62,7 +72,8 @@ def _numbers(places: int) -> tuple[ColumnElement[int], list[Subquery]]:
 
 async def big_board(engine: AsyncEngine, size: int, at: datetime) -> None:
     """`size` (a power of ten) learners with Telegram ids 1..size, all on the all-time board
-    with position and rank equal to their Telegram id: two INSERT .. SELECT statements."""
+    with position and rank equal to their Telegram id: two INSERT .. SELECT statements. The
+    board is generation 0, named by the state row as a rebuild leaves it."""
     places = len(str(size)) - 1
     assert 10**places == size
     n, tables = _numbers(places)
@@ -91,3 +102,39 @@ async def big_board(engine: AsyncEngine, size: int, at: datetime) -> None:
                 ["period", "user_id", "rank", "position", "total_score", "updated_at"], board
             )
         )
+        await conn.execute(delete(LeaderboardState))
+        await conn.execute(insert(LeaderboardState).values(id=1, generation=0, built_at=at))
+
+
+async def add_ledger(
+    engine: AsyncEngine, entries: list[tuple[int, ActivityType, int, datetime]]
+) -> None:
+    """XP ledger rows (telegram id, activity, xp, when), in one INSERT."""
+    async with engine.begin() as conn:
+        ids = dict((await conn.execute(select(User.telegram_id, User.id))).tuples().all())
+        rows = [
+            {"user_id": ids[t], "activity_type": activity, "xp": xp, "created_at": at}
+            for t, activity, xp, at in entries
+        ]
+        await conn.execute(insert(ActivityLog), rows)
+
+
+async def current_board(engine: AsyncEngine, period: LeaderboardPeriod) -> list[tuple[int, ...]]:
+    """The board readers see, in order: (telegram id, rank, position, xp, lessons,
+    achievements)."""
+    cache = LeaderboardEntry.__table__
+    query = (
+        select(
+            User.telegram_id,
+            cache.c.rank,
+            cache.c.position,
+            cache.c.total_score,
+            cache.c.lessons_completed,
+            cache.c.achievements_count,
+        )
+        .join_from(cache, User, User.id == cache.c.user_id)
+        .where(cache.c.generation == CURRENT_GENERATION, cache.c.period == period)
+        .order_by(cache.c.position)
+    )
+    async with engine.connect() as conn:
+        return [tuple(row) for row in await conn.execute(query)]

@@ -41,7 +41,8 @@ UNIQUE_KEYS = [
     ("module_progress", ("user_id", "module_id")),
     ("achievements", ("code",)),
     ("user_achievements", ("user_id", "achievement_id")),
-    ("leaderboard_cache", ("period", "user_id")),
+    # One row per learner per board, in each generation of the board (see db.models.leaderboard).
+    ("leaderboard_cache", ("user_id", "period", "generation")),
 ]
 
 INDEXES = [
@@ -49,7 +50,7 @@ INDEXES = [
     ("user_progress", ("lesson_id", "status")),
     ("lessons", ("module_id", "order")),
     ("user_achievements", ("user_id", "earned_at")),
-    ("leaderboard_cache", ("period", "rank")),
+    ("leaderboard_cache", ("generation", "period", "position")),
     ("activity_log", ("user_id", "activity_type", "created_at")),
     ("activity_log", ("created_at",)),
 ]

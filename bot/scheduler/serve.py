@@ -1,0 +1,68 @@
+"""`learnbot scheduler`: the workers of `build_workers(app, scheduler=True)` without serving
+Telegram updates, until SIGINT or SIGTERM; for deployments whose bot instances run with
+`learnbot run --no-scheduler`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Callable
+
+from bot.app import build_app, build_workers, open_database
+from bot.config import Settings
+from bot.runner import NotReady, check_database
+from bot.workers import Worker, running
+
+log = logging.getLogger(__name__)
+
+NEEDS_TOKEN = (
+    "learnbot: BOT_TOKEN is not set. `learnbot scheduler` runs {names}, which talk to "
+    "Telegram and need the token @BotFather gave you (in the environment or in .env)."
+)
+
+
+class TokenMissing(Exception):
+    pass
+
+
+def needs_telegram(worker: Worker) -> bool:
+    # A worker that does not say so is taken to need Telegram (the broadcast sender does).
+    return bool(getattr(worker, "needs_telegram", True))
+
+
+def run_scheduler(settings: Settings, redact: Callable[[str], str]) -> int:
+    try:
+        asyncio.run(serve_workers(settings))
+    except NotReady as exc:
+        print(redact(f"learnbot: {exc}"), file=sys.stderr)
+        return 1
+    except TokenMissing as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    return 0
+
+
+async def serve_workers(settings: Settings) -> None:
+    database = open_database(settings)
+    try:
+        await check_database(database.engine)
+        app = build_app(settings, database=database)
+        try:
+            workers = build_workers(app, scheduler=True)
+            talking = [w.name for w in workers if needs_telegram(w)]
+            if talking and settings.bot_token is None:
+                raise TokenMissing(NEEDS_TOKEN.format(names=", ".join(talking)))
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            async with running(workers):
+                log.info("running %s until SIGINT or SIGTERM", ", ".join(w.name for w in workers))
+                await stop.wait()
+            log.info("stopped")
+        finally:
+            await app.close()
+    finally:
+        await database.close()

@@ -1,0 +1,69 @@
+"""`learnbot jobs run` and `learnbot scheduler` as processes: a rebuild by hand from the shell,
+and the board it built as the Leaderboard screen shows it."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.config import Settings
+from db.engine import create_engine, create_sessionmaker
+from db.enums import ActivityType
+from tests.e2e.process import child_env, learnbot, run_command
+from tests.support.chat import make_chat
+from tests.support.databases import migrated_database
+from tests.support.leaderboard import add_learners, add_ledger
+
+ADA = 1000  # make_chat's learner
+
+
+async def test_jobs_run_leaderboard_builds_the_board_the_screen_shows(
+    tmp_path: Path, workdir: Path
+) -> None:
+    url = await migrated_database(tmp_path / "jobs.db")
+    engine = create_engine(url)
+    try:
+        # The child runs on the system clock: XP earned now is this week's too.
+        now = datetime.now(UTC)
+        await add_learners(engine, {1: "Bob", 2: "Cy", ADA: "Ada", 3: "Dee"}, now)
+        await add_ledger(
+            engine,
+            [
+                (1, ActivityType.LESSON_COMPLETED, 30, now),
+                (2, ActivityType.CHALLENGE_SOLVED, 20, now),
+                (ADA, ActivityType.CHALLENGE_SOLVED, 20, now),
+                (3, ActivityType.LESSON_STARTED, 0, now),
+            ],
+        )
+
+        env = child_env(DATABASE_URL=url)
+        result = await asyncio.to_thread(
+            run_command, learnbot("jobs", "run", "leaderboard"), env=env, cwd=workdir
+        )
+
+        assert result.returncode == 0, result.stderr
+        assert re.fullmatch(r"leaderboard: 6 rows in \d+\.\d\d s\n", result.stdout), result.stdout
+        assert "Traceback" not in result.stderr
+
+        settings = Settings(_env_file=None, database_url=url, bot_token=None)
+        chat = make_chat(settings, create_sessionmaker(engine))
+        try:
+            await chat.send_text("/leaderboard")
+            assert chat.last_text.splitlines()[3:] == [
+                "🥇 Bob · 30 XP",
+                "🥈 Cy · 20 XP",
+                "<b>🥈 Ada · 20 XP ← you</b>",
+            ]
+        finally:
+            await chat.bot.session.close()
+    finally:
+        await engine.dispose()
+
+
+def test_jobs_run_refuses_a_job_not_in_the_table(workdir: Path) -> None:
+    result = run_command(learnbot("jobs", "run", "nonsense"), env=child_env(), cwd=workdir)
+    assert result.returncode == 2
+    assert "invalid choice: 'nonsense' (choose from 'leaderboard')" in result.stderr
+    assert "Traceback" not in result.stderr
