@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import random
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
@@ -39,6 +40,7 @@ from tests.support.chat import Chat, make_chat
 from tests.support.course import Course
 from tests.support.factories import create_user
 from tests.support.i18n import reading
+from tests.support.redis import REDIS_URL, require_redis
 from tests.support.rows import one, rows, set_values
 
 ADMIN_ID = 1000
@@ -554,3 +556,30 @@ async def test_listing_costs_the_same_for_one_broadcast_as_for_ten(
     assert counter.log is not None
     reads = [r.sql for r in counter.log if r.label == "ten" and r.sql and "broadcast" in r.sql]
     assert len(reads) == 1, reads
+
+
+async def test_with_redis_two_presses_at_once_still_queue_one_broadcast(
+    settings: Settings, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    require_redis()
+    # An admin id no other run uses, so leftovers of an interrupted run cannot interfere.
+    admin_id = random.randint(10**9, 2 * 10**9)
+    with_redis = settings.model_copy(
+        update={"redis_url": REDIS_URL, "admin_ids": frozenset({admin_id})}
+    )
+    await learners(engine, active=2)
+    admin = make_chat(with_redis, sessionmaker, user_id=admin_id)
+    try:
+        source = await says(admin, text="Held in Redis")
+        await broadcast_in_reply(admin, source)
+        send = admin.button(t.SEND)
+        # The held push is JSON in Redis here, and the second press still finds it gone.
+        await asyncio.gather(admin.press(send), admin.press(send))
+    finally:
+        await admin.dp.storage.close()
+        await admin.bot.session.close()
+
+    broadcast = await one(sessionmaker, Broadcast)
+    assert broadcast.source_message_id == source.message_id
+    assert len(await deliveries(sessionmaker)) == 3
+    assert str(t.CONFIRMATION_STALE) in admin.callback_texts()
