@@ -19,6 +19,7 @@ from aiogram.types import Message, PhotoSize, Update, User
 from sqlalchemy import Select, null, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot import texts
 from bot.admin_callbacks import (
     AdminMenuCb,
     AdminSection,
@@ -490,13 +491,29 @@ async def test_cancelling_a_finished_broadcast_is_refused(
     ]
 
 
+async def test_a_broadcast_that_finished_while_asked_about_is_not_cancelled(
+    admin: Chat, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    sending, _done = await prepared_broadcasts(engine, sessionmaker)
+    await admin.send_text("/broadcasts")
+    await admin.tap(t.cancel_button(sending))
+    # The sender gets to the end of it before the admin says yes.
+    await set_values(sessionmaker, Broadcast, sending, status=BroadcastStatus.DONE)
+
+    await admin.tap(t.CANCEL_YES)
+
+    assert admin.callback_texts()[-1] == t.already_over(sending, BroadcastStatus.DONE)
+    # The list is shown again as it is now: no question, nothing left to cancel.
+    assert t.cancel_question(sending, 2) not in admin.last_text
+    assert admin.labels() == [str(t.REFRESH), str(admin_texts.BACK_TO_ADMIN)]
+    assert "cancelled" not in {status for _b, _u, status in await deliveries(sessionmaker)}
+
+
 async def test_a_learner_cannot_use_broadcasts(
     settings: Settings,
     sessionmaker: async_sessionmaker[AsyncSession],
     engine: AsyncEngine,
 ) -> None:
-    from bot import texts
-
     sending, _done = await prepared_broadcasts(engine, sessionmaker)
     learner = make_chat(settings, sessionmaker, user_id=2000)
     await learner.send_text("/broadcast")

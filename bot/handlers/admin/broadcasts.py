@@ -4,9 +4,12 @@ a lesson to every active learner, after confirming, and follows (or cancels) wha
 The sender drains what is queued here; these handlers only write the outbox.
 
 A confirmation's Send works once: the push it offers is held in the chat's FSM data until it is
-sent or dropped, and its button must match it. The second press of a double tap finds it gone
-(taking it is one get and one set of the FSM data: nothing runs between them in memory, and with
-Redis each chat's updates are handled one at a time), and so does an older confirmation's button.
+sent or dropped, and its button must match it. The second press of a double tap finds it gone,
+and so does an older confirmation's button. Taking it is one get and one set of the FSM data:
+in memory nothing runs between the two; with Redis each chat's updates take turns (the event
+isolation lock; should Redis fail to give that lock, two presses in that moment could both
+find it). It is taken before the push is written, so a push that fails is not sent twice: the
+admin asks again.
 """
 
 from __future__ import annotations
