@@ -7,8 +7,10 @@ of any of them (forged, or a button forwarded from an admin's chat) without reve
 from __future__ import annotations
 
 import enum
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
 
 from bot.callbacks import DbId
 
@@ -32,3 +34,37 @@ class AnnounceLessonCb(CallbackData, prefix="a_ann"):
     the lesson with a "Start lesson" button to every active learner."""
 
     lesson_id: DbId
+
+
+class PushKind(enum.StrEnum):
+    """What a push confirmation would send."""
+
+    # A copy of the admin's message; the confirmation's `ref` is that message's id.
+    COPY = "c"
+    # A lesson announcement; `ref` is the lesson's id.
+    LESSON = "l"
+
+
+PushRef = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class PushConfirmCb(CallbackData, prefix="a_push"):
+    """Send (or drop) the push the admin was asked to confirm. Only the chat's latest
+    confirmation can be answered, and only once: the pending push is kept in the chat's FSM
+    data, and these fields must match it."""
+
+    kind: PushKind
+    # A Telegram message id (a BIGINT in the outbox) or a lesson id.
+    ref: PushRef
+    send: bool
+
+
+class BroadcastListCb(CallbackData, prefix="a_bcl"):
+    """Show the recent broadcasts again, with fresh counts."""
+
+
+class BroadcastCancelCb(CallbackData, prefix="a_bcx"):
+    """Cancel a broadcast still going out: asks first (confirmed=False), then cancels."""
+
+    broadcast_id: DbId
+    confirmed: bool = False
