@@ -1,0 +1,94 @@
+"""The reminder job: a learner with a streak to keep who has not learned today gets one
+reminder on their local day, at the hour they picked, queued in the outbox for the sender.
+
+It looks only at learners whose `remind_at` has come (an index range), a batch at a time, each
+batch its own transaction; every learner it looks at moves on to their next reminder (or to
+none), whether or not one was queued now.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import null, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import due_times, streaks
+from bot.services.localtime import UTC_ZONE, local_date
+from bot.services.streak_upkeep import RETRY_BAD_ROW, learner_zone
+from bot.services.unit_of_work import unit_of_work
+from db import clock
+from db.enums import BroadcastKind
+from db.models import User
+from db.repositories import broadcasts, due
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
+
+
+async def queue_reminders(
+    session: AsyncSession, default_timezone: str = UTC_ZONE, *, batch_size: int = BATCH_SIZE
+) -> int:
+    """Every reminder due, in batches of `batch_size` learners (each batch one unit of work);
+    how many reminders were queued."""
+    queued = 0
+    while True:
+        looked_at, sent = await remind_batch(session, default_timezone, batch_size)
+        queued += sent
+        if looked_at < batch_size:
+            return queued
+
+
+@unit_of_work
+async def remind_batch(session: AsyncSession, default_timezone: str, limit: int) -> tuple[int, int]:
+    """One batch: a locking read; when anyone is owed a reminder, one REMINDER broadcast and its
+    deliveries by one INSERT .. SELECT; one UPDATE moving every learner looked at on. (learners
+    looked at, reminders queued)."""
+    now = clock.now(session)
+    learners = await due.reminders_due(session, now, limit)
+    if not learners:
+        return 0, 0
+    columns: dict[str, dict[int, Any]] = defaultdict(dict)
+    owed: list[int] = []
+    for learner in learners:
+        try:
+            zone = learner_zone(learner, default_timezone)
+            today = local_date(now, zone)
+            streak = streaks.roll_over(learner.streak, today)
+            reminded_on = learner.reminded_on
+            if (
+                learner.is_active
+                and learner.reminders_enabled
+                and learner.reminder_hour is not None
+                and streak.current > 0
+                and due_times.reminder_owed_today(
+                    now, zone, learner.reminder_hour, learner.streak.last_active, reminded_on
+                )
+            ):
+                owed.append(learner.id)
+                reminded_on = columns["last_reminded_on"][learner.id] = today
+            columns["remind_at"][learner.id] = due_times.next_reminder(
+                now,
+                zone,
+                enabled=learner.reminders_enabled,
+                hour=learner.reminder_hour,
+                streak=streak,
+                reminded_on=reminded_on,
+            )
+        except (ArithmeticError, ValueError):
+            log.exception("reminders could not handle learner %s", learner.id)
+            columns["remind_at"][learner.id] = now + RETRY_BAD_ROW
+            columns["last_reminded_on"].pop(learner.id, None)
+            if owed and owed[-1] == learner.id:
+                owed.pop()
+    if owed:
+        broadcast_id = await broadcasts.create_broadcast(session, kind=BroadcastKind.REMINDER)
+        await broadcasts.add_deliveries(
+            session, broadcast_id, select(User.id, null()).where(User.id.in_(owed))
+        )
+        log.info("queued %d reminders in broadcast %s", len(owed), broadcast_id)
+    await due.write_back(session, [learner.id for learner in learners], now, columns)
+    return len(learners), len(owed)

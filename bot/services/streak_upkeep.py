@@ -1,0 +1,137 @@
+"""The streak job: learners whose local day ended without activity have a missed day covered
+by a freeze, or lose their current streak, by the same rule their own activity applies
+(`streaks.roll_over`); and any streak achievement their longest streak reached but they do not
+hold is awarded, and told once, through the outbox.
+
+It looks only at learners whose `streak_due_at` has come (an index range), a batch at a time,
+each batch its own transaction: one run over many learners never holds a long transaction or
+many locks.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import achievements, due_times, streaks
+from bot.services.achievements import Achievement
+from bot.services.localtime import UTC_ZONE, known_zone, local_date, zone_named
+from bot.services.unit_of_work import unit_of_work
+from db import clock
+from db.enums import AchievementType, BroadcastKind
+from db.models import User
+from db.repositories import broadcasts, due
+from db.repositories.due import DueLearner
+from db.repositories.standing import Streak
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
+# A row the rules could not handle is looked at again after this, not on every run.
+RETRY_BAD_ROW = timedelta(days=1)
+
+
+def learner_zone(learner: DueLearner, default_timezone: str) -> Any:
+    """The learner's zone; the deployment's default, logged, for a name that cannot be loaded."""
+    if learner.timezone and not known_zone(learner.timezone):
+        log.warning(
+            "learner %s has an unknown time zone %r; using %s",
+            learner.id,
+            learner.timezone,
+            default_timezone,
+        )
+    return zone_named(learner.timezone, default_timezone)
+
+
+async def upkeep_streaks(
+    session: AsyncSession, default_timezone: str = UTC_ZONE, *, batch_size: int = BATCH_SIZE
+) -> int:
+    """Every learner due a look, in batches of `batch_size` (each batch one unit of work); how
+    many learners were looked at."""
+    touched = 0
+    while True:
+        done = await upkeep_batch(session, default_timezone, batch_size)
+        touched += done
+        if done < batch_size:
+            return touched
+
+
+def _streak_catalogue(catalogue: tuple[Achievement, ...]) -> list[tuple[Achievement, int]]:
+    found = []
+    for achievement in catalogue:
+        threshold = achievement.threshold
+        if achievement.type is AchievementType.STREAK and threshold is not None:
+            found.append((achievement, threshold[1]))
+    return found
+
+
+@unit_of_work
+async def upkeep_batch(session: AsyncSession, default_timezone: str, limit: int) -> int:
+    """One batch: a locking read, one UPDATE, and only when something was earned the awards,
+    their ledger rows and one notice broadcast per achievement earned."""
+    now = clock.now(session)
+    learners = await due.streaks_due(session, now, limit)
+    if not learners:
+        return 0
+    earnable = _streak_catalogue(await achievements.catalogue(session))
+    columns: dict[str, dict[int, Any]] = defaultdict(dict)
+    awards: list[tuple[int, Achievement]] = []
+    for learner in learners:
+        try:
+            zone = learner_zone(learner, default_timezone)
+            streak = streaks.roll_over(learner.streak, local_date(now, zone))
+            due_at = due_times.streak_due_at(streak, zone)
+        except (ArithmeticError, ValueError):
+            # A row no rule can read (a date at the end of the calendar): left as it is, and
+            # looked at again tomorrow rather than on every run.
+            log.exception("streak upkeep could not handle learner %s", learner.id)
+            columns["streak_due_at"][learner.id] = now + RETRY_BAD_ROW
+            continue
+        _changed(columns, learner, streak, due_at)
+        reached = max(streak.longest, streak.current)
+        awards.extend(
+            (learner.id, achievement)
+            for achievement, days in earnable
+            if days <= reached and achievement.id not in learner.held
+        )
+    await due.write_back(session, [learner.id for learner in learners], now, columns)
+    given = await achievements.award_many(session, awards)
+    await _tell(session, given)
+    if given:
+        log.info("streak upkeep awarded %d streak achievements", len(given))
+    return len(learners)
+
+
+def _changed(
+    columns: dict[str, dict[int, Any]], learner: DueLearner, streak: Streak, due_at: Any
+) -> None:
+    """The learner's new values, under the columns that change."""
+    columns["streak_due_at"][learner.id] = due_at
+    if streak == learner.streak:
+        return
+    columns["current_streak"][learner.id] = streak.current
+    columns["last_active_date"][learner.id] = streak.last_active
+    columns["streak_freezes"][learner.id] = streak.freezes
+    if streak.current == 0:
+        # No streak left to keep: no reminder either, until a day is kept again.
+        columns["remind_at"][learner.id] = None
+
+
+async def _tell(session: AsyncSession, given: list[tuple[int, Achievement]]) -> None:
+    """One NOTICE delivery per award; one broadcast per achievement, as a broadcast has one
+    delivery per learner and a learner may earn two at once."""
+    learners_by_code: dict[str, list[int]] = defaultdict(list)
+    for user_id, achievement in given:
+        learners_by_code[achievement.code].append(user_id)
+    for code, user_ids in learners_by_code.items():
+        broadcast_id = await broadcasts.create_broadcast(session, kind=BroadcastKind.NOTICE)
+        await broadcasts.add_deliveries(
+            session,
+            broadcast_id,
+            select(User.id, literal(code)).where(User.id.in_(user_ids)),
+        )
