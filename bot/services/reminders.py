@@ -9,7 +9,7 @@ none), whether or not one was queued now.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import null, select
@@ -23,10 +23,13 @@ from db import clock
 from db.enums import BroadcastKind
 from db.models import User
 from db.repositories import broadcasts, due
+from db.repositories.due import DueLearner
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
+# What a batch writes back, for every learner it looked at.
+WRITTEN = ("remind_at", "last_reminded_on")
 
 
 async def queue_reminders(
@@ -51,44 +54,52 @@ async def remind_batch(session: AsyncSession, default_timezone: str, limit: int)
     learners = await due.reminders_due(session, now, limit)
     if not learners:
         return 0, 0
-    columns: dict[str, dict[int, Any]] = defaultdict(dict)
+    written: list[tuple[Any, ...]] = []
     owed: list[int] = []
     for learner in learners:
         try:
-            zone = learner_zone(learner, default_timezone)
-            today = local_date(now, zone)
-            streak = streaks.roll_over(learner.streak, today)
-            reminded_on = learner.reminded_on
-            if (
-                learner.is_active
-                and learner.reminders_enabled
-                and learner.reminder_hour is not None
-                and streak.current > 0
-                and due_times.reminder_owed_today(
-                    now, zone, learner.reminder_hour, learner.streak.last_active, reminded_on
-                )
-            ):
-                owed.append(learner.id)
-                reminded_on = columns["last_reminded_on"][learner.id] = today
-            columns["remind_at"][learner.id] = due_times.next_reminder(
-                now,
-                zone,
-                enabled=learner.reminders_enabled,
-                hour=learner.reminder_hour,
-                streak=streak,
-                reminded_on=reminded_on,
-            )
+            row, is_owed = _decide(learner, now, default_timezone)
         except (ArithmeticError, ValueError):
             log.exception("reminders could not handle learner %s", learner.id)
-            columns["remind_at"][learner.id] = now + RETRY_BAD_ROW
-            columns["last_reminded_on"].pop(learner.id, None)
-            if owed and owed[-1] == learner.id:
-                owed.pop()
+            row, is_owed = (learner.id, now + RETRY_BAD_ROW, learner.reminded_on), False
+        written.append(row)
+        if is_owed:
+            owed.append(learner.id)
     if owed:
         broadcast_id = await broadcasts.create_broadcast(session, kind=BroadcastKind.REMINDER)
         await broadcasts.add_deliveries(
             session, broadcast_id, select(User.id, null()).where(User.id.in_(owed))
         )
         log.info("queued %d reminders in broadcast %s", len(owed), broadcast_id)
-    await due.write_back(session, [learner.id for learner in learners], now, columns)
+    await due.write_back(session, WRITTEN, written, now)
     return len(learners), len(owed)
+
+
+def _decide(
+    learner: DueLearner, now: datetime, default_timezone: str
+) -> tuple[tuple[Any, ...], bool]:
+    """The learner's values of WRITTEN, and whether a reminder is owed now: on their local
+    day, from their hour on, while active, with a streak still to keep, not learned on or
+    reminded on yet."""
+    zone = learner_zone(learner, default_timezone)
+    today = local_date(now, zone)
+    streak = streaks.roll_over(learner.streak, today)
+    owed = (
+        learner.is_active
+        and learner.reminders_enabled
+        and learner.reminder_hour is not None
+        and streak.current > 0
+        and due_times.reminder_owed_today(
+            now, zone, learner.reminder_hour, learner.streak.last_active, learner.reminded_on
+        )
+    )
+    reminded_on = today if owed else learner.reminded_on
+    remind_at = due_times.next_reminder(
+        now,
+        zone,
+        enabled=learner.reminders_enabled,
+        hour=learner.reminder_hour,
+        streak=streak,
+        reminded_on=reminded_on,
+    )
+    return (learner.id, remind_at, reminded_on), owed

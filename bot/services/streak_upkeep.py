@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import literal, select
@@ -32,6 +32,8 @@ from db.repositories.standing import Streak
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
+# What a batch writes back, for every learner it looked at.
+WRITTEN = ("current_streak", "last_active_date", "streak_freezes", "streak_due_at", "remind_at")
 # A row the rules could not handle is looked at again after this, not on every run.
 RETRY_BAD_ROW = timedelta(days=1)
 
@@ -79,7 +81,7 @@ async def upkeep_batch(session: AsyncSession, default_timezone: str, limit: int)
     if not learners:
         return 0
     earnable = _streak_catalogue(await achievements.catalogue(session))
-    columns: dict[str, dict[int, Any]] = defaultdict(dict)
+    written: list[tuple[Any, ...]] = []
     awards: list[tuple[int, Achievement]] = []
     for learner in learners:
         try:
@@ -90,16 +92,16 @@ async def upkeep_batch(session: AsyncSession, default_timezone: str, limit: int)
             # A row no rule can read (a date at the end of the calendar): left as it is, and
             # looked at again tomorrow rather than on every run.
             log.exception("streak upkeep could not handle learner %s", learner.id)
-            columns["streak_due_at"][learner.id] = now + RETRY_BAD_ROW
+            written.append(_row(learner, learner.streak, now + RETRY_BAD_ROW))
             continue
-        _changed(columns, learner, streak, due_at)
+        written.append(_row(learner, streak, due_at))
         reached = max(streak.longest, streak.current)
         awards.extend(
             (learner.id, achievement)
             for achievement, days in earnable
             if days <= reached and achievement.id not in learner.held
         )
-    await due.write_back(session, [learner.id for learner in learners], now, columns)
+    await due.write_back(session, WRITTEN, written, now)
     given = await achievements.award_many(session, awards)
     await _tell(session, given)
     if given:
@@ -107,19 +109,11 @@ async def upkeep_batch(session: AsyncSession, default_timezone: str, limit: int)
     return len(learners)
 
 
-def _changed(
-    columns: dict[str, dict[int, Any]], learner: DueLearner, streak: Streak, due_at: Any
-) -> None:
-    """The learner's new values, under the columns that change."""
-    columns["streak_due_at"][learner.id] = due_at
-    if streak == learner.streak:
-        return
-    columns["current_streak"][learner.id] = streak.current
-    columns["last_active_date"][learner.id] = streak.last_active
-    columns["streak_freezes"][learner.id] = streak.freezes
-    if streak.current == 0:
-        # No streak left to keep: no reminder either, until a day is kept again.
-        columns["remind_at"][learner.id] = None
+def _row(learner: DueLearner, streak: Streak, due_at: datetime | None) -> tuple[Any, ...]:
+    """The learner's values of WRITTEN. No streak left to keep: no reminder either, until a
+    day is kept again."""
+    remind_at = learner.remind_at if streak.current else None
+    return (learner.id, streak.current, streak.last_active, streak.freezes, due_at, remind_at)
 
 
 async def _tell(session: AsyncSession, given: list[tuple[int, Achievement]]) -> None:

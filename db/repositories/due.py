@@ -1,6 +1,6 @@
 """The scheduler's two sweeps over learners: the ones whose streak is due a look, the ones a
 reminder is due to. Each batch is read by one locking statement on an indexed instant and
-written back by one UPDATE, whatever its size.
+written back by one UPDATE joined to the batch's new values, whatever its size.
 
 The lock keeps a batch's learners from acting while the job decides for them (their activity
 locks the same row first), so what the job read is what it writes over, and an achievement it
@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, case, func, literal, null, select, update
+from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.engine import note_write
 from db.models import User, UserAchievement
 from db.repositories.standing import Streak
 
@@ -32,6 +33,7 @@ class DueLearner:
     reminder_hour: int | None
     reminded_on: date | None
     is_active: bool
+    remind_at: datetime | None
     # Achievement ids the learner holds.
     held: frozenset[int]
 
@@ -47,6 +49,7 @@ _COLUMNS = [
     _users.c.reminder_hour,
     _users.c.last_reminded_on,
     _users.c.is_active,
+    _users.c.remind_at,
 ]
 
 
@@ -88,6 +91,7 @@ def _learner(values: Any) -> DueLearner:
         reminder_hour=values["reminder_hour"],
         reminded_on=values["last_reminded_on"],
         is_active=bool(values["is_active"]),
+        remind_at=values["remind_at"],
         held=frozenset(int(part) for part in (held or "").split(",") if part),
     )
 
@@ -104,35 +108,53 @@ async def reminders_due(session: AsyncSession, now: datetime, limit: int) -> lis
     return [_learner(row._mapping) for row in result]
 
 
-def _by_id(column_name: str, values: dict[int, Any]) -> Any:
-    """CASE id WHEN .. THEN .. END: each learner's own value, the column as it was for the rest."""
-    column = _users.c[column_name]
-    if not values:
-        return column
-    return case(
-        {
-            user_id: null() if value is None else literal(value, column.type)
-            for user_id, value in values.items()
-        },
-        value=_users.c.id,
-        else_=column,
-    )
-
-
 async def write_back(
-    session: AsyncSession, ids: list[int], now: datetime, columns: dict[str, dict[int, Any]]
+    session: AsyncSession, columns: tuple[str, ...], rows: list[tuple[Any, ...]], now: datetime
 ) -> None:
-    """One UPDATE for the batch: for each column, the new value of each learner listed for it
-    (a learner not listed under a column keeps their value)."""
-    if not ids:
+    """Give each learner of the batch the new values of `columns`: `rows` holds (id, a value
+    per column), every learner's every value (the batch is locked, so a value read is a value
+    to keep).
+
+    One UPDATE joined to the rows as a derived table, sent as the driver's own SQL: built with
+    SQLAlchemy, a thousand rows' binds cost more to compile than the statement takes to run,
+    and a CASE per column would make the server compare every row with every other.
+    """
+    if not rows:
         return
-    await session.execute(
-        update(_users)
-        .where(_users.c.id.in_(ids))
-        .values(
-            {
-                **{name: _by_id(name, values) for name, values in columns.items()},
-                "updated_at": literal(now, _users.c.updated_at.type),
-            }
+    connection = await session.connection()
+    dialect = connection.dialect
+    names = ("id", *columns)
+    processors = [_users.c[name].type.bind_processor(dialect) for name in names]
+    values: list[Any] = []
+    for row in rows:
+        values.extend(
+            value if value is None or process is None else process(value)
+            for process, value in zip(processors, row, strict=True)
         )
-    )
+    stamp = _users.c.updated_at.type.bind_processor(dialect)
+    updated_at = stamp(now) if stamp is not None else now
+    mark = "%s" if dialect.paramstyle == "format" else "?"
+    row_marks = "(" + ", ".join([mark] * len(names)) + ")"
+    if dialect.name == "mysql":
+        # MariaDB names a VALUES table's columns after its first row's values: a SELECT names
+        # them instead, and the other rows follow it.
+        derived = "SELECT " + ", ".join(f"{mark} AS {name}" for name in names)
+        if len(rows) > 1:
+            derived += " UNION ALL VALUES " + ", ".join([row_marks] * (len(rows) - 1))
+        sets = ", ".join(f"users.{name} = due.{name}" for name in columns)
+        sql = (
+            f"UPDATE users JOIN ({derived}) AS due ON users.id = due.id "
+            f"SET {sets}, users.updated_at = {mark}"
+        )
+        parameters = (*values, updated_at)
+    else:
+        # SQLite names a VALUES table's columns column1, column2, ...
+        sets = ", ".join(f"{name} = due.column{n}" for n, name in enumerate(columns, start=2))
+        table = ", ".join([row_marks] * len(rows))
+        sql = (
+            f"UPDATE users SET {sets}, updated_at = {mark} "
+            f"FROM (VALUES {table}) AS due WHERE users.id = due.column1"
+        )
+        parameters = (updated_at, *values)
+    await connection.exec_driver_sql(sql, parameters)
+    note_write(session)
