@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import due_times, streaks
 from bot.services.localtime import UTC_ZONE, local_date
 from bot.services.streak_upkeep import RETRY_BAD_ROW, learner_zone
+from bot.services.sweeps import sweep
 from bot.services.unit_of_work import unit_of_work
 from db import clock
 from db.enums import BroadcastKind
@@ -37,12 +38,7 @@ async def queue_reminders(
 ) -> int:
     """Every reminder due, in batches of `batch_size` learners (each batch one unit of work);
     how many reminders were queued."""
-    queued = 0
-    while True:
-        looked_at, sent = await remind_batch(session, default_timezone, batch_size)
-        queued += sent
-        if looked_at < batch_size:
-            return queued
+    return await sweep(lambda: remind_batch(session, default_timezone, batch_size), batch_size)
 
 
 @unit_of_work

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import achievements, due_times, streaks
 from bot.services.achievements import Achievement
 from bot.services.localtime import UTC_ZONE, known_zone, local_date, zone_named
+from bot.services.sweeps import sweep
 from bot.services.unit_of_work import unit_of_work
 from db import clock
 from db.enums import AchievementType, BroadcastKind
@@ -55,12 +56,7 @@ async def upkeep_streaks(
 ) -> int:
     """Every learner due a look, in batches of `batch_size` (each batch one unit of work); how
     many learners were looked at."""
-    touched = 0
-    while True:
-        done = await upkeep_batch(session, default_timezone, batch_size)
-        touched += done
-        if done < batch_size:
-            return touched
+    return await sweep(lambda: upkeep_batch(session, default_timezone, batch_size), batch_size)
 
 
 def _streak_catalogue(catalogue: tuple[Achievement, ...]) -> list[tuple[Achievement, int]]:
@@ -73,13 +69,14 @@ def _streak_catalogue(catalogue: tuple[Achievement, ...]) -> list[tuple[Achievem
 
 
 @unit_of_work
-async def upkeep_batch(session: AsyncSession, default_timezone: str, limit: int) -> int:
+async def upkeep_batch(session: AsyncSession, default_timezone: str, limit: int) -> tuple[int, int]:
     """One batch: a locking read, one UPDATE, and only when something was earned the awards,
-    their ledger rows and one notice broadcast per achievement earned."""
+    their ledger rows and one notice broadcast per achievement earned. (learners looked at,
+    the same again: every one is touched)."""
     now = clock.now(session)
     learners = await due.streaks_due(session, now, limit)
     if not learners:
-        return 0
+        return 0, 0
     earnable = _streak_catalogue(await achievements.catalogue(session))
     written: list[tuple[Any, ...]] = []
     awards: list[tuple[int, Achievement]] = []
@@ -106,7 +103,7 @@ async def upkeep_batch(session: AsyncSession, default_timezone: str, limit: int)
     await _tell(session, given)
     if given:
         log.info("streak upkeep awarded %d streak achievements", len(given))
-    return len(learners)
+    return len(learners), len(learners)
 
 
 def _row(learner: DueLearner, streak: Streak, due_at: datetime | None) -> tuple[Any, ...]:

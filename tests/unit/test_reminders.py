@@ -3,6 +3,7 @@ only while there is a streak to keep and only to one who has not learned that da
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -12,10 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services import settings as learner_settings
 from bot.services.reminders import queue_reminders
+from bot.services.streak_upkeep import upkeep_streaks
 from db.clock import ManualClock
 from db.enums import BroadcastKind
 from db.models import Broadcast, BroadcastDelivery, User
 from db.roundtrips import STATEMENT, RoundTrips, counting_as
+from tests.support.factories import insert_row
 from tests.support.instants import utc
 from tests.support.rows import rows
 from tests.support.standing import prepare_learner
@@ -207,3 +210,35 @@ async def test_one_broadcast_per_batch_and_a_fixed_number_of_statements(
     # Per batch: its read, the broadcast, its deliveries, the UPDATE (and SQLite's BEGIN).
     assert one == 4 + (1 if db_kind == "sqlite" else 0)
     assert three == 3 * one
+
+
+async def test_both_jobs_at_once_over_the_same_learners_do_their_whole_work(
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    # Due to both jobs, which lock them in opposite orders (the streak job's index runs up the
+    # ids, the reminder job's down): however their batches interleave, each job's work is done
+    # whole. (A batch that loses a deadlock is run again: tests/unit/test_sweeps.py.)
+    clock.set(utc(2026, 3, 3, 10))
+    async with engine.begin() as conn:
+        for n in range(1, 301):
+            await insert_row(
+                conn, User, telegram_id=n, current_streak=3, longest_streak=3,
+                last_active_date=date(2026, 3, 1), streak_freezes=1, reminder_hour=9,
+                streak_due_at=utc(2026, 3, 3, 0, n % 60), remind_at=utc(2026, 3, 3, 9, 59 - n % 60),
+            )  # fmt: skip
+
+    async def upkeep() -> int:
+        async with sessionmaker() as session:
+            return await upkeep_streaks(session, batch_size=50)
+
+    async def remind() -> int:
+        async with sessionmaker() as session:
+            return await queue_reminders(session, batch_size=50)
+
+    assert await asyncio.gather(upkeep(), remind()) == [300, 300]
+    learners = await rows(sessionmaker, User)
+    assert {
+        (u.current_streak, u.streak_freezes, u.last_active_date, u.last_reminded_on)
+        for u in learners
+    } == {(3, 0, date(2026, 3, 2), date(2026, 3, 3))}
+    assert len(await reminded(sessionmaker)) == 300
