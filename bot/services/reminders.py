@@ -17,8 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import due_times, streaks
 from bot.services.localtime import UTC_ZONE, local_date
-from bot.services.streak_upkeep import RETRY_BAD_ROW, learner_zone
-from bot.services.sweeps import sweep
+from bot.services.sweeps import RETRY_BAD_ROW, learner_zone, sweep
 from bot.services.unit_of_work import unit_of_work
 from db import clock
 from db.enums import BroadcastKind
@@ -36,8 +35,8 @@ WRITTEN = ("remind_at", "last_reminded_on")
 async def queue_reminders(
     session: AsyncSession, default_timezone: str = UTC_ZONE, *, batch_size: int = BATCH_SIZE
 ) -> int:
-    """Every reminder due, in batches of `batch_size` learners (each batch one unit of work);
-    how many reminders were queued."""
+    """Every reminder due, in batches of `batch_size` learners, each batch its own unit of work
+    (so this is not one); how many reminders were queued."""
     return await sweep(lambda: remind_batch(session, default_timezone, batch_size), batch_size)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import literal, select
@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import achievements, due_times, streaks
 from bot.services.achievements import Achievement
-from bot.services.localtime import UTC_ZONE, known_zone, local_date, zone_named
-from bot.services.sweeps import sweep
+from bot.services.localtime import UTC_ZONE, local_date
+from bot.services.sweeps import RETRY_BAD_ROW, learner_zone, sweep
 from bot.services.unit_of_work import unit_of_work
 from db import clock
 from db.enums import AchievementType, BroadcastKind
@@ -35,27 +35,14 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 1000
 # What a batch writes back, for every learner it looked at.
 WRITTEN = ("current_streak", "last_active_date", "streak_freezes", "streak_due_at", "remind_at")
-# A row the rules could not handle is looked at again after this, not on every run.
-RETRY_BAD_ROW = timedelta(days=1)
-
-
-def learner_zone(learner: DueLearner, default_timezone: str) -> Any:
-    """The learner's zone; the deployment's default, logged, for a name that cannot be loaded."""
-    if learner.timezone and not known_zone(learner.timezone):
-        log.warning(
-            "learner %s has an unknown time zone %r; using %s",
-            learner.id,
-            learner.timezone,
-            default_timezone,
-        )
-    return zone_named(learner.timezone, default_timezone)
 
 
 async def upkeep_streaks(
     session: AsyncSession, default_timezone: str = UTC_ZONE, *, batch_size: int = BATCH_SIZE
 ) -> int:
-    """Every learner due a look, in batches of `batch_size` (each batch one unit of work); how
-    many learners were looked at."""
+    """Every learner due a look, in batches of `batch_size`, each batch its own unit of work (so
+    this is not one: called inside a unit of work, the batches would join it); how many
+    learners were looked at."""
     return await sweep(lambda: upkeep_batch(session, default_timezone, batch_size), batch_size)
 
 

@@ -235,7 +235,7 @@ async def test_both_jobs_at_once_over_the_same_learners_do_their_whole_work(
         async with sessionmaker() as session:
             return await queue_reminders(session, batch_size=50)
 
-    assert await asyncio.gather(upkeep(), remind()) == [300, 300]
+    assert list(await asyncio.gather(upkeep(), remind())) == [300, 300]
     learners = await rows(sessionmaker, User)
     assert {
         (u.current_streak, u.streak_freezes, u.last_active_date, u.last_reminded_on)

@@ -256,7 +256,7 @@ async def test_an_unknown_zone_falls_back_to_the_default_and_the_run_goes_on(
     clock: ManualClock,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="bot.services.streak_upkeep")
+    caplog.set_level(logging.WARNING, logger="bot.services.sweeps")
     stray = await prepare_learner(
         engine, 1, timezone="Mars/Olympus_Mons", current_streak=2, longest_streak=2,
         last_active_date=date(2026, 3, 1), streak_due_at=utc(2026, 1, 1),
