@@ -134,13 +134,12 @@ async def write_back(
     stamp = _users.c.updated_at.type.bind_processor(dialect)
     updated_at = stamp(now) if stamp is not None else now
     mark = "%s" if dialect.paramstyle == "format" else "?"
-    row_marks = "(" + ", ".join([mark] * len(names)) + ")"
     if dialect.name == "mysql":
-        # MariaDB names a VALUES table's columns after its first row's values: a SELECT names
-        # them instead, and the other rows follow it.
-        derived = "SELECT " + ", ".join(f"{mark} AS {name}" for name in names)
-        if len(rows) > 1:
-            derived += " UNION ALL VALUES " + ", ".join([row_marks] * (len(rows) - 1))
+        # A SELECT per row: MariaDB names a VALUES table's columns after its first row's values
+        # and MySQL 8 writes its rows as ROW(..), so only this form reads the same on both.
+        first = "SELECT " + ", ".join(f"{mark} AS {name}" for name in names)
+        other = " UNION ALL SELECT " + ", ".join([mark] * len(names))
+        derived = first + other * (len(rows) - 1)
         sets = ", ".join(f"users.{name} = due.{name}" for name in columns)
         sql = (
             f"UPDATE users JOIN ({derived}) AS due ON users.id = due.id "
@@ -150,7 +149,7 @@ async def write_back(
     else:
         # SQLite names a VALUES table's columns column1, column2, ...
         sets = ", ".join(f"{name} = due.column{n}" for n, name in enumerate(columns, start=2))
-        table = ", ".join([row_marks] * len(rows))
+        table = ", ".join(["(" + ", ".join([mark] * len(names)) + ")"] * len(rows))
         sql = (
             f"UPDATE users SET {sets}, updated_at = {mark} "
             f"FROM (VALUES {table}) AS due WHERE users.id = due.column1"
