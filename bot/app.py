@@ -130,7 +130,9 @@ def build_workers(app: App, *, scheduler: bool = True) -> list[Worker]:
         # Jobs are batch work: the time limits of a serving process's database (a few seconds
         # a statement) would cut a rebuild short, so they get a pool of their own without them.
         jobs_database = open_database(app.settings, clock=app.clock)
-        runner = JobRunner(jobs_database.engine, jobs_database.sessionmaker, app.clock)
+        runner = JobRunner(
+            jobs_database.engine, jobs_database.sessionmaker, app.clock, app.settings
+        )
         stop_grace = float(app.settings.shutdown_grace_seconds)
         workers.append(
             SchedulerWorker(app.settings, runner, stop_grace=stop_grace, database=jobs_database)

@@ -147,6 +147,12 @@ def _forget_writes(session: Session, transaction: object) -> None:
         session.info.pop(WROTE_KEY, None)
 
 
+def note_write(session: AsyncSession) -> None:
+    """For a write sent below the ORM (a connection's exec_driver_sql), which the events above
+    do not see: the unit of work must commit it."""
+    session.sync_session.info[WROTE_KEY] = True
+
+
 def wrote(session: AsyncSession) -> bool:
     """Whether the session's open transaction wrote (or holds unflushed changes)."""
     sync = session.sync_session

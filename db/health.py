@@ -40,6 +40,18 @@ def is_unavailable(error: BaseException) -> bool:
     return False
 
 
+# MySQL/MariaDB: a deadlock (this transaction was chosen to be rolled back), a lock wait timeout.
+LOCK_CONFLICT_CODES = frozenset({1213, 1205})
+
+
+def is_lock_conflict(error: BaseException) -> bool:
+    """Whether `error` says the transaction lost a lock conflict and may simply be run again."""
+    if not isinstance(error, DBAPIError):
+        return False
+    args: tuple[object, ...] = getattr(error.orig, "args", ())
+    return bool(args) and isinstance(args[0], int) and args[0] in LOCK_CONFLICT_CODES
+
+
 def describe(error: BaseException) -> str:
     """One line about the failure, with no SQL and no parameters in it."""
     if isinstance(error, DBAPIError) and error.orig is not None:

@@ -76,7 +76,9 @@ async def choose_zone(
     learner_cache: LearnerCache,
 ) -> None:
     zone = ZONES[callback_data.zone]
-    changed = await learner_settings.set_timezone(session, learner.id, zone)
+    changed = await learner_settings.set_timezone(
+        session, learner.id, zone, default_timezone=settings.default_timezone
+    )
     learner_cache.forget(learner.telegram_id)
     callback_answer.text = t.timezone_set(views.zone_label(zone))
     await show(callback, views.settings_screen(changed, settings.default_timezone))
@@ -93,7 +95,9 @@ async def typed_zone(
     assert message.text is not None
     # A name it does not know raises UnknownTimezone: the errors router says so and the chat
     # keeps waiting for a name.
-    changed = await learner_settings.set_timezone(session, learner.id, message.text)
+    changed = await learner_settings.set_timezone(
+        session, learner.id, message.text, default_timezone=settings.default_timezone
+    )
     await state.clear()
     learner_cache.forget(learner.telegram_id)
     assert changed.timezone is not None
@@ -154,7 +158,9 @@ async def switch_reminder(
     learner_cache: LearnerCache,
 ) -> None:
     enabled = callback_data.enabled
-    changed = await learner_settings.set_reminders(session, learner.id, enabled=enabled)
+    changed = await learner_settings.set_reminders(
+        session, learner.id, enabled=enabled, default_timezone=settings.default_timezone
+    )
     learner_cache.forget(learner.telegram_id)
     callback_answer.text = str(t.REMINDER_ON if enabled else t.REMINDER_OFF)
     await show(callback, views.reminder_screen(changed, settings.default_timezone))
@@ -169,7 +175,9 @@ async def choose_hour(
     settings: Settings,
     learner_cache: LearnerCache,
 ) -> None:
-    changed = await learner_settings.set_reminder_hour(session, learner.id, callback_data.hour)
+    changed = await learner_settings.set_reminder_hour(
+        session, learner.id, callback_data.hour, default_timezone=settings.default_timezone
+    )
     learner_cache.forget(learner.telegram_id)
     callback_answer.text = t.reminder_at(callback_data.hour)
     await show(callback, views.reminder_screen(changed, settings.default_timezone))

@@ -14,7 +14,9 @@ from db.enums import JobStatus
 async def run_job(settings: Settings, name: str) -> int:
     db = open_database(settings)
     try:
-        outcome = await JobRunner(db.engine, db.sessionmaker, db.clock).run_by_hand(job_named(name))
+        outcome = await JobRunner(db.engine, db.sessionmaker, db.clock, settings).run_by_hand(
+            job_named(name)
+        )
     finally:
         await db.close()
     if outcome.status is JobStatus.OK:

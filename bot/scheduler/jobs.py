@@ -14,10 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.services.leaderboard_rebuild import rebuild_leaderboard
+from bot.services.reminders import queue_reminders
+from bot.services.streak_upkeep import upkeep_streaks
 
 __all__ = ["JOBS", "Job", "job_named", "job_names"]
 
-Service = Callable[[AsyncSession], Awaitable[int]]
+# The session, and the settings for what a rule takes from them (the default time zone).
+Service = Callable[[AsyncSession, Settings], Awaitable[int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +37,33 @@ def _leaderboard_interval(settings: Settings) -> int:
     return settings.leaderboard_refresh_seconds
 
 
-JOBS: tuple[Job, ...] = (Job("leaderboard", every=_leaderboard_interval, run=rebuild_leaderboard),)
+def _hourly(settings: Settings) -> int:
+    # Zones are whole or half (or three-quarter) hours off UTC: a learner's midnight passes
+    # at most 45 minutes before an hourly run looks.
+    return 3600
+
+
+def _quarter_hourly(settings: Settings) -> int:
+    return 900
+
+
+async def _leaderboard(session: AsyncSession, settings: Settings) -> int:
+    return await rebuild_leaderboard(session)
+
+
+async def _streaks(session: AsyncSession, settings: Settings) -> int:
+    return await upkeep_streaks(session, settings.default_timezone)
+
+
+async def _reminders(session: AsyncSession, settings: Settings) -> int:
+    return await queue_reminders(session, settings.default_timezone)
+
+
+JOBS: tuple[Job, ...] = (
+    Job("leaderboard", every=_leaderboard_interval, run=_leaderboard),
+    Job("streaks", every=_hourly, run=_streaks),
+    Job("reminders", every=_quarter_hourly, run=_reminders),
+)
 
 
 def job_names() -> list[str]:

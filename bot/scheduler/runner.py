@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.config import Settings
 from bot.scheduler.jobs import Job
 from bot.scheduler.lock import job_lock
 from bot.services.job_runs import claim_run, finish_run
@@ -57,10 +58,12 @@ class JobRunner:
         engine: AsyncEngine,
         sessionmaker: async_sessionmaker[AsyncSession],
         clock: Clock,
+        settings: Settings,
     ) -> None:
         self.engine = engine
         self.sessionmaker = sessionmaker
         self.clock = clock
+        self.settings = settings
 
     async def run_scheduled(self, job: Job, every_seconds: int) -> Outcome:
         return await self._run(job, period_key(self.clock.now(), every_seconds))
@@ -90,7 +93,7 @@ class JobRunner:
         started = time.perf_counter()
         try:
             async with self.sessionmaker() as session:
-                rows = await job.run(session)
+                rows = await job.run(session, self.settings)
         except Exception as exc:
             seconds = time.perf_counter() - started
             log.exception(

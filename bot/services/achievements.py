@@ -149,6 +149,36 @@ async def award(
     return tuple(given)
 
 
+async def award_many(
+    session: AsyncSession, awards: list[tuple[int, Achievement]]
+) -> list[tuple[int, Achievement]]:
+    """`award` for many learners at once, in two statements: the awards, and their points as
+    one ledger row each. The caller holds the learners' locks (their own activity awards under
+    the same lock), so every award asked for is one this call makes; the unique key still keeps
+    a learner from holding one twice."""
+    if not awards:
+        return []
+    inserted = await repo.award_many(session, [(user_id, a.id) for user_id, a in awards])
+    if inserted != len(awards):
+        # Only if a caller awarded without holding the learners' locks: the ledger would pay
+        # some twice, so nothing is paid or told and the batch is rolled back.
+        raise RuntimeError(f"{len(awards) - inserted} of {len(awards)} awards were held already")
+    await activity.add_many(
+        session,
+        [
+            {
+                "user_id": user_id,
+                "activity_type": ActivityType.ACHIEVEMENT_EARNED,
+                "entity_type": ACHIEVEMENT,
+                "entity_id": achievement.id,
+                "xp": achievement.points,
+            }
+            for user_id, achievement in awards
+        ],
+    )
+    return awards
+
+
 class AchievementCache:
     """The catalogue, read at first use and kept for the life of the process."""
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import achievements, streaks
+from bot.services import achievements, due_times, streaks
 from bot.services.achievements import Achievement, Facts
 from bot.services.catalog import Catalog, CatalogLesson, catalog
 from bot.services.localtime import local_date
@@ -166,10 +166,25 @@ async def reward(
     if not kept_day and not effects.xp_gained:
         return effects
     row = state.progress
-    today = local_date(clock.now(session), zone)
+    now = clock.now(session)
+    today = local_date(now, zone)
     streak = streaks.keep_day(mine.streak, today) if kept_day else mine.streak
     if streak != mine.streak:
-        await standing.save_streak(session, row.user_id, streak)
+        remind_at = due_times.next_reminder(
+            now,
+            zone,
+            enabled=mine.reminders_enabled,
+            hour=mine.reminder_hour,
+            streak=streak,
+            reminded_on=mine.reminded_on,
+        )
+        await standing.save_streak(
+            session,
+            row.user_id,
+            streak,
+            due_at=due_times.streak_due_at(streak, zone),
+            remind_at=remind_at,
+        )
     newly_solved = solved is not None and solved not in mine.solved_here
     module_now = effects.module_completed and not mine.module_was_completed
     facts = Facts(

@@ -7,17 +7,22 @@ update then reads the row again, and speaks the new language.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import due_times
 from bot.services.errors import NotUnderstood, UnknownTimezone
 from bot.services.learners import LANGUAGES, language_for
+from bot.services.localtime import zone_named
 from bot.services.unit_of_work import read_only, unit_of_work
+from db import clock
 from db.repositories import users
 from db.repositories.progress import UnknownLearner
+from db.repositories.standing import Streak
 
 UTC = "UTC"
 # The zones most learners live by, offered as buttons; anyone else types theirs or picks an offset.
@@ -100,11 +105,7 @@ class LearnerSettings:
     reminder_hour: int | None
 
 
-@read_only
-async def current(session: AsyncSession, user_id: int) -> LearnerSettings:
-    row = await users.settings_of(session, user_id)
-    if row is None:
-        raise UnknownLearner(user_id)  # deleted meanwhile: the learner middleware starts afresh
+def _settings(row: users.SettingsRow) -> LearnerSettings:
     return LearnerSettings(
         timezone=row.timezone,
         language=row.language or language_for(row.language_code),
@@ -113,34 +114,80 @@ async def current(session: AsyncSession, user_id: int) -> LearnerSettings:
     )
 
 
+@read_only
+async def current(session: AsyncSession, user_id: int) -> LearnerSettings:
+    row = await users.settings_of(session, user_id)
+    if row is None:
+        raise UnknownLearner(user_id)  # deleted meanwhile: the learner middleware starts afresh
+    return _settings(row)
+
+
+async def _change(
+    session: AsyncSession, user_id: int, default_timezone: str, **values: Any
+) -> LearnerSettings:
+    """Store the settings, and with them the instants the scheduler's jobs next look at the
+    learner when the zone or the reminder changed: a new hour or zone takes effect from the
+    next local day the learner has not been reminded on, never twice on one day."""
+    row = await users.settings_of(session, user_id, for_change=True)
+    if row is None:
+        raise UnknownLearner(user_id)
+    changed = replace(row, **values)
+    due: dict[str, Any] = {}
+    if values.keys() & {"timezone", "reminders_enabled", "reminder_hour"}:
+        zone = zone_named(changed.timezone, default_timezone)
+        streak = Streak(
+            current=changed.current_streak,
+            longest=changed.longest_streak,
+            last_active=changed.last_active_date,
+            freezes=changed.streak_freezes,
+        )
+        due["remind_at"] = due_times.next_reminder(
+            clock.now(session),
+            zone,
+            enabled=changed.reminders_enabled,
+            hour=changed.reminder_hour,
+            streak=streak,
+            reminded_on=changed.last_reminded_on,
+        )
+        if "timezone" in values:
+            due["streak_due_at"] = due_times.streak_due_at(streak, zone)
+    await users.update_settings(session, user_id, **values, **due)
+    return _settings(changed)
+
+
 @unit_of_work
-async def set_timezone(session: AsyncSession, user_id: int, zone: str) -> LearnerSettings:
+async def set_timezone(
+    session: AsyncSession, user_id: int, zone: str, *, default_timezone: str = UTC
+) -> LearnerSettings:
     """Store the zone the learner typed or picked (validated as typed)."""
-    await users.update_settings(session, user_id, timezone=parse_timezone(zone))
-    return await current(session, user_id)
+    return await _change(session, user_id, default_timezone, timezone=parse_timezone(zone))
 
 
 @unit_of_work
 async def set_language(session: AsyncSession, user_id: int, language: str) -> LearnerSettings:
     if language not in LANGUAGES:
         raise NotUnderstood
-    await users.update_settings(session, user_id, language=language)
-    return await current(session, user_id)
+    return await _change(session, user_id, UTC, language=language)
 
 
 @unit_of_work
-async def set_reminders(session: AsyncSession, user_id: int, *, enabled: bool) -> LearnerSettings:
-    await users.update_settings(session, user_id, reminders_enabled=enabled)
-    return await current(session, user_id)
+async def set_reminders(
+    session: AsyncSession, user_id: int, *, enabled: bool, default_timezone: str = UTC
+) -> LearnerSettings:
+    """`default_timezone`: the deployment's, for a learner who has not set one."""
+    return await _change(session, user_id, default_timezone, reminders_enabled=enabled)
 
 
 @unit_of_work
-async def set_reminder_hour(session: AsyncSession, user_id: int, hour: int) -> LearnerSettings:
+async def set_reminder_hour(
+    session: AsyncSession, user_id: int, hour: int, *, default_timezone: str = UTC
+) -> LearnerSettings:
     """Choosing an hour is asking for the reminder, so it also turns it on."""
     if hour not in HOURS:
         raise NotUnderstood
-    await users.update_settings(session, user_id, reminder_hour=hour, reminders_enabled=True)
-    return await current(session, user_id)
+    return await _change(
+        session, user_id, default_timezone, reminder_hour=hour, reminders_enabled=True
+    )
 
 
 @unit_of_work

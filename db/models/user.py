@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import Base, TimestampMixin
+from db.base import Base, TimestampMixin, UTCDateTime
 
 
 class User(TimestampMixin, Base):
@@ -33,5 +33,14 @@ class User(TimestampMixin, Base):
     longest_streak: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_active_date: Mapped[date | None] = mapped_column(Date)
     streak_freezes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # When the streak job must next look at the learner: the local midnight that ends the day
+    # after last_active_date. NULL while there is no streak to keep. Kept by every write of
+    # the inputs (bot.services.due_times), so the job finds its learners by this index.
+    streak_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # The instant of the next daily reminder; NULL when none is owed (reminders off, no hour
+    # picked, no streak to keep).
+    remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # The learner's local day of their last reminder: never two on one day.
+    last_reminded_on: Mapped[date | None] = mapped_column(Date)
     # False once the learner blocks the bot; broadcasts and reminders skip them.
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())

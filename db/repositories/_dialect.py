@@ -15,9 +15,12 @@ def _table(model: type[DeclarativeBase] | Table) -> Table:
 
 
 def insert_ignore(
-    session: AsyncSession, model: type[DeclarativeBase] | Table, values: dict[str, Any]
+    session: AsyncSession,
+    model: type[DeclarativeBase] | Table,
+    values: dict[str, Any] | list[dict[str, Any]],
 ) -> Insert:
-    """INSERT that silently does nothing when a unique key already holds the row."""
+    """INSERT that silently does nothing when a unique key already holds the row (a list of
+    rows: one multi-row statement)."""
     table = _table(model)
     if session.get_bind().dialect.name == "mysql":
         return mysql.insert(table).values(values).prefix_with("IGNORE")

@@ -24,6 +24,16 @@ async def award(session: AsyncSession, user_id: int, achievement_id: int) -> boo
     return cast(CursorResult[object], result).rowcount == 1
 
 
+async def award_many(session: AsyncSession, awards: list[tuple[int, int]]) -> int:
+    """Give each (user_id, achievement_id) in one statement; how many rows it inserted."""
+    if not awards:
+        return 0
+    now = clock.now(session)
+    rows = [{"user_id": u, "achievement_id": a, "earned_at": now} for u, a in awards]
+    result = await session.execute(insert_ignore(session, UserAchievement, rows))
+    return cast(CursorResult[object], result).rowcount
+
+
 async def get_by_code(session: AsyncSession, code: str) -> Achievement | None:
     result: Achievement | None = await session.scalar(
         select(Achievement).where(Achievement.code == code)

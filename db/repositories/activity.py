@@ -39,6 +39,27 @@ async def add(
     )
 
 
+async def add_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Append many activity rows (keys as `add`'s arguments) in one statement."""
+    if not rows:
+        return
+    now = clock.now(session)
+    await session.execute(
+        _APPEND,
+        [
+            {
+                "entity_type": None,
+                "entity_id": None,
+                "xp": 0,
+                "details": None,
+                **row,
+                "created_at": now,
+            }
+            for row in rows
+        ],
+    )
+
+
 async def total_xp(session: AsyncSession, user_id: int) -> int:
     total = await session.scalar(
         select(func.coalesce(func.sum(ActivityLog.xp), 0)).where(ActivityLog.user_id == user_id)

@@ -9,7 +9,7 @@ statement (so an answer costs no extra round trip), and the screens read them he
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, distinct, func, select, update
@@ -63,6 +63,10 @@ class Standing:
     # the lesson's exercises the learner ever solved.
     module_was_completed: bool = False
     solved_here: frozenset[int] = frozenset()
+    # The reminder settings, so keeping a day can move the next reminder in the same write.
+    reminders_enabled: bool = False
+    reminder_hour: int | None = None
+    reminded_on: date | None = None
 
 
 def _counts(user_id: Any) -> list[Any]:
@@ -93,6 +97,9 @@ def _counts(user_id: Any) -> list[Any]:
         _users.c.longest_streak,
         _users.c.last_active_date,
         _users.c.streak_freezes,
+        _users.c.reminders_enabled,
+        _users.c.reminder_hour,
+        _users.c.last_reminded_on,
     ]
 
 
@@ -140,6 +147,9 @@ def standing_of(values: Any) -> Standing:
         ),
         module_was_completed=bool(values.get("module_was_completed", 0)),
         solved_here=_ids(values.get("solved_here")),
+        reminders_enabled=bool(values["reminders_enabled"]),
+        reminder_hour=values["reminder_hour"],
+        reminded_on=values["last_reminded_on"],
     )
 
 
@@ -157,11 +167,21 @@ _SAVE_STREAK = (
         longest_streak=bindparam("longest"),
         last_active_date=bindparam("last_active"),
         streak_freezes=bindparam("freezes"),
+        streak_due_at=bindparam("due_at"),
+        remind_at=bindparam("remind_at"),
     )
 )
 
 
-async def save_streak(session: AsyncSession, user_id: int, streak: Streak) -> None:
+async def save_streak(
+    session: AsyncSession,
+    user_id: int,
+    streak: Streak,
+    *,
+    due_at: datetime | None,
+    remind_at: datetime | None,
+) -> None:
+    """The streak and the instants the scheduler's jobs next look at it, in one statement."""
     await session.execute(
         _SAVE_STREAK,
         {
@@ -170,5 +190,7 @@ async def save_streak(session: AsyncSession, user_id: int, streak: Streak) -> No
             "longest": streak.longest,
             "last_active": streak.last_active,
             "freezes": streak.freezes,
+            "due_at": due_at,
+            "remind_at": remind_at,
         },
     )

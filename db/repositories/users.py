@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from sqlalchemy import String, bindparam, delete, select, update
@@ -101,22 +102,44 @@ class SettingsRow:
     language_code: str | None
     reminders_enabled: bool
     reminder_hour: int | None
+    # What the scheduler's due instants are computed from, beside the settings.
+    current_streak: int = 0
+    longest_streak: int = 0
+    last_active_date: date | None = None
+    streak_freezes: int = 0
+    last_reminded_on: date | None = None
 
 
 _SETTINGS = select(
-    User.timezone, User.language, User.language_code, User.reminders_enabled, User.reminder_hour
+    User.timezone,
+    User.language,
+    User.language_code,
+    User.reminders_enabled,
+    User.reminder_hour,
+    User.current_streak,
+    User.longest_streak,
+    User.last_active_date,
+    User.streak_freezes,
+    User.last_reminded_on,
 ).where(User.id == bindparam("user_id"))
+# Read to change: a day kept meanwhile cannot be overwritten by instants computed before it.
+_SETTINGS_FOR_CHANGE = _SETTINGS.with_for_update()
 # What a learner may change about themselves; nothing else goes through update_settings.
 SETTINGS_COLUMNS = frozenset({"timezone", "language", "reminders_enabled", "reminder_hour"})
+# Derived from the settings and the streak: written with the settings they follow from.
+DUE_COLUMNS = frozenset({"streak_due_at", "remind_at"})
 
 
-async def settings_of(session: AsyncSession, user_id: int) -> SettingsRow | None:
-    row = (await session.execute(_SETTINGS, {"user_id": user_id})).one_or_none()
+async def settings_of(
+    session: AsyncSession, user_id: int, *, for_change: bool = False
+) -> SettingsRow | None:
+    statement = _SETTINGS_FOR_CHANGE if for_change else _SETTINGS
+    row = (await session.execute(statement, {"user_id": user_id})).one_or_none()
     return None if row is None else SettingsRow(*row)
 
 
 async def update_settings(session: AsyncSession, user_id: int, **values: Any) -> None:
-    unknown = values.keys() - SETTINGS_COLUMNS
+    unknown = values.keys() - SETTINGS_COLUMNS - DUE_COLUMNS
     if unknown:
         raise ValueError(f"not a setting: {', '.join(sorted(unknown))}")
     await session.execute(

@@ -11,7 +11,7 @@ import itertools
 import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from alembic.autogenerate import compare_metadata
@@ -222,3 +222,71 @@ def test_0004_brings_the_catalogue_to_the_motivation_thresholds_and_back(
         assert {code: criteria for code, (_, criteria) in restored.items()} == {
             code: criteria for code, (_, criteria) in before.items()
         }
+
+
+# (telegram id, current streak, last active, reminder hour) -> (streak due?, reminder due?)
+STREAK_HOLDERS = [
+    (1, 3, "2026-01-01", 9, True, True),
+    (2, 3, "2026-01-01", None, True, False),
+    (3, 0, "2026-01-01", 9, False, False),
+    (4, 0, None, None, False, False),
+]
+
+
+def test_0007_marks_every_streak_to_keep_as_due_now(new_database: NewDatabase) -> None:
+    users = table(
+        "users",
+        column("telegram_id"),
+        column("current_streak"),
+        column("longest_streak"),
+        column("last_active_date"),
+        column("reminder_hour"),
+        column("created_at"),
+        column("updated_at"),
+    )
+
+    async def learners_before(url: str) -> None:
+        engine = create_engine(url)
+        try:
+            async with engine.begin() as conn:
+                now = datetime(2026, 1, 1)
+                await conn.execute(
+                    insert(users),
+                    [
+                        {
+                            "telegram_id": t,
+                            "current_streak": streak,
+                            "longest_streak": streak,
+                            "last_active_date": None if last is None else date.fromisoformat(last),
+                            "reminder_hour": hour,
+                            "created_at": now,
+                            "updated_at": now,
+                        }
+                        for t, streak, last, hour, _, _ in STREAK_HOLDERS
+                    ],
+                )
+        finally:
+            await engine.dispose()
+
+    with new_database() as url:
+        migrations.upgrade(url, "0006")
+        asyncio.run(learners_before(url))
+        migrations.upgrade(url, "0007")
+        after = datetime.now(UTC).replace(tzinfo=None)
+
+        def due(conn: Connection) -> dict[int, tuple[Any, Any]]:
+            rows = conn.execute(text("SELECT telegram_id, streak_due_at, remind_at FROM users"))
+            return {t: (streak_due, remind) for t, streak_due, remind in rows}
+
+        found = _read(url, due)
+
+    def now_or_none(value: Any, expected: bool) -> bool:
+        """Due by the time the migration finished, so the jobs' first run takes it; or not."""
+        if not expected:
+            return value is None
+        instant = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+        return instant <= after
+
+    for t, _, _, _, streak_due, reminder_due in STREAK_HOLDERS:
+        assert now_or_none(found[t][0], streak_due), (t, found[t])
+        assert now_or_none(found[t][1], reminder_due), (t, found[t])

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.config import Settings
 from bot.scheduler.jobs import job_named
 from bot.scheduler.runner import JobRunner
 from bot.services.leaderboard_rebuild import rebuild_leaderboard, week_start
@@ -101,7 +102,7 @@ async def test_the_boards_match_a_brute_force_ranking(
     learners = 400
     entries = random_ledger(rng, learners)
     await seed(engine, entries, learners)
-    runner = JobRunner(engine, sessionmaker, clock)
+    runner = JobRunner(engine, sessionmaker, clock, Settings(_env_file=None))
 
     outcome = await runner.run_by_hand(job_named("leaderboard"))
 

@@ -47,7 +47,7 @@ async def other_process(
 
 
 def runner_of(sessionmaker: async_sessionmaker[AsyncSession], clock: ManualClock) -> JobRunner:
-    return JobRunner(sessionmaker.kw["bind"], sessionmaker, clock)
+    return JobRunner(sessionmaker.kw["bind"], sessionmaker, clock, Settings(_env_file=None))
 
 
 async def job_runs(engine: AsyncEngine) -> list[tuple[str, str | None, JobStatus, int | None]]:
@@ -100,7 +100,7 @@ async def test_a_run_is_skipped_while_another_process_holds_the_jobs_lock(
 ) -> None:
     entered, release = asyncio.Event(), asyncio.Event()
 
-    async def slow(session: AsyncSession) -> int:
+    async def slow(session: AsyncSession, settings: Settings) -> int:
         entered.set()
         await release.wait()
         return 3
@@ -132,7 +132,7 @@ async def test_a_failing_run_is_recorded_and_the_next_one_runs(
 ) -> None:
     calls = 0
 
-    async def flaky(session: AsyncSession) -> int:
+    async def flaky(session: AsyncSession, settings: Settings) -> int:
         nonlocal calls
         calls += 1
         if calls == 1:
@@ -224,4 +224,6 @@ def test_the_scheduler_command_asks_for_a_token_only_for_workers_that_talk_to_te
 
 def runner_of_nothing() -> JobRunner:
     engine = create_engine("sqlite+aiosqlite://")
-    return JobRunner(engine, create_sessionmaker(engine), ManualClock(NOW))
+    return JobRunner(
+        engine, create_sessionmaker(engine), ManualClock(NOW), Settings(_env_file=None)
+    )
