@@ -199,9 +199,7 @@ def _module(row: ModuleTotals) -> ModuleStats:
 
 def _hardest(lessons: list[LessonStats], min_completions: int, limit: int) -> list[LessonStats]:
     ranked = [
-        lesson
-        for lesson in lessons
-        if lesson.has_exercises and lesson.completed >= min_completions
+        lesson for lesson in lessons if lesson.has_exercises and lesson.completed >= min_completions
     ]
     # sorted() is stable: equals keep their course order.
     ranked.sort(key=lambda lesson: -(lesson.runs_per_completion or 0.0))

@@ -70,7 +70,10 @@ def lesson_passes(passed: int, ran: int, rate: float | None, pass_score: int) ->
         "🎯 reached {pass_score}: {passed} of the {ran} learners who ran the exercises ({rate})",
         ran,
     ).format(
-        pass_score=_percent(pass_score), passed=_decimal(passed), ran=_decimal(ran), rate=_rate(rate)
+        pass_score=_percent(pass_score),
+        passed=_decimal(passed),
+        ran=_decimal(ran),
+        rate=_rate(rate),
     )
 
 
@@ -95,10 +98,8 @@ AVERAGES_NOTE = __("Runs, best score and time are averages per learner.")
 
 def hardest_heading(min_completions: int) -> str:
     return ngettext(
-        "🧗 <b>Hardest lessons</b>: runs per completion, of lessons completed at least "
-        "{n} time",
-        "🧗 <b>Hardest lessons</b>: runs per completion, of lessons completed at least "
-        "{n} times",
+        "🧗 <b>Hardest lessons</b>: runs per completion, of lessons completed at least {n} time",
+        "🧗 <b>Hardest lessons</b>: runs per completion, of lessons completed at least {n} times",
         min_completions,
     ).format(n=_decimal(min_completions))
 

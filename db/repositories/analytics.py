@@ -228,4 +228,3 @@ async def module_totals(session: AsyncSession) -> list[ModuleTotals]:
         )
         for row in result
     ]
-

@@ -138,6 +138,7 @@ HELP_COMMANDS = [
     ("content",),
     ("content", "import"),
     ("content", "export"),
+    ("stats",),
 ]
 
 
@@ -171,8 +172,8 @@ def test_help(
 
 @pytest.mark.parametrize(
     "command",
-    [["db", "current"], ["seed"], ["content", "export"]],
-    ids=["db", "seed", "content"],
+    [["db", "current"], ["seed"], ["content", "export"], ["stats"]],
+    ids=["db", "seed", "content", "stats"],
 )
 def test_commands_that_need_no_telegram_do_not_import_aiogram(
     command: list[str], workdir: Path, tmp_path: Path

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiogram.methods import SendPhoto
+from aiogram.types import InlineKeyboardMarkup
 from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -97,7 +98,7 @@ async def test_an_admin_gets_the_figures_and_the_funnel_chart(
     assert photo.caption == texts.chart_caption(4, 4)
     assert_a_sane_png(png)
     # The way back to the admin menu goes under the chart, the last thing sent.
-    assert photo.reply_markup is not None
+    assert isinstance(photo.reply_markup, InlineKeyboardMarkup)
     assert [b.text for row in photo.reply_markup.inline_keyboard for b in row] == [
         str(admin_texts.BACK_TO_ADMIN)
     ]

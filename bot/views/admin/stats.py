@@ -59,8 +59,7 @@ def pack(blocks: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
 
 def _modules(stats: CourseStats) -> str:
     lines = [
-        texts.module_line(m.title, m.completed, m.started, m.completion_rate)
-        for m in stats.modules
+        texts.module_line(m.title, m.completed, m.started, m.completion_rate) for m in stats.modules
     ]
     return "\n".join([str(texts.MODULES), *lines])
 
