@@ -128,7 +128,32 @@ def build_parser() -> argparse.ArgumentParser:
     exp = content_commands.add_parser("export", help="write modules as a course file")
     exp.add_argument("--module", metavar="SLUG", help="only this module")
     exp.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+
+    stats = commands.add_parser(
+        "stats",
+        help="the course statistics of /stats, as tables",
+        description=(
+            "Learners, each lesson's funnel and results, the hardest lessons, the drop-off and "
+            "module completions, as the admins' /stats shows them."
+        ),
+    )
+    stats.add_argument(
+        "--min-completions",
+        type=_positive,
+        metavar="N",
+        help="rank a lesson among the hardest only once N learners completed it (default 3)",
+    )
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def main(argv: Sequence[str] | None = None, *, exit_on_success: bool = True) -> None:
@@ -184,6 +209,10 @@ def dispatch(args: argparse.Namespace, settings: Settings, redact: Redactor) -> 
         if args.content_command == "import":
             return asyncio.run(content_import(settings, args.file, publish=args.publish))
         return asyncio.run(content_export(settings, args.module, args.output))
+    if args.command == "stats":
+        from bot.stats_cli import stats
+
+        return asyncio.run(stats(settings, min_completions=args.min_completions))
     if args.command == "chat":
         from bot.localchat import run_chat
 

@@ -141,6 +141,7 @@ HELP_COMMANDS = [
     ("scheduler",),
     ("jobs",),
     ("jobs", "run"),
+    ("stats",),
 ]
 
 
@@ -174,8 +175,14 @@ def test_help(
 
 @pytest.mark.parametrize(
     "command",
-    [["db", "current"], ["seed"], ["content", "export"], ["jobs", "run", "leaderboard"]],
-    ids=["db", "seed", "content", "jobs"],
+    [
+        ["db", "current"],
+        ["seed"],
+        ["content", "export"],
+        ["jobs", "run", "leaderboard"],
+        ["stats"],
+    ],
+    ids=["db", "seed", "content", "jobs", "stats"],
 )
 def test_commands_that_need_no_telegram_do_not_import_aiogram(
     command: list[str], workdir: Path, tmp_path: Path

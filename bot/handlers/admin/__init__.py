@@ -9,7 +9,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from bot.filters import from_admin
-from bot.handlers.admin import broadcasts, menu, refusals
+from bot.handlers.admin import broadcasts, menu, refusals, stats
 
 
 def build_admin_routers() -> list[Router]:
@@ -19,5 +19,6 @@ def build_admin_routers() -> list[Router]:
     admin.include_routers(
         menu.create_router(),
         broadcasts.create_router(),
+        stats.create_router(),
     )
     return [admin, refusals.create_router()]
