@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.config import Settings
 from db.engine import create_engine, create_sessionmaker
-from db.enums import ActivityType
+from db.enums import ActivityType, BroadcastKind
+from db.models import Broadcast, BroadcastDelivery, User
 from tests.e2e.process import child_env, learnbot, run_command
 from tests.support.chat import make_chat
 from tests.support.databases import migrated_database
+from tests.support.factories import count, insert_row
 from tests.support.leaderboard import add_learners, add_ledger
 
 ADA = 1000  # make_chat's learner
@@ -65,5 +67,61 @@ async def test_jobs_run_leaderboard_builds_the_board_the_screen_shows(
 def test_jobs_run_refuses_a_job_not_in_the_table(workdir: Path) -> None:
     result = run_command(learnbot("jobs", "run", "nonsense"), env=child_env(), cwd=workdir)
     assert result.returncode == 2
-    assert "invalid choice: 'nonsense' (choose from 'leaderboard')" in result.stderr
+    assert (
+        "invalid choice: 'nonsense' (choose from 'leaderboard', 'streaks', 'reminders')"
+        in result.stderr
+    )
     assert "Traceback" not in result.stderr
+
+
+async def test_jobs_run_streaks_and_reminders_from_the_shell(tmp_path: Path, workdir: Path) -> None:
+    url = await migrated_database(tmp_path / "jobs.db")
+    engine = create_engine(url)
+    now = datetime.now(UTC)
+    today = now.date()
+    try:
+        async with engine.begin() as conn:
+            # Last active four days ago with no freeze: the streak is broken.
+            lapsed = await insert_row(
+                conn,
+                User,
+                telegram_id=1,
+                current_streak=3,
+                longest_streak=3,
+                last_active_date=today - timedelta(days=4),
+                streak_due_at=now - timedelta(days=2),
+            )
+            # Active yesterday, reminder hour come: reminded.
+            await insert_row(
+                conn,
+                User,
+                telegram_id=2,
+                current_streak=2,
+                longest_streak=2,
+                last_active_date=today - timedelta(days=1),
+                reminder_hour=0,
+                remind_at=now - timedelta(minutes=1),
+                streak_due_at=now + timedelta(days=1),
+            )
+        env = child_env(DATABASE_URL=url, DEFAULT_TIMEZONE="UTC")
+        streaks = await asyncio.to_thread(
+            run_command, learnbot("jobs", "run", "streaks"), env=env, cwd=workdir
+        )
+        reminders = await asyncio.to_thread(
+            run_command, learnbot("jobs", "run", "reminders"), env=env, cwd=workdir
+        )
+
+        assert streaks.returncode == 0, streaks.stderr
+        assert re.fullmatch(r"streaks: 1 rows in \d+\.\d\d s\n", streaks.stdout), streaks.stdout
+        assert await count(engine, User, id=lapsed, current_streak=0) == 1
+        assert reminders.returncode == 0, reminders.stderr
+        assert re.fullmatch(r"reminders: 1 rows in \d+\.\d\d s\n", reminders.stdout)
+        reminded = await count(engine, Broadcast, kind=BroadcastKind.REMINDER)
+        assert reminded == 1
+        # The lapsed learner's 3-day streak earned an achievement nobody had given them yet:
+        # the upkeep's catch-up award, told through the outbox.
+        assert await count(engine, Broadcast, kind=BroadcastKind.NOTICE) == 1
+        assert await count(engine, BroadcastDelivery, user_id=lapsed, payload="streak_3") == 1
+        assert await count(engine, BroadcastDelivery) == 2
+    finally:
+        await engine.dispose()
