@@ -7,8 +7,10 @@ of any of them (forged, or a button forwarded from an admin's chat) without reve
 from __future__ import annotations
 
 import enum
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
 
 from bot.callbacks import DbId
 
@@ -32,3 +34,23 @@ class AnnounceLessonCb(CallbackData, prefix="a_ann"):
     the lesson with a "Start lesson" button to every active learner."""
 
     lesson_id: DbId
+
+
+class CourseFileAction(enum.StrEnum):
+    EXPORT = "exp"
+    APPLY = "apply"
+    PUBLISH = "pub"
+    CANCEL = "cancel"
+
+
+# bot.services.content.upload.token_of: which previewed file a button applies.
+FileToken = Annotated[str, Field(pattern=r"^[0-9a-f]{16}$")]
+
+
+class CourseFileCb(CallbackData, prefix="a_cf"):
+    """The course file section's Export, and a previewed file's Apply / Apply and publish /
+    Cancel; those name the file they were shown for, so an older preview's button cannot
+    apply a newer file."""
+
+    action: CourseFileAction
+    token: FileToken | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from bot.filters import from_admin
-from bot.handlers.admin import menu, refusals
+from bot.handlers.admin import course_file, menu, refusals
 
 
 def build_admin_routers() -> list[Router]:
@@ -18,5 +18,6 @@ def build_admin_routers() -> list[Router]:
     admin.callback_query.filter(from_admin)
     admin.include_routers(
         menu.create_router(),
+        course_file.create_router(),
     )
     return [admin, refusals.create_router()]
