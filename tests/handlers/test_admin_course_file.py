@@ -439,3 +439,13 @@ async def test_a_previewed_file_survives_a_restart_with_redis(
         await after.dp.storage.close()
         await after.bot.session.close()
     assert len(await rows(sessionmaker, Module)) == 2
+
+
+async def test_a_file_telegram_will_not_hand_over_gets_a_clear_answer(
+    admin: Chat, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    admin.api.fail(GetFile, status=400, description="Bad Request: file is too big")
+    content = TEST_COURSE.encode()
+    await admin.send_document("gone", "course.yaml", None, content=content)
+    assert admin.texts() == [str(file_texts.DOWNLOAD_FAILED)]
+    assert await rows(sessionmaker, Module) == []

@@ -22,6 +22,7 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
+from aiohttp import ClientError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.admin_callbacks import AdminMenuCb, AdminSection, CourseFileAction, CourseFileCb
@@ -83,7 +84,8 @@ async def receive_file(
         )
         await message.answer(str(_REFUSALS[refused.refusal]))
         return
-    except TelegramAPIError as exc:
+    except (TelegramAPIError, ClientError, TimeoutError) as exc:
+        # Telegram refused the file, or the download broke off: sending it again may work.
         log.warning("course file %r from admin %s not downloaded: %s", name, admin_id, exc)
         await message.answer(str(texts.DOWNLOAD_FAILED))
         return

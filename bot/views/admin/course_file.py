@@ -16,6 +16,8 @@ from bot.views.screen import Screen
 SHOWN_PROBLEMS = 30
 # Likewise for the lessons a warning names: a file rewriting a whole course must still fit.
 SHOWN_LOSSES = 20
+# Telegram allows file names far longer than a heading needs.
+NAME_LIMIT = 64
 
 
 def section_screen() -> Screen:
@@ -28,12 +30,12 @@ def section_screen() -> Screen:
 
 def problems_text(file_name: str, problems: list[str]) -> str:
     shown = [_clip(problem) for problem in problems[:SHOWN_PROBLEMS]]
-    return texts.problems(file_name, problems, shown)
+    return texts.problems(_clip(file_name, NAME_LIMIT), problems, shown)
 
 
-def _clip(problem: str, limit: int = 100) -> str:
+def _clip(text: str, limit: int = 120) -> str:
     # A problem quotes the author's value; a long one must not crowd the others out.
-    return problem if len(problem) <= limit else problem[: limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _counts(report: ImportReport) -> list[str]:
@@ -51,7 +53,7 @@ def _counts(report: ImportReport) -> list[str]:
 
 
 def preview_screen(file_name: str, preview: Preview, token: str) -> Screen:
-    lines = [texts.preview_head(file_name), "", *_counts(preview.report)]
+    lines = [texts.preview_head(_clip(file_name, NAME_LIMIT)), "", *_counts(preview.report)]
     if not preview.report.changed:
         lines += ["", str(texts.NO_CHANGES)]
     if preview.losses:
@@ -80,7 +82,7 @@ def preview_screen(file_name: str, preview: Preview, token: str) -> Screen:
 
 
 def applied_screen(file_name: str, report: ImportReport, *, published: bool) -> Screen:
-    lines = [texts.applied_head(file_name, published), "", *_counts(report)]
+    lines = [texts.applied_head(_clip(file_name, NAME_LIMIT), published), "", *_counts(report)]
     if not report.changed:
         lines += ["", str(texts.NOTHING_CHANGED)]
     elif not published and (report.modules.created or report.lessons.created):
