@@ -68,3 +68,23 @@ class BroadcastCancelCb(CallbackData, prefix="a_bcx"):
 
     broadcast_id: DbId
     confirmed: bool = False
+
+
+class CourseFileAction(enum.StrEnum):
+    EXPORT = "exp"
+    APPLY = "apply"
+    PUBLISH = "pub"
+    CANCEL = "cancel"
+
+
+# bot.services.content.upload.token_of: which previewed file a button applies.
+FileToken = Annotated[str, Field(pattern=r"^[0-9a-f]{16}$")]
+
+
+class CourseFileCb(CallbackData, prefix="a_cf"):
+    """The course file section's Export, and a previewed file's Apply / Apply and publish /
+    Cancel; those name the file they were shown for, so an older preview's button cannot
+    apply a newer file."""
+
+    action: CourseFileAction
+    token: FileToken | None = None

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Exercise, Lesson, Module
+from db.models import Exercise, ExerciseAttempt, Lesson, Module
 
 
 async def get_module_by_slug(
@@ -84,3 +85,40 @@ async def has_published_lesson(session: AsyncSession) -> bool:
         )
     )
     return bool(await session.scalar(stmt))
+
+
+_ANSWERED = (
+    select(
+        ExerciseAttempt.exercise_id,
+        Lesson.id,
+        Module.slug,
+        Lesson.slug,
+        Lesson.title,
+        func.count(),
+    )
+    .join(Exercise, Exercise.id == ExerciseAttempt.exercise_id)
+    .join(Lesson, Lesson.id == Exercise.lesson_id)
+    .join(Module, Module.id == Lesson.module_id)
+    .group_by(ExerciseAttempt.exercise_id, Lesson.id, Module.slug, Lesson.slug, Lesson.title)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AnsweredExercise:
+    exercise_id: int
+    lesson_id: int
+    module_slug: str
+    lesson_slug: str
+    lesson_title: str
+    answers: int
+
+
+async def answered_exercises(
+    session: AsyncSession, module_slugs: Sequence[str]
+) -> list[AnsweredExercise]:
+    """The exercises of the named modules that learners have answered, with how many answers
+    (exercise_attempts rows) each has: one grouped statement, whatever the number of learners."""
+    if not module_slugs:
+        return []
+    result = await session.execute(_ANSWERED.where(Module.slug.in_(module_slugs)))
+    return [AnsweredExercise(*row) for row in result]

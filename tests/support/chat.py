@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from aiogram import Bot, Dispatcher
 from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import EditMessageText, SendMessage
-from aiogram.types import InlineKeyboardMarkup, Message, User
+from aiogram.types import Chat as TelegramChat
+from aiogram.types import Document, InlineKeyboardMarkup, Message, Update, User
 from babel.support import LazyProxy
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -94,6 +97,34 @@ class Chat(LocalChat):
         for answer in answers:
             await self.answer(answer)
         assert str(texts.TRY_AGAIN) in self.labels(), "the run did not finish"
+
+    async def send_document(
+        self,
+        file_id: str,
+        file_name: str | None,
+        size: int | None,
+        mime: str | None = "application/x-yaml",
+        content: bytes | None = None,
+    ) -> None:
+        """Send a file, described as a client would (name, declared size and type); with
+        `content` it can also be downloaded (getFile, then the download)."""
+        if content is not None:
+            self.api.upload(file_id, content)
+        document = Document(
+            file_id=file_id,
+            file_unique_id=f"u-{file_id}",
+            file_name=file_name,
+            file_size=size,
+            mime_type=mime,
+        )
+        message = Message(
+            message_id=next(self.ids),
+            date=datetime.now(UTC),
+            chat=TelegramChat(id=self.user.id, type="private"),
+            from_user=self.user,
+            document=document,
+        )
+        await self.dp.feed_update(self.bot, Update(update_id=next(self.ids), message=message))
 
     def failures(self) -> list[str]:
         """What the error handler told the learner: a handler raised."""

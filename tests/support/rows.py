@@ -7,7 +7,16 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.models import ActivityLog, Base, ExerciseAttempt, ModuleProgress, UserProgress
+from db.models import (
+    ActivityLog,
+    Base,
+    Exercise,
+    ExerciseAttempt,
+    Lesson,
+    Module,
+    ModuleProgress,
+    UserProgress,
+)
 
 M = TypeVar("M", bound=Base)
 
@@ -18,6 +27,8 @@ LEARNING_TABLES: tuple[type[Base], ...] = (
     ExerciseAttempt,
     ActivityLog,
 )
+# The course itself: what importing a course file writes.
+CONTENT_TABLES: tuple[type[Base], ...] = (Module, Lesson, Exercise)
 
 
 async def rows(
@@ -50,10 +61,11 @@ async def set_values(
 
 async def snapshot(
     sessionmaker: async_sessionmaker[AsyncSession],
+    tables: tuple[type[Base], ...] = LEARNING_TABLES,
 ) -> dict[str, list[dict[str, Any]]]:
-    """Every column of every row of the learning tables."""
+    """Every column of every row of the learning tables (or of `tables`)."""
     result = {}
-    for model in LEARNING_TABLES:
+    for model in tables:
         columns = model.__table__.columns
         result[model.__tablename__] = [
             {c.name: getattr(row, c.key) for c in columns}

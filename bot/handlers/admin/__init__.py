@@ -9,7 +9,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from bot.filters import from_admin
-from bot.handlers.admin import broadcasts, menu, refusals, stats
+from bot.handlers.admin import broadcasts, course_file, menu, refusals, stats
 
 
 def build_admin_routers() -> list[Router]:
@@ -20,5 +20,6 @@ def build_admin_routers() -> list[Router]:
         menu.create_router(),
         broadcasts.create_router(),
         stats.create_router(),
+        course_file.create_router(),
     )
     return [admin, refusals.create_router()]

@@ -32,6 +32,11 @@ class ImportReport:
     modules: Counts = field(default_factory=Counts)
     lessons: Counts = field(default_factory=Counts)
     exercises: Counts = field(default_factory=Counts)
+    # Exercises whose learners' answers no longer fit them: rows deleted (their attempts go
+    # with them) and rows rewritten in place as another question (type, prompt, options or
+    # answer changed), so the admin can be warned before either happens.
+    dropped_exercise_ids: list[int] = field(default_factory=list)
+    rewritten_exercise_ids: list[int] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -63,6 +68,17 @@ def _assign(row: object, values: Mapping[str, Any]) -> bool:
             setattr(row, name, value)
             changed = True
     return changed
+
+
+# An exercise whose any of these change asks another question: earlier answers do not fit it.
+_QUESTION_FIELDS = ("type", "prompt", "options", "answer")
+
+
+def _differs(row: object, values: Mapping[str, Any]) -> bool:
+    return any(
+        getattr(row, name) != value or type(getattr(row, name)) is not type(value)
+        for name, value in values.items()
+    )
 
 
 def _tally(counts: Counts, *, changed: bool) -> None:
@@ -154,11 +170,15 @@ async def _import_module(
                 "points": exercise_spec.points,
             }
             if position <= len(rows):
-                _tally(report.exercises, changed=_assign(rows[position - 1], values))
+                row = rows[position - 1]
+                if _differs(row, {name: values[name] for name in _QUESTION_FIELDS}):
+                    report.rewritten_exercise_ids.append(row.id)
+                _tally(report.exercises, changed=_assign(row, values))
             else:
                 session.add(Exercise(lesson_id=lesson.id, **values))
                 report.exercises.created += 1
         surplus.extend(row.id for row in rows[len(lesson_spec.exercises) :])
     report.exercises.deleted += len(surplus)
+    report.dropped_exercise_ids.extend(surplus)
     await repo.delete_exercises(session, surplus)
     await session.flush()

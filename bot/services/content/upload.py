@@ -1,0 +1,164 @@
+"""A course file an admin sends to the bot: what is accepted, what it would change, applying it.
+
+The file is checked in the order that costs least first: its declared name, type and size
+(before anything is downloaded), its bytes as they arrive (a size that was missing or wrong
+cannot make the bot hold more than MAX_BYTES), then its text, then the course file validator.
+
+What the file would change is found by a dry run: the importer itself runs inside a unit of
+work that is then rolled back, so the preview counts exactly what Confirm will do (a separate
+diff would be a second copy of the importer's matching rules, free to drift from it). It costs
+a short write transaction that is undone; on MariaDB the rows it inserted leave gaps in the
+auto-increment ids, which nothing relies on.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import io
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.catalog import CATALOG_KEY, CatalogCache
+from bot.services.content.importer import ImportReport, import_course
+from bot.services.content.spec import ModuleSpec
+from bot.services.unit_of_work import unit_of_work
+from db.repositories import content as repo
+
+MAX_BYTES = 1024 * 1024
+SUFFIXES = (".yaml", ".yml")
+# Types a client may give a YAML file: every text/*, and the application/* names YAML goes by
+# (clients guess from the name, and some guess application/octet-stream for a name they do not
+# know, so that one is let through to the UTF-8 check).
+_ALLOWED_APPLICATION_TYPES = {
+    "application/yaml",
+    "application/x-yaml",
+    "application/octet-stream",
+}
+
+
+class Refusal(enum.Enum):
+    NOT_YAML = "not_yaml"
+    TOO_LARGE = "too_large"
+    NOT_TEXT = "not_text"
+
+
+class FileRefused(Exception):
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.value)
+        self.refusal = refusal
+
+
+def check_declared(file_name: str | None, mime_type: str | None, size: int | None) -> None:
+    """Refuse what the sender's own description rules out, before downloading anything."""
+    if not (file_name or "").lower().endswith(SUFFIXES):
+        raise FileRefused(Refusal.NOT_YAML)
+    if mime_type and not (mime_type.startswith("text/") or mime_type in _ALLOWED_APPLICATION_TYPES):
+        raise FileRefused(Refusal.NOT_YAML)
+    if size is not None and size > MAX_BYTES:
+        raise FileRefused(Refusal.TOO_LARGE)
+
+
+class BoundedBuffer(io.BytesIO):
+    """A download destination that refuses to grow past MAX_BYTES: the declared size is the
+    sender's claim, so the bytes themselves are counted as they arrive."""
+
+    def __init__(self, limit: int = MAX_BYTES) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def write(self, data: bytes, /) -> int:  # type: ignore[override]
+        if self.tell() + memoryview(data).nbytes > self.limit:
+            raise FileRefused(Refusal.TOO_LARGE)
+        return super().write(data)
+
+
+def decode(data: bytes) -> str:
+    """The file's text; a binary file (not UTF-8, or holding NUL bytes) is refused."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FileRefused(Refusal.NOT_TEXT) from None
+    if "\x00" in text:
+        raise FileRefused(Refusal.NOT_TEXT)
+    return text
+
+
+def token_of(text: str) -> str:
+    """A short name for one version of a file: Confirm must apply the file it previewed."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class AnsweredLoss:
+    """A lesson whose answered exercises the file would delete or turn into other questions."""
+
+    module_slug: str
+    lesson_slug: str
+    lesson_title: str
+    exercises: int
+    answers: int
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    report: ImportReport
+    losses: list[AnsweredLoss]
+
+
+class _Undo(Exception):
+    """Carries the dry run's result out of its unit of work, which rolls back on any raise."""
+
+    def __init__(self, preview: Preview) -> None:
+        super().__init__("dry run")
+        self.preview = preview
+
+
+@unit_of_work
+async def _import_then_undo(session: AsyncSession, modules: list[ModuleSpec]) -> Preview:
+    # Read first: attempts on exercises the import deletes are deleted with them (cascade).
+    answered = await repo.answered_exercises(session, [m.slug for m in modules])
+    report = await import_course(session, modules, publish=False)
+    raise _Undo(Preview(report, _losses(answered, report)))
+
+
+async def preview_course(session: AsyncSession, modules: list[ModuleSpec]) -> Preview:
+    """What importing `modules` (unpublished, as `learnbot content import` does by default)
+    would change, and which answered exercises it would take away; nothing is written."""
+    try:
+        await _import_then_undo(session, modules)
+    except _Undo as undo:
+        return undo.preview
+    raise AssertionError("the dry run always rolls back")
+
+
+def _losses(answered: list[repo.AnsweredExercise], report: ImportReport) -> list[AnsweredLoss]:
+    lost = {*report.dropped_exercise_ids, *report.rewritten_exercise_ids}
+    by_lesson: dict[int, tuple[repo.AnsweredExercise, int, int]] = {}
+    for row in answered:
+        if row.exercise_id not in lost:
+            continue
+        _, exercises, answers = by_lesson.get(row.lesson_id, (row, 0, 0))
+        by_lesson[row.lesson_id] = (row, exercises + 1, answers + row.answers)
+    return [
+        AnsweredLoss(row.module_slug, row.lesson_slug, row.lesson_title, exercises, answers)
+        for row, exercises, answers in sorted(
+            by_lesson.values(), key=lambda item: (item[0].module_slug, item[0].lesson_slug)
+        )
+    ]
+
+
+async def apply_course(
+    session: AsyncSession, modules: list[ModuleSpec], *, publish: bool
+) -> ImportReport:
+    """Import `modules` in one transaction (the importer is a unit of work: all or nothing),
+    as `learnbot content import` does."""
+    report = await import_course(session, modules, publish=publish)
+    if report.changed:
+        # Committed: this process's learners see the change at their next press, not after
+        # the catalog's refresh interval (other processes notice its fingerprint move).
+        cache = session.info.get(CATALOG_KEY)
+        if isinstance(cache, CatalogCache):
+            cache.forget()
+    return report
