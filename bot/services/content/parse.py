@@ -18,7 +18,10 @@ from bot.services.content.checks import (
     unclosed_fence_line,
 )
 from bot.services.content.spec import (
+    MINUTES_MAX,
+    PASS_SCORE_MAX,
     TITLE_MAX_LEN,
+    XP_MAX,
     CourseFileError,
     ExerciseSpec,
     LessonSpec,
@@ -164,9 +167,13 @@ def _parse_lesson(checker: Checker, raw: object, path: str) -> LessonSpec | None
     content = checker.text(data, "content", path)
     if content is not None and (line := unclosed_fence_line(content)) is not None:
         checker.report(f"{path}.content", f"``` code block opened on line {line} is never closed")
-    minutes = checker.integer(data, "estimated_minutes", path, default=None, minimum=0)
-    xp = checker.integer(data, "xp", path, default=10, minimum=0)
-    pass_score = checker.integer(data, "pass_score", path, default=70, minimum=0, maximum=100)
+    minutes = checker.integer(
+        data, "estimated_minutes", path, default=None, minimum=0, maximum=MINUTES_MAX
+    )
+    xp = checker.integer(data, "xp", path, default=10, minimum=0, maximum=XP_MAX)
+    pass_score = checker.integer(
+        data, "pass_score", path, default=70, minimum=0, maximum=PASS_SCORE_MAX
+    )
 
     exercises: list[ExerciseSpec] = []
     raw_exercises = data.get("exercises")
