@@ -9,7 +9,14 @@ from __future__ import annotations
 from aiogram import Router
 
 from bot.filters import from_admin
-from bot.handlers.admin import menu, refusals
+from bot.handlers.admin import (
+    authoring_dialog,
+    authoring_exercises,
+    authoring_lessons,
+    authoring_modules,
+    menu,
+    refusals,
+)
 
 
 def build_admin_routers() -> list[Router]:
@@ -18,5 +25,11 @@ def build_admin_routers() -> list[Router]:
     admin.callback_query.filter(from_admin)
     admin.include_routers(
         menu.create_router(),
+        authoring_modules.create_router(),
+        authoring_lessons.create_router(),
+        authoring_exercises.create_router(),
+        # Last of the authoring routers: what no dialog step took (Cancel, /cancel, other
+        # commands and non-text mid-dialog, buttons of another step).
+        authoring_dialog.create_router(),
     )
     return [admin, refusals.create_router()]

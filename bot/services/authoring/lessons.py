@@ -70,6 +70,13 @@ class LessonPreview:
     questions: list[Question]
 
 
+@dataclass(frozen=True, slots=True)
+class Moved:
+    lesson: LessonDetail
+    # False at either end of the module, where nothing moves.
+    moved: bool
+
+
 class Direction(enum.StrEnum):
     UP = "up"
     DOWN = "down"
@@ -180,20 +187,21 @@ async def _saved(session: AsyncSession, lesson: Lesson, what: str) -> LessonDeta
 
 
 @unit_of_work
-async def move_lesson(session: AsyncSession, lesson_id: int, direction: Direction) -> LessonDetail:
+async def move_lesson(session: AsyncSession, lesson_id: int, direction: Direction) -> Moved:
     """Swap the lesson with its neighbour; the module's lessons are renumbered 1..n in one
     statement. At either end nothing moves."""
     lesson = await _live_lesson(session, lesson_id)
     ids = await repo.live_lesson_ids(session, lesson.module_id)
     here = ids.index(lesson_id)
     there = here - 1 if direction is Direction.UP else here + 1
-    if 0 <= there < len(ids):
+    moved = 0 <= there < len(ids)
+    if moved:
         ids[here], ids[there] = ids[there], ids[here]
         await repo.renumber_lessons(session, ids)
         content_changed(session)
         log.info("lesson %s moved %s", lesson_id, direction.value)
     session.expire(lesson)
-    return await lesson_detail(session, lesson_id)
+    return Moved(await lesson_detail(session, lesson_id), moved)
 
 
 @unit_of_work

@@ -138,14 +138,10 @@ def answers(value: str | None) -> list[str]:
 
 
 # Russian letters as Latin ones, so a Russian title still gives a readable slug.
-_CYRILLIC = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        "a b v g d e e zh z i y k l m n o p r s t u f h ts ch sh sch - y - e yu ya".split(),
-        strict=True,
-    )
+_LATIN = (
+    "a b v g d e e zh z i y k l m n o p r s t u f h ts ch sh sch  y  e yu ya"  # ъ and ь: nothing
 )
-_CYRILLIC["ъ"] = _CYRILLIC["ь"] = ""
+_CYRILLIC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", _LATIN.split(" "), strict=True))
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 FALLBACK_SLUG = "lesson"
 # Room for a "-NN" suffix within the column.
