@@ -103,7 +103,7 @@ async def got_prompt(message: Message, bot: Bot, state: FSMContext) -> None:
     except BadValue as error:
         await refuse(message, bot, state, error)
         return
-    await state.update_data(prompt=prompt)
+    await state.update_data(question=prompt)
     kind = ExerciseType((await state.get_data())["kind"])
     if kind is ExerciseType.MULTIPLE_CHOICE:
         await state.set_state(NewExercise.options)
@@ -202,7 +202,7 @@ async def _create(
         session,
         data["lesson_id"],
         kind=ExerciseType(data["kind"]),
-        prompt=data["prompt"],
+        prompt=data["question"],
         options=data.get("options"),
         answer=data["answer"],
         explanation=explanation,
