@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
+from aiogram.methods import SendMessage
+from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as learner_texts
@@ -20,6 +22,7 @@ from bot.admin_callbacks import (
     ModuleActionCb,
     MoveLessonCb,
     MoveTo,
+    PreviewCb,
 )
 from bot.callbacks import LessonCb
 from bot.config import Settings
@@ -407,13 +410,16 @@ async def test_preview_shows_what_a_learner_sees_and_records_nothing(
     assert sent[-1] == str(texts.PREVIEW_END)
     assert len(sent) == 5  # header, one page, two questions, the way back
 
-    for call in admin.api.calls[1:4]:
-        buttons = [b for row in call.reply_markup.inline_keyboard for b in row]
-        assert {b.callback_data for b in buttons} == {"a_pv"}
-    question_call = admin.api.calls[2]
-    labels = [b.text for row in question_call.reply_markup.inline_keyboard for b in row]
-    assert labels == learner_choices
-    await admin.press_data("a_pv")
+    messages: list[SendMessage] = admin.api.sent(SendMessage)
+    assert messages[0].reply_markup is None
+    for message in messages[1:4]:
+        assert isinstance(message.reply_markup, InlineKeyboardMarkup)
+        buttons = [b for row in message.reply_markup.inline_keyboard for b in row]
+        assert {b.callback_data for b in buttons} == {PreviewCb().pack()}
+    question = messages[2].reply_markup
+    assert isinstance(question, InlineKeyboardMarkup)
+    assert [b.text for row in question.inline_keyboard for b in row] == learner_choices
+    await admin.press_data(PreviewCb())
     assert admin.callback_texts()[-1] == str(texts.PREVIEW_PRESSED)
     assert await content_snapshot(sessionmaker) == content_before
     assert await snapshot(sessionmaker) == learning_before
