@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from aiogram.types import Chat as TgChat
-from aiogram.types import Message, Sticker, Update
+from aiogram.types import Message, MessageEntity, Sticker, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.admin_callbacks import AuthorLessonCb, AuthorModuleCb
@@ -104,6 +104,36 @@ async def test_a_sticker_mid_dialog_is_answered_with_the_question_again(
     assert admin.last_text.startswith(str(texts.TEXT_ONLY))
     assert texts.edit_title_prompt("Basics", 200) in admin.last_text
     assert await content_snapshot(sessionmaker) == before
+
+
+async def test_formatting_typed_in_telegram_is_kept_as_the_course_markdown(
+    admin: Chat, course: Course, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    lesson_id = course.lessons["reading"]
+    await admin.press_data(AuthorLessonCb(lesson_id=lesson_id))
+    await admin.tap(texts.EDIT_CONTENT)
+    # What a Telegram app sends for "A *loop* repeats" typed with its formatting, a code block.
+    text = "A loop repeats.\nfor i in x:\n    pass\nSee the docs."
+    entities = [
+        MessageEntity(type="bold", offset=2, length=4),
+        MessageEntity(type="pre", offset=16, length=20, language="python"),
+        MessageEntity(type="text_link", offset=45, length=4, url="https://docs.python.org"),
+    ]
+    message = Message(
+        message_id=1,
+        date=datetime.now(UTC),
+        chat=TgChat(id=ADMIN_ID, type="private"),
+        from_user=admin.user,
+        text=text,
+        entities=entities,
+    )
+    await admin.dp.feed_update(admin.bot, Update(update_id=next(admin.ids), message=message))
+    lesson = await one(sessionmaker, Lesson, Lesson.id == lesson_id)
+    assert lesson.content == (
+        "A **loop** repeats.\n```python\nfor i in x:\n    pass\n```\n"
+        "See the [docs](https://docs.python.org)."
+    )
+    assert admin.last_text.startswith(str(texts.SAVED))
 
 
 Write = Callable[[AsyncSession, Course], Awaitable[Any]]

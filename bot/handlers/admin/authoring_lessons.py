@@ -25,6 +25,7 @@ from bot.admin_callbacks import (
 )
 from bot.filters import typed_text
 from bot.handlers.admin.authoring_dialog import ask, finish, refuse, send, with_notice
+from bot.handlers.admin.authoring_markdown import lesson_text
 from bot.handlers.admin.authoring_states import Authoring
 from bot.handlers.common import show
 from bot.services.authoring import lessons, modules, values
@@ -152,7 +153,7 @@ async def got_title(message: Message, bot: Bot, state: FSMContext) -> None:
 
 async def got_content(message: Message, bot: Bot, state: FSMContext) -> None:
     try:
-        content = values.content(message.text)
+        content = values.content(lesson_text(message))
     except BadValue as error:
         await refuse(message, bot, state, error)
         return
@@ -304,7 +305,7 @@ async def got_new_content(
     message: Message, bot: Bot, state: FSMContext, session: AsyncSession
 ) -> None:
     try:
-        content = values.content(message.text)
+        content = values.content(lesson_text(message))
     except BadValue as error:
         await refuse(message, bot, state, error)
         return
