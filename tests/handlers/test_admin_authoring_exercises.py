@@ -11,7 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import texts as learner_texts
 from bot.admin_callbacks import AuthorLessonCb, PickCb
 from bot.config import Settings
-from bot.services.content.spec import OPTIONS_MAX, OPTIONS_MIN
+from bot.services.content.spec import (
+    EXPLANATION_MAX_LEN,
+    OPTIONS_MAX,
+    OPTIONS_MIN,
+    PROMPT_MAX_LEN,
+)
 from bot.texts import authoring as texts
 from db.enums import ExerciseType
 from db.models import Exercise
@@ -197,6 +202,8 @@ async def test_bad_values_at_each_step_are_refused_and_asked_again(
     await admin.send_text("   ")
     assert admin.last_text.startswith(str(texts.EMPTY))
     assert str(texts.PROMPT_PROMPT) in admin.last_text
+    await admin.send_text("x" * (PROMPT_MAX_LEN + 1))
+    assert admin.last_text.startswith(texts.too_long(PROMPT_MAX_LEN))
     await admin.send_text("Pick one")
 
     options_question = texts.options_prompt(OPTIONS_MIN, OPTIONS_MAX)
@@ -218,8 +225,8 @@ async def test_bad_values_at_each_step_are_refused_and_asked_again(
     assert admin.callback_texts()[-1] == str(texts.NOT_THIS_STEP)
     await admin.tap("b", exact=True)
 
-    await admin.send_text("x" * 5000)
-    assert admin.last_text.startswith(texts.too_long(4096))
+    await admin.send_text("x" * (EXPLANATION_MAX_LEN + 1))
+    assert admin.last_text.startswith(texts.too_long(EXPLANATION_MAX_LEN))
     assert str(texts.EXPLANATION_PROMPT) in admin.last_text
     assert await content_snapshot(sessionmaker) == before
     await admin.tap(texts.SKIP)

@@ -265,6 +265,10 @@ def test_duplicate_lesson_slug() -> None:
             ".options: needs at least 2 distinct options",
         ),
         (
+            "{type: true_false, prompt: " + "p" * 1001 + ", answer: true}",
+            ".prompt: must be at most 1000",
+        ),
+        (
             "{type: multiple_choice, prompt: p, options: [a, b, c, d, e, f, g, h, i, j, k], "
             "answer: a}",
             ".options: must be at most 10 options",

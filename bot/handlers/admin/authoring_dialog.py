@@ -175,11 +175,10 @@ async def on_gone(event: ErrorEvent, state: FSMContext | None = None) -> None:
     screen = gone_screen()
     if callback is not None:
         await callback.answer(str(texts.GONE))
-        if callback.message is not None:
-            assert callback.bot is not None
-            await callback.bot.send_message(
-                callback.from_user.id, screen.text, reply_markup=screen.markup
-            )
+        assert callback.bot is not None
+        await callback.bot.send_message(
+            callback.from_user.id, screen.text, reply_markup=screen.markup
+        )
     elif message is not None:
         await message.answer(screen.text, reply_markup=screen.markup)
 

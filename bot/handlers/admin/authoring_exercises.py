@@ -99,7 +99,7 @@ async def start(
 
 async def got_prompt(message: Message, bot: Bot, state: FSMContext) -> None:
     try:
-        prompt = values.text(message.text)
+        prompt = values.prompt(message.text)
     except BadValue as error:
         await refuse(message, bot, state, error)
         return
@@ -177,7 +177,7 @@ async def got_explanation(
     message: Message, bot: Bot, state: FSMContext, session: AsyncSession
 ) -> None:
     try:
-        explanation = values.text(message.text)
+        explanation = values.explanation(message.text)
     except BadValue as error:
         await refuse(message, bot, state, error)
         return

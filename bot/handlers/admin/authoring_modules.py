@@ -110,7 +110,7 @@ async def got_description(
     message: Message, bot: Bot, state: FSMContext, session: AsyncSession
 ) -> None:
     try:
-        description = values.text(message.text)
+        description = values.description(message.text)
     except BadValue as error:
         await refuse(message, bot, state, error)
         return

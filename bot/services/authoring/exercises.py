@@ -48,10 +48,10 @@ async def add_exercise(
         lesson_id=lesson_id,
         order=await repo.next_exercise_order(session, lesson_id),
         type=kind,
-        prompt=values.text(prompt),
+        prompt=values.prompt(prompt),
         options=clean_options,
         answer=answer,
-        explanation=values.text(explanation) if explanation else None,
+        explanation=values.explanation(explanation) if explanation else None,
         points=1,
     )
     session.add(exercise)

@@ -89,7 +89,7 @@ async def create_module(
     module = Module(
         slug=clean_slug,
         title=values.title(title),
-        description=values.text(description) if description else None,
+        description=values.description(description) if description else None,
         order=await repo.next_module_order(session),
         is_published=False,
     )

@@ -15,10 +15,13 @@ from typing import Any
 
 from bot.services.content.checks import is_slug, unclosed_fence_line
 from bot.services.content.spec import (
+    DESCRIPTION_MAX_LEN,
+    EXPLANATION_MAX_LEN,
     MINUTES_MAX,
     OPTIONS_MAX,
     OPTIONS_MIN,
     PASS_SCORE_MAX,
+    PROMPT_MAX_LEN,
     SLUG_MAX_LEN,
     TITLE_MAX_LEN,
     XP_MAX,
@@ -76,6 +79,18 @@ def text(value: str | None, *, max_len: int = TEXT_MAX_LEN) -> str:
 
 def title(value: str | None) -> str:
     return text(value, max_len=TITLE_MAX_LEN)
+
+
+def description(value: str | None) -> str:
+    return text(value, max_len=DESCRIPTION_MAX_LEN)
+
+
+def prompt(value: str | None) -> str:
+    return text(value, max_len=PROMPT_MAX_LEN)
+
+
+def explanation(value: str | None) -> str:
+    return text(value, max_len=EXPLANATION_MAX_LEN)
 
 
 def slug(value: str | None) -> str:

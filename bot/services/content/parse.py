@@ -18,8 +18,11 @@ from bot.services.content.checks import (
     unclosed_fence_line,
 )
 from bot.services.content.spec import (
+    DESCRIPTION_MAX_LEN,
+    EXPLANATION_MAX_LEN,
     MINUTES_MAX,
     PASS_SCORE_MAX,
+    PROMPT_MAX_LEN,
     TITLE_MAX_LEN,
     XP_MAX,
     CourseFileError,
@@ -131,7 +134,9 @@ def _parse_module(
         elif slug is not None:
             seen_slugs.add(slug)
         title = checker.text(data, "title", "module", max_len=TITLE_MAX_LEN)
-        description = checker.text(data, "description", "module", required=False)
+        description = checker.text(
+            data, "description", "module", required=False, max_len=DESCRIPTION_MAX_LEN
+        )
         order = checker.integer(data, "order", "module", default=default_order, minimum=0)
 
     lessons: list[LessonSpec] = []
@@ -213,8 +218,10 @@ def _parse_exercise(checker: Checker, raw: object, path: str) -> ExerciseSpec | 
         checker.report(f"{path}.type", f"must be one of {_TYPE_NAMES}")
     else:
         kind = ExerciseType(raw_type)
-    prompt = checker.text(data, "prompt", path)
-    explanation = checker.text(data, "explanation", path, required=False)
+    prompt = checker.text(data, "prompt", path, max_len=PROMPT_MAX_LEN)
+    explanation = checker.text(
+        data, "explanation", path, required=False, max_len=EXPLANATION_MAX_LEN
+    )
     points = checker.integer(data, "points", path, default=1, minimum=1)
     if kind is None:
         return None
