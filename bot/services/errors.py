@@ -55,3 +55,16 @@ class AlreadyDone(DomainError):
 
 class NoExercises(DomainError):
     """The lesson has no exercises to start."""
+
+
+class AuthoringGone(DomainError):
+    """An admin's button or dialog points at a module or lesson that is deleted (or never
+    was). Answered by the authoring routers, which offer the modules list in its place."""
+
+
+class AuthoredModuleGone(AuthoringGone):
+    pass
+
+
+class AuthoredLessonGone(AuthoringGone):
+    pass

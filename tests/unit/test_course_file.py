@@ -179,11 +179,12 @@ def test_module_problems(text: str, expected: str) -> None:
             "- {slug: l, title: L, content: c, pass_score: high}",
             ".pass_score: must be an integer from 0 to 100",
         ),
-        ("- {slug: l, title: L, content: c, xp: -5}", ".xp: must be a whole number, 0 or more"),
-        ("- {slug: l, title: L, content: c, xp: true}", ".xp: must be a whole number, 0 or more"),
+        ("- {slug: l, title: L, content: c, xp: -5}", ".xp: must be an integer from 0 to 10000"),
+        ("- {slug: l, title: L, content: c, xp: true}", ".xp: must be an integer from 0 to 10000"),
+        ("- {slug: l, title: L, content: c, xp: 10001}", ".xp: must be an integer from 0 to 10000"),
         (
             "- {slug: l, title: L, content: c, estimated_minutes: 2.5}",
-            ".estimated_minutes: must be a whole number",
+            ".estimated_minutes: must be an integer from 0 to 999",
         ),
         ("- {slug: l, title: L, content: c, exercises: {}}", ".exercises: must be a list"),
         ("- {slug: l, title: L, content: c, video: x}", ".video: unknown key"),
@@ -264,6 +265,15 @@ def test_duplicate_lesson_slug() -> None:
             ".options: needs at least 2 distinct options",
         ),
         (
+            "{type: true_false, prompt: " + "p" * 1001 + ", answer: true}",
+            ".prompt: must be at most 1000",
+        ),
+        (
+            "{type: multiple_choice, prompt: p, options: [a, b, c, d, e, f, g, h, i, j, k], "
+            "answer: a}",
+            ".options: must be at most 10 options",
+        ),
+        (
             "{type: multiple_choice, prompt: p, options: [yes, no], answer: yes}",
             ".options[0]: must be text (quote it",
         ),
@@ -334,7 +344,7 @@ def test_problems_in_later_documents_name_the_document() -> None:
     assert problems_of(text) == [
         "document 2: module.slug: required",
         "document 3: module.slug: duplicate slug 'python-basics'",
-        "document 3: lessons[0].xp: must be a whole number, 0 or more",
+        "document 3: lessons[0].xp: must be an integer from 0 to 10000",
     ]
 
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.services.content.spec import SLUG_MAX_LEN, Answer
+from bot.services.content.spec import OPTIONS_MAX, OPTIONS_MIN, SLUG_MAX_LEN, Answer
 from db.enums import ExerciseType
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -67,7 +67,7 @@ class Checker:
 
     def slug(self, data: Mapping[Any, Any], path: str) -> str | None:
         value = self.text(data, "slug", path, max_len=SLUG_MAX_LEN)
-        if value is not None and not _SLUG.match(value):
+        if value is not None and not is_slug(value):
             self.report(
                 f"{path}.slug",
                 f"{value!r} must be lowercase letters, digits and hyphens (like python-basics)",
@@ -116,6 +116,11 @@ class Checker:
         return value
 
 
+def is_slug(value: str) -> bool:
+    """Lowercase letters, digits and hyphens, not starting with a hyphen, within the column."""
+    return len(value) <= SLUG_MAX_LEN and bool(_SLUG.match(value))
+
+
 def unclosed_fence_line(text: str) -> int | None:
     """The 1-based line of a ``` fence that is never closed, or None when all are closed."""
     open_line: int | None = None
@@ -127,7 +132,7 @@ def unclosed_fence_line(text: str) -> int | None:
 
 
 def exercise_options(checker: Checker, data: Mapping[Any, Any], path: str) -> list[str] | None:
-    """A multiple_choice exercise's options: at least two, none repeated."""
+    """A multiple_choice exercise's options: OPTIONS_MIN to OPTIONS_MAX, none repeated."""
     raw = data.get("options")
     if raw is None:
         checker.report(f"{path}.options", "required: a list of at least 2 options")
@@ -144,8 +149,11 @@ def exercise_options(checker: Checker, data: Mapping[Any, Any], path: str) -> li
             checker.report(f"{path}.options[{index}]", f"duplicate option {option!r}")
             continue
         options.append(option)
-    if len(options) < 2:
-        checker.report(f"{path}.options", "needs at least 2 distinct options")
+    if len(options) < OPTIONS_MIN:
+        checker.report(f"{path}.options", f"needs at least {OPTIONS_MIN} distinct options")
+        return None
+    if len(options) > OPTIONS_MAX:
+        checker.report(f"{path}.options", f"must be at most {OPTIONS_MAX} options")
         return None
     return options
 

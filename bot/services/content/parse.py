@@ -18,7 +18,13 @@ from bot.services.content.checks import (
     unclosed_fence_line,
 )
 from bot.services.content.spec import (
+    DESCRIPTION_MAX_LEN,
+    EXPLANATION_MAX_LEN,
+    MINUTES_MAX,
+    PASS_SCORE_MAX,
+    PROMPT_MAX_LEN,
     TITLE_MAX_LEN,
+    XP_MAX,
     CourseFileError,
     ExerciseSpec,
     LessonSpec,
@@ -128,7 +134,9 @@ def _parse_module(
         elif slug is not None:
             seen_slugs.add(slug)
         title = checker.text(data, "title", "module", max_len=TITLE_MAX_LEN)
-        description = checker.text(data, "description", "module", required=False)
+        description = checker.text(
+            data, "description", "module", required=False, max_len=DESCRIPTION_MAX_LEN
+        )
         order = checker.integer(data, "order", "module", default=default_order, minimum=0)
 
     lessons: list[LessonSpec] = []
@@ -164,9 +172,13 @@ def _parse_lesson(checker: Checker, raw: object, path: str) -> LessonSpec | None
     content = checker.text(data, "content", path)
     if content is not None and (line := unclosed_fence_line(content)) is not None:
         checker.report(f"{path}.content", f"``` code block opened on line {line} is never closed")
-    minutes = checker.integer(data, "estimated_minutes", path, default=None, minimum=0)
-    xp = checker.integer(data, "xp", path, default=10, minimum=0)
-    pass_score = checker.integer(data, "pass_score", path, default=70, minimum=0, maximum=100)
+    minutes = checker.integer(
+        data, "estimated_minutes", path, default=None, minimum=0, maximum=MINUTES_MAX
+    )
+    xp = checker.integer(data, "xp", path, default=10, minimum=0, maximum=XP_MAX)
+    pass_score = checker.integer(
+        data, "pass_score", path, default=70, minimum=0, maximum=PASS_SCORE_MAX
+    )
 
     exercises: list[ExerciseSpec] = []
     raw_exercises = data.get("exercises")
@@ -206,8 +218,10 @@ def _parse_exercise(checker: Checker, raw: object, path: str) -> ExerciseSpec | 
         checker.report(f"{path}.type", f"must be one of {_TYPE_NAMES}")
     else:
         kind = ExerciseType(raw_type)
-    prompt = checker.text(data, "prompt", path)
-    explanation = checker.text(data, "explanation", path, required=False)
+    prompt = checker.text(data, "prompt", path, max_len=PROMPT_MAX_LEN)
+    explanation = checker.text(
+        data, "explanation", path, required=False, max_len=EXPLANATION_MAX_LEN
+    )
     points = checker.integer(data, "points", path, default=1, minimum=1)
     if kind is None:
         return None

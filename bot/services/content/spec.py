@@ -9,6 +9,18 @@ from db.enums import ExerciseType
 
 SLUG_MAX_LEN = 100  # modules.slug and lessons.slug are VARCHAR(100)
 TITLE_MAX_LEN = 200  # modules.title and lessons.title are VARCHAR(200)
+# The ranges a course file and the chat's authoring dialogs both accept. The caps keep values
+# inside a 32-bit INT and a multiple-choice question inside one readable keyboard.
+MINUTES_MAX = 999
+XP_MAX = 10_000
+PASS_SCORE_MAX = 100
+# A question, its explanation and the learner's answer share one message (4096 characters);
+# a module's description heads the list of its lessons.
+PROMPT_MAX_LEN = 1000
+EXPLANATION_MAX_LEN = 1000
+DESCRIPTION_MAX_LEN = 1000
+OPTIONS_MIN = 2
+OPTIONS_MAX = 10
 
 Answer = str | bool | list[str]
 

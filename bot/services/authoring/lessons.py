@@ -1,0 +1,254 @@
+"""A lesson as the admin sees it: adding one, editing, publishing, moving, deleting, previewing."""
+
+from __future__ import annotations
+
+import enum
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.authoring import content_changed, values
+from bot.services.catalog import CatalogExercise
+from bot.services.errors import AuthoredLessonGone, AuthoredModuleGone
+from bot.services.exercises import Question
+from bot.services.grading import choices_of
+from bot.services.lessons import LessonView
+from bot.services.unit_of_work import read_only, unit_of_work
+from db import clock
+from db.enums import ExerciseType, ProgressStatus
+from db.models import Lesson
+from db.repositories import authoring as repo
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseLine:
+    id: int
+    type: ExerciseType
+    prompt: str
+    options: list[str] | None
+    answer: Any
+    explanation: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LessonDetail:
+    id: int
+    module_id: int
+    module_title: str
+    module_published: bool
+    slug: str
+    title: str
+    content: str
+    estimated_minutes: int | None
+    xp: int
+    pass_score: int
+    is_published: bool
+    version: datetime
+    exercises: list[ExerciseLine]
+    # 1-based place among the module's live lessons, and how many there are.
+    position: int
+    siblings: int
+
+
+@dataclass(frozen=True, slots=True)
+class NewLesson:
+    lesson: LessonDetail
+    # The slug made from the title before a suffix made it unique.
+    slug_base: str
+
+
+@dataclass(frozen=True, slots=True)
+class LessonPreview:
+    """The lesson exactly as a learner would get it: its page view and every question."""
+
+    view: LessonView
+    questions: list[Question]
+
+
+@dataclass(frozen=True, slots=True)
+class Moved:
+    lesson: LessonDetail
+    # False at either end of the module, where nothing moves.
+    moved: bool
+
+
+class Direction(enum.StrEnum):
+    UP = "up"
+    DOWN = "down"
+
+
+@read_only
+async def lesson_detail(session: AsyncSession, lesson_id: int) -> LessonDetail:
+    lesson = await _live_lesson(session, lesson_id)
+    module = await repo.live_module(session, lesson.module_id)
+    if module is None:
+        raise AuthoredLessonGone
+    siblings = await repo.live_lesson_ids(session, lesson.module_id)
+    exercises = await repo.lesson_exercises(session, lesson_id)
+    return LessonDetail(
+        id=lesson.id,
+        module_id=lesson.module_id,
+        module_title=module.title,
+        module_published=module.is_published,
+        slug=lesson.slug,
+        title=lesson.title,
+        content=lesson.content,
+        estimated_minutes=lesson.estimated_minutes,
+        xp=lesson.xp,
+        pass_score=lesson.pass_score,
+        is_published=lesson.is_published,
+        version=lesson.updated_at,
+        exercises=[
+            ExerciseLine(e.id, e.type, e.prompt, e.options, e.answer, e.explanation)
+            for e in exercises
+        ],
+        position=siblings.index(lesson_id) + 1,
+        siblings=len(siblings),
+    )
+
+
+async def _live_lesson(session: AsyncSession, lesson_id: int) -> Lesson:
+    lesson = await repo.live_lesson(session, lesson_id)
+    if lesson is None:
+        raise AuthoredLessonGone
+    return lesson
+
+
+@unit_of_work
+async def add_lesson(
+    session: AsyncSession,
+    module_id: int,
+    *,
+    title: str,
+    content: str,
+    estimated_minutes: int | None,
+    xp: int,
+    pass_score: int,
+) -> NewLesson:
+    """An unpublished lesson at the end of the module; its slug made from the title, with a
+    number added when the module already has that slug (deleted lessons' too)."""
+    if await repo.live_module(session, module_id) is None:
+        raise AuthoredModuleGone
+    clean_title = values.title(title)
+    base = values.slug_from_title(clean_title)
+    lesson = Lesson(
+        module_id=module_id,
+        slug=values.first_free(base, await repo.lesson_slugs(session, module_id)),
+        title=clean_title,
+        content=values.content(content),
+        estimated_minutes=estimated_minutes,
+        xp=xp,
+        pass_score=pass_score,
+        order=await repo.next_lesson_order(session, module_id),
+        is_published=False,
+    )
+    session.add(lesson)
+    await session.flush()
+    content_changed(session)
+    log.info("lesson %s (%s) added to module %s", lesson.id, lesson.slug, module_id)
+    return NewLesson(await lesson_detail(session, lesson.id), base)
+
+
+@unit_of_work
+async def edit_title(session: AsyncSession, lesson_id: int, title: str) -> LessonDetail:
+    lesson = await _live_lesson(session, lesson_id)
+    lesson.title = values.title(title)
+    return await _saved(session, lesson, "title edited")
+
+
+@unit_of_work
+async def edit_content(session: AsyncSession, lesson_id: int, content: str) -> LessonDetail:
+    lesson = await _live_lesson(session, lesson_id)
+    lesson.content = values.content(content)
+    return await _saved(session, lesson, "content edited")
+
+
+@unit_of_work
+async def set_lesson_published(
+    session: AsyncSession, lesson_id: int, published: bool
+) -> LessonDetail:
+    lesson = await _live_lesson(session, lesson_id)
+    if lesson.is_published == published:
+        return await lesson_detail(session, lesson_id)  # a double press changes nothing twice
+    lesson.is_published = published
+    return await _saved(session, lesson, "published" if published else "unpublished")
+
+
+async def _saved(session: AsyncSession, lesson: Lesson, what: str) -> LessonDetail:
+    await session.flush()
+    content_changed(session)
+    log.info("lesson %s %s", lesson.id, what)
+    return await lesson_detail(session, lesson.id)
+
+
+@unit_of_work
+async def move_lesson(session: AsyncSession, lesson_id: int, direction: Direction) -> Moved:
+    """Swap the lesson with its neighbour; the module's lessons are renumbered 1..n in one
+    statement. At either end nothing moves."""
+    lesson = await _live_lesson(session, lesson_id)
+    ids = await repo.live_lesson_ids(session, lesson.module_id)
+    here = ids.index(lesson_id)
+    there = here - 1 if direction is Direction.UP else here + 1
+    moved = 0 <= there < len(ids)
+    if moved:
+        ids[here], ids[there] = ids[there], ids[here]
+        await repo.renumber_lessons(session, ids)
+        content_changed(session)
+        log.info("lesson %s moved %s", lesson_id, direction.value)
+    session.expire(lesson)
+    return Moved(await lesson_detail(session, lesson_id), moved)
+
+
+@unit_of_work
+async def delete_lesson(session: AsyncSession, lesson_id: int) -> int:
+    """Soft delete: learners' progress rows stay. Returns the lesson's module id."""
+    lesson = await _live_lesson(session, lesson_id)
+    if not await repo.soft_delete_lesson(session, lesson_id, clock.now(session)):
+        raise AuthoredLessonGone
+    content_changed(session)
+    log.info("lesson %s deleted", lesson_id)
+    return lesson.module_id
+
+
+@read_only
+async def preview_lesson(session: AsyncSession, lesson_id: int) -> LessonPreview:
+    """What a learner who never opened the lesson would get, published or not."""
+    detail = await lesson_detail(session, lesson_id)
+    view = LessonView(
+        id=detail.id,
+        module_id=detail.module_id,
+        slug=detail.slug,
+        title=detail.title,
+        content=detail.content,
+        version=detail.version,
+        estimated_minutes=detail.estimated_minutes,
+        xp=detail.xp,
+        pass_score=detail.pass_score,
+        exercise_count=len(detail.exercises),
+        status=ProgressStatus.NOT_STARTED,
+        score=None,
+        attempts=0,
+        run_open=False,
+    )
+    questions = []
+    for number, e in enumerate(detail.exercises, start=1):
+        exercise = CatalogExercise(e.id, e.type, e.prompt, e.options, e.answer, e.explanation, 1)
+        questions.append(
+            Question(
+                lesson_id=detail.id,
+                lesson_title=detail.title,
+                run=1,
+                exercise_id=e.id,
+                number=number,
+                total=len(detail.exercises),
+                type=e.type,
+                prompt=e.prompt,
+                choices=choices_of(exercise),
+            )
+        )
+    return LessonPreview(view, questions)

@@ -1,0 +1,172 @@
+"""What every authoring dialog shares: it survives a restart with Redis, answers anything that
+is not the value asked for, and each write moves the fingerprint other processes' catalogs
+watch."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from aiogram.types import Chat as TgChat
+from aiogram.types import Message, MessageEntity, Sticker, Update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.admin_callbacks import AuthorLessonCb, AuthorModuleCb
+from bot.config import Settings
+from bot.services.authoring import lessons, modules
+from bot.services.authoring.exercises import add_exercise
+from bot.services.authoring.lessons import Direction
+from bot.texts import authoring as texts
+from db.enums import ExerciseType
+from db.models import Lesson
+from db.repositories.catalog import fingerprint
+from tests.support.authoring import ADMIN_ID, admin_settings, content_snapshot
+from tests.support.chat import Chat, make_chat
+from tests.support.course import Course
+from tests.support.redis import REDIS_URL, require_redis
+from tests.support.rows import one
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return admin_settings(database_url)
+
+
+@pytest.fixture
+async def admin(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[Chat]:
+    chat = make_chat(settings, sessionmaker, user_id=ADMIN_ID)
+    yield chat
+    assert chat.failures() == []
+
+
+async def test_a_dialog_goes_on_after_a_restart_with_redis(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], course: Course
+) -> None:
+    require_redis()
+    # An admin id no other run uses, so leftovers of an interrupted run cannot interfere.
+    admin_id = random.randint(10**9, 2 * 10**9)
+    with_redis = settings.model_copy(
+        update={"redis_url": REDIS_URL, "admin_ids": frozenset({admin_id})}
+    )
+    before = make_chat(with_redis, sessionmaker, user_id=admin_id)
+    await before.press_data(AuthorModuleCb(module_id=course.modules["intro"]))
+    await before.tap(texts.ADD_LESSON)
+    await before.send_text("Loops")
+    await before.dp.storage.close()
+    await before.bot.session.close()
+
+    after = make_chat(with_redis, sessionmaker, user_id=admin_id)
+    try:
+        await after.send_text("Loops repeat.")
+        await after.send_text("3")
+        await after.send_text("12")
+        await after.send_text("60")
+    finally:
+        await after.dp.storage.close()
+        await after.bot.session.close()
+    lesson = await one(sessionmaker, Lesson, Lesson.slug == "loops")
+    assert (lesson.title, lesson.content, lesson.xp, lesson.pass_score) == (
+        "Loops",
+        "Loops repeat.",
+        12,
+        60,
+    )
+
+
+async def test_a_sticker_mid_dialog_is_answered_with_the_question_again(
+    admin: Chat, course: Course, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    before = await content_snapshot(sessionmaker)
+    await admin.press_data(AuthorLessonCb(lesson_id=course.lessons["basics"]))
+    await admin.tap(texts.EDIT_TITLE)
+    sticker = Sticker(
+        file_id="s",
+        file_unique_id="s",
+        type="regular",
+        width=1,
+        height=1,
+        is_animated=False,
+        is_video=False,
+    )
+    message = Message(
+        message_id=1,
+        date=datetime.now(UTC),
+        chat=TgChat(id=ADMIN_ID, type="private"),
+        from_user=admin.user,
+        sticker=sticker,
+    )
+    await admin.dp.feed_update(admin.bot, Update(update_id=next(admin.ids), message=message))
+    assert admin.last_text.startswith(str(texts.TEXT_ONLY))
+    assert texts.edit_title_prompt("Basics", 200) in admin.last_text
+    assert await content_snapshot(sessionmaker) == before
+
+
+async def test_formatting_typed_in_telegram_is_kept_as_the_course_markdown(
+    admin: Chat, course: Course, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    lesson_id = course.lessons["reading"]
+    await admin.press_data(AuthorLessonCb(lesson_id=lesson_id))
+    await admin.tap(texts.EDIT_CONTENT)
+    # What a Telegram app sends for "A *loop* repeats" typed with its formatting, a code block.
+    text = "A loop repeats.\nfor i in x:\n    pass\nSee the docs."
+    entities = [
+        MessageEntity(type="bold", offset=2, length=4),
+        MessageEntity(type="pre", offset=16, length=20, language="python"),
+        MessageEntity(type="text_link", offset=45, length=4, url="https://docs.python.org"),
+    ]
+    message = Message(
+        message_id=1,
+        date=datetime.now(UTC),
+        chat=TgChat(id=ADMIN_ID, type="private"),
+        from_user=admin.user,
+        text=text,
+        entities=entities,
+    )
+    await admin.dp.feed_update(admin.bot, Update(update_id=next(admin.ids), message=message))
+    lesson = await one(sessionmaker, Lesson, Lesson.id == lesson_id)
+    assert lesson.content == (
+        "A **loop** repeats.\n```python\nfor i in x:\n    pass\n```\n"
+        "See the [docs](https://docs.python.org)."
+    )
+    assert admin.last_text.startswith(str(texts.SAVED))
+
+
+Write = Callable[[AsyncSession, Course], Awaitable[Any]]
+WRITES: dict[str, Write] = {
+    "create module": lambda s, c: modules.create_module(s, slug="m", title="M", description=None),
+    "publish module": lambda s, c: modules.set_module_published(s, c.modules["next"], False),
+    "add lesson": lambda s, c: lessons.add_lesson(
+        s, c.modules["intro"], title="T", content="C", estimated_minutes=None, xp=1, pass_score=1
+    ),
+    "edit title": lambda s, c: lessons.edit_title(s, c.lessons["basics"], "New"),
+    "edit content": lambda s, c: lessons.edit_content(s, c.lessons["basics"], "New"),
+    "publish lesson": lambda s, c: lessons.set_lesson_published(s, c.lessons["basics"], False),
+    "move lesson": lambda s, c: lessons.move_lesson(s, c.lessons["basics"], Direction.DOWN),
+    "delete lesson": lambda s, c: lessons.delete_lesson(s, c.lessons["reading"]),
+    "add exercise": lambda s, c: add_exercise(
+        s,
+        c.lessons["reading"],
+        kind=ExerciseType.TRUE_FALSE,
+        prompt="P",
+        answer=True,
+        explanation=None,
+    ),
+}
+
+
+@pytest.mark.parametrize("write", WRITES)
+async def test_every_write_moves_the_fingerprint_other_processes_watch(
+    sessionmaker: async_sessionmaker[AsyncSession], course: Course, write: str
+) -> None:
+    async with sessionmaker() as session:
+        before = await fingerprint(session)
+        await session.rollback()
+    async with sessionmaker() as session:
+        await WRITES[write](session, course)
+    async with sessionmaker() as session:
+        assert await fingerprint(session) != before
