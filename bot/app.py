@@ -132,6 +132,7 @@ def build_workers(app: App, *, scheduler: bool = True) -> list[Worker]:
             i18n=app.dispatcher["i18n"],
             rate=app.settings.broadcast_rate,
             nudge=app.dispatcher[NUDGE_KEY],
+            learner_cache=app.dispatcher["learner_cache"],
             lease_seconds=app.settings.broadcast_lease_seconds,
         )
     ]

@@ -17,10 +17,10 @@ class OutboxNudge:
     def set(self) -> None:
         self._event.set()
 
-    async def wait(self, timeout: float) -> None:
-        """Until nudged or `timeout` seconds passed; a nudge is used up by the wait it ends."""
+    async def wait(self, seconds: float) -> None:
+        """Until nudged or `seconds` passed; a nudge is used up by the wait it ends."""
         with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(seconds):
                 await self._event.wait()
         self._event.clear()
 

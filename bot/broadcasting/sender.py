@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.broadcasting.nudge import OutboxNudge
 from bot.broadcasting.pace import SharedPace, Sleep, Timer
 from bot.services import outbox
+from bot.services.learners import LearnerCache
 from bot.services.outbox import Claim, ClaimedRow, Finished
 from bot.views.outbox import Unsendable, delivery_message, report_message
 
@@ -54,6 +55,7 @@ class Sender:
         i18n: I18n,
         rate: float,
         nudge: OutboxNudge | None = None,
+        learner_cache: LearnerCache | None = None,
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
         idle_seconds: float = IDLE_SECONDS,
         stop_seconds: float = 10.0,
@@ -67,6 +69,7 @@ class Sender:
         self._i18n = i18n
         self._pace = SharedPace(sessionmaker, rate, timer=timer, sleep=sleep)
         self._nudge = nudge or OutboxNudge()
+        self._learner_cache = learner_cache
         self._lease_seconds = lease_seconds
         self._idle_seconds = idle_seconds
         self._stop_seconds = stop_seconds
@@ -76,6 +79,7 @@ class Sender:
         self._task: asyncio.Task[None] | None = None
         # Outcomes being written after a send went through: they outlive a cancelled batch.
         self._recording: set[asyncio.Task[None]] = set()
+        # Handed to a task but not yet tried: given back too if the batch is cut short.
         self._untried: dict[tuple[int, int], None] = {}
 
     # The Worker protocol
@@ -142,8 +146,7 @@ class Sender:
 
     async def _send_batch(self, claim: Claim) -> None:
         waiting = list(claim.deliveries)
-        # Handed to a task but maybe not yet tried: given back too if the batch is cancelled.
-        self._untried: dict[tuple[int, int], None] = {}
+        self._untried.clear()
         in_flight: set[asyncio.Task[None]] = set()
         room = asyncio.Semaphore(CONCURRENCY)
         pauses = self._pace.pauses
@@ -206,6 +209,10 @@ class Sender:
             )
             async with self._sessionmaker() as session:
                 await outbox.record_blocked(session, *ids, exc.message)
+            if self._learner_cache is not None:
+                # Their next update (/start) then goes through registration, which makes them
+                # active again; other processes' caches forget them within their TTL.
+                self._learner_cache.forget(delivery.telegram_id)
             return
         except TelegramAPIError as exc:
             await self._record_error(delivery, claim.token, exc.message)
@@ -238,7 +245,7 @@ class Sender:
 
     def _language(self, language: str | None) -> str:
         if language in self._i18n.available_locales:
-            return language  # type: ignore[return-value]
+            return language
         return self._i18n.default_locale
 
     async def _finish(self) -> None:

@@ -29,8 +29,8 @@ from db.repositories.outbox import ClaimedRow
 
 __all__ = [
     "MAX_ATTEMPTS",
-    "ClaimedRow",
     "Claim",
+    "ClaimedRow",
     "Finished",
     "claim",
     "finish_broadcasts",
@@ -74,7 +74,7 @@ class Finished:
 
 def retry_delay(attempts_so_far: int) -> timedelta:
     """30 s, then 60 s, 120 s...: a short outage of Telegram or the network passes."""
-    return _FIRST_RETRY * (2**attempts_so_far)
+    return _FIRST_RETRY * int(2**attempts_so_far)
 
 
 def short_reason(error: str) -> str:
@@ -111,16 +111,16 @@ async def record_sent(session: AsyncSession, broadcast_id: int, user_id: int) ->
 
 
 @unit_of_work
-async def record_blocked(session: AsyncSession, broadcast_id: int, user_id: int, error: str) -> None:
+async def record_blocked(
+    session: AsyncSession, broadcast_id: int, user_id: int, error: str
+) -> None:
     """The learner blocked the bot (or is gone): this delivery and every later one skip them."""
     await outbox.mark_blocked(session, broadcast_id, user_id, short_reason(error))
     await outbox.deactivate_user(session, user_id)
 
 
 @unit_of_work
-async def record_error(
-    session: AsyncSession, delivery: ClaimedRow, token: str, error: str
-) -> bool:
+async def record_error(session: AsyncSession, delivery: ClaimedRow, token: str, error: str) -> bool:
     """An attempt failed for a reason worth trying again; True when it was the last one and
     the delivery is now failed."""
     give_up = delivery.attempts + 1 >= MAX_ATTEMPTS

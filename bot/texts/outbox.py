@@ -9,9 +9,7 @@ from aiogram.utils.i18n import ngettext
 from bot.texts import _decimal, esc
 
 START_LESSON = __("▶️ Start lesson")
-REMINDER_NO_STREAK = __(
-    "👋 Time for a lesson! Complete one today to start a streak."
-)
+REMINDER_NO_STREAK = __("👋 Time for a lesson! Complete one today to start a streak.")
 NOTICE_GENERIC = __("🏆 You earned a new achievement! See it under /achievements.")
 
 
@@ -31,4 +29,6 @@ def broadcast_report(broadcast_id: int, sent: int, failed: int, blocked: int) ->
     return _(
         "📣 Broadcast #{id} is finished.\n"
         "Delivered: {sent}\nFailed: {failed}\nBlocked the bot: {blocked}"
-    ).format(id=broadcast_id, sent=_decimal(sent), failed=_decimal(failed), blocked=_decimal(blocked))
+    ).format(
+        id=broadcast_id, sent=_decimal(sent), failed=_decimal(failed), blocked=_decimal(blocked)
+    )

@@ -11,10 +11,10 @@ from typing import Any
 from aiogram.methods import CopyMessage, SendMessage, TelegramMethod
 from aiogram.types import InlineKeyboardMarkup
 
+from bot import texts as common
 from bot.callbacks import LessonCb, MenuAction, MenuCb
 from bot.services.achievements import Achievement
 from bot.services.outbox import ClaimedRow, Finished
-from bot import texts as common
 from bot.texts import motivation
 from bot.texts import outbox as texts
 from bot.views.keyboard import Keyboard

@@ -320,8 +320,7 @@ async def reserve_slots(session: AsyncSession, *, now: float, span: float) -> fl
         update(_pace)
         .where(_pace.c.id == PACE_ROW)
         .values(
-            next_slot=case((_pace.c.next_slot < now, literal(now)), else_=_pace.c.next_slot)
-            + span
+            next_slot=case((_pace.c.next_slot < now, literal(now)), else_=_pace.c.next_slot) + span
         )
     )
     if (await _run(session, push)).rowcount == 0:

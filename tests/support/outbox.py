@@ -16,11 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.app import OFFLINE_TOKEN
 from bot.broadcasting import Sender
+from bot.i18n import create_i18n
 from bot.local_api import LocalBotSession
 from db.enums import BroadcastKind, DeliveryStatus
 from db.models import BroadcastDelivery, User
 from db.repositories.broadcasts import add_deliveries, create_broadcast
-from bot.i18n import create_i18n
 
 FIRST_CHAT = 5000
 
@@ -123,17 +123,22 @@ def make_sender(
     *,
     rate: float = 25.0,
     time: FakeTime | None = None,
+    real_time: bool = False,
     bot: Bot | None = None,
     **options: Any,
 ) -> Sender:
-    timer = time or FakeTime()
+    """A sender on the recording Bot API; its pace waits in `time` (a new FakeTime unless
+    given), or for real with `real_time`."""
+    timing: dict[str, Any] = {}
+    if not real_time:
+        fake = time or FakeTime()
+        timing = {"timer": fake, "sleep": fake.sleep}
     return Sender(
         bot=bot or local_bot(api),
         sessionmaker=sessionmaker,
         i18n=create_i18n(),
         rate=rate,
-        timer=timer,
-        sleep=timer.sleep,
+        **timing,
         **options,
     )
 

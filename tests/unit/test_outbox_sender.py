@@ -3,6 +3,7 @@ learners closed and skipped, errors retried then failed, Telegram's pause obeyed
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -17,6 +18,7 @@ from bot.texts import outbox as texts
 from db.clock import ManualClock
 from db.enums import BroadcastStatus, DeliveryStatus
 from db.models import Broadcast, SendPace, User
+from tests.support.i18n import reading
 from tests.support.outbox import (
     FIRST_CHAT,
     Arrivals,
@@ -27,7 +29,6 @@ from tests.support.outbox import (
     push,
     statuses,
 )
-from tests.support.i18n import reading
 from tests.support.rows import one
 
 ADMIN = 42
@@ -143,7 +144,7 @@ async def test_a_429_pauses_every_send_and_costs_no_attempt(
     assert (rows[ids[10]].status, rows[ids[10]].attempts) == (DeliveryStatus.SENT, 0)
     # Nothing reached anyone during the pause: one gap in the sending, of at least 7 s.
     times = sorted(t for t, _ in arrivals.at)
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert [g for g in gaps if g >= 1] == [pytest.approx(max(gaps))]
     assert max(gaps) >= 7
 
