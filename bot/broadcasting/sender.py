@@ -122,7 +122,7 @@ class Sender:
                 await self._nudge.wait(self._idle_seconds)
 
     async def drain(self) -> None:
-        """Send until nothing is due (tests, benchmarks, `jobs` commands)."""
+        """Send until nothing is due now (tests)."""
         while await self.drain_once():
             pass
 

@@ -160,3 +160,44 @@ async def test_two_senders_drain_one_broadcast_together_sending_nothing_twice(
     assert count_status(await statuses(sessionmaker, broadcast_id)) == {DeliveryStatus.SENT: 300}
     # Together, not each, at the rate (a little over, for timers waking late).
     assert arrivals.most_in_one_second() <= 200 * 1.05
+
+
+async def test_an_idle_sender_starts_at_once_when_nudged(
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    ids = await add_learners(engine, 2)
+    arrived = asyncio.Event()
+    api = LocalBotSession(on_call=lambda method, result: arrived.set())
+    # Idle polls an hour apart: only the nudge can wake it within the test.
+    sender = make_sender(sessionmaker, api, idle_seconds=3600)
+    await sender.start()
+    try:
+        await asyncio.sleep(0.1)  # it found nothing and went idle
+        assert api.calls == []
+        await push(sessionmaker, ids)
+        sender.nudge()
+        async with asyncio.timeout(10):
+            await arrived.wait()
+    finally:
+        await sender.stop()
+    assert len(api.sent(CopyMessage)) >= 1
+
+
+async def test_the_app_runs_a_sender_nudged_through_the_dispatcher(
+    database_url: str, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    from bot.app import build_app, build_workers
+    from bot.broadcasting import Sender
+    from bot.broadcasting.nudge import NUDGE_KEY, OutboxNudge
+    from bot.config import Settings
+    from tests.support.chat import database_of
+
+    settings = Settings(_env_file=None, database_url=database_url, bot_token=None)
+    app = build_app(settings, database=database_of(sessionmaker), bot_session=LocalBotSession())
+    [worker] = build_workers(app, scheduler=False)
+    assert isinstance(worker, Sender)
+    nudge = app.dispatcher[NUDGE_KEY]
+    assert isinstance(nudge, OutboxNudge)
+    # What a handler sets is what wakes this worker.
+    assert worker._nudge is nudge
+    await app.close()
