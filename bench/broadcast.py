@@ -93,8 +93,10 @@ async def fake_bot_api(flood: FloodControl) -> tuple[web.AppRunner, str]:
         form = await request.post()
         if method in ("copyMessage", "sendMessage"):
             chat_id = int(str(form["chat_id"]))
-            if chat_id == ADMIN_CHAT:
-                return web.json_response({"ok": True, "result": {"message_id": 0}})
+            if chat_id == ADMIN_CHAT:  # the report of the finished broadcast
+                chat = {"id": chat_id, "type": "private"}
+                message = {"message_id": 1, "date": int(time.time()), "chat": chat}
+                return web.json_response({"ok": True, "result": message})
             status, body = flood.answer(chat_id)
             return web.json_response(body, status=status)
         return web.json_response({"ok": True, "result": True})

@@ -60,6 +60,13 @@ class SharedPace:
                 await self._sleep(delay)
             self._remember_chat(chat_id, max(at, self._timer()) + PER_CHAT_SECONDS)
 
+    async def until_unpaused(self) -> None:
+        """Wait out a pause this process was told of, before claiming anything more: claims
+        held through a long pause could outlive their lease."""
+        delay = self._paused_until - self._timer()
+        if delay > 0:
+            await self._sleep(delay)
+
     async def pause(self, seconds: float) -> None:
         """Telegram said 429: nobody sends for `seconds`, here or in any other process."""
         until = self._timer() + seconds

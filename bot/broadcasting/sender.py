@@ -26,6 +26,7 @@ from bot.services import outbox
 from bot.services.learners import LearnerCache
 from bot.services.outbox import Claim, ClaimedRow, Finished
 from bot.views.outbox import Unsendable, delivery_message, report_message
+from db.health import describe, is_unavailable
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -115,8 +116,16 @@ class Sender:
         while not self._stopping:
             try:
                 worked = await self.drain_once()
-            except Exception:
-                log.exception("broadcast sender %s: a round failed; trying again", self.id)
+            except Exception as exc:
+                if is_unavailable(exc):
+                    # An outage is expected to pass; its cause is logged by those who serve.
+                    log.warning(
+                        "broadcast sender %s: database unavailable (%s); trying again",
+                        self.id,
+                        describe(exc),
+                    )
+                else:
+                    log.exception("broadcast sender %s: a round failed; trying again", self.id)
                 worked = False
             if not worked and not self._stopping:
                 await self._nudge.wait(self._idle_seconds)
@@ -128,6 +137,7 @@ class Sender:
 
     async def drain_once(self) -> bool:
         """One batch: claim, send, record, finish; False when there was nothing to claim."""
+        await self._pace.until_unpaused()
         token = f"{self.id}:{next(self._batches)}"
         async with self._sessionmaker() as session:
             claim = await outbox.claim(
@@ -217,6 +227,10 @@ class Sender:
         except TelegramAPIError as exc:
             await self._record_error(delivery, claim.token, exc.message)
             return
+        except Exception as exc:
+            # Whatever else the request met is retried like a network error, not left claimed.
+            await self._record_error(delivery, claim.token, f"{type(exc).__name__}: {exc}")
+            return
         # Telegram has it: recorded even if this task is cancelled from now on.
         recording = asyncio.create_task(self._record_sent(*ids))
         self._recording.add(recording)
@@ -269,11 +283,12 @@ class Sender:
         try:
             await self._pace.turn(report.admin_telegram_id)
             await self._bot(message)
-        except TelegramAPIError as exc:
+        except Exception as exc:
             # Told once or never: the report was taken by this process.
             log.warning(
-                "broadcast %d: its admin %d could not be told: %s",
+                "broadcast %d: its admin %d could not be told: %s: %s",
                 report.broadcast_id,
                 report.admin_telegram_id,
-                exc.message,
+                type(exc).__name__,
+                outbox.short_reason(str(exc)),
             )
