@@ -180,7 +180,9 @@ class Sender:
                 await asyncio.gather(*in_flight)
         finally:
             # Given back at once, so another sender can take them while this one waits.
+            # Taken out of `_untried` before any await: a task not begun yet then stands down.
             keys = [(d.broadcast_id, d.user_id) for d in waiting] + list(self._untried)
+            self._untried.clear()
             if keys:
                 await asyncio.shield(self._release(claim.token, keys))
 
@@ -191,13 +193,14 @@ class Sender:
 
     async def _deliver(self, delivery: ClaimedRow, claim: Claim) -> None:
         ids = (delivery.broadcast_id, delivery.user_id)
+        if ids not in self._untried:
+            return  # given back by a batch cut short before this task began: not ours now
+        del self._untried[ids]
         try:
             method = self._render(delivery, claim)
         except Unsendable as exc:
             await self._record_error(delivery, claim.token, str(exc))
             return
-        finally:
-            self._untried.pop(ids, None)
         try:
             await self._bot(method)
         except TelegramRetryAfter as exc:

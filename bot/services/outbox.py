@@ -41,6 +41,7 @@ __all__ = [
     "release",
     "reserve_pace",
     "retry_delay",
+    "short_reason",
 ]
 
 # Tries of a delivery that meets errors other than 429 and 403 before it is failed.
