@@ -122,7 +122,20 @@ def build_workers(app: App, *, scheduler: bool = True) -> list[Worker]:
     """What runs beside the updates in `learnbot run`, and alone in `learnbot scheduler`:
     the broadcast sender always, the scheduler unless `scheduler` is False (extra web workers
     of a deployment whose scheduler runs elsewhere)."""
-    workers: list[Worker] = []
+    from bot.broadcasting import Sender
+    from bot.broadcasting.nudge import NUDGE_KEY
+
+    workers: list[Worker] = [
+        Sender(
+            bot=app.bot,
+            sessionmaker=app.sessionmaker,
+            i18n=app.dispatcher["i18n"],
+            rate=app.settings.broadcast_rate,
+            nudge=app.dispatcher[NUDGE_KEY],
+            learner_cache=app.dispatcher["learner_cache"],
+            lease_seconds=app.settings.broadcast_lease_seconds,
+        )
+    ]
     if scheduler:
         from bot.scheduler.runner import JobRunner
         from bot.scheduler.worker import SchedulerWorker
@@ -167,6 +180,7 @@ def _create_dispatcher(
     from aiogram import Dispatcher
     from aiogram.fsm.storage.memory import DisabledEventIsolation
 
+    from bot.broadcasting.nudge import NUDGE_KEY, OutboxNudge
     from bot.command_menu import register_commands
     from bot.fsm_storage import CompactMemoryStorage
     from bot.handlers import build_routers
@@ -204,6 +218,8 @@ def _create_dispatcher(
         # Handlers that change a learner's row (their settings, their data) forget them here.
         learner_cache=LearnerCache(),
     )
+    # Set by whoever enqueues a broadcast, so this process's sender starts at once.
+    dp[NUDGE_KEY] = OutboxNudge()
     dp.update.outer_middleware(UpdateLogMiddleware())
     if dedup is not None:
         dp.update.outer_middleware(dedup)

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     default_timezone: str = "UTC"
     leaderboard_refresh_seconds: int = Field(default=300, ge=10, le=86_400)
     broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
+    # A delivery claimed by a sender that died unconfirmed is sent again after this long.
+    broadcast_lease_seconds: float = Field(default=60.0, ge=1, le=3600)
     log_level: str = "INFO"
     log_format: str = "text"
     shutdown_grace_seconds: float = Field(default=10.0, ge=0, le=600)

@@ -5,7 +5,8 @@ What the broadcast sender and the scheduler need beyond 0001's tables. A broadca
 source message a copy is made of, and when its admin was told it finished. A delivery gets a
 per-recipient payload, a sender's claim (who, since when) and the time its next retry is due. A
 job run gets the period it covers, unique per job so a periodic job runs once per period, and
-the rows it touched. Existing broadcasts (none are written before this revision) become copies.
+the rows it touched. `send_pace` holds the next free send slot that every sending process
+reserves from, so the broadcast rate holds for all of them together. Existing broadcasts (none are written before this revision) become copies.
 
 Revision ID: 0005
 Revises: 0004
@@ -40,6 +41,12 @@ def upgrade() -> None:
         batch.add_column(sa.Column("claimed_by", sa.String(length=36), nullable=True))
         batch.add_column(sa.Column("claimed_at", UTC_DATETIME, nullable=True))
         batch.add_column(sa.Column("next_attempt_at", UTC_DATETIME, nullable=True))
+    op.create_table(
+        "send_pace",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("next_slot", sa.Double(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_send_pace")),
+    )
     with op.batch_alter_table("job_runs") as batch:
         batch.add_column(sa.Column("period_key", sa.String(length=32), nullable=True))
         batch.add_column(sa.Column("rows", sa.Integer(), nullable=True))
@@ -53,6 +60,7 @@ def downgrade() -> None:
         batch.drop_constraint(op.f("uq_job_runs_job_period_key"), type_="unique")
         batch.drop_column("rows")
         batch.drop_column("period_key")
+    op.drop_table("send_pace")
     with op.batch_alter_table("broadcast_deliveries") as batch:
         batch.drop_column("next_attempt_at")
         batch.drop_column("claimed_at")

@@ -3,7 +3,7 @@
 from db.base import Base
 from db.models.achievement import Achievement, UserAchievement
 from db.models.activity import ActivityLog
-from db.models.broadcast import Broadcast, BroadcastDelivery
+from db.models.broadcast import Broadcast, BroadcastDelivery, SendPace
 from db.models.course import Exercise, Lesson, Module
 from db.models.job import JobRun
 from db.models.leaderboard import LeaderboardEntry, LeaderboardState
@@ -24,6 +24,7 @@ __all__ = [
     "Lesson",
     "Module",
     "ModuleProgress",
+    "SendPace",
     "User",
     "UserAchievement",
     "UserProgress",

@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, CreatedAtMixin, UTCDateTime, enum_type
@@ -71,3 +80,15 @@ class BroadcastDelivery(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     error: Mapped[str | None] = mapped_column(String(255))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SendPace(Base):
+    """The broadcast pace shared by every sending process: one row holding the next free send
+    slot (seconds since the epoch). A sender reserves slots by pushing it forward in one
+    UPDATE, so BROADCAST_RATE holds for all processes together; a 429 pushes it past the
+    pause, so every process waits."""
+
+    __tablename__ = "send_pace"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    next_slot: Mapped[float] = mapped_column(Double)

@@ -308,6 +308,12 @@ class FakeTelegram:
         chat_id = params["chat_id"]
         return self._store(chat_id, next(self._message_ids), params)
 
+    async def _api_copyMessage(self, params: dict[str, Any]) -> Any:
+        # Telegram refuses a copy that does not name its chat and source (KeyError -> 400).
+        for required in ("chat_id", "from_chat_id", "message_id"):
+            params[required]
+        return {"message_id": next(self._message_ids)}
+
     async def _api_editMessageText(self, params: dict[str, Any]) -> Any:
         if "inline_message_id" in params:
             return True

@@ -1,0 +1,74 @@
+"""What each kind of broadcast delivery looks like to its recipient, and an admin's report.
+
+Rendered in the recipient's language: the caller sets the locale (I18n.use_locale) around
+these calls.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.methods import CopyMessage, SendMessage, TelegramMethod
+from aiogram.types import InlineKeyboardMarkup
+
+from bot import texts as common
+from bot.callbacks import LessonCb, MenuAction, MenuCb
+from bot.services.achievements import Achievement
+from bot.services.outbox import ClaimedRow, Finished
+from bot.texts import motivation
+from bot.texts import outbox as texts
+from bot.views.keyboard import Keyboard
+from db.enums import BroadcastKind
+
+
+class Unsendable(Exception):
+    """The delivery cannot be made into a message (its broadcast lacks what its kind needs)."""
+
+
+def delivery_message(
+    delivery: ClaimedRow, achievements: dict[str, Achievement]
+) -> TelegramMethod[Any]:
+    chat_id = delivery.telegram_id
+    if delivery.kind == BroadcastKind.COPY:
+        if delivery.source_chat_id is None or delivery.source_message_id is None:
+            raise Unsendable("a copy without its source message")
+        return CopyMessage(
+            chat_id=chat_id,
+            from_chat_id=delivery.source_chat_id,
+            message_id=delivery.source_message_id,
+        )
+    if delivery.kind == BroadcastKind.LESSON:
+        markup = None
+        if delivery.lesson_id is not None:
+            markup = _one_button(str(texts.START_LESSON), LessonCb(lesson_id=delivery.lesson_id))
+        return SendMessage(chat_id=chat_id, text=delivery.text, reply_markup=markup)
+    if delivery.kind == BroadcastKind.REMINDER:
+        streak = delivery.current_streak
+        text = texts.reminder(streak) if streak > 0 else str(texts.REMINDER_NO_STREAK)
+        markup = _one_button(str(common.MENU_CONTINUE), MenuCb(action=MenuAction.CONTINUE))
+        return SendMessage(chat_id=chat_id, text=text, reply_markup=markup)
+    return SendMessage(chat_id=chat_id, text=_notice(delivery.payload, achievements))
+
+
+def _notice(code: str | None, achievements: dict[str, Achievement]) -> str:
+    achievement = achievements.get(code) if code else None
+    if achievement is None:
+        return str(texts.NOTICE_GENERIC)
+    title = motivation.achievement_title(achievement.code, achievement.title)
+    return texts.new_achievement(achievement.icon, title)
+
+
+def _one_button(label: str, data: LessonCb | MenuCb) -> InlineKeyboardMarkup:
+    kb = Keyboard()
+    kb.button(text=label, callback_data=data)
+    return kb.as_markup()
+
+
+def report_message(finished: Finished) -> SendMessage:
+    assert finished.admin_telegram_id is not None, "a scheduler's broadcast has no admin"
+    return SendMessage(
+        chat_id=finished.admin_telegram_id,
+        text=texts.broadcast_report(
+            finished.broadcast_id, finished.sent, finished.failed, finished.blocked
+        ),
+    )

@@ -1,0 +1,340 @@
+"""Draining the broadcast outbox: claiming deliveries, writing their outcomes, finishing
+broadcasts, and the shared send pace. SQL only; the rules are in bot.services.outbox.
+
+Every statement that can race with another sender is one statement guarded by the status it
+expects, so two processes never both win the same row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import (
+    CursorResult,
+    Table,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.enums import BroadcastKind, BroadcastStatus, DeliveryStatus
+from db.models import Broadcast, BroadcastDelivery, SendPace, User
+from db.repositories._dialect import insert_ignore
+
+_b = cast(Table, Broadcast.__table__)
+_d = cast(Table, BroadcastDelivery.__table__)
+_u = cast(Table, User.__table__)
+_pace = cast(Table, SendPace.__table__)
+
+_LIVE = (BroadcastStatus.PENDING, BroadcastStatus.SENDING)
+_UNFINISHED = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
+PACE_ROW = 1
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedRow:
+    broadcast_id: int
+    user_id: int
+    kind: BroadcastKind
+    text: str
+    source_chat_id: int | None
+    source_message_id: int | None
+    lesson_id: int | None
+    payload: str | None
+    attempts: int
+    telegram_id: int
+    language: str | None
+    current_streak: int
+
+
+@dataclass(frozen=True, slots=True)
+class FinishedRow:
+    broadcast_id: int
+    created_by: int | None
+    admin_language: str | None
+
+
+async def _run(session: AsyncSession, statement: Any, **params: Any) -> CursorResult[Any]:
+    return cast(CursorResult[Any], await session.execute(statement, params or None))
+
+
+_LIVE_IDS = select(_b.c.id).where(_b.c.status.in_(_LIVE))
+
+
+def _claimable(now: datetime, lease_expired_before: datetime) -> Any:
+    """Deliveries a sender may take: pending and due, or claimed by a sender whose lease ran
+    out (it died between claiming and confirming)."""
+    return or_(
+        and_(
+            _d.c.status == DeliveryStatus.PENDING,
+            or_(_d.c.next_attempt_at.is_(None), _d.c.next_attempt_at <= now),
+        ),
+        and_(_d.c.status == DeliveryStatus.SENDING, _d.c.claimed_at < lease_expired_before),
+    )
+
+
+async def claim(
+    session: AsyncSession, *, token: str, limit: int, now: datetime, lease_expired_before: datetime
+) -> int:
+    """Mark up to `limit` claimable deliveries of live broadcasts as this claim's (`token`);
+    how many. On MariaDB rows another sender has locked are skipped, not waited for; SQLite's
+    write lock lets one claim run at a time."""
+    # Read first and unlocked: a locking read joined to broadcasts would lock the broadcast's
+    # row too, and every other sender would then skip all of its deliveries.
+    live = list(await session.scalars(_LIVE_IDS))
+    if not live:
+        return 0
+    keys = (
+        select(_d.c.broadcast_id, _d.c.user_id)
+        .where(_claimable(now, lease_expired_before), _d.c.broadcast_id.in_(live))
+        .order_by(_d.c.broadcast_id, _d.c.user_id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    chosen = [tuple(row) for row in await session.execute(keys)]
+    if not chosen:
+        return 0
+    result = await _run(
+        session,
+        update(_d)
+        .where(
+            tuple_(_d.c.broadcast_id, _d.c.user_id).in_(chosen),
+            # Another sender may have taken a row between the SELECT and here (SQLite has no
+            # row locks to skip, and a lease may have been renewed): the guard decides.
+            _claimable(now, lease_expired_before),
+        )
+        .values(status=DeliveryStatus.SENDING, claimed_by=token, claimed_at=now),
+    )
+    return result.rowcount
+
+
+async def block_inactive(session: AsyncSession, *, token: str, now: datetime) -> int:
+    """Claimed deliveries to learners who blocked the bot are not sent: blocked, unsent."""
+    inactive = select(_u.c.id).where(_u.c.is_active.is_(False))
+    result = await _run(
+        session,
+        update(_d)
+        .where(
+            _d.c.claimed_by == token,
+            _d.c.status == DeliveryStatus.SENDING,
+            _d.c.user_id.in_(inactive),
+        )
+        .values(status=DeliveryStatus.BLOCKED, error="inactive", claimed_by=None),
+    )
+    return result.rowcount
+
+
+async def mark_started(session: AsyncSession, *, token: str, now: datetime) -> None:
+    claimed = select(_d.c.broadcast_id).where(_d.c.claimed_by == token)
+    await _run(
+        session,
+        update(_b)
+        .where(_b.c.status == BroadcastStatus.PENDING, _b.c.id.in_(claimed))
+        .values(status=BroadcastStatus.SENDING, started_at=now),
+    )
+
+
+_CLAIMED = (
+    select(
+        _d.c.broadcast_id,
+        _d.c.user_id,
+        _b.c.kind,
+        _b.c.text,
+        _b.c.source_chat_id,
+        _b.c.source_message_id,
+        _b.c.lesson_id,
+        _d.c.payload,
+        _d.c.attempts,
+        _u.c.telegram_id,
+        _u.c.language,
+        _u.c.current_streak,
+    )
+    .join(_b, _b.c.id == _d.c.broadcast_id)
+    .join(_u, _u.c.id == _d.c.user_id)
+    .order_by(_d.c.broadcast_id, _d.c.user_id)
+)
+
+
+async def claimed(session: AsyncSession, *, token: str) -> list[ClaimedRow]:
+    """What a claim took, with everything its messages are rendered from, in one read."""
+    rows = await session.execute(
+        _CLAIMED.where(_d.c.claimed_by == token, _d.c.status == DeliveryStatus.SENDING)
+    )
+    return [ClaimedRow(*row) for row in rows]
+
+
+def _one(broadcast_id: int, user_id: int) -> Any:
+    return and_(_d.c.broadcast_id == broadcast_id, _d.c.user_id == user_id)
+
+
+async def mark_sent(session: AsyncSession, broadcast_id: int, user_id: int, now: datetime) -> None:
+    # Not guarded by the claim's token: whoever's send went through, it went through.
+    await _run(
+        session,
+        update(_d)
+        .where(_one(broadcast_id, user_id), _d.c.status.in_(_UNFINISHED))
+        .values(status=DeliveryStatus.SENT, sent_at=now, claimed_by=None, error=None),
+    )
+
+
+async def mark_blocked(session: AsyncSession, broadcast_id: int, user_id: int, reason: str) -> None:
+    await _run(
+        session,
+        update(_d)
+        .where(_one(broadcast_id, user_id), _d.c.status.in_(_UNFINISHED))
+        .values(status=DeliveryStatus.BLOCKED, error=reason, claimed_by=None),
+    )
+
+
+async def deactivate_user(session: AsyncSession, user_id: int) -> None:
+    await _run(session, update(_u).where(_u.c.id == user_id).values(is_active=False))
+
+
+async def mark_attempt_failed(
+    session: AsyncSession,
+    broadcast_id: int,
+    user_id: int,
+    *,
+    token: str,
+    give_up: bool,
+    reason: str,
+    retry_at: datetime | None,
+) -> None:
+    await _run(
+        session,
+        update(_d)
+        .where(
+            _one(broadcast_id, user_id),
+            _d.c.claimed_by == token,
+            _d.c.status == DeliveryStatus.SENDING,
+        )
+        .values(
+            status=DeliveryStatus.FAILED if give_up else DeliveryStatus.PENDING,
+            attempts=_d.c.attempts + 1,
+            error=reason,
+            next_attempt_at=retry_at,
+            claimed_by=None,
+            claimed_at=None,
+        ),
+    )
+
+
+async def release(
+    session: AsyncSession, *, token: str, keys: Sequence[tuple[int, int]] | None = None
+) -> int:
+    """Claims given back unsent: pending again, for anyone, with no attempt counted."""
+    where = [_d.c.claimed_by == token, _d.c.status == DeliveryStatus.SENDING]
+    if keys is not None:
+        if not keys:
+            return 0
+        where.append(tuple_(_d.c.broadcast_id, _d.c.user_id).in_(list(keys)))
+    result = await _run(
+        session,
+        update(_d)
+        .where(*where)
+        .values(status=DeliveryStatus.PENDING, claimed_by=None, claimed_at=None),
+    )
+    return result.rowcount
+
+
+async def cancel_deliveries_of_cancelled(session: AsyncSession, *, token: str) -> int:
+    """Deliveries of cancelled broadcasts are not sent: the pending ones, and those this claim
+    took just as the broadcast was cancelled."""
+    cancelled = select(_b.c.id).where(_b.c.status == BroadcastStatus.CANCELLED)
+    result = await _run(
+        session,
+        update(_d)
+        .where(
+            or_(
+                _d.c.status == DeliveryStatus.PENDING,
+                and_(_d.c.status == DeliveryStatus.SENDING, _d.c.claimed_by == token),
+            ),
+            _d.c.broadcast_id.in_(cancelled),
+        )
+        .values(status=DeliveryStatus.CANCELLED, claimed_by=None),
+    )
+    return result.rowcount
+
+
+async def finish_drained(session: AsyncSession, now: datetime) -> int:
+    """Live broadcasts with nothing pending or being sent are done."""
+    unfinished = exists().where(_d.c.broadcast_id == _b.c.id, _d.c.status.in_(_UNFINISHED))
+    result = await _run(
+        session,
+        update(_b)
+        .where(_b.c.status.in_(_LIVE), ~unfinished)
+        .values(status=BroadcastStatus.DONE, finished_at=now),
+    )
+    return result.rowcount
+
+
+_UNREPORTED = (
+    select(_b.c.id, _b.c.created_by, _u.c.language)
+    .outerjoin(_u, _u.c.telegram_id == _b.c.created_by)
+    .where(
+        _b.c.status == BroadcastStatus.DONE,
+        _b.c.reported_at.is_(None),
+    )
+    .order_by(_b.c.id)
+)
+
+
+async def unreported(session: AsyncSession) -> list[FinishedRow]:
+    return [FinishedRow(*row) for row in await session.execute(_UNREPORTED)]
+
+
+async def take_report(session: AsyncSession, broadcast_id: int, now: datetime) -> bool:
+    """True for the one caller that marks the broadcast reported: that one tells its admin."""
+    result = await _run(
+        session,
+        update(_b)
+        .where(_b.c.id == broadcast_id, _b.c.reported_at.is_(None))
+        .values(reported_at=now),
+    )
+    return result.rowcount == 1
+
+
+async def outcome_counts(session: AsyncSession, broadcast_id: int) -> dict[DeliveryStatus, int]:
+    rows = await session.execute(
+        select(_d.c.status, func.count())
+        .where(_d.c.broadcast_id == broadcast_id)
+        .group_by(_d.c.status)
+    )
+    return {DeliveryStatus(status): int(n) for status, n in rows}
+
+
+async def reserve_slots(session: AsyncSession, *, now: float, span: float) -> float:
+    """Push the shared next free slot forward by `span` seconds (from now, if it lies in the
+    past: unused time is not saved up into a burst); the start of the span reserved."""
+    push = (
+        update(_pace)
+        .where(_pace.c.id == PACE_ROW)
+        .values(
+            next_slot=case((_pace.c.next_slot < now, literal(now)), else_=_pace.c.next_slot) + span
+        )
+    )
+    if (await _run(session, push)).rowcount == 0:
+        await session.execute(insert_ignore(session, _pace, {"id": PACE_ROW, "next_slot": now}))
+        await _run(session, push)
+    end = await session.scalar(select(_pace.c.next_slot).where(_pace.c.id == PACE_ROW))
+    return float(cast(float, end)) - span
+
+
+async def hold_slots_until(session: AsyncSession, *, until: float) -> None:
+    """No slot before `until` for anyone (Telegram asked us to pause)."""
+    await _run(
+        session,
+        update(_pace)
+        .where(_pace.c.id == PACE_ROW, _pace.c.next_slot < until)
+        .values(next_slot=until),
+    )
