@@ -17,6 +17,9 @@ class OutboxNudge:
     def set(self) -> None:
         self._event.set()
 
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
     async def wait(self, seconds: float) -> None:
         """Until nudged or `seconds` passed; a nudge is used up by the wait it ends."""
         with contextlib.suppress(TimeoutError):

@@ -21,6 +21,10 @@ def reminder(streak: int) -> str:
     ).format(days=_decimal(streak))
 
 
+def new_lesson(title: str) -> str:
+    return _("📣 A new lesson is waiting for you: <b>{title}</b>").format(title=esc(title))
+
+
 def new_achievement(icon: str | None, title: str) -> str:
     return _("{icon} New achievement: <b>{title}</b>").format(icon=icon or "🏆", title=esc(title))
 

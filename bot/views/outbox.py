@@ -41,7 +41,10 @@ def delivery_message(
         markup = None
         if delivery.lesson_id is not None:
             markup = _one_button(str(texts.START_LESSON), LessonCb(lesson_id=delivery.lesson_id))
-        return SendMessage(chat_id=chat_id, text=delivery.text, reply_markup=markup)
+        # The broadcast holds the lesson's title as plain text: the words around it are the
+        # learner's language, and the title is escaped like any value put into HTML.
+        text = texts.new_lesson(delivery.text)
+        return SendMessage(chat_id=chat_id, text=text, reply_markup=markup)
     if delivery.kind == BroadcastKind.REMINDER:
         streak = delivery.current_streak
         text = texts.reminder(streak) if streak > 0 else str(texts.REMINDER_NO_STREAK)

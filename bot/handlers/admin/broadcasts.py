@@ -34,6 +34,7 @@ from bot.admin_callbacks import (
     PushConfirmCb,
     PushKind,
 )
+from bot.broadcasting.nudge import OutboxNudge
 from bot.handlers.common import show
 from bot.services import broadcast
 from bot.services.broadcast import (
@@ -144,6 +145,7 @@ async def confirm(
     callback_answer: CallbackAnswer,
     state: FSMContext,
     session: AsyncSession,
+    outbox_nudge: OutboxNudge,
 ) -> None:
     kind, ref = callback_data.kind, callback_data.ref
     held = await _take(state, kind, ref)
@@ -161,12 +163,14 @@ async def confirm(
         )
     else:
         queued = await broadcast.announce_lesson(session, admin_id, ref)
-    _queued(queued, kind, admin_id)
+    _queued(queued, kind, admin_id, outbox_nudge)
     await show(callback, views.queued_screen(queued))
 
 
-def _queued(queued: Queued, kind: PushKind, admin_id: int) -> None:
-    """Everything a new broadcast sets off happens here: the sender finds it in the outbox."""
+def _queued(queued: Queued, kind: PushKind, admin_id: int, nudge: OutboxNudge) -> None:
+    """Everything a new broadcast sets off happens here: this process's sender starts on it at
+    once (another process's finds it in the outbox at its next look)."""
+    nudge.set()
     log.info(
         "broadcast %s (%s) queued by admin %s for %s recipients",
         queued.broadcast_id,
