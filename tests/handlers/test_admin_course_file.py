@@ -243,7 +243,7 @@ INVALID = {
         ('answers: ["42", "forty-two"]', "answers: []"),
         "lessons[1].exercises[0].answers: required",
     ),
-    "xp negative": (("xp: 20", "xp: -5"), "lessons[1].xp: must be a whole number, 0 or more"),
+    "xp negative": (("xp: 20", "xp: -5"), "lessons[1].xp: must be an integer from 0 to 10000"),
     "pass_score over 100": (
         ("pass_score: 70", "pass_score: 101"),
         "lessons[0].pass_score: must be an integer from 0 to 100",
