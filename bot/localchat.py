@@ -21,8 +21,25 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from aiogram import Bot, Dispatcher
-from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
-from aiogram.types import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    CopyMessage,
+    EditMessageText,
+    SendDocument,
+    SendMessage,
+    SendPhoto,
+    TelegramMethod,
+)
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    Chat,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    Update,
+    User,
+)
 
 from bot.app import build_app, database
 from bot.config import Settings
@@ -46,6 +63,12 @@ def html_to_text(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
+def _describe(file: InputFile | str) -> str:
+    if isinstance(file, BufferedInputFile):
+        return f"{file.filename}, {len(file.data):,} bytes"
+    return str(file)
+
+
 class Transcript:
     """Prints what the bot does and remembers the latest keyboard's buttons."""
 
@@ -58,6 +81,16 @@ class Transcript:
             edited = isinstance(method, EditMessageText)
             message_id = result.message_id if isinstance(result, Message) else 0
             self._print_message(method.text or "", method.reply_markup, message_id, edited=edited)
+        elif isinstance(method, SendPhoto | SendDocument):
+            # A terminal shows no picture: say what was sent, and keep its buttons pressable.
+            file = method.photo if isinstance(method, SendPhoto) else method.document
+            kind = "picture" if isinstance(method, SendPhoto) else "file"
+            text = f"[{kind}: {_describe(file)}]\n{method.caption or ''}"
+            message_id = result.message_id if isinstance(result, Message) else 0
+            self._print_message(text, method.reply_markup, message_id, edited=False)
+        elif isinstance(method, CopyMessage):
+            self.out.write(f"  [a copy of message {method.message_id} sent to {method.chat_id}]\n")
+            self.out.flush()
         elif isinstance(method, AnswerCallbackQuery) and method.text:
             kind = "alert" if method.show_alert else "notice"
             self.out.write(f"  [{kind}] {method.text}\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -38,3 +39,20 @@ async def test_a_quoted_number_is_sent_as_an_answer(
     row = await one(sessionmaker, UserProgress)
     assert row.status is ProgressStatus.COMPLETED  # 50% meets this lesson's pass mark of 50
     assert row.score == 50
+
+
+async def test_an_admin_chat_shows_the_chart_and_the_course_file_it_was_sent(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], course: Course
+) -> None:
+    script = "\n".join(["/start lesson-typing", "/stats", "/export", ""])
+    out = io.StringIO()
+    code = await run_chat(
+        settings, user_id=4243, name="Ada", admin=True, stdin=io.StringIO(script), stdout=out
+    )
+    transcript = out.getvalue()
+    assert code == 0
+    # /stats: the figures, then the chart, whose button is numbered like any other.
+    assert re.search(r"\[picture: stats\.png, [\d,]+ bytes\]", transcript), transcript
+    assert re.search(r"\[file: course\.yaml, [\d,]+ bytes\]", transcript), transcript
+    after_chart = transcript.split("[picture: stats.png")[1]
+    assert "[1] 🛠 Admin menu" in after_chart
