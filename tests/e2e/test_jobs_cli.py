@@ -1,4 +1,4 @@
-"""`learnbot jobs run` and `learnbot scheduler` as processes: a rebuild by hand from the shell,
+"""`learnbot jobs run` and `learnbot scheduler` as processes: jobs by hand from the shell,
 and the board it built as the Leaderboard screen shows it."""
 
 from __future__ import annotations
@@ -8,11 +8,15 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
 from bot.config import Settings
 from db.engine import create_engine, create_sessionmaker
-from db.enums import ActivityType, BroadcastKind
-from db.models import Broadcast, BroadcastDelivery, User
-from tests.e2e.process import child_env, learnbot, run_command
+from db.enums import ActivityType, BroadcastKind, DeliveryStatus, JobStatus
+from db.models import Broadcast, BroadcastDelivery, JobRun, User
+from tests.e2e.fake_telegram import TOKEN, FakeTelegram
+from tests.e2e.process import BotProcess, child_env, learnbot, run_command
 from tests.support.chat import make_chat
 from tests.support.databases import migrated_database
 from tests.support.factories import count, insert_row
@@ -125,3 +129,61 @@ async def test_jobs_run_streaks_and_reminders_from_the_shell(tmp_path: Path, wor
         assert await count(engine, BroadcastDelivery) == 2
     finally:
         await engine.dispose()
+
+
+async def test_the_scheduler_process_runs_its_jobs_and_sends_what_is_queued(
+    tmp_path: Path, workdir: Path, fake_telegram: FakeTelegram
+) -> None:
+    """`learnbot scheduler` alone: the leaderboard job fires on its own, the sender delivers a
+    queued broadcast, and SIGINT stops both cleanly."""
+    url = await migrated_database(tmp_path / "scheduler.db")
+    engine = create_engine(url)
+    try:
+        now = datetime.now(UTC)
+        await add_learners(engine, {1: "Bob", 2: "Cy"}, now)
+        await add_ledger(engine, [(1, ActivityType.LESSON_COMPLETED, 30, now)])
+        async with engine.begin() as conn:
+            broadcast_id = await insert_row(
+                conn,
+                Broadcast,
+                kind=BroadcastKind.COPY,
+                text="",
+                source_chat_id=99,
+                source_message_id=7,
+                created_at=now,
+            )
+            for user_id in await user_ids(conn):
+                await insert_row(
+                    conn, BroadcastDelivery, broadcast_id=broadcast_id, user_id=user_id
+                )
+        env = child_env(
+            DATABASE_URL=url,
+            BOT_TOKEN=TOKEN,
+            BOT_API_URL=fake_telegram.url,
+            # The shortest interval: its first run comes within 10 s.
+            LEADERBOARD_REFRESH_SECONDS="10",
+        )
+        with BotProcess(["scheduler"], env=env, cwd=workdir) as scheduler:
+            first = await scheduler.expect(fake_telegram.wait_for("copyMessage", timeout=20))
+            await scheduler.expect(wait_until_ran(engine, "leaderboard", within=30))
+            code = await scheduler.interrupt()
+            stderr = scheduler.stderr
+        assert code == 0, stderr
+        assert "Traceback" not in stderr, stderr
+        assert str(first.params["message_id"]) == "7"
+        assert len(fake_telegram.calls_of("copyMessage")) == 2
+        assert await count(engine, BroadcastDelivery, status=DeliveryStatus.SENT) == 2
+        assert await count(engine, JobRun, job="leaderboard", status=JobStatus.OK) >= 1
+    finally:
+        await engine.dispose()
+
+
+async def user_ids(conn: AsyncConnection) -> list[int]:
+    return list(await conn.scalars(select(User.id)))
+
+
+async def wait_until_ran(engine: AsyncEngine, job: str, within: float) -> None:
+    deadline = asyncio.get_running_loop().time() + within
+    while not await count(engine, JobRun, job=job, status=JobStatus.OK):
+        assert asyncio.get_running_loop().time() < deadline, f"{job} did not run within {within}s"
+        await asyncio.sleep(0.2)
