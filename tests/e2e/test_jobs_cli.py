@@ -1,5 +1,6 @@
-"""`learnbot jobs run` and `learnbot scheduler` as processes: jobs by hand from the shell,
-and the board it built as the Leaderboard screen shows it."""
+"""`learnbot jobs run` and `learnbot scheduler` as processes: each job by hand from the shell
+and what it left (the board the Leaderboard screen then shows), and the scheduler on its own,
+with the broadcast sender beside it."""
 
 from __future__ import annotations
 
