@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from tests.support.authoring import ADMIN_ID, LEARNER_ID
 from tests.support.chat import Chat, make_chat
 from tests.support.course import Course, import_test_course
 from tests.support.i18n import reading
@@ -32,6 +33,28 @@ async def chat(
     yield chat
     await chat.bot.session.close()
     # Whatever a test did, no handler may have failed (forget() checks before it forgets).
+    assert chat.failures() == []
+
+
+@pytest.fixture
+async def admin(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[Chat]:
+    """ADMIN_ID's chat: an admin where the module's `settings` name them (admin_settings)."""
+    chat = make_chat(settings, sessionmaker, user_id=ADMIN_ID)
+    yield chat
+    await chat.bot.session.close()
+    assert chat.failures() == []
+
+
+@pytest.fixture
+async def learner(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[Chat]:
+    """Another chat on the same database: a learner who is not an admin."""
+    chat = make_chat(settings, sessionmaker, user_id=LEARNER_ID)
+    yield chat
+    await chat.bot.session.close()
     assert chat.failures() == []
 
 

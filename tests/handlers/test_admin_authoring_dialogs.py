@@ -5,7 +5,7 @@ watch."""
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,15 +33,6 @@ from tests.support.rows import one
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     return admin_settings(database_url)
-
-
-@pytest.fixture
-async def admin(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[Chat]:
-    chat = make_chat(settings, sessionmaker, user_id=ADMIN_ID)
-    yield chat
-    assert chat.failures() == []
 
 
 async def test_a_dialog_goes_on_after_a_restart_with_redis(

@@ -3,8 +3,6 @@ bad values at each step, and learners answering the new question."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -20,8 +18,8 @@ from bot.services.content.spec import (
 from bot.texts import authoring as texts
 from db.enums import ExerciseType
 from db.models import Exercise
-from tests.support.authoring import LEARNER_ID, admin_settings, content_snapshot
-from tests.support.chat import Chat, make_chat
+from tests.support.authoring import admin_settings, content_snapshot
+from tests.support.chat import Chat
 from tests.support.course import Course
 from tests.support.rows import rows
 
@@ -29,24 +27,6 @@ from tests.support.rows import rows
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     return admin_settings(database_url)
-
-
-@pytest.fixture
-async def admin(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[Chat]:
-    chat = make_chat(settings, sessionmaker, user_id=1000)
-    yield chat
-    assert chat.failures() == []
-
-
-@pytest.fixture
-async def learner(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[Chat]:
-    chat = make_chat(settings, sessionmaker, user_id=LEARNER_ID)
-    yield chat
-    assert chat.failures() == []
 
 
 async def start(admin: Chat, course: Course, kind_label: object, lesson: str = "reading") -> None:

@@ -3,7 +3,6 @@ editing, publishing and what learners then see, reordering, soft deletion, stale
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -31,8 +30,8 @@ from bot.services.content.spec import TITLE_MAX_LEN
 from bot.texts import admin as admin_texts
 from bot.texts import authoring as texts
 from db.models import Lesson, Module, UserProgress
-from tests.support.authoring import LEARNER_ID, admin_settings, content_snapshot
-from tests.support.chat import Chat, make_chat
+from tests.support.authoring import admin_settings, content_snapshot
+from tests.support.chat import Chat
 from tests.support.course import RIGHT, Course
 from tests.support.rows import one, rows, set_values, snapshot
 
@@ -42,24 +41,6 @@ CONTENT = "# Loops\nA **loop** repeats.\n```python\nfor i in range(3):\n    prin
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     return admin_settings(database_url)
-
-
-@pytest.fixture
-async def admin(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[Chat]:
-    chat = make_chat(settings, sessionmaker, user_id=1000)
-    yield chat
-    assert chat.failures() == []
-
-
-@pytest.fixture
-async def learner(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[Chat]:
-    chat = make_chat(settings, sessionmaker, user_id=LEARNER_ID)
-    yield chat
-    assert chat.failures() == []
 
 
 async def open_module(admin: Chat, course: Course, slug: str = "intro") -> None:

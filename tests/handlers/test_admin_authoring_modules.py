@@ -3,8 +3,6 @@ Cancel and bad values), publishing, and what learners then see."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -14,8 +12,8 @@ from bot.services.content.spec import SLUG_MAX_LEN, TITLE_MAX_LEN
 from bot.texts import admin as admin_texts
 from bot.texts import authoring as texts
 from db.models import Module
-from tests.support.authoring import LEARNER_ID, admin_settings, content_snapshot
-from tests.support.chat import Chat, make_chat
+from tests.support.authoring import admin_settings, content_snapshot
+from tests.support.chat import Chat
 from tests.support.course import Course
 from tests.support.rows import one, rows
 
@@ -23,24 +21,6 @@ from tests.support.rows import one, rows
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     return admin_settings(database_url)
-
-
-@pytest.fixture
-async def admin(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[Chat]:
-    chat = make_chat(settings, sessionmaker, user_id=1000)
-    yield chat
-    assert chat.failures() == []
-
-
-@pytest.fixture
-async def learner(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[Chat]:
-    chat = make_chat(settings, sessionmaker, user_id=LEARNER_ID)
-    yield chat
-    assert chat.failures() == []
 
 
 async def open_modules(admin: Chat) -> None:

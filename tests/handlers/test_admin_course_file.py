@@ -4,7 +4,6 @@ one transaction on Confirm; /export sends the course back as a file."""
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -20,39 +19,18 @@ from bot.services.content.upload import MAX_BYTES, token_of
 from bot.texts import course_file as file_texts
 from db.enums import ProgressStatus
 from db.models import Exercise, ExerciseAttempt, Lesson, Module, UserProgress
+from tests.support.authoring import admin_settings
 from tests.support.chat import Chat, make_chat
 from tests.support.course import RIGHT, TEST_COURSE, Course
 from tests.support.redis import REDIS_URL, require_redis
 from tests.support.rows import CONTENT_TABLES, LEARNING_TABLES, one, rows, snapshot
 
-ADMIN_ID = 1000
-LEARNER_ID = 2000
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
 
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(
-        _env_file=None, database_url=database_url, bot_token=None, admin_ids=frozenset({ADMIN_ID})
-    )
-
-
-@pytest.fixture
-async def admin(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[Chat]:
-    chat = make_chat(settings, sessionmaker, user_id=ADMIN_ID)
-    yield chat
-    assert chat.failures() == []
-
-
-@pytest.fixture
-async def learner(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[Chat]:
-    chat = make_chat(settings, sessionmaker, user_id=LEARNER_ID)
-    yield chat
-    assert chat.failures() == []
+    return admin_settings(database_url)
 
 
 async def upload(chat: Chat, text: str, name: str = "course.yaml") -> None:

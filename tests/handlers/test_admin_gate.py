@@ -4,7 +4,7 @@ and each attempt is logged with who made it."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import pytest
 from aiogram.filters.callback_data import CallbackData
@@ -21,37 +21,16 @@ from bot.config import Settings
 from bot.i18n import create_i18n
 from bot.local_api import LocalBotSession
 from bot.texts import admin as admin_texts
-from tests.support.chat import Chat, database_of, make_chat
+from tests.support.authoring import LEARNER_ID, admin_settings
+from tests.support.chat import Chat, database_of
 from tests.support.rows import snapshot
 
-ADMIN_ID = 1000
-LEARNER_ID = 2000
 ADMIN_COMMANDS = list(admin_texts.ADMIN_COMMAND_DESCRIPTIONS)
 
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(
-        _env_file=None, database_url=database_url, bot_token=None, admin_ids=frozenset({ADMIN_ID})
-    )
-
-
-@pytest.fixture
-async def admin(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[Chat]:
-    chat = make_chat(settings, sessionmaker, user_id=ADMIN_ID)
-    yield chat
-    assert chat.failures() == []
-
-
-@pytest.fixture
-async def learner(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[Chat]:
-    chat = make_chat(settings, sessionmaker, user_id=LEARNER_ID)
-    yield chat
-    assert chat.failures() == []
+    return admin_settings(database_url)
 
 
 def _admin_callbacks() -> Iterator[type[CallbackData]]:

@@ -4,7 +4,6 @@ a plain answer when there is nothing to measure."""
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
 
 import pytest
 from aiogram.methods import SendPhoto
@@ -17,28 +16,16 @@ from bot.config import Settings
 from bot.local_api import file_bytes
 from bot.texts import admin as admin_texts
 from bot.texts import stats as texts
+from tests.support.authoring import ADMIN_ID, admin_settings
 from tests.support.chat import Chat, make_chat
 from tests.support.course import RIGHT, WRONG, Course
 
-ADMIN_ID = 1000
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(
-        _env_file=None, database_url=database_url, bot_token=None, admin_ids=frozenset({ADMIN_ID})
-    )
-
-
-@pytest.fixture
-async def admin(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[Chat]:
-    chat = make_chat(settings, sessionmaker, user_id=ADMIN_ID)
-    yield chat
-    await chat.bot.session.close()
-    assert chat.failures() == []
+    return admin_settings(database_url)
 
 
 async def learners_take_lessons(
