@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -182,6 +183,11 @@ def main(argv: Sequence[str] | None = None, *, exit_on_success: bool = True) -> 
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
         print(redact(f"learnbot: database error at {where}: {reason}"), file=sys.stderr)
         code = 1
+    except BrokenPipeError:
+        # The reader of a printed table went away (`learnbot stats | head`): nothing is wrong,
+        # and Python must not complain again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 0
     if code or exit_on_success:
         sys.exit(code)
 

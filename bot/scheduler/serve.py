@@ -18,8 +18,8 @@ from bot.workers import Worker, running
 log = logging.getLogger(__name__)
 
 NEEDS_TOKEN = (
-    "learnbot: BOT_TOKEN is not set. `learnbot scheduler` runs {names}, which talk to "
-    "Telegram and need the token @BotFather gave you (in the environment or in .env)."
+    "learnbot: BOT_TOKEN is not set. `learnbot scheduler` runs what sends through Telegram "
+    "({names}): it needs the token @BotFather gave you (in the environment or in .env)."
 )
 
 

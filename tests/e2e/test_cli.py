@@ -207,3 +207,23 @@ def test_chat_help_names_the_client_language(
 ) -> None:
     result, _ = help_results[("chat",)]
     assert "--language CODE" in result.stdout
+
+
+def test_a_table_whose_reader_went_away_ends_quietly(workdir: Path, tmp_path: Path) -> None:
+    """`learnbot stats | head -1`: the reader closes the pipe before the table is written."""
+    url = sqlite_url(tmp_path / "stats.db")
+    migrations.upgrade(url)
+    with subprocess.Popen(
+        learnbot("stats"),
+        env=child_env(DATABASE_URL=url),
+        cwd=workdir,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()
+        stderr = proc.stderr.read().decode()
+        code = proc.wait(timeout=60)
+    assert "Traceback" not in stderr, stderr
+    assert code == 0, stderr
