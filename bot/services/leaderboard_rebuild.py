@@ -4,8 +4,9 @@ Two units of work. The first writes the next generation of both boards and switc
 it, in one transaction (readers see the old boards until its commit, the new ones after). The
 second deletes the replaced generation; if it never runs, the next rebuild deletes it first.
 Keeping the deletion out of the first transaction makes the switch come as soon as the new
-boards exist, and keeps the first transaction's locks (the ledger is read without locks; each
-ranked learner's `users` row is share-locked by the foreign key check) as short as possible.
+boards exist. Neither holds a lock a learner's own writes wait for: the ledger is read without
+locks, and on MySQL the boards are written without the foreign key check that would share-lock
+each ranked learner's `users` row until the commit (db.repositories.leaderboard_rebuild).
 """
 
 from __future__ import annotations

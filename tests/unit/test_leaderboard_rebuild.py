@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
@@ -19,7 +19,8 @@ from bot.services.leaderboard_rebuild import rebuild_leaderboard, week_start
 from db.clock import ManualClock
 from db.engine import create_engine
 from db.enums import ActivityType, JobStatus, LeaderboardPeriod
-from db.models import LeaderboardEntry
+from db.models import LeaderboardEntry, User
+from db.repositories import leaderboard_rebuild as repo
 from db.repositories.leaderboard import CURRENT_GENERATION
 from tests.support.leaderboard import add_learners, add_ledger, current_board
 
@@ -192,3 +193,30 @@ async def test_a_reader_sees_a_whole_board_during_rebuilds(
 
     assert seen, "the reader read while the board was rebuilt"
     assert set(seen) == {(expected, 1, expected, expected)}
+
+
+async def test_a_learner_writes_their_row_while_the_board_is_written(
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], db_kind: str
+) -> None:
+    """The rebuild's transaction holds no lock on learners' rows: a learner answering while a
+    board is written (their streak is on their users row) does not wait for its commit."""
+    if db_kind != "mysql":
+        pytest.skip("SQLite has one writer at a time: the rebuild is short there")
+    await seed(engine, random_ledger(random.Random(3), 50), 50)
+    async with sessionmaker() as rebuilding:
+        await rebuilding.connection(execution_options={"isolation_level": "READ COMMITTED"})
+        written = await repo.write_board(rebuilding, LeaderboardPeriod.ALL_TIME, 99, NOW, None)
+        assert written > 0
+        # Not committed yet: a learner on the new board changes their own row meanwhile.
+        ranked = await rebuilding.scalar(
+            select(LeaderboardEntry.user_id).where(LeaderboardEntry.generation == 99).limit(1)
+        )
+        async with engine.connect() as learner:
+            await learner.execute(text("SET SESSION innodb_lock_wait_timeout = 1"))
+            await learner.execute(
+                update(User).where(User.id == ranked).values(current_streak=User.current_streak + 1)
+            )
+            await learner.commit()
+        # The foreign key checks were switched back on for whatever the connection does next.
+        assert await rebuilding.scalar(text("SELECT @@foreign_key_checks")) == 1
+        await rebuilding.rollback()
