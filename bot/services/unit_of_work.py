@@ -23,9 +23,10 @@ once instead of once per unit.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.exc import DBAPIError
@@ -42,6 +43,22 @@ log = logging.getLogger(__name__)
 _DEPTH = "unit_of_work_depth"
 
 Service = Callable[Concatenate[AsyncSession, P], Awaitable[R]]
+
+
+@contextlib.contextmanager
+def at_least(session: AsyncSession, seconds: float) -> Iterator[None]:
+    """The units of work begun inside get at least `seconds`, where the process limits them
+    less (a serving process gives each a few seconds): for an admin's bulk work, such as
+    importing a course file, which an admin waits for and a learner never does."""
+    limit = session.info.get(UNIT_TIMEOUT_KEY)
+    if limit is None or limit >= seconds:
+        yield
+        return
+    session.info[UNIT_TIMEOUT_KEY] = seconds
+    try:
+        yield
+    finally:
+        session.info[UNIT_TIMEOUT_KEY] = limit
 
 
 def _unit(writes: bool) -> Callable[[Service[P, R]], Service[P, R]]:

@@ -23,10 +23,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.catalog import CATALOG_KEY, CatalogCache
 from bot.services.content.importer import ImportReport, import_course
 from bot.services.content.spec import ModuleSpec
-from bot.services.unit_of_work import unit_of_work
+from bot.services.unit_of_work import at_least, unit_of_work
 from db.repositories import content as repo
 
 MAX_BYTES = 1024 * 1024
+# What a course file's dry run and its import may take in a serving process, whose units of
+# work are otherwise cut off after a few seconds: a file near MAX_BYTES of many small modules
+# takes about 10 s to import on MariaDB.
+IMPORT_SECONDS = 60.0
 SUFFIXES = (".yaml", ".yml")
 # Types a client may give a YAML file: every text/*, and the application/* names YAML goes by
 # (clients guess from the name, and some guess application/octet-stream for a name they do not
@@ -127,7 +131,8 @@ async def preview_course(session: AsyncSession, modules: list[ModuleSpec]) -> Pr
     """What importing `modules` (unpublished, as `learnbot content import` does by default)
     would change, and which answered exercises it would take away; nothing is written."""
     try:
-        await _import_then_undo(session, modules)
+        with at_least(session, IMPORT_SECONDS):
+            await _import_then_undo(session, modules)
     except _Undo as undo:
         return undo.preview
     raise AssertionError("the dry run always rolls back")
@@ -154,7 +159,8 @@ async def apply_course(
 ) -> ImportReport:
     """Import `modules` in one transaction (the importer is a unit of work: all or nothing),
     as `learnbot content import` does."""
-    report = await import_course(session, modules, publish=publish)
+    with at_least(session, IMPORT_SECONDS):
+        report = await import_course(session, modules, publish=publish)
     if report.changed:
         # Committed: this process's learners see the change at their next press, not after
         # the catalog's refresh interval (other processes notice its fingerprint move).
