@@ -165,6 +165,16 @@ async def preview_pressed(callback: CallbackQuery, callback_answer: CallbackAnsw
     callback_answer.text = str(texts.PREVIEW_PRESSED)
 
 
+async def on_bad_value(event: ErrorEvent, bot: Bot, state: FSMContext) -> None:
+    """A value a dialog step refuses, wherever a step raised it: the rule it broke, and the
+    same question again."""
+    assert isinstance(event.exception, BadValue)
+    asked = event.update.message or event.update.callback_query
+    if asked is None:
+        raise event.exception
+    await refuse(asked, bot, state, event.exception)
+
+
 async def on_gone(event: ErrorEvent, state: FSMContext | None = None) -> None:
     """A deleted module or lesson behind a button or at a dialog's end: say so, end any
     dialog, offer the modules list."""
@@ -198,5 +208,6 @@ def create_router() -> Router:
     router.callback_query.register(preview_pressed, PreviewCb.filter())
     router.message.register(command_mid_dialog, in_dialog, command)
     router.message.register(not_text, in_dialog)
+    router.errors.register(on_bad_value, ExceptionTypeFilter(BadValue))
     router.errors.register(on_gone, ExceptionTypeFilter(AuthoringGone))
     return router

@@ -29,7 +29,6 @@ from bot.handlers.admin.authoring_dialog import (
     ask,
     ask_again,
     finish,
-    refuse,
     send,
     with_notice,
 )
@@ -37,7 +36,6 @@ from bot.handlers.admin.authoring_states import Authoring
 from bot.handlers.common import show
 from bot.services.authoring import lessons, values
 from bot.services.authoring.exercises import add_exercise
-from bot.services.authoring.values import BadValue
 from bot.services.content.spec import OPTIONS_MAX, OPTIONS_MIN
 from bot.texts import authoring as texts
 from bot.views.admin.authoring import choose_kind_screen, lesson_screen
@@ -98,11 +96,7 @@ async def start(
 
 
 async def got_prompt(message: Message, bot: Bot, state: FSMContext) -> None:
-    try:
-        prompt = values.prompt(message.text)
-    except BadValue as error:
-        await refuse(message, bot, state, error)
-        return
+    prompt = values.prompt(message.text)
     await state.update_data(question=prompt)
     kind = ExerciseType((await state.get_data())["kind"])
     if kind is ExerciseType.MULTIPLE_CHOICE:
@@ -118,11 +112,7 @@ async def got_prompt(message: Message, bot: Bot, state: FSMContext) -> None:
 
 
 async def got_options(message: Message, bot: Bot, state: FSMContext) -> None:
-    try:
-        options = values.options(message.text)
-    except BadValue as error:
-        await refuse(message, bot, state, error)
-        return
+    options = values.options(message.text)
     await state.update_data(options=options)
     await state.set_state(NewExercise.pick)
     await _ask_step(message, bot, state, 3, str(texts.PICK_OPTION), pick=options)
@@ -158,11 +148,7 @@ async def typed_instead_of_pick(message: Message, bot: Bot, state: FSMContext) -
 
 
 async def got_answers(message: Message, bot: Bot, state: FSMContext) -> None:
-    try:
-        answers = values.answers(message.text)
-    except BadValue as error:
-        await refuse(message, bot, state, error)
-        return
+    answers = values.answers(message.text)
     await state.update_data(answer=answers)
     await _ask_explanation(message, bot, state)
 
@@ -176,11 +162,7 @@ async def _ask_explanation(event: Message | CallbackQuery, bot: Bot, state: FSMC
 async def got_explanation(
     message: Message, bot: Bot, state: FSMContext, session: AsyncSession
 ) -> None:
-    try:
-        explanation = values.explanation(message.text)
-    except BadValue as error:
-        await refuse(message, bot, state, error)
-        return
+    explanation = values.explanation(message.text)
     await _create(message, bot, state, session, explanation)
 
 

@@ -24,13 +24,13 @@ from bot.admin_callbacks import (
     MoveTo,
 )
 from bot.filters import typed_text
-from bot.handlers.admin.authoring_dialog import ask, finish, refuse, send, with_notice
+from bot.handlers.admin.authoring_dialog import ask, finish, send, with_notice
 from bot.handlers.admin.authoring_markdown import lesson_text
 from bot.handlers.admin.authoring_states import Authoring
 from bot.handlers.common import show
 from bot.services.authoring import lessons, modules, values
 from bot.services.authoring.lessons import Direction
-from bot.services.authoring.values import BadValue, NumberField
+from bot.services.authoring.values import NumberField
 from bot.services.content.spec import TITLE_MAX_LEN
 from bot.texts import authoring as texts
 from bot.views.admin.authoring import (
@@ -141,22 +141,14 @@ async def start_new_lesson(
 
 
 async def got_title(message: Message, bot: Bot, state: FSMContext) -> None:
-    try:
-        title = values.title(message.text)
-    except BadValue as error:
-        await refuse(message, bot, state, error)
-        return
+    title = values.title(message.text)
     await state.update_data(title=title)
     await state.set_state(NewLesson.content)
     await ask(message, bot, state, _step(2, texts.content_prompt(values.TEXT_MAX_LEN)))
 
 
 async def got_content(message: Message, bot: Bot, state: FSMContext) -> None:
-    try:
-        content = values.content(lesson_text(message))
-    except BadValue as error:
-        await refuse(message, bot, state, error)
-        return
+    content = values.content(lesson_text(message))
     await state.update_data(content=content)
     await _ask_minutes(message, bot, state)
 
@@ -169,11 +161,7 @@ async def _ask_minutes(message: Message, bot: Bot, state: FSMContext) -> None:
 
 
 async def got_minutes(message: Message, bot: Bot, state: FSMContext) -> None:
-    try:
-        minutes = values.number(message.text, NumberField.MINUTES)
-    except BadValue as error:
-        await refuse(message, bot, state, error)
-        return
+    minutes = values.number(message.text, NumberField.MINUTES)
     await _after_minutes(message, bot, state, minutes)
 
 
@@ -192,11 +180,7 @@ async def _after_minutes(
 
 
 async def got_xp(message: Message, bot: Bot, state: FSMContext) -> None:
-    try:
-        xp = values.number(message.text, NumberField.XP)
-    except BadValue as error:
-        await refuse(message, bot, state, error)
-        return
+    xp = values.number(message.text, NumberField.XP)
     await _after_xp(message, bot, state, xp)
 
 
@@ -215,11 +199,7 @@ async def _after_xp(event: Message | CallbackQuery, bot: Bot, state: FSMContext,
 async def got_pass_score(
     message: Message, bot: Bot, state: FSMContext, session: AsyncSession
 ) -> None:
-    try:
-        pass_score = values.number(message.text, NumberField.PASS_SCORE)
-    except BadValue as error:
-        await refuse(message, bot, state, error)
-        return
+    pass_score = values.number(message.text, NumberField.PASS_SCORE)
     await _create(message, bot, state, session, pass_score)
 
 
@@ -290,11 +270,7 @@ async def start_edit_content(
 async def got_new_title(
     message: Message, bot: Bot, state: FSMContext, session: AsyncSession
 ) -> None:
-    try:
-        title = values.title(message.text)
-    except BadValue as error:
-        await refuse(message, bot, state, error)
-        return
+    title = values.title(message.text)
     lesson_id = (await state.get_data())["lesson_id"]
     lesson = await lessons.edit_title(session, lesson_id, title)
     await finish(message, bot, state)
@@ -304,11 +280,7 @@ async def got_new_title(
 async def got_new_content(
     message: Message, bot: Bot, state: FSMContext, session: AsyncSession
 ) -> None:
-    try:
-        content = values.content(lesson_text(message))
-    except BadValue as error:
-        await refuse(message, bot, state, error)
-        return
+    content = values.content(lesson_text(message))
     lesson_id = (await state.get_data())["lesson_id"]
     lesson = await lessons.edit_content(session, lesson_id, content)
     await finish(message, bot, state)

@@ -85,22 +85,14 @@ def _step(number: int, question: str) -> str:
 
 
 async def got_slug(message: Message, bot: Bot, state: FSMContext, session: AsyncSession) -> None:
-    try:
-        slug = await modules.check_module_slug(session, message.text)
-    except BadValue as error:
-        await refuse(message, bot, state, error)
-        return
+    slug = await modules.check_module_slug(session, message.text)
     await state.update_data(slug=slug)
     await state.set_state(NewModule.title)
     await ask(message, bot, state, _step(2, texts.title_prompt(TITLE_MAX_LEN)))
 
 
 async def got_title(message: Message, bot: Bot, state: FSMContext) -> None:
-    try:
-        title = values.title(message.text)
-    except BadValue as error:
-        await refuse(message, bot, state, error)
-        return
+    title = values.title(message.text)
     await state.update_data(title=title)
     await state.set_state(NewModule.description)
     await ask(message, bot, state, _step(3, str(texts.DESCRIPTION_PROMPT)), skip=True)
@@ -109,11 +101,7 @@ async def got_title(message: Message, bot: Bot, state: FSMContext) -> None:
 async def got_description(
     message: Message, bot: Bot, state: FSMContext, session: AsyncSession
 ) -> None:
-    try:
-        description = values.description(message.text)
-    except BadValue as error:
-        await refuse(message, bot, state, error)
-        return
+    description = values.description(message.text)
     await _create(message, bot, state, session, description)
 
 

@@ -26,6 +26,7 @@ from bot.services.content.spec import (
     TITLE_MAX_LEN,
     XP_MAX,
 )
+from bot.services.errors import DomainError
 
 # Lesson texts and prompts arrive as one Telegram message: 4096 characters at most anyway.
 TEXT_MAX_LEN = 4096
@@ -43,8 +44,9 @@ class Problem(enum.StrEnum):
     DUPLICATE_OPTION = "duplicate_option"
 
 
-class BadValue(ValueError):
-    """A typed value the step does not accept; `details` are the limits to name."""
+class BadValue(DomainError):
+    """A typed value the step does not accept; `details` are the limits to name. A domain
+    error (nothing was changed), answered by the authoring dialog with the question again."""
 
     def __init__(self, problem: Problem, **details: Any) -> None:
         self.problem = problem
