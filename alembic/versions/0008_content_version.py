@@ -8,7 +8,10 @@ UPDATE and DELETE of `modules`, `lessons` and `exercises` move a counter in the 
 
 A counter rather than a server-stamped timestamp: it moves on deletes too, and twice for two
 changes in the same second. The triggers upsert the row, so a deleted row comes back at the next
-change instead of freezing the catalog.
+change instead of freezing the catalog. Each writing transaction holds the row's lock until it
+commits, so on MySQL writers of content take turns (an admin's edit waits for an import running in
+another process); learners never write content, so they never wait for it. MySQL runs no trigger
+for TRUNCATE or for a foreign key's cascade (the parent's own delete moves the counter).
 
 MySQL/MariaDB with binary logging on: creating a trigger needs SUPER (MariaDB 10.5+: BINLOG
 ADMIN) or `log_bin_trust_function_creators = 1` on the server, besides the TRIGGER privilege.
@@ -72,12 +75,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_content_version")),
     )
     op.execute("INSERT INTO content_version (id, version) VALUES (1, 0)")
+    created: list[str] = []
     try:
         for table in TABLES:
             for event in EVENTS:
                 op.execute(_create_trigger(dialect, table, event))
+                created.append(_trigger_name(table, event))
     except Exception:
-        downgrade()
+        # Only what this run made, so a user refused the privilege can undo it too.
+        for name in created:
+            op.execute(f"DROP TRIGGER {name}")
+        op.drop_table("content_version")
         raise
 
 

@@ -9,21 +9,24 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import Script, ScriptDirectory
 from sqlalchemy import Connection, column, insert, inspect, select, table, text
+from sqlalchemy.engine import make_url
 
 from db import migrations
 from db.engine import create_engine
 from db.enums import AchievementType
 from db.models import Achievement, Base
-from tests.support.databases import operator_sql
+from tests.support.databases import _mysql_admin, operator_sql
 
 NewDatabase = Callable[[], AbstractContextManager[str]]
 T = TypeVar("T")
@@ -379,3 +382,35 @@ def test_0008_counts_every_change_to_content_made_in_plain_sql(new_database: New
         assert _triggers(url) == CONTENT_TRIGGERS
         assert operator_sql(url, "UPDATE modules SET title = 'M'") == 1
         assert _content_version(url) == 1
+
+
+def test_0008_refused_by_the_server_leaves_nothing_half_made(
+    new_database: NewDatabase, db_kind: str
+) -> None:
+    """MySQL's DDL is not transactional: an upgrade whose triggers are refused (here for want of
+    the TRIGGER privilege; with a binary log, for want of SUPER) must undo its table itself, or
+    running it again once the privilege is granted would fail on "table exists"."""
+    if db_kind != "mysql":
+        pytest.skip("SQLite has no privileges to refuse")
+    with new_database() as url:
+        migrations.upgrade(url, "0007")
+        database = make_url(url).database
+        user = f"lb_{uuid.uuid4().hex[:10]}"
+        _mysql_admin(f"CREATE USER '{user}'@'%' IDENTIFIED BY 'pw'")
+        try:
+            _mysql_admin(
+                "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, REFERENCES "
+                f"ON `{database}`.* TO '{user}'@'%'"
+            )
+            without_trigger = make_url(url).set(username=user, password="pw")
+            with pytest.raises(Exception, match="1142"):
+                migrations.upgrade(without_trigger.render_as_string(hide_password=False), "0008")
+        finally:
+            _mysql_admin(f"DROP USER '{user}'@'%'")
+
+        assert _current(url) == "0007"
+        assert "content_version" not in _tables(url)
+        assert _triggers(url) == set()
+
+        migrations.upgrade(url, "0008")
+        assert _triggers(url) == CONTENT_TRIGGERS
