@@ -109,8 +109,9 @@ class CatalogCache:
         now = self.monotonic()
         if self._catalog is not None and now - self._checked_at < self.refresh_seconds:
             return self._catalog
-        # Read before the content, in the same transaction: a change committed in between is
-        # loaded now and seen again at the next check, never missed.
+        # Read before the content, never after: each statement sees what is committed (READ
+        # COMMITTED), so a change committed in between is loaded now and seen again at the next
+        # check, never paired with the newer version and missed.
         version = await repo.content_version(session)
         if self._catalog is None or version != self._version:
             self._catalog = await _load(session)
