@@ -62,7 +62,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def sessionmaker(engine: AsyncEngine, clock: Clock) -> async_sessionmaker[AsyncSession]:
-    # A catalog that checks the content's fingerprint on every unit of work: tests change
+    # A catalog that checks the content version on every unit of work: tests change
     # content behind the bot's back and expect the very next update to see it.
     catalog = CatalogCache(refresh_seconds=0)
     # The achievement catalogue as a process keeps it: read once, here once per test.

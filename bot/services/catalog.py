@@ -1,9 +1,11 @@
 """The published course, held in memory: lessons, their text and exercises are read from the
 database once, not on every press.
 
-The catalog checks the database's content fingerprint at most every `refresh_seconds` and
-reloads when it changed, whichever process changed it: a learner sees an admin's edit within
-that bound. The app builder makes one catalog per process and hands it to every session.
+The catalog reads the database's content version (one row the database's own triggers move on
+every change to modules, lessons and exercises) at most every `refresh_seconds` and reloads when
+it moved, whoever made the change: another process, the CLI or an operator's plain SQL. A learner
+sees it within that bound. The app builder makes one catalog per process and hands it to every
+session.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,8 +48,6 @@ class CatalogLesson:
     estimated_minutes: int | None
     xp: int
     pass_score: int
-    # Changes whenever the lesson does: rendered pages are cached by it.
-    version: datetime
     exercises: tuple[CatalogExercise, ...]
 
 
@@ -103,17 +102,20 @@ class CatalogCache:
         self.refresh_seconds = refresh_seconds
         self.monotonic = monotonic
         self._catalog: Catalog | None = None
-        self._fingerprint: tuple[Any, ...] | None = None
+        self._version: int | None = None
         self._checked_at = float("-inf")
 
     async def get(self, session: AsyncSession) -> Catalog:
         now = self.monotonic()
         if self._catalog is not None and now - self._checked_at < self.refresh_seconds:
             return self._catalog
-        fingerprint = await repo.fingerprint(session)
-        if self._catalog is None or fingerprint != self._fingerprint:
+        # Read before the content, never after: each statement sees what is committed (READ
+        # COMMITTED), so a change committed in between is loaded now and seen again at the next
+        # check, never paired with the newer version and missed.
+        version = await repo.content_version(session)
+        if self._catalog is None or version != self._version:
             self._catalog = await _load(session)
-            self._fingerprint = fingerprint
+            self._version = version
         self._checked_at = now
         return self._catalog
 
@@ -139,7 +141,6 @@ async def _load(session: AsyncSession) -> Catalog:
             estimated_minutes=row.estimated_minutes,
             xp=row.xp,
             pass_score=row.pass_score,
-            version=row.updated_at,
             exercises=tuple(exercises.get(row.id, ())),
         )
         for row in lesson_rows

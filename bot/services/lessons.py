@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,9 +44,8 @@ class LessonView:
     module_id: int
     slug: str
     title: str
-    # Markdown as the author wrote it; `version` changes whenever the lesson does.
+    # Markdown as the author wrote it.
     content: str
-    version: datetime
     estimated_minutes: int | None
     xp: int
     pass_score: int
@@ -107,7 +105,6 @@ async def open_lesson(session: AsyncSession, user_id: int, lesson_id: int) -> Le
         slug=lesson.slug,
         title=lesson.title,
         content=lesson.content,
-        version=lesson.version,
         estimated_minutes=lesson.estimated_minutes,
         xp=lesson.xp,
         pass_score=lesson.pass_score,

@@ -56,7 +56,7 @@ def module_screen(view: ModuleView) -> Screen:
 
 def lesson_screen(view: LessonView, page: int = 0) -> Screen:
     """One page of the lesson; a page number out of range shows the nearest page."""
-    pages = lesson_pages(view.id, view.version, view.content)
+    pages = lesson_pages(view.id, view.content)
     page = min(max(page, 0), len(pages) - 1)
     details = []
     if view.estimated_minutes:

@@ -4,7 +4,7 @@ from db.base import Base
 from db.models.achievement import Achievement, UserAchievement
 from db.models.activity import ActivityLog
 from db.models.broadcast import Broadcast, BroadcastDelivery, SendPace
-from db.models.course import Exercise, Lesson, Module
+from db.models.course import ContentVersion, Exercise, Lesson, Module
 from db.models.job import JobRun
 from db.models.leaderboard import LeaderboardEntry, LeaderboardState
 from db.models.progress import ExerciseAttempt, ModuleProgress, UserProgress
@@ -16,6 +16,7 @@ __all__ = [
     "Base",
     "Broadcast",
     "BroadcastDelivery",
+    "ContentVersion",
     "Exercise",
     "ExerciseAttempt",
     "JobRun",

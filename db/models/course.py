@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     ForeignKey,
@@ -79,3 +80,14 @@ class Exercise(TimestampMixin, Base):
     answer: Mapped[Any] = mapped_column(JSONText)
     explanation: Mapped[str | None] = mapped_column(Text)
     points: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class ContentVersion(Base):
+    """The one row (id 1) counting changes to modules, lessons and exercises. Database triggers
+    (migration 0008) move it on every INSERT, UPDATE and DELETE of those tables, whatever made
+    the change (the chat, the CLI, an operator's SQL), so no code writes it."""
+
+    __tablename__ = "content_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger)

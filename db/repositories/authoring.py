@@ -107,8 +107,7 @@ async def live_lesson_ids(session: AsyncSession, module_id: int) -> list[int]:
 
 
 async def renumber_lessons(session: AsyncSession, ordered_ids: Sequence[int]) -> None:
-    """Orders 1..n in the given order, in one statement (updated_at moves with it, so the
-    learners' catalog notices)."""
+    """Orders 1..n in the given order, in one statement."""
     if not ordered_ids:
         return
     positions = {lesson_id: position for position, lesson_id in enumerate(ordered_ids, 1)}

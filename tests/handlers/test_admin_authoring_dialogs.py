@@ -1,5 +1,5 @@
 """What every authoring dialog shares: it survives a restart with Redis, answers anything that
-is not the value asked for, and each write moves the fingerprint other processes' catalogs
+is not the value asked for, and each write moves the content version other processes' catalogs
 watch."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from bot.services.authoring.lessons import Direction
 from bot.texts import authoring as texts
 from db.enums import ExerciseType
 from db.models import Lesson
-from db.repositories.catalog import fingerprint
+from db.repositories.catalog import content_version
 from tests.support.authoring import ADMIN_ID, admin_settings, content_snapshot
 from tests.support.chat import Chat, make_chat
 from tests.support.course import Course
@@ -151,13 +151,13 @@ WRITES: dict[str, Write] = {
 
 
 @pytest.mark.parametrize("write", WRITES)
-async def test_every_write_moves_the_fingerprint_other_processes_watch(
+async def test_every_write_moves_the_content_version_other_processes_watch(
     sessionmaker: async_sessionmaker[AsyncSession], course: Course, write: str
 ) -> None:
     async with sessionmaker() as session:
-        before = await fingerprint(session)
+        before = await content_version(session)
         await session.rollback()
     async with sessionmaker() as session:
         await WRITES[write](session, course)
     async with sessionmaker() as session:
-        assert await fingerprint(session) != before
+        assert await content_version(session) != before

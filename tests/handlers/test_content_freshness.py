@@ -1,6 +1,6 @@
-"""The course is held in memory; an admin's change made through another process reaches
-learners within the catalog's refresh bound (DEFAULT_REFRESH_SECONDS), not before it matters
-and never later."""
+"""The course is held in memory; a change made through another process, or by an operator's
+plain SQL, reaches learners within the catalog's refresh bound (DEFAULT_REFRESH_SECONDS), not
+before it matters and never later."""
 
 from __future__ import annotations
 
@@ -17,9 +17,11 @@ from bot.services.catalog import CATALOG_KEY, DEFAULT_REFRESH_SECONDS, CatalogCa
 from bot.services.content.importer import import_course
 from bot.services.content.parse import parse_course
 from db.engine import create_engine, create_sessionmaker
-from db.models import Lesson
+from db.models import ExerciseAttempt, Lesson
 from tests.support.chat import Chat, make_chat
 from tests.support.course import TEST_COURSE, Course
+from tests.support.databases import operator_sql
+from tests.support.rows import rows, snapshot
 
 
 class Ticks:
@@ -46,6 +48,7 @@ async def learner(
     chat = make_chat(settings, create_sessionmaker(engine, info={CATALOG_KEY: catalog}))
     yield chat
     await chat.bot.session.close()
+    assert chat.failures() == []
 
 
 @pytest.fixture
@@ -86,3 +89,100 @@ async def test_an_unpublished_lesson_is_gone_within_the_bound(
     ticks.now += DEFAULT_REFRESH_SECONDS
     await learner.press_data(lesson)
     assert learner.callback_texts()[-1] == en.LESSON_UNAVAILABLE
+
+
+# What an operator types at a SQL prompt to take a lesson away from learners. None of it stamps
+# updated_at: only the database's own triggers see it.
+TAKING_AWAY = {
+    "unpublish the lesson": "UPDATE lessons SET is_published = 0 WHERE id = {lesson}",
+    "delete the lesson": "UPDATE lessons SET deleted_at = CURRENT_TIMESTAMP WHERE id = {lesson}",
+    "unpublish its module": "UPDATE modules SET is_published = 0 WHERE id = {module}",
+}
+
+
+@pytest.mark.parametrize("change", TAKING_AWAY)
+async def test_a_lesson_taken_away_in_plain_sql_is_gone_within_the_bound_and_writes_nothing(
+    learner: Chat,
+    course: Course,
+    ticks: Ticks,
+    database_url: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    change: str,
+) -> None:
+    lesson = LessonCb(lesson_id=course.lessons["basics"])
+    await learner.press_data(lesson)
+    await learner.tap("Start exercises")
+    assert "Pick b" in learner.last_text
+    before = await snapshot(sessionmaker)
+
+    statement = TAKING_AWAY[change].format(
+        lesson=course.lessons["basics"], module=course.modules["intro"]
+    )
+    assert operator_sql(database_url, statement) == 1
+    ticks.now += DEFAULT_REFRESH_SECONDS
+
+    await learner.tap("b", exact=True)
+    assert learner.callback_texts()[-1] == en.LESSON_UNAVAILABLE
+    await learner.press_data(lesson)
+    assert learner.callback_texts()[-1] == en.LESSON_UNAVAILABLE
+    assert await snapshot(sessionmaker) == before
+
+
+async def test_an_exercise_edited_in_plain_sql_is_asked_and_graded_as_edited_within_the_bound(
+    learner: Chat,
+    course: Course,
+    ticks: Ticks,
+    database_url: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    await learner.press_data(LessonCb(lesson_id=course.lessons["basics"]))
+    first = course.exercises["basics"][0]
+    # "a" was wrong; the operator makes it the answer (the column holds JSON).
+    edit = f"""UPDATE exercises SET prompt = 'Pick a', answer = '"a"' WHERE id = {first}"""
+    assert operator_sql(database_url, edit) == 1
+    ticks.now += DEFAULT_REFRESH_SECONDS
+
+    await learner.tap("Start exercises")
+    assert "Pick a" in learner.last_text
+    await learner.tap("a", exact=True)
+    [attempt] = await rows(sessionmaker, ExerciseAttempt)
+    assert (attempt.exercise_id, attempt.is_correct) == (first, True)
+
+
+async def test_an_exercise_deleted_in_plain_sql_takes_its_question_away_within_the_bound(
+    learner: Chat,
+    course: Course,
+    ticks: Ticks,
+    database_url: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    await learner.press_data(LessonCb(lesson_id=course.lessons["basics"]))
+    await learner.tap("Start exercises")
+    before = await snapshot(sessionmaker)
+
+    first = course.exercises["basics"][0]
+    assert operator_sql(database_url, f"DELETE FROM exercises WHERE id = {first}") == 1
+    ticks.now += DEFAULT_REFRESH_SECONDS
+
+    # Its question's buttons are dead: the run's current question is now the next one.
+    await learner.tap("b", exact=True)
+    assert learner.callback_texts()[-1] == en.QUESTION_STALE
+    assert await snapshot(sessionmaker) == before
+
+
+async def test_a_lesson_text_edited_in_plain_sql_is_shown_within_the_bound(
+    learner: Chat, course: Course, ticks: Ticks, database_url: str
+) -> None:
+    lesson = LessonCb(lesson_id=course.lessons["basics"])
+    await learner.press_data(lesson)
+    assert "Python runs" in learner.last_text
+
+    edit = (
+        f"UPDATE lessons SET content = 'Python reads top to bottom.' WHERE id = {lesson.lesson_id}"
+    )
+    assert operator_sql(database_url, edit) == 1
+    ticks.now += DEFAULT_REFRESH_SECONDS
+
+    # Rendered pages are cached too: by the text, not by a stamp plain SQL leaves alone.
+    await learner.press_data(lesson)
+    assert "Python reads top to bottom." in learner.last_text

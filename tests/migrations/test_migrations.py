@@ -9,26 +9,38 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import Script, ScriptDirectory
 from sqlalchemy import Connection, column, insert, inspect, select, table, text
+from sqlalchemy.engine import make_url
 
 from db import migrations
 from db.engine import create_engine
 from db.enums import AchievementType
 from db.models import Achievement, Base
+from tests.support.databases import _mysql_admin, operator_sql
 
 NewDatabase = Callable[[], AbstractContextManager[str]]
 T = TypeVar("T")
 
 # Alembic's own bookkeeping table: it stays (empty) after a downgrade to base.
 VERSION_TABLE = "alembic_version"
+
+# The triggers that keep the course's content version (0008). SQLite drops a table's triggers
+# when a batch migration rebuilds it, so every later revision must leave all of them in place.
+CONTENT_TRIGGERS = {
+    f"{table}_content_version_{event}"
+    for table in ("modules", "lessons", "exercises")
+    for event in ("insert", "update", "delete")
+}
 
 
 def _revisions() -> list[Script]:
@@ -61,6 +73,18 @@ def _tables(url: str) -> set[str]:
     return _read(url, lambda c: set(inspect(c).get_table_names())) - {VERSION_TABLE}
 
 
+def _triggers(url: str) -> set[str]:
+    def names(conn: Connection) -> set[str]:
+        if conn.dialect.name == "sqlite":
+            query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        else:
+            query = "SELECT trigger_name FROM information_schema.triggers "
+            query += "WHERE trigger_schema = DATABASE()"
+        return set(conn.execute(text(query)).scalars())
+
+    return _read(url, names)
+
+
 def test_there_is_a_single_linear_history() -> None:
     revisions = _revisions()
     assert [r.revision for r in revisions][:3] == ["0001", "0002", "0003"]
@@ -79,14 +103,17 @@ def test_upgrade_downgrade_upgrade(new_database: NewDatabase) -> None:
         migrations.upgrade(url, "head")
         assert _current(url) == _revisions()[-1].revision
         assert _tables(url) == expected_tables
+        assert _triggers(url) == CONTENT_TRIGGERS
 
         migrations.downgrade(url, "base")
         assert _current(url) == "base"
         assert _tables(url) == set()
+        assert _triggers(url) == set()
 
         migrations.upgrade(url, "head")
         assert _current(url) == _revisions()[-1].revision
         assert _tables(url) == expected_tables
+        assert _triggers(url) == CONTENT_TRIGGERS
 
 
 def test_stairway_one_revision_at_a_time(new_database: NewDatabase) -> None:
@@ -290,3 +317,100 @@ def test_0007_marks_every_streak_to_keep_as_due_now(new_database: NewDatabase) -
     for t, _, _, _, streak_due, reminder_due in STREAK_HOLDERS:
         assert now_or_none(found[t][0], streak_due), (t, found[t])
         assert now_or_none(found[t][1], reminder_due), (t, found[t])
+
+
+STAMPS = "'2026-01-01 00:00:00', '2026-01-01 00:00:00'"
+
+# Plain SQL as an operator would type it, none of it touching updated_at after the insert, and
+# how many content rows each statement changes.
+OPERATOR_WRITES = [
+    (
+        "INSERT INTO modules (id, slug, title, created_at, updated_at) "
+        f"VALUES (1, 'm', 'M', {STAMPS})",
+        1,
+    ),
+    (
+        "INSERT INTO lessons (id, module_id, slug, title, content, created_at, updated_at) "
+        f"VALUES (1, 1, 'a', 'A', 'text', {STAMPS}), (2, 1, 'b', 'B', 'text', {STAMPS})",
+        2,
+    ),
+    (
+        "INSERT INTO exercises (id, lesson_id, type, prompt, answer, created_at, updated_at) "
+        f"VALUES (1, 1, 'true_false', 'P', 'true', {STAMPS})",
+        1,
+    ),
+    ("UPDATE modules SET is_published = 1", 1),
+    ("UPDATE lessons SET is_published = 1", 2),
+    ("UPDATE lessons SET deleted_at = CURRENT_TIMESTAMP WHERE id = 2", 1),
+    ("UPDATE exercises SET answer = 'false'", 1),
+    ("DELETE FROM exercises", 1),
+    ("DELETE FROM lessons", 2),
+    ("DELETE FROM modules", 1),
+]
+
+
+def _content_version(url: str) -> int:
+    version = _read(url, lambda c: c.execute(text("SELECT version FROM content_version")).scalar())
+    assert isinstance(version, int)
+    return version
+
+
+def test_0008_counts_every_change_to_content_made_in_plain_sql(new_database: NewDatabase) -> None:
+    with new_database() as url:
+        migrations.upgrade(url, "0008")
+        assert _triggers(url) == CONTENT_TRIGGERS
+        version = _content_version(url)
+        assert version == 0
+        for statement, changed in OPERATOR_WRITES:
+            assert operator_sql(url, statement) == changed, statement
+            moved = _content_version(url)
+            assert moved == version + changed, statement
+            version = moved
+
+        # A deleted row comes back at the next change rather than freezing every catalog.
+        operator_sql(url, "DELETE FROM content_version")
+        operator_sql(url, OPERATOR_WRITES[0][0])
+        assert _content_version(url) == 1
+
+        migrations.downgrade(url, "0007")
+        assert _triggers(url) == set()
+        assert "content_version" not in _tables(url)
+        # No trigger is left behind to fail on the missing table.
+        assert operator_sql(url, "UPDATE modules SET title = 'N'") == 1
+
+        migrations.upgrade(url, "0008")
+        assert _triggers(url) == CONTENT_TRIGGERS
+        assert operator_sql(url, "UPDATE modules SET title = 'M'") == 1
+        assert _content_version(url) == 1
+
+
+def test_0008_refused_by_the_server_leaves_nothing_half_made(
+    new_database: NewDatabase, db_kind: str
+) -> None:
+    """MySQL's DDL is not transactional: an upgrade whose triggers are refused (here for want of
+    the TRIGGER privilege; with a binary log, for want of SUPER) must undo its table itself, or
+    running it again once the privilege is granted would fail on "table exists"."""
+    if db_kind != "mysql":
+        pytest.skip("SQLite has no privileges to refuse")
+    with new_database() as url:
+        migrations.upgrade(url, "0007")
+        database = make_url(url).database
+        user = f"lb_{uuid.uuid4().hex[:10]}"
+        _mysql_admin(f"CREATE USER '{user}'@'%' IDENTIFIED BY 'pw'")
+        try:
+            _mysql_admin(
+                "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, REFERENCES "
+                f"ON `{database}`.* TO '{user}'@'%'"
+            )
+            without_trigger = make_url(url).set(username=user, password="pw")
+            with pytest.raises(Exception, match="1142"):
+                migrations.upgrade(without_trigger.render_as_string(hide_password=False), "0008")
+        finally:
+            _mysql_admin(f"DROP USER '{user}'@'%'")
+
+        assert _current(url) == "0007"
+        assert "content_version" not in _tables(url)
+        assert _triggers(url) == set()
+
+        migrations.upgrade(url, "0008")
+        assert _triggers(url) == CONTENT_TRIGGERS

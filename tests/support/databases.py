@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,13 +25,13 @@ from bot.services.content.importer import import_course
 from bot.services.content.parse import parse_course
 from db import migrations
 from db.engine import create_engine, create_sessionmaker
-from db.models import Achievement, Base
+from db.models import Achievement, Base, ContentVersion
 
 MYSQL_URL = os.environ.get("TEST_MYSQL_URL", "mysql+aiomysql://root@127.0.0.1:3306/test")
 KINDS = ("sqlite", "mysql")
 
 # Rows that migrations create and the tests must keep.
-CATALOGUE_TABLES = {Achievement.__tablename__}
+CATALOGUE_TABLES = {Achievement.__tablename__, ContentVersion.__tablename__}
 
 
 def mysql_unavailable_reason() -> str | None:
@@ -74,6 +75,34 @@ def _mysql_admin(sql: str) -> list[tuple[Any, ...]]:
         with conn.cursor() as cursor:
             cursor.execute(sql)
             return list(cursor.fetchall())
+    finally:
+        conn.close()
+
+
+def operator_sql(database_url: str, statement: str) -> int:
+    """Run one statement as an operator at a SQL prompt would: through the plain driver
+    (sqlite3, pymysql), committed at once, with none of the application's code in between.
+    The number of rows it changed."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        assert url.database is not None
+        connection = sqlite3.connect(url.database, timeout=30)
+        try:
+            with connection:  # commits on leaving
+                return connection.execute(statement).rowcount
+        finally:
+            connection.close()
+    conn = pymysql.connect(
+        host=url.host or "127.0.0.1",
+        port=url.port or 3306,
+        user=url.username or "root",
+        password=url.password or "",
+        database=url.database,
+        autocommit=True,
+    )
+    try:
+        with conn.cursor() as cursor:
+            return int(cursor.execute(statement))
     finally:
         conn.close()
 

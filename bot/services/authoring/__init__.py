@@ -1,7 +1,7 @@
 """Authoring the course from the chat: the admin's modules, lessons and exercises, drafts
 included. Values are checked by the rules the course file uses (values.py); every write
-tells this process's learner catalog to reload, and moves `updated_at` or a row count, which
-the catalog's fingerprint reads, so other processes' learners see it too.
+tells this process's learner catalog to reload at once; other processes' catalogs see the
+content version the database's triggers move, within their refresh bound.
 """
 
 from __future__ import annotations

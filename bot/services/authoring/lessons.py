@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 import logging
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -48,7 +47,6 @@ class LessonDetail:
     xp: int
     pass_score: int
     is_published: bool
-    version: datetime
     exercises: list[ExerciseLine]
     # 1-based place among the module's live lessons, and how many there are.
     position: int
@@ -102,7 +100,6 @@ async def lesson_detail(session: AsyncSession, lesson_id: int) -> LessonDetail:
         xp=lesson.xp,
         pass_score=lesson.pass_score,
         is_published=lesson.is_published,
-        version=lesson.updated_at,
         exercises=[
             ExerciseLine(e.id, e.type, e.prompt, e.options, e.answer, e.explanation)
             for e in exercises
@@ -225,7 +222,6 @@ async def preview_lesson(session: AsyncSession, lesson_id: int) -> LessonPreview
         slug=detail.slug,
         title=detail.title,
         content=detail.content,
-        version=detail.version,
         estimated_minutes=detail.estimated_minutes,
         xp=detail.xp,
         pass_score=detail.pass_score,

@@ -163,7 +163,7 @@ async def apply_course(
         report = await import_course(session, modules, publish=publish)
     if report.changed:
         # Committed: this process's learners see the change at their next press, not after
-        # the catalog's refresh interval (other processes notice its fingerprint move).
+        # the catalog's refresh interval (other processes notice the content version move).
         cache = session.info.get(CATALOG_KEY)
         if isinstance(cache, CatalogCache):
             cache.forget()

@@ -278,7 +278,7 @@ def preview_screens(preview: LessonPreview) -> list[Screen]:
     with buttons that record nothing; then the way back."""
     view = preview.view
     screens = [Screen(str(texts.PREVIEW_HEADER))]
-    pages = lesson_pages(view.id, view.version, view.content)
+    pages = lesson_pages(view.id, view.content)
     for page in range(len(pages)):
         screen = learner_lesson_screen(view, page)
         screens.append(Screen(screen.text, _inert(screen.markup)))
