@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.i18n import CataloguesNotCompiled
+from bot.i18n import CataloguesMissing
 from bot.logs import Redactor, configure_logging
 
 log = logging.getLogger("learnbot")
@@ -173,7 +173,7 @@ def main(argv: Sequence[str] | None = None, *, exit_on_success: bool = True) -> 
         # Ctrl-C before a command installs its own handling (or in the local chat): no traceback.
         print("learnbot: interrupted", file=sys.stderr)
         code = EXIT_INTERRUPTED
-    except CataloguesNotCompiled as exc:
+    except CataloguesMissing as exc:
         print(f"learnbot: {exc}", file=sys.stderr)
         code = EXIT_CONFIG
     except DBAPIError as exc:
