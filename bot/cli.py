@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="learnbot", description="A Telegram learning bot: lessons, exercises and progress."
     )
+    parser.add_argument("--version", action="version", version=f"learnbot {installed_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser(
@@ -145,6 +147,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="rank a lesson among the hardest only once N learners completed it (default 3)",
     )
     return parser
+
+
+def installed_version() -> str:
+    """The version of the installed distribution (a checkout installs itself in editable mode)."""
+    try:
+        return metadata.version("learnbot")
+    except metadata.PackageNotFoundError:
+        return "(not installed: run `pip install .` or `make install`)"
 
 
 def _positive(text: str) -> int:
