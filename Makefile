@@ -7,18 +7,20 @@ TOOLS := .tools
 POETRY := $(TOOLS)/bin/poetry
 INSTALLED := $(VENV)/.installed
 LOCALES := bot/locales
-CATALOGUES := $(wildcard $(LOCALES)/*/LC_MESSAGES/messages.po)
-COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test lint format chat install i18n clean bench bench-rss
+.PHONY: help run test lint format chat install i18n clean bench bench-rss
 
-run: $(INSTALLED) $(COMPILED)
+# Each target's `## ` comment is its line in `make help`.
+help: ## list the targets, one line each
+	@awk -F ':.*## ' '/^[a-zA-Z0-9_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+run: $(INSTALLED) ## the bot; with no BOT_TOKEN, the local chat on the embedded database
 	$(VENV)/bin/python -m bot.quickstart
 
-test: $(INSTALLED) $(COMPILED)
+test: $(INSTALLED) ## the test suite (SQLite, and MariaDB/MySQL when it answers)
 	$(VENV)/bin/python -m pytest
 
-lint: $(INSTALLED)
+lint: $(INSTALLED) ## ruff check, ruff format --check, mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy bot db tests bench
@@ -26,28 +28,28 @@ lint: $(INSTALLED)
 # The learner journey on MariaDB (TEST_MYSQL_URL) and SQLite, beside the no-database floor;
 # every figure goes to bench-results.json too. See docs/benchmarks.md.
 BENCH_LEARNERS ?= 100
-bench: $(INSTALLED) $(COMPILED)
+bench: $(INSTALLED) ## the learner-journey benchmark on MariaDB and SQLite
 	$(VENV)/bin/python -m bench.learning_loop --learners $(BENCH_LEARNERS) --json bench-results.json
 
 # Memory after 10,000 distinct learners: one process per database, so neither counts the other.
 RSS_LEARNERS ?= 10000
-bench-rss: $(INSTALLED) $(COMPILED)
+bench-rss: $(INSTALLED) ## memory after RSS_LEARNERS distinct learners, per database
 	$(VENV)/bin/python -m bench.learning_loop --database mysql --learners 0 --rss-learners $(RSS_LEARNERS) --json bench-rss-mysql.json
 	$(VENV)/bin/python -m bench.learning_loop --database sqlite --learners 0 --rss-learners $(RSS_LEARNERS) --json bench-rss-sqlite.json
 
-format: $(INSTALLED)
+format: $(INSTALLED) ## ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-chat: $(INSTALLED) $(COMPILED)
+chat: $(INSTALLED) ## the local chat in this terminal (no token needed)
 	$(VENV)/bin/learnbot chat
 
-install: $(INSTALLED)
+install: $(INSTALLED) ## Poetry in .tools, the locked dependencies in .venv
 
 # After adding or changing a text in bot/texts/: extract every text into the template, then
 # merge it into both catalogues. New entries come out empty (or fuzzy, when like an old one)
 # and the catalogue test fails until each is translated and unflagged.
-i18n: $(INSTALLED)
+i18n: $(INSTALLED) ## extract the texts into the template and merge both catalogues
 	$(VENV)/bin/pybabel extract -F $(LOCALES)/babel.cfg --no-location --project=learnbot \
 		--copyright-holder="learnbot contributors" -o $(LOCALES)/messages.pot .
 	$(VENV)/bin/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages \
@@ -65,13 +67,7 @@ $(INSTALLED): pyproject.toml poetry.lock | $(POETRY)
 	$(POETRY) export --with dev --format requirements.txt --output $(VENV)/requirements.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r $(VENV)/requirements.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
-	$(VENV)/bin/pybabel compile -d $(LOCALES) -D messages
 	touch $(INSTALLED)
 
-# A catalogue edited since the install is compiled again before anything reads it.
-$(LOCALES)/%/LC_MESSAGES/messages.mo: $(LOCALES)/%/LC_MESSAGES/messages.po | $(INSTALLED)
-	$(VENV)/bin/pybabel compile -d $(LOCALES) -D messages -l $*
-
-clean:
+clean: ## remove the virtualenvs and the caches
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache
-	rm -f $(COMPILED)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from aiogram.client.session.base import BaseSession
     from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 
+    from bot.metrics import Metrics
     from bot.workers import Worker
 
 # aiogram checks the token's shape even when no request ever leaves the process.
@@ -72,6 +73,8 @@ class App:
     bot: Bot
     dispatcher: Dispatcher
     owns_database: bool
+    # The process's counters: made once with the app, read by GET /metrics.
+    metrics: Metrics
 
     @property
     def clock(self) -> Clock:
@@ -111,11 +114,16 @@ def build_app(
     """The whole bot. Pass `database` to share one (tests, bench), `bot_session` to talk to
     something other than the configured Bot API (the local chat, a test's recorder), and
     `throttle=None` where one person at a keyboard is no flood."""
+    from bot.metrics import Metrics
+
     owns_database = database is None
     db = database or open_database(settings, clock=clock)
+    metrics = Metrics()
+    metrics.watch_pool("serving", db.engine)
+    metrics.read_database_with(db.sessionmaker, db.clock)
     bot = _create_bot(settings, bot_session)
-    dp = _create_dispatcher(settings, db, storage=storage, throttle=throttle)
-    return App(settings, db, bot, dp, owns_database)
+    dp = _create_dispatcher(settings, db, storage=storage, throttle=throttle, metrics=metrics)
+    return App(settings, db, bot, dp, owns_database, metrics)
 
 
 def build_workers(app: App, *, scheduler: bool = True) -> list[Worker]:
@@ -134,6 +142,7 @@ def build_workers(app: App, *, scheduler: bool = True) -> list[Worker]:
             nudge=app.dispatcher[NUDGE_KEY],
             learner_cache=app.dispatcher["learner_cache"],
             lease_seconds=app.settings.broadcast_lease_seconds,
+            metrics=app.metrics,
         )
     ]
     if scheduler:
@@ -143,8 +152,13 @@ def build_workers(app: App, *, scheduler: bool = True) -> list[Worker]:
         # Jobs are batch work: the time limits of a serving process's database (a few seconds
         # a statement) would cut a rebuild short, so they get a pool of their own without them.
         jobs_database = open_database(app.settings, clock=app.clock)
+        app.metrics.watch_pool("jobs", jobs_database.engine)
         runner = JobRunner(
-            jobs_database.engine, jobs_database.sessionmaker, app.clock, app.settings
+            jobs_database.engine,
+            jobs_database.sessionmaker,
+            app.clock,
+            app.settings,
+            metrics=app.metrics,
         )
         stop_grace = float(app.settings.shutdown_grace_seconds)
         workers.append(
@@ -176,6 +190,7 @@ def _create_dispatcher(
     *,
     storage: BaseStorage | None,
     throttle: ThrottlePolicy | None,
+    metrics: Metrics,
 ) -> Dispatcher:
     from aiogram import Dispatcher
     from aiogram.fsm.storage.memory import DisabledEventIsolation
@@ -220,7 +235,7 @@ def _create_dispatcher(
     )
     # Set by whoever enqueues a broadcast, so this process's sender starts at once.
     dp[NUDGE_KEY] = OutboxNudge()
-    dp.update.outer_middleware(UpdateLogMiddleware())
+    dp.update.outer_middleware(UpdateLogMiddleware(metrics))
     if dedup is not None:
         dp.update.outer_middleware(dedup)
     elif settings.webhook_url:

@@ -8,12 +8,13 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.i18n import CataloguesNotCompiled
+from bot.i18n import CataloguesMissing
 from bot.logs import Redactor, configure_logging
 
 log = logging.getLogger("learnbot")
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="learnbot", description="A Telegram learning bot: lessons, exercises and progress."
     )
+    parser.add_argument("--version", action="version", version=f"learnbot {installed_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser(
@@ -147,6 +149,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def installed_version() -> str:
+    """The version of the installed distribution (a checkout installs itself in editable mode)."""
+    try:
+        return metadata.version("learnbot")
+    except metadata.PackageNotFoundError:
+        return "(not installed: run `pip install .` or `make install`)"
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -173,7 +183,7 @@ def main(argv: Sequence[str] | None = None, *, exit_on_success: bool = True) -> 
         # Ctrl-C before a command installs its own handling (or in the local chat): no traceback.
         print("learnbot: interrupted", file=sys.stderr)
         code = EXIT_INTERRUPTED
-    except CataloguesNotCompiled as exc:
+    except CataloguesMissing as exc:
         print(f"learnbot: {exc}", file=sys.stderr)
         code = EXIT_CONFIG
     except DBAPIError as exc:

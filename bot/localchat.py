@@ -199,11 +199,16 @@ async def run_chat(
     root.setLevel(max(root.level, logging.WARNING))
     if admin:
         settings = settings.model_copy(update={"admin_ids": settings.admin_ids | {user_id}})
-    await prepare_database(settings, stdout)
     transcript = Transcript(stdout)
     session = LocalBotSession(on_call=transcript.on_call)
-    # One person at a keyboard (or a script) is no flood: no throttling here.
+    # One person at a keyboard (or a script) is no flood: no throttling here. Built before the
+    # database is touched: what stops the bot (its catalogues) then stops it with nothing written.
     app = build_app(settings, bot_session=session, throttle=None)
+    try:
+        await prepare_database(settings, stdout)
+    except BaseException:
+        await app.close()
+        raise
     dp, bot = app.dispatcher, app.bot
     user = User(id=user_id, is_bot=False, first_name=name, language_code=language)
     chat = LocalChat(dp, bot, session, user)

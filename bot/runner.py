@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from aiogram import Bot, Dispatcher
@@ -28,6 +29,11 @@ from bot.config import Settings
 from bot.workers import running
 from db import migrations
 from db.engine import SERVING_LIMITS
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+    from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -123,9 +129,13 @@ async def serve(settings: Settings, *, scheduler: bool = True) -> None:
         try:
             async with running(build_workers(app, scheduler=scheduler)):
                 if settings.webhook_url:
-                    await _serve_webhook(settings, app.dispatcher, app.bot, database.engine)
+                    await _serve_webhook(
+                        settings, app.dispatcher, app.bot, database.engine, app.metrics
+                    )
                 else:
-                    await _serve_polling(settings, app.dispatcher, app.bot, database.engine)
+                    await _serve_polling(
+                        settings, app.dispatcher, app.bot, database.engine, app.metrics
+                    )
         except TelegramUnauthorizedError:
             raise NotReady("the Bot API refused BOT_TOKEN (401 Unauthorized): check it") from None
         except TelegramNetworkError as exc:
@@ -167,22 +177,41 @@ async def _listen(runner: web.AppRunner, host: str, port: int) -> web.TCPSite:
     return site
 
 
-async def _serve_polling(settings: Settings, dp: Dispatcher, bot: Bot, engine: AsyncEngine) -> None:
+async def start_health_server(
+    settings: Settings, engine: AsyncEngine, redis: Redis | None, metrics: Metrics
+) -> web.AppRunner | None:
+    """GET /healthz and /metrics on WEBHOOK_HOST:HEALTH_PORT, when HEALTH_PORT is set: for a
+    process with no webhook server of its own. Listening before anything else is asked makes a
+    taken port the first refusal."""
+    if settings.health_port is None:
+        return None
+    from bot.metrics import add_metrics_route
+    from bot.webhook import add_health_route
+
+    app = web.Application()
+    add_health_route(app, engine, redis)
+    add_metrics_route(app, metrics)
+    health = web.AppRunner(app, shutdown_timeout=0.5)
+    await health.setup()
+    try:
+        await _listen(health, settings.webhook_host, settings.health_port)
+    except BaseException:
+        await health.cleanup()
+        raise
+    log.info("serving /healthz and /metrics on %s:%s", settings.webhook_host, settings.health_port)
+    return health
+
+
+async def _serve_polling(
+    settings: Settings, dp: Dispatcher, bot: Bot, engine: AsyncEngine, metrics: Metrics
+) -> None:
     from bot.polling import Poller
 
     health: web.AppRunner | None = None
     try:
-        if settings.health_port is not None:
-            # Polling has no web server of its own, so probes get a small one; listening
-            # before Telegram is asked for anything makes a taken port the first refusal.
-            from bot.webhook import add_health_route
-
-            app = web.Application()
-            add_health_route(app, engine, getattr(dp.storage, "redis", None))
-            health = web.AppRunner(app, shutdown_timeout=0.5)
-            await health.setup()
-            await _listen(health, settings.webhook_host, settings.health_port)
-            log.info("serving /healthz on %s:%s", settings.webhook_host, settings.health_port)
+        health = await start_health_server(
+            settings, engine, getattr(dp.storage, "redis", None), metrics
+        )
         # getUpdates is refused while a webhook is set; keep the updates that are waiting.
         await bot.delete_webhook(drop_pending_updates=False)
         stop = _stop_on_signals()
@@ -198,9 +227,12 @@ async def _serve_polling(settings: Settings, dp: Dispatcher, bot: Bot, engine: A
             await health.cleanup()
 
 
-async def _serve_webhook(settings: Settings, dp: Dispatcher, bot: Bot, engine: AsyncEngine) -> None:
+async def _serve_webhook(
+    settings: Settings, dp: Dispatcher, bot: Bot, engine: AsyncEngine, metrics: Metrics
+) -> None:
     from aiogram.webhook.aiohttp_server import setup_application
 
+    from bot.metrics import add_metrics_route
     from bot.webhook import WebhookHandler, add_health_route
 
     assert settings.webhook_url is not None
@@ -215,6 +247,7 @@ async def _serve_webhook(settings: Settings, dp: Dispatcher, bot: Bot, engine: A
     handler.register(app, path=path)
     setup_application(app, dp, bot=bot)
     add_health_route(app, engine, getattr(dp.storage, "redis", None))
+    add_metrics_route(app, metrics)
 
     # The wait for requests in flight is done below, before aiohttp's shutdown closes the
     # bot's session under them; what is left after it is cut at once.

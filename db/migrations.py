@@ -14,11 +14,23 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# An installed wheel carries the repository's alembic/ inside this package (pyproject.toml);
+# a checkout runs the repository's own.
+PACKAGED_SCRIPTS = Path(__file__).resolve().with_name("alembic")
+
+
+def script_location() -> Path:
+    """The folder of env.py and versions/: the packaged copy when installed from a wheel."""
+    if (PACKAGED_SCRIPTS / "env.py").is_file():
+        return PACKAGED_SCRIPTS
+    return PROJECT_ROOT / "alembic"
 
 
 def alembic_config(database_url: str, *, stdout: TextIO = sys.stdout) -> Config:
-    cfg = Config(str(PROJECT_ROOT / "alembic.ini"), stdout=stdout)
-    cfg.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    # No ini file: alembic.ini serves the `alembic` command in a checkout (`alembic revision`
+    # and its logging); from code everything is set here, so a wheel needs none.
+    cfg = Config(stdout=stdout)
+    cfg.set_main_option("script_location", str(script_location()))
     # ConfigParser interpolation would choke on a password with '%'.
     cfg.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     cfg.attributes["configure_logging"] = False

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from aiogram.methods import TelegramMethod
     from aiogram.utils.i18n import I18n
 
+    from bot.metrics import Metrics
+
 log = logging.getLogger(__name__)
 
 # A claim not confirmed for this long belongs to a sender that died: it is taken again.
@@ -63,8 +65,11 @@ class Sender:
         batch_size: int | None = None,
         timer: Timer = time.time,
         sleep: Sleep = asyncio.sleep,
+        metrics: Metrics | None = None,
     ) -> None:
         self.id = uuid.uuid4().hex[:12]
+        # The process's counters, not the sender's: they outlive a restart of this sender.
+        self._metrics = metrics
         self._bot = bot
         self._sessionmaker = sessionmaker
         self._i18n = i18n
@@ -210,6 +215,7 @@ class Sender:
                 exc.retry_after,
                 delivery.user_id,
             )
+            self._count("rate_limited")
             await self._pace.pause(exc.retry_after)
             async with self._sessionmaker() as session:
                 await outbox.release(session, claim.token, [ids])
@@ -220,6 +226,7 @@ class Sender:
                 *ids,
                 exc.message,
             )
+            self._count("blocked")
             async with self._sessionmaker() as session:
                 await outbox.record_blocked(session, *ids, exc.message)
             if self._learner_cache is not None:
@@ -234,6 +241,7 @@ class Sender:
             # Whatever else the request met is retried like a network error, not left claimed.
             await self._record_error(delivery, claim.token, f"{type(exc).__name__}: {exc}")
             return
+        self._count("sent")
         # Telegram has it: recorded even if this task is cancelled from now on.
         recording = asyncio.create_task(self._record_sent(*ids))
         self._recording.add(recording)
@@ -244,7 +252,12 @@ class Sender:
         async with self._sessionmaker() as session:
             await outbox.record_sent(session, broadcast_id, user_id)
 
+    def _count(self, result: str) -> None:
+        if self._metrics is not None:
+            self._metrics.broadcast_messages.labels(result).inc()
+
     async def _record_error(self, delivery: ClaimedRow, token: str, reason: str) -> None:
+        self._count("error")
         async with self._sessionmaker() as session:
             gave_up = await outbox.record_error(session, delivery, token, reason)
         log.warning(

@@ -8,7 +8,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.bases import UNHANDLED
@@ -17,6 +17,9 @@ from aiogram.types import TelegramObject, Update, User
 
 from bot.services.errors import DomainError
 from db.health import is_unavailable
+
+if TYPE_CHECKING:
+    from bot.metrics import Metrics
 
 log = logging.getLogger("bot.updates")
 
@@ -50,7 +53,11 @@ def outcome_of(error: BaseException) -> str:
 
 
 class UpdateLogMiddleware(BaseMiddleware):
-    """The outermost of our update middlewares: it times everything the others do as well."""
+    """The outermost of our update middlewares: it times everything the others do as well,
+    and counts each update in `metrics` as it logs it."""
+
+    def __init__(self, metrics: Metrics | None = None) -> None:
+        self.metrics = metrics
 
     async def __call__(
         self,
@@ -60,15 +67,26 @@ class UpdateLogMiddleware(BaseMiddleware):
     ) -> Any:
         note = data[NOTE_KEY] = UpdateNote()
         started = time.perf_counter()
+        if self.metrics is not None:
+            self.metrics.updates_in_flight.inc()
         try:
             result = await handler(event, data)
         except BaseException as exc:
             # The errors router answers and logs the failure itself; this line only counts it.
+            self._count(note, outcome_of(exc), started)
             self._log(event, data, note, outcome_of(exc), started)
             raise
+        finally:
+            if self.metrics is not None:
+                self.metrics.updates_in_flight.dec()
         outcome = note.outcome or ("unhandled" if result is UNHANDLED else "ok")
+        self._count(note, outcome, started)
         self._log(event, data, note, outcome, started)
         return result
+
+    def _count(self, note: UpdateNote, outcome: str, started: float) -> None:
+        if self.metrics is not None:
+            self.metrics.observe_update(note.handler, outcome, time.perf_counter() - started)
 
     @staticmethod
     def _log(

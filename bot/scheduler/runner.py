@@ -17,6 +17,7 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -26,6 +27,9 @@ from bot.scheduler.lock import job_lock
 from bot.services.job_runs import claim_run, finish_run
 from db.clock import Clock
 from db.enums import JobStatus
+
+if TYPE_CHECKING:
+    from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -59,17 +63,25 @@ class JobRunner:
         sessionmaker: async_sessionmaker[AsyncSession],
         clock: Clock,
         settings: Settings,
+        *,
+        metrics: Metrics | None = None,
     ) -> None:
         self.engine = engine
         self.sessionmaker = sessionmaker
         self.clock = clock
         self.settings = settings
+        self.metrics = metrics
 
     async def run_scheduled(self, job: Job, every_seconds: int) -> Outcome:
-        return await self._run(job, period_key(self.clock.now(), every_seconds))
+        return self._counted(await self._run(job, period_key(self.clock.now(), every_seconds)))
 
     async def run_by_hand(self, job: Job) -> Outcome:
-        return await self._run(job, None)
+        return self._counted(await self._run(job, None))
+
+    def _counted(self, outcome: Outcome) -> Outcome:
+        if self.metrics is not None:
+            self.metrics.observe_job(outcome.job, outcome.status.value, outcome.seconds)
+        return outcome
 
     async def _run(self, job: Job, period: str | None) -> Outcome:
         async with job_lock(self.engine, job.name) as held:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from bot.app import build_app, build_workers, open_database
 from bot.config import Settings
-from bot.runner import NotReady, check_database
+from bot.runner import NotReady, check_database, start_health_server
 from bot.workers import Worker, running
 
 log = logging.getLogger(__name__)
@@ -58,9 +58,17 @@ async def serve_workers(settings: Settings) -> None:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, stop.set)
-            async with running(workers):
-                log.info("running %s until SIGINT or SIGTERM", ", ".join(w.name for w in workers))
-                await stop.wait()
+            # The job metrics are this process's: HEALTH_PORT serves them as `run` does.
+            redis = getattr(app.dispatcher.storage, "redis", None)
+            health = await start_health_server(settings, database.engine, redis, app.metrics)
+            try:
+                async with running(workers):
+                    names = ", ".join(w.name for w in workers)
+                    log.info("running %s until SIGINT or SIGTERM", names)
+                    await stop.wait()
+            finally:
+                if health is not None:
+                    await health.cleanup()
             log.info("stopped")
         finally:
             await app.close()

@@ -11,6 +11,7 @@ import asyncio
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -200,6 +201,22 @@ def test_commands_that_need_no_telegram_do_not_import_aiogram(
     result = run_command([sys.executable, "-c", probe], env=env, cwd=workdir)
     assert result.returncode == 0, result.stderr
     assert_no_traceback(result)
+
+
+def test_version_is_the_installed_distributions_and_needs_no_aiogram(workdir: Path) -> None:
+    probe = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        "try:\n"
+        "    main(['--version'])\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code\n"
+        "assert not [m for m in sys.modules if m.startswith('aiogram')], 'aiogram was imported'\n"
+    )
+    result = run_command([sys.executable, "-c", probe], env=child_env(), cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"learnbot {metadata.version('learnbot')}\n"
+    assert not list(workdir.iterdir()), "--version writes nothing"
 
 
 def test_chat_help_names_the_client_language(

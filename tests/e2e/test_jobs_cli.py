@@ -9,6 +9,8 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiohttp
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -17,7 +19,7 @@ from db.engine import create_engine, create_sessionmaker
 from db.enums import ActivityType, BroadcastKind, DeliveryStatus, JobStatus
 from db.models import Broadcast, BroadcastDelivery, JobRun, User
 from tests.e2e.fake_telegram import TOKEN, FakeTelegram
-from tests.e2e.process import BotProcess, child_env, learnbot, run_command
+from tests.e2e.process import BotProcess, child_env, free_port, learnbot, run_command
 from tests.support.chat import make_chat
 from tests.support.databases import migrated_database
 from tests.support.factories import count, insert_row
@@ -163,10 +165,25 @@ async def test_the_scheduler_process_runs_its_jobs_and_sends_what_is_queued(
             BOT_API_URL=fake_telegram.url,
             # The shortest interval: its first run comes within 10 s.
             LEADERBOARD_REFRESH_SECONDS="10",
+            HEALTH_PORT=str(health_port := free_port()),
         )
         with BotProcess(["scheduler"], env=env, cwd=workdir) as scheduler:
             first = await scheduler.expect(fake_telegram.wait_for("copyMessage", timeout=20))
             await scheduler.expect(wait_until_ran(engine, "leaderboard", within=30))
+            # The scheduler's own counters, on HEALTH_PORT as a polling bot serves them.
+            async with (
+                aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http,
+                http.get(f"http://127.0.0.1:{health_port}/metrics") as response,
+            ):
+                assert response.status == 200
+                exposition = await response.text()
+            samples = {
+                (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+                for family in text_string_to_metric_families(exposition)
+                for sample in family.samples
+            }
+            ran = ("learnbot_job_runs_total", (("job", "leaderboard"), ("result", "ok")))
+            assert samples[ran] >= 1
             code = await scheduler.interrupt()
             stderr = scheduler.stderr
         assert code == 0, stderr

@@ -118,6 +118,12 @@ async def test_polling_serves_healthz_on_health_port(
         ):
             assert response.status == 200
             assert await response.json() == {"database": "ok", "redis": "off"}
+        async with (
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http,
+            http.get(f"http://127.0.0.1:{port}/metrics") as response,
+        ):
+            assert response.status == 200
+            assert "learnbot_updates_in_flight 0.0" in await response.text()
         code = await bot.interrupt()
         assert_clean_exit(code, bot.stderr)
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import i18n
 from bot.config import Settings
 from bot.localchat import run_chat
 from db.enums import ProgressStatus
@@ -56,3 +59,26 @@ async def test_an_admin_chat_shows_the_chart_and_the_course_file_it_was_sent(
     assert re.search(r"\[file: course\.yaml, [\d,]+ bytes\]", transcript), transcript
     after_chart = transcript.split("[picture: stats.png")[1]
     assert "[1] 🛠 Admin menu" in after_chart
+
+
+async def test_a_missing_catalogue_stops_the_chat_before_it_writes_anything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    english = i18n.LOCALES_DIR / "en" / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
+    only_english = tmp_path / "locales" / "en" / "LC_MESSAGES" / english.name
+    only_english.parent.mkdir(parents=True)
+    only_english.write_bytes(english.read_bytes())
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path / "locales")
+    database = tmp_path / "learnbot.db"
+    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{database}")
+
+    with pytest.raises(i18n.CataloguesMissing, match="no catalogue for ru"):
+        await run_chat(
+            settings,
+            user_id=1,
+            name="Ada",
+            admin=False,
+            stdin=io.StringIO(""),
+            stdout=io.StringIO(),
+        )
+    assert not database.exists()

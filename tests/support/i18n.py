@@ -16,7 +16,7 @@ from bot.i18n import DOMAIN, LOCALES_DIR, create_i18n
 
 @cache
 def _i18n() -> I18n:
-    # One load of the compiled catalogues for the whole run; every app builds its own.
+    # One load of the catalogues for the whole run; every app builds its own.
     return create_i18n()
 
 
