@@ -1,0 +1,267 @@
+"""Text measured as Telegram measures it, and cut or packed to fit its limits.
+
+Telegram's limits (4096 for a message's text, 1024 for a caption) count UTF-16 code units of the
+text left once entities are parsed: for HTML, the tags are gone and `&amp;`-style entities are
+one character each. Python's `len` counts code points, so an emoji outside the Basic
+Multilingual Plane weighs 2 to Telegram and 1 to `len`, and a family emoji (four people joined by
+zero-width joiners) weighs 11 to Telegram and 7 to `len`.
+
+Cuts fall between tags, entities and grapheme-like clusters (a character with its combining marks,
+variation selectors, skin tones and zero-width-joined partners), so a cut never splits an emoji
+sequence, a tag or an entity; formatting open at a cut is closed before it and opened again
+after it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+ELLIPSIS = "…"
+
+_ZWJ = "\u200d"
+_TOKEN = re.compile(r"<[^>]*>|&[#A-Za-z0-9]+;|[^<&]+|[<&]")
+_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
+# The only named entities Telegram's HTML parser knows; all numeric ones are understood.
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+_NUMERIC = re.compile(r"&#(?:([0-9]{1,7})|[xX]([0-9A-Fa-f]{1,6}));")
+
+
+def utf16_len(text: str) -> int:
+    """`text`'s length in UTF-16 code units: what Telegram counts."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _entity(token: str) -> str:
+    """What an entity stands for to Telegram; one it does not know stays literal text."""
+    if (named := _NAMED.get(token[1:-1])) is not None:
+        return named
+    if match := _NUMERIC.fullmatch(token):
+        code = int(match[1]) if match[1] else int(match[2], 16)
+        if 0 < code <= 0x10FFFF:
+            return chr(code)
+    return token
+
+
+def visible_text(html: str) -> str:
+    """The text of Telegram HTML as the reader sees it: tags dropped, entities unescaped."""
+    out: list[str] = []
+    for token in _TOKEN.findall(html):
+        if token.startswith("<") and len(token) > 1:
+            continue
+        out.append(_entity(token) if token.startswith("&") and len(token) > 1 else token)
+    return "".join(out)
+
+
+def html_length(html: str) -> int:
+    """Telegram's length of an HTML text (parse_mode HTML)."""
+    return utf16_len(visible_text(html))
+
+
+def _extends(char: str) -> bool:
+    """Whether `char` belongs to the cluster before it rather than starting one."""
+    code = ord(char)
+    return (
+        char == _ZWJ
+        or 0xFE00 <= code <= 0xFE0F  # variation selectors (emoji or text style)
+        or 0x1F3FB <= code <= 0x1F3FF  # skin tones
+        or 0xE0020 <= code <= 0xE007F  # tag characters of subdivision flags
+        or code == 0x20E3  # the keycap of 1️⃣
+        or unicodedata.category(char) in ("Mn", "Me", "Mc")
+    )
+
+
+def _regional(char: str) -> bool:
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF
+
+
+def clusters(text: str) -> Iterator[str]:
+    """`text` cut into grapheme-like clusters: never inside an emoji sequence, a flag, or a
+    letter with its combining marks."""
+    current = ""
+    for char in text:
+        joined = current and (
+            _extends(char)
+            or current[-1] == _ZWJ
+            or (_regional(char) and len(current) == 1 and _regional(current))
+        )
+        if joined:
+            current += char
+        else:
+            if current:
+                yield current
+            current = char
+    if current:
+        yield current
+
+
+def clip(text: str, limit: int, ellipsis: str = ELLIPSIS) -> str:
+    """Plain `text` at most `limit` UTF-16 units long: cut between clusters with `ellipsis`
+    after the cut when it is too long."""
+    if utf16_len(text) <= limit:
+        return text
+    room = limit - utf16_len(ellipsis)
+    kept: list[str] = []
+    for cluster in clusters(text):
+        size = utf16_len(cluster)
+        if size > room:
+            break
+        kept.append(cluster)
+        room -= size
+    return "".join(kept) + ellipsis
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    text: str
+    size: int  # visible UTF-16 units
+    kind: str  # "open", "close", "text"
+    name: str = ""
+
+
+def _tokens(html: str) -> Iterator[_Token]:
+    for raw in _TOKEN.findall(html):
+        if raw.startswith("<") and len(raw) > 1:
+            match = _TAG_NAME.match(raw)
+            name = match[1].lower() if match else ""
+            yield _Token(raw, 0, "close" if raw.startswith("</") else "open", name)
+        elif raw.startswith("&") and len(raw) > 1:
+            yield _Token(raw, utf16_len(_entity(raw)), "text")
+        else:
+            for cluster in clusters(raw):
+                yield _Token(cluster, utf16_len(cluster), "text")
+
+
+def _fitting(tokens: Iterable[_Token], budget: int) -> Iterator[_Token]:
+    """The tokens, with a cluster wider than `budget` (only a hostile text makes one: a letter
+    under hundreds of marks) broken into its characters, without its joiners."""
+    for token in tokens:
+        if token.kind != "text" or token.size <= budget:
+            yield token
+            continue
+        for char in token.text:
+            if char != _ZWJ:
+                yield _Token(char, utf16_len(char), "text")
+
+
+def split_html(html: str, limit: int, *, at_lines: bool = True) -> list[str]:
+    """`html` cut into well-formed pieces of at most `limit` units each (Telegram's count).
+
+    With `at_lines`, a piece ends at the last line break that leaves it at least half full (the
+    break itself is dropped), else as late as its text allows. Tags open at a cut are closed at
+    the end of the piece and reopened at the start of the next. A text that fits is returned as
+    it is; an empty one gives no pieces.
+    """
+    if limit < 2:
+        raise ValueError("limit must be at least 2")
+    if html_length(html) <= limit:
+        return [html] if html else []
+    pieces: list[str] = []
+    stack: list[_Token] = []  # the tags open at this point
+    body: list[_Token] = []  # the current piece's tokens after its reopened tags
+    opened: list[_Token] = []  # the tags reopened at the start of the current piece
+    size = 0
+
+    def closers(open_tags: list[_Token]) -> str:
+        return "".join(f"</{tag.name}>" for tag in reversed(open_tags))
+
+    def cut() -> None:
+        nonlocal body, opened, size
+        # The state at the last usable line break: (its index in body, the tags open there).
+        best: tuple[int, list[_Token]] | None = None
+        if at_lines:
+            replay = list(opened)
+            seen = 0
+            for index, token in enumerate(body):
+                if token.kind == "open":
+                    replay.append(token)
+                elif token.kind == "close":
+                    if replay:
+                        replay.pop()
+                elif token.text == "\n" and index and seen * 2 >= limit:
+                    best = (index, list(replay))
+                seen += token.size
+        if best is None:
+            head, rest, at = body, [], list(stack)
+        else:
+            index, at = best
+            head, rest = body[:index], body[index + 1 :]
+        pieces.append("".join(t.text for t in opened + head) + closers(at))
+        opened = [t for t in at]
+        body = rest
+        size = sum(t.size for t in rest)
+
+    for token in _fitting(_tokens(html), limit):
+        if token.kind == "open":
+            stack.append(token)
+        elif token.kind == "close":
+            if stack:
+                stack.pop()
+        elif size + token.size > limit:
+            cut()
+            while size + token.size > limit:  # a line break's remainder may still be too long
+                cut()
+        if token.kind == "text":
+            size += token.size
+        body.append(token)
+    if any(t.kind == "text" for t in body) or not pieces:
+        pieces.append("".join(t.text for t in opened + body))
+    return pieces
+
+
+def fit(html: str, limit: int = MESSAGE_LIMIT, ellipsis: str = ELLIPSIS) -> str:
+    """`html` as it is if it fits in `limit`, else its well-formed beginning and `ellipsis`."""
+    if html_length(html) <= limit:
+        return html
+    return split_html(html, limit - utf16_len(ellipsis), at_lines=False)[0] + ellipsis
+
+
+def pack(blocks: Iterable[str], limit: int = MESSAGE_LIMIT, separator: str = "\n\n") -> list[str]:
+    """The HTML blocks joined by `separator` into as few messages as fit in `limit`; a block is
+    cut (at its line breaks where it can) only when it is too long for a message of its own."""
+    messages: list[str] = []
+    last = 0  # the length of messages[-1]
+    gap = html_length(separator)
+    for block in blocks:
+        size = html_length(block)
+        if messages and last + gap + size <= limit:
+            messages[-1] += separator + block
+            last += gap + size
+            continue
+        for piece in split_html(block, limit):
+            messages.append(piece)
+            last = html_length(piece)
+    return messages
+
+
+def fit_lines(lines: list[str], room: int, more: Callable[[int], str]) -> list[str]:
+    """As many of the HTML `lines` as fit in `room` units once joined by line breaks; when some
+    are left out, the line `more(count)` says how many, and fits in `room` too."""
+    if sum(html_length(line) + 1 for line in lines) - 1 <= room:
+        return lines
+    # Sized for the largest count it could say, so it fits whatever is left out.
+    room -= html_length(more(len(lines))) + 1
+    kept: list[str] = []
+    for line in lines:
+        room -= html_length(line) + 1
+        if room < 0:
+            break
+        kept.append(line)
+    return [*kept, more(len(lines) - len(kept))]
+
+
+def list_text(
+    head: list[str],
+    items: list[str],
+    tail: list[str],
+    more: Callable[[int], str],
+    limit: int = MESSAGE_LIMIT,
+) -> str:
+    """The lines of `head`, `items` and `tail` joined by line breaks, within `limit`: the items
+    that do not fit give way to the line `more(count)`."""
+    fixed = html_length("\n".join([*head, *tail])) + len(head) + len(tail)
+    return "\n".join([*head, *fit_lines(items, limit - fixed, more), *tail])
