@@ -78,6 +78,8 @@ def _fit(bot: Bot, method: TelegramMethod[Any], field: str, entities: str, limit
     parse_mode = getattr(method, "parse_mode", None)
     if isinstance(parse_mode, Default):
         parse_mode = bot.default[parse_mode.name]
+    # ParseMode.HTML is a str enum, whose str() is its name: its value is what is sent.
+    parse_mode = getattr(parse_mode, "value", parse_mode)
     if parse_mode is not None and str(parse_mode).upper() != "HTML":
         return  # the bot writes HTML or plain text; another markup is not measured here
     html = parse_mode is not None

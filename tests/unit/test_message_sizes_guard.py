@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
+from aiogram.enums import ParseMode
 from aiogram.methods import EditMessageText, SendMessage, SendPhoto, TelegramMethod
 from aiogram.methods.base import Response
 from aiogram.types import BufferedInputFile, MessageEntity
@@ -20,7 +21,8 @@ FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"
 
 @pytest.fixture
 async def bot() -> Any:
-    bot = Bot("123456:TEST", default=DefaultBotProperties(parse_mode="HTML"))
+    # As bot.app builds it: the default parse mode is the enum, not the string.
+    bot = Bot("123456:TEST", default=DefaultBotProperties(parse_mode=ParseMode.HTML))
     yield bot
     await bot.session.close()
 
