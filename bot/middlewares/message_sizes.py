@@ -18,6 +18,7 @@ from aiogram.client.session.middlewares.base import (
     NextRequestMiddlewareType,
 )
 from aiogram.methods import (
+    AnswerCallbackQuery,
     EditMessageCaption,
     EditMessageText,
     SendAnimation,
@@ -32,6 +33,7 @@ from aiogram.methods import (
 from aiogram.methods.base import Response, TelegramType
 
 from bot.views.telegram_length import (
+    CALLBACK_ANSWER_LIMIT,
     CAPTION_LIMIT,
     MESSAGE_LIMIT,
     clip,
@@ -53,6 +55,8 @@ _TEXTS: dict[type[TelegramMethod[Any]], tuple[str, str, int]] = {
     SendVideo: ("caption", "caption_entities", CAPTION_LIMIT),
     SendVoice: ("caption", "caption_entities", CAPTION_LIMIT),
     EditMessageCaption: ("caption", "caption_entities", CAPTION_LIMIT),
+    # Plain text, without entities.
+    AnswerCallbackQuery: ("text", "entities", CALLBACK_ANSWER_LIMIT),
 }
 
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
+# The notice or alert that answers a button press.
+CALLBACK_ANSWER_LIMIT = 200
 ELLIPSIS = "…"
 
 _ZWJ = "\u200d"

@@ -9,7 +9,13 @@ import pytest
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
-from aiogram.methods import EditMessageText, SendMessage, SendPhoto, TelegramMethod
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageText,
+    SendMessage,
+    SendPhoto,
+    TelegramMethod,
+)
 from aiogram.methods.base import Response
 from aiogram.types import BufferedInputFile, MessageEntity
 
@@ -72,3 +78,11 @@ async def test_plain_text_and_captions_have_their_own_count(bot: Bot) -> None:
     sent = await through(bot, SendPhoto(chat_id=1, photo=photo, caption="中" * 2000))
     assert isinstance(sent, SendPhoto) and sent.caption is not None
     assert utf16_len(sent.caption) == 1024 and sent.caption.endswith("…")
+
+
+async def test_a_button_press_answer_keeps_to_its_200(bot: Bot) -> None:
+    sent = await through(bot, AnswerCallbackQuery(callback_query_id="q", text="<b>" * 100))
+    assert isinstance(sent, AnswerCallbackQuery)
+    assert sent.text == "<b>" * 66 + "<…"
+    sent = await through(bot, AnswerCallbackQuery(callback_query_id="q", text=FAMILY * 18))
+    assert isinstance(sent, AnswerCallbackQuery) and sent.text == FAMILY * 18
