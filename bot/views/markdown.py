@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from bot.services.content.checks import FENCE
-from bot.views.telegram_length import html_length, split_html, visible_text
+from bot.views.telegram_length import html_length, split_html, utf16_len, visible_text
 
 # The smallest page size for which the splitter can always make progress.
 MIN_PAGE_LEN = 100
@@ -184,9 +184,10 @@ def render_pages(text: str, max_len: int = 3500) -> list[str]:
     size = 0
     for block in _blocks(text):
         rendered = block.html()
-        if not visible_text(rendered).strip():
+        visible = visible_text(rendered)
+        if not visible.strip():
             continue  # an empty heading or code block: nothing to read, no page of its own
-        length = html_length(rendered)
+        length = utf16_len(visible)
         gap = len(block.separator)
         if current and size + gap + length <= max_len:
             current += block.separator + rendered

@@ -26,7 +26,7 @@ CALLBACK_ANSWER_LIMIT = 200
 ELLIPSIS = "…"
 
 _ZWJ = "\u200d"
-_TOKEN = re.compile(r"<[^>]*>|&[#A-Za-z0-9]+;|[^<&]+|[<&]")
+_MARKUP = re.compile(r"<[^>]*>|&[#A-Za-z0-9]+;")
 _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 # The only named entities Telegram's HTML parser knows; all numeric ones are understood.
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
@@ -51,12 +51,12 @@ def _entity(token: str) -> str:
 
 def visible_text(html: str) -> str:
     """The text of Telegram HTML as the reader sees it: tags dropped, entities unescaped."""
-    out: list[str] = []
-    for token in _TOKEN.findall(html):
-        if token.startswith("<") and len(token) > 1:
-            continue
-        out.append(_entity(token) if token.startswith("&") and len(token) > 1 else token)
-    return "".join(out)
+    return _MARKUP.sub(_unmarked, html)
+
+
+def _unmarked(match: re.Match[str]) -> str:
+    markup = match[0]
+    return "" if markup.startswith("<") else _entity(markup)
 
 
 def html_length(html: str) -> int:
@@ -125,8 +125,12 @@ class _Token:
     name: str = ""
 
 
+# Line breaks are tokens of their own: the places a piece prefers to end.
+_PIECE_TOKEN = re.compile(r"<[^>]*>|&[#A-Za-z0-9]+;|\n|[^<&\n]+|[<&]")
+
+
 def _tokens(html: str) -> Iterator[_Token]:
-    for raw in _TOKEN.findall(html):
+    for raw in _PIECE_TOKEN.findall(html):
         if raw.startswith("<") and len(raw) > 1:
             match = _TAG_NAME.match(raw)
             name = match[1].lower() if match else ""
@@ -134,29 +138,52 @@ def _tokens(html: str) -> Iterator[_Token]:
         elif raw.startswith("&") and len(raw) > 1:
             yield _Token(raw, utf16_len(_entity(raw)), "text")
         else:
-            for cluster in clusters(raw):
-                yield _Token(cluster, utf16_len(cluster), "text")
+            yield _Token(raw, utf16_len(raw), "text")
 
 
-def _fitting(tokens: Iterable[_Token], budget: int) -> Iterator[_Token]:
-    """The tokens, with a cluster wider than `budget` (only a hostile text makes one: a letter
-    under hundreds of marks) broken into its characters, without its joiners."""
-    for token in tokens:
-        if token.kind != "text" or token.size <= budget:
-            yield token
-            continue
-        for char in token.text:
-            if char != _ZWJ:
-                yield _Token(char, utf16_len(char), "text")
+def _boundary(text: str, index: int) -> bool:
+    """Whether a cut before `text[index]` falls between clusters."""
+    if index <= 0 or index >= len(text):
+        return True
+    char, before = text[index], text[index - 1]
+    if _extends(char) or before == _ZWJ:
+        return False
+    if _regional(char) and _regional(before):
+        # Flags pair regional indicators from the start of their run.
+        start = index - 1
+        while start > 0 and _regional(text[start - 1]):
+            start -= 1
+        return (index - start) % 2 == 0
+    return True
+
+
+def _units_prefix(text: str, room: int) -> int:
+    """The most code points from the start of `text` that are at most `room` UTF-16 units."""
+    if text.isascii():
+        return max(0, min(room, len(text)))
+    index = max(0, min(room, len(text)))
+    # Each code point is one or two units: dropping half the excess never drops too many.
+    while (excess := utf16_len(text[:index]) - room) > 0:
+        index -= max(1, excess // 2)
+    return index
+
+
+def _prefix(text: str, room: int) -> int:
+    """The length (in code points) of the longest beginning of `text` that is at most `room`
+    UTF-16 units long and ends between clusters; 0 when even its first cluster is longer."""
+    index = _units_prefix(text, room)
+    while index > 0 and not _boundary(text, index):
+        index -= 1
+    return index
 
 
 def split_html(html: str, limit: int, *, at_lines: bool = True) -> list[str]:
     """`html` cut into well-formed pieces of at most `limit` units each (Telegram's count).
 
     With `at_lines`, a piece ends at the last line break that leaves it at least half full (the
-    break itself is dropped), else as late as its text allows. Tags open at a cut are closed at
-    the end of the piece and reopened at the start of the next. A text that fits is returned as
-    it is; an empty one gives no pieces.
+    break itself is dropped), else as late as its text allows, between clusters, entities and
+    tags. Tags open at a cut are closed at the end of the piece and reopened at the start of the
+    next. A text that fits is returned as it is; an empty one gives no pieces.
     """
     if limit < 2:
         raise ValueError("limit must be at least 2")
@@ -173,7 +200,7 @@ def split_html(html: str, limit: int, *, at_lines: bool = True) -> list[str]:
 
     def cut() -> None:
         nonlocal body, opened, size
-        # The state at the last usable line break: (its index in body, the tags open there).
+        # The last usable line break: its index in body, and the tags open there.
         best: tuple[int, list[_Token]] | None = None
         if at_lines:
             replay = list(opened)
@@ -193,23 +220,45 @@ def split_html(html: str, limit: int, *, at_lines: bool = True) -> list[str]:
             index, at = best
             head, rest = body[:index], body[index + 1 :]
         pieces.append("".join(t.text for t in opened + head) + closers(at))
-        opened = [t for t in at]
+        opened = at
         body = rest
         size = sum(t.size for t in rest)
 
-    for token in _fitting(_tokens(html), limit):
+    def add(token: _Token) -> None:
+        nonlocal size
+        body.append(token)
+        size += token.size
+
+    for token in _tokens(html):
         if token.kind == "open":
             stack.append(token)
         elif token.kind == "close":
             if stack:
                 stack.pop()
-        elif size + token.size > limit:
-            cut()
-            while size + token.size > limit:  # a line break's remainder may still be too long
+        else:
+            while size + token.size > limit:
+                if token.text.startswith("&") or token.text == "\n":
+                    cut()  # an entity or a line break is never cut: it starts the next piece
+                    continue
+                count = _prefix(token.text, limit - size)
+                if count == 0 and size == 0:
+                    # A cluster longer than a whole piece (a letter under hundreds of marks, a
+                    # chain of joined emoji): cut between its characters, dropping the joiners
+                    # that would dangle at the cut.
+                    count = max(1, _units_prefix(token.text, limit))
+                    head = token.text[:count].rstrip(_ZWJ)
+                    rest = token.text[count:].lstrip(_ZWJ)
+                elif count:
+                    head, rest = token.text[:count], token.text[count:]
+                else:
+                    cut()
+                    continue
+                add(_Token(head, utf16_len(head), "text"))
                 cut()
-        if token.kind == "text":
-            size += token.size
-        body.append(token)
+                token = _Token(rest, utf16_len(rest), "text")
+            if not token.text:
+                continue
+        add(token)
     if any(t.kind == "text" for t in body) or not pieces:
         pieces.append("".join(t.text for t in opened + body))
     return pieces
