@@ -106,15 +106,7 @@ def clip(text: str, limit: int, ellipsis: str = ELLIPSIS) -> str:
     after the cut when it is too long."""
     if utf16_len(text) <= limit:
         return text
-    room = limit - utf16_len(ellipsis)
-    kept: list[str] = []
-    for cluster in clusters(text):
-        size = utf16_len(cluster)
-        if size > room:
-            break
-        kept.append(cluster)
-        room -= size
-    return "".join(kept) + ellipsis
+    return text[: _prefix(text, limit - utf16_len(ellipsis))] + ellipsis
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +151,8 @@ def _boundary(text: str, index: int) -> bool:
 
 def _units_prefix(text: str, room: int) -> int:
     """The most code points from the start of `text` that are at most `room` UTF-16 units."""
+    if room <= 0:
+        return 0
     if text.isascii():
         return max(0, min(room, len(text)))
     index = max(0, min(room, len(text)))

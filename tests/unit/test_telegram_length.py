@@ -101,6 +101,7 @@ def test_clip_cuts_between_clusters_and_counts_utf16() -> None:
     assert clip(FAMILY * 3, 32) == FAMILY * 2 + "…"
     assert clip(FAMILY * 3, 22) == FAMILY + "…"
     assert clip(CJK * 10, 5) == "中文中文…"
+    assert clip("😀" * 10, 1) == clip("😀" * 10, -3) == "…"  # no room but for the ellipsis
     assert utf16_len(clip("😀" * 100, 51)) == 51
     assert clip("😀" * 100, 51) == "😀" * 25 + "…"
 
