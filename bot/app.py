@@ -177,11 +177,15 @@ def _create_bot(settings: Settings, session: BaseSession | None) -> Bot:
     if session is None and settings.bot_api_url:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_url))
     token = settings.bot_token.get_secret_value() if settings.bot_token else OFFLINE_TOKEN
-    return Bot(
+    bot = Bot(
         token,
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
+    from bot.middlewares.message_sizes import FitTexts
+
+    bot.session.middleware(FitTexts())
+    return bot
 
 
 def _create_dispatcher(

@@ -173,6 +173,12 @@ def page_of(page: int, pages: int) -> str:
     return _("page {page}/{pages}").format(page=_decimal(page), pages=_decimal(pages))
 
 
+def and_more(count: int) -> str:
+    # TRANSLATORS: the last line of a list too long for one message, saying how many of its
+    # lines (modules, lessons, exercises) were left out.
+    return _("…and {count} more.").format(count=_decimal(count))
+
+
 def module_button(title: str, percent_done: int) -> str:
     return f"{title} · {_percent(percent_done)}"
 

@@ -12,6 +12,7 @@ from bot.views.keyboard import Keyboard
 from bot.views.menu import back_to_menu
 from bot.views.pages import lesson_pages
 from bot.views.screen import Screen
+from bot.views.telegram_length import MESSAGE_LIMIT, clip, fit, html_length, list_text
 from db.enums import ProgressStatus
 from db.repositories.course import ModuleRow
 
@@ -19,8 +20,8 @@ from db.repositories.course import ModuleRow
 def courses_screen(rows: list[ModuleRow]) -> Screen:
     if not rows:
         return Screen(str(texts.NO_COURSES), back_to_menu())
-    lines = [str(texts.COURSES_TITLE), ""]
-    lines += [texts.module_progress(r.title, r.lessons_completed, r.lessons_total) for r in rows]
+    lines = [texts.module_progress(r.title, r.lessons_completed, r.lessons_total) for r in rows]
+    text = list_text([str(texts.COURSES_TITLE), ""], lines, [], texts.and_more)
     kb = Keyboard()
     for row in rows:
         kb.button(
@@ -31,16 +32,19 @@ def courses_screen(rows: list[ModuleRow]) -> Screen:
         )
     kb.button(text=str(texts.BACK_TO_MENU), callback_data=MenuCb(action=MenuAction.HOME))
     kb.adjust(1)
-    return Screen("\n".join(lines), kb.as_markup())
+    return Screen(text, kb.as_markup())
 
 
 def module_screen(view: ModuleView) -> Screen:
     done, total = view.lessons_completed, len(view.lessons)
-    lines = [texts.module_heading(view.title)]
+    bar = texts.lessons_completed_bar(texts.progress_bar(done, total), done, total)
+    # The course file keeps a title and description well inside a message; SQL may not.
+    heading = fit(texts.module_heading(view.title), MESSAGE_LIMIT // 4)
+    lines = [heading]
     if view.description:
-        lines.append(texts.esc(view.description))
-    lines.append("")
-    lines.append(texts.lessons_completed_bar(texts.progress_bar(done, total), done, total))
+        room = MESSAGE_LIMIT - html_length(f"{heading}\n\n\n{bar}")
+        lines.append(fit(texts.esc(view.description), room))
+    lines += ["", bar]
     kb = Keyboard()
     for number, lesson in enumerate(view.lessons, start=1):
         kb.button(
@@ -66,8 +70,12 @@ def lesson_screen(view: LessonView, page: int = 0) -> Screen:
     details.append(texts.lesson_xp(view.xp))
     if len(pages) > 1:
         details.append(texts.page_of(page + 1, len(pages)))
-    text = f"{texts.lesson_heading(view.title)}\n<i>{' · '.join(details)}</i>\n\n{pages[page]}"
-    return Screen(text.rstrip(), _lesson_keyboard(view, page, len(pages)))
+    below = f"\n<i>{' · '.join(details)}</i>\n\n{pages[page]}".rstrip()
+    # A page leaves room for any title the course file accepts; a longer one (written in SQL)
+    # is cut so that the page still goes out.
+    room = MESSAGE_LIMIT - html_length(below) - html_length(texts.lesson_heading(""))
+    text = texts.lesson_heading(clip(view.title, room)) + below
+    return Screen(text, _lesson_keyboard(view, page, len(pages)))
 
 
 def _lesson_keyboard(view: LessonView, page: int, pages: int) -> InlineKeyboardMarkup:

@@ -6,6 +6,7 @@ from bot.services.leaderboard import Board, BoardRow
 from bot.texts import leaderboard as t
 from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
+from bot.views.telegram_length import clip
 from db.enums import LeaderboardPeriod
 
 # Telegram shows a long name on one line only up to a point; the rest would wrap the board.
@@ -17,7 +18,7 @@ def _period_label(period: LeaderboardPeriod) -> str:
 
 
 def _line(row: BoardRow, board: Board) -> str:
-    name = (row.first_name or str(t.NO_NAME))[:NAME_LIMIT]
+    name = clip(row.first_name or str(t.NO_NAME), NAME_LIMIT, ellipsis="")
     return t.board_line(row.rank, name, row.total_score, me=row.user_id == board.user_id)
 
 

@@ -5,8 +5,9 @@ blocks with an optional language, [links](https://...), `- `/`* ` bullets and `1
 items. Everything else is plain text, escaped, so an author's `<` or `&` can never break the HTML.
 
 Lines are kept as written (Telegram shows a line break where the author put one); formatting
-never spans lines. Each page is well-formed HTML by itself and at most `max_len` characters of
-HTML long, which keeps it inside Telegram's 4096-character message limit.
+never spans lines. Each page is well-formed HTML by itself and at most `max_len` long as Telegram
+counts (UTF-16 units of the text its reader sees), which keeps it inside Telegram's 4096 limit
+with the lesson's heading above it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from bot.services.content.checks import FENCE
+from bot.views.telegram_length import html_length, split_html, utf16_len, visible_text
 
 # The smallest page size for which the splitter can always make progress.
 MIN_PAGE_LEN = 100
@@ -32,8 +34,6 @@ _INLINE = re.compile(
     r"|(?<![\w*])\*(?P<star>[^\s*](?:.*?[^\s*])??)\*(?![\w*])"
     r"|(?<![A-Za-z0-9_])_(?P<under>[^\s_](?:.*?[^\s_])??)_(?![A-Za-z0-9_])"
 )
-_HTML_TOKEN = re.compile(r"<[^>]*>|&[#A-Za-z0-9]+;|[^<&]")
-_TAG_NAME = re.compile(r"</?([A-Za-z]+)")
 
 
 def _escape(text: str) -> str:
@@ -131,77 +131,36 @@ def _blocks(text: str) -> list[_Block]:
     return blocks
 
 
-def _hard_split(line: str, budget: int) -> list[str]:
-    """Cut one line of HTML into pieces of at most `budget` characters, each well-formed.
-
-    Cuts fall between characters, entities and tags; formatting open at a cut is closed at the
-    end of the piece and reopened at the start of the next. A tag too long to fit even on an
-    empty piece (a huge link) is dropped, keeping its text.
-    """
-    pieces: list[str] = []
-    current = ""
-    has_text = False
-    stack: list[tuple[str, str]] = []  # (opening tag, name); name "" marks a dropped tag
-
-    def closers() -> str:
-        return "".join(f"</{name}>" for _, name in reversed(stack) if name)
-
-    def reopen() -> str:
-        return "".join(tag for tag, name in stack if name)
-
-    for token in _HTML_TOKEN.findall(line):
-        if token.startswith("</"):
-            _, name = stack.pop()
-            if name:
-                current += token
-            continue
-        if token.startswith("<"):
-            match = _TAG_NAME.match(token)
-            name = match.group(1) if match else ""
-            # Room for the tag, its closer and at least one entity of text after it.
-            need = len(token) + len(name) + 3 + 8
-            if len(current) + need + len(closers()) > budget and has_text:
-                pieces.append(current + closers())
-                current, has_text = reopen(), False
-            if len(current) + need + len(closers()) > budget:
-                stack.append((token, ""))
-            else:
-                stack.append((token, name))
-                current += token
-            continue
-        if len(current) + len(token) + len(closers()) > budget and has_text:
-            pieces.append(current + closers())
-            current, has_text = reopen(), False
-        current += token
-        has_text = True
-    if has_text or not pieces:
-        pieces.append(current + closers())
-    return pieces
-
-
 def _split_block(block: _Block, max_len: int) -> list[str]:
-    """A block too long for one page, cut at line boundaries into pages of its own."""
-    budget = max_len - len(block.opening) - len(block.closing)
+    """A block too long for one page, cut at line boundaries into pages of its own; a line
+    longer than a page is cut inside, between clusters, entities and tags."""
     pages: list[str] = []
     chunk: list[str] = []
     size = 0
 
     def flush() -> None:
         nonlocal size
-        if chunk:
+        # Blank lines of code alone at a cut would make a page with nothing to read.
+        if chunk and visible_text("".join(chunk)).strip():
             pages.append(block.opening + "".join(chunk) + block.closing)
-            chunk.clear()
-            size = 0
+        chunk.clear()
+        size = 0
 
     for line in block.lines:
-        pieces = [line] if len(line) <= budget else _hard_split(line, budget)
-        for index, piece in enumerate(pieces):
+        length = html_length(line)
+        if length <= max_len:
+            pieces = [(line, length)]
+        else:
+            pieces = [
+                (piece, html_length(piece)) for piece in split_html(line, max_len, at_lines=False)
+            ]
+        for index, (piece, length) in enumerate(pieces):
             # The pieces of one cut line continue each other: no line break between them.
             joiner = "\n" if index == 0 else ""
-            added = len(piece) + (len(joiner) if chunk else 0)
-            if size + added > budget:
+            added = length + (len(joiner) if chunk else 0)
+            if size + added > max_len:
                 flush()
-                added = len(piece)
+                added = length
             if chunk:
                 chunk[-1] += joiner
             chunk.append(piece)
@@ -211,29 +170,38 @@ def _split_block(block: _Block, max_len: int) -> list[str]:
 
 
 def render_pages(text: str, max_len: int = 3500) -> list[str]:
-    """Render Markdown to Telegram HTML pages of at most `max_len` characters each.
+    """Render Markdown to Telegram HTML pages of at most `max_len` each, as Telegram counts.
 
     Pages are cut between blocks (paragraphs, list items, headings, code blocks); a block longer
     than a page is cut between its lines (a code block is closed and reopened across the cut),
-    and a line longer than a page is cut inside. Empty or blank text gives no pages: `[]`.
+    and a line longer than a page is cut inside, never within an emoji sequence, a tag or an
+    entity. Empty or blank text gives no pages: `[]`.
     """
     if max_len < MIN_PAGE_LEN:
         raise ValueError(f"max_len must be at least {MIN_PAGE_LEN}")
     pages: list[str] = []
     current = ""
+    size = 0
     for block in _blocks(text):
         rendered = block.html()
-        if current and len(current) + len(block.separator) + len(rendered) <= max_len:
+        visible = visible_text(rendered)
+        if not visible.strip():
+            continue  # an empty heading or code block: nothing to read, no page of its own
+        length = utf16_len(visible)
+        gap = len(block.separator)
+        if current and size + gap + length <= max_len:
             current += block.separator + rendered
+            size += gap + length
             continue
         if current:
             pages.append(current)
-            current = ""
-        if len(rendered) <= max_len:
-            current = rendered
+            current, size = "", 0
+        if length <= max_len:
+            current, size = rendered, length
         else:
             *full, current = _split_block(block, max_len)
             pages.extend(full)
+            size = html_length(current)
     if current:
         pages.append(current)
     return pages

@@ -5,15 +5,14 @@ from bot.services.summary import ProgressSummary
 from bot.texts import motivation
 from bot.views.menu import back_to_menu
 from bot.views.screen import Screen
+from bot.views.telegram_length import list_text
 
 
 def progress_screen(s: ProgressSummary) -> Screen:
-    lines = [str(texts.PROGRESS_TITLE), ""]
-    lines += [
+    modules = [
         texts.module_progress(m.title, m.lessons_completed, m.lessons_total) for m in s.modules
     ]
-    if s.modules:
-        lines.append("")
+    lines = [""] if s.modules else []
     average = (
         str(texts.NO_SCORES_YET)
         if s.average_score is None
@@ -31,4 +30,5 @@ def progress_screen(s: ProgressSummary) -> Screen:
     ]
     if s.streak.longest:
         lines.append(motivation.longest_streak(s.streak.longest))
-    return Screen("\n".join(lines), back_to_menu())
+    text = list_text([str(texts.PROGRESS_TITLE), ""], modules, lines, texts.and_more)
+    return Screen(text, back_to_menu())

@@ -18,7 +18,11 @@ from bot.views.course import after_lesson
 from bot.views.effects import effects_lines
 from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
+from bot.views.telegram_length import MESSAGE_LIMIT, clip, fit, html_length
 from db.enums import ExerciseType
+
+# An answer quoted back to the learner: an option, which the course file keeps short.
+ANSWER_ROOM = 500
 
 
 def answer_label(kind: ExerciseType, answer: str) -> str:
@@ -47,7 +51,7 @@ def question_screen(q: Question) -> Screen:
     kb.button(text=str(texts.STOP_EXERCISES), callback_data=StopRunCb(lesson_id=q.lesson_id))
     kb.adjust(*([1] * len(q.choices or [])), 1)
     markup: InlineKeyboardMarkup = kb.as_markup()
-    return Screen(question_text(q), markup)
+    return Screen(fit(question_text(q)), markup)
 
 
 def feedback_text(feedback: Feedback, kind: ExerciseType) -> str:
@@ -68,13 +72,17 @@ def _earned(answered: Answered) -> str:
 def answered_question_text(answered: Answered) -> str:
     """The question message once answered with a button: no buttons, the answer and feedback."""
     q, feedback = answered.answered, answered.feedback
-    given = texts.your_answer(answer_label(q.type, feedback.given))
-    return f"{question_text(q)}\n\n{given}\n{feedback_text(feedback, q.type)}{_earned(answered)}"
+    given = texts.your_answer(clip(answer_label(q.type, feedback.given), ANSWER_ROOM))
+    after = f"\n\n{given}\n{feedback_text(feedback, q.type)}{_earned(answered)}"
+    # A long prompt and a long explanation together can outgrow a message: the question, which
+    # the learner has just read, gives way.
+    room = max(MESSAGE_LIMIT - html_length(after), MESSAGE_LIMIT // 4)
+    return fit(fit(question_text(q), room) + after)
 
 
 def typed_feedback_text(answered: Answered) -> str:
     """The reply to a typed answer: the feedback, and what the answer earned."""
-    return feedback_text(answered.feedback, answered.answered.type) + _earned(answered)
+    return fit(feedback_text(answered.feedback, answered.answered.type) + _earned(answered))
 
 
 def feedback_mark(feedback: Feedback) -> str:

@@ -105,6 +105,19 @@ def decode_params(raw: Mapping[str, Any]) -> dict[str, Any]:
     return params
 
 
+# Telegram's limit on a message's text, in UTF-16 code units of the text once entities are parsed.
+MESSAGE_LIMIT = 4096
+
+
+class BadRequest(Exception):
+    """Telegram's refusal of a request's values: answered 400 with this description."""
+
+
+def telegram_length(text: str) -> int:
+    """The length Telegram checks its limits against: UTF-16 code units."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
 def plain_text(text: str, parse_mode: str | None) -> str:
     """What Telegram keeps of a formatted text: the entities go, the characters stay."""
     if parse_mode and parse_mode.upper() == "HTML":
@@ -113,8 +126,16 @@ def plain_text(text: str, parse_mode: str | None) -> str:
 
 
 class FakeTelegram:
-    def __init__(self, *, token: str = TOKEN, poll_cap: float = 0.5) -> None:
+    def __init__(
+        self,
+        *,
+        token: str = TOKEN,
+        poll_cap: float = 0.5,
+        message_limit: int | None = MESSAGE_LIMIT,
+    ) -> None:
         self.token = token
+        # sendMessage and editMessageText refuse a longer text, as Telegram does; None: no limit.
+        self.message_limit = message_limit
         # getUpdates never holds a request longer than this, whatever `timeout` asks for.
         self.poll_cap = poll_cap
         self.calls: list[Call] = []
@@ -269,6 +290,10 @@ class FakeTelegram:
                     description = f"Bad Request: {missing.args[0]} is required"
                     status = 400
                     response = {"ok": False, "error_code": 400, "description": description}
+                except BadRequest as refusal:
+                    description = f"Bad Request: {refusal}"
+                    status = 400
+                    response = {"ok": False, "error_code": 400, "description": description}
         self.calls.append(Call(method, params, token, response))
         self._new_call.set()
         return web.json_response(response, status=status)
@@ -349,6 +374,8 @@ class FakeTelegram:
 
     def _store(self, chat_id: int, message_id: int, params: dict[str, Any]) -> dict[str, Any]:
         text = plain_text(params.get("text", ""), params.get("parse_mode"))
+        if self.message_limit is not None and telegram_length(text) > self.message_limit:
+            raise BadRequest("message is too long")
         message = self._new_message(chat_id, message_id, text)
         if (chat_id, message_id) in self._messages:
             message["edit_date"] = int(time.time())

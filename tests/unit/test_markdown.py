@@ -42,6 +42,12 @@ def assert_well_formed(page: str) -> str:
     return "".join(parser.text)
 
 
+def telegram_length(page: str) -> int:
+    """What Telegram counts of a page: UTF-16 units of its visible text (an independent
+    reading: the standard library's HTML parser)."""
+    return len(assert_well_formed(page).encode("utf-16-le")) // 2
+
+
 def render(text: str) -> str:
     pages = render_pages(text)
     assert len(pages) == 1
@@ -138,7 +144,7 @@ def test_pages_split_between_blocks() -> None:
     pages = render_pages(source, max_len=300)
     assert len(pages) > 1
     for page in pages:
-        assert len(page) <= 300
+        assert telegram_length(page) <= 300
         assert_well_formed(page)
         assert not page.startswith("\n") and not page.endswith("\n")
     # No paragraph is cut: each page holds whole paragraphs.
@@ -156,7 +162,7 @@ def test_long_code_block_is_closed_and_reopened_across_pages() -> None:
     code_pages = [page for page in pages if "print(" in page]
     assert len(code_pages) > 1
     for page in pages:
-        assert len(page) <= 500
+        assert telegram_length(page) <= 500
         assert_well_formed(page)
     for page in code_pages:
         assert page.startswith('<pre><code class="language-python">')
@@ -175,7 +181,7 @@ def test_long_paragraph_is_split_at_line_boundaries() -> None:
     pages = render_pages(source, max_len=200)
     assert len(pages) > 1
     for page in pages:
-        assert len(page) <= 200
+        assert telegram_length(page) <= 200
         assert re.fullmatch(r"(line \d+ of one long paragraph\n?)+", page)
     assert visible(pages) == re.sub(r"\s+", "", source)
 
@@ -185,7 +191,7 @@ def test_a_line_longer_than_a_page_is_hard_split_keeping_formatting() -> None:
     pages = render_pages(source, max_len=150)
     assert len(pages) > 1
     for page in pages:
-        assert len(page) <= 150
+        assert telegram_length(page) <= 150
         assert_well_formed(page)
         assert page.startswith("<b>") and page.endswith("</b>")
     assert visible(pages) == visible(render_pages(source, max_len=100_000))
@@ -195,7 +201,7 @@ def test_a_link_longer_than_a_page_keeps_its_text() -> None:
     source = "see [the page](https://example.com/" + "x" * 400 + ") now"
     pages = render_pages(source, max_len=150)
     for page in pages:
-        assert len(page) <= 150
+        assert telegram_length(page) <= 150
         assert_well_formed(page)
     assert visible(pages) == "seethepagenow"
 
@@ -204,8 +210,62 @@ def test_sample_sized_text_fits_in_default_pages() -> None:
     source = "\n\n".join(f"## Part {n}\n\nSome text & more text, `x < y`." for n in range(300))
     pages = render_pages(source)
     assert len(pages) > 1
-    assert all(len(page) <= 3500 for page in pages)
+    assert all(telegram_length(page) <= 3500 for page in pages)
     assert visible(pages) == visible(render_pages(source, max_len=1_000_000))
+
+
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # 👨‍👩‍👧‍👦, 11 UTF-16 units
+
+
+def test_a_lesson_of_family_emoji_is_paged_by_utf16_units_keeping_each_family_whole() -> None:
+    pages = render_pages(FAMILY * 1500)
+    # 3,500 units hold 318 families (3,498 units); 1,500 of them take five pages.
+    assert [page.count(FAMILY) for page in pages] == [318, 318, 318, 318, 228]
+    for page in pages:
+        assert page == FAMILY * page.count(FAMILY)
+        assert telegram_length(page) <= 3500
+
+
+def test_emoji_paragraphs_are_packed_by_utf16_units() -> None:
+    source = "\n\n".join(f"{n} " + "😀" * 100 for n in range(100))
+    pages = render_pages(source, max_len=1000)
+    for page in pages:
+        assert telegram_length(page) <= 1000
+        for part in page.split("\n\n"):
+            assert re.fullmatch(r"\d+ (😀){100}", part)
+    assert sum(page.count("\n\n") + 1 for page in pages) == 100
+
+
+def test_cjk_and_entities_count_one_unit_each() -> None:
+    pages = render_pages("中" * 5000, max_len=1000)
+    assert [len(page) for page in pages] == [1000] * 5
+    pages = render_pages("&" * 5000, max_len=1000)
+    assert pages == ["&amp;" * 1000] * 5
+
+
+def test_a_text_exactly_at_the_limit_is_one_page() -> None:
+    assert render_pages("😀" * 50, max_len=100) == ["😀" * 50]
+    assert render_pages("😀" * 51, max_len=100) == ["😀" * 50, "😀"]
+    assert render_pages("a & b " * 20 + "**" + "x" * 18 + "**", max_len=138) == [
+        "a &amp; b " * 20 + "<b>" + "x" * 18 + "</b>"
+    ]
+
+
+def test_a_line_of_emoji_in_nested_formatting_is_cut_between_emoji() -> None:
+    source = "**bold *" + FAMILY * 40 + " & more* done**"
+    pages = render_pages(source, max_len=100)
+    assert len(pages) > 4
+    for page in pages:
+        assert telegram_length(page) <= 100
+        assert page.startswith("<b>") and page.endswith("</b>")
+        assert "\u200d<" not in page and ">\u200d" not in page
+    assert pages[1].startswith("<b><i>" + FAMILY)
+    assert visible(pages) == visible(render_pages(source, max_len=100_000))
+
+
+def test_an_empty_heading_makes_no_page() -> None:
+    assert render_pages("# ") == []
+    assert render_pages("text\n\n#  \n\n```\n```") == ["text"]
 
 
 _FRAGMENTS = [
@@ -234,6 +294,10 @@ _FRAGMENTS = [
     "\n# ",
     "\n## ",
     "é😀",
+    FAMILY,
+    "\U0001f1eb\U0001f1f7",
+    "中文",
+    "&amp;",
 ]
 
 
@@ -244,6 +308,7 @@ def test_any_input_gives_bounded_well_formed_pages(seed: int) -> None:
     max_len = rng.randint(100, 400)
     pages = render_pages(source, max_len=max_len)
     for page in pages:
-        assert 0 < len(page) <= max_len
-        assert_well_formed(page)
+        assert 0 < telegram_length(page) <= max_len
+        text = assert_well_formed(page)
+        assert not text.startswith("\u200d") and not text.endswith("\u200d")
     assert visible(pages) == visible(render_pages(source, max_len=1_000_000))

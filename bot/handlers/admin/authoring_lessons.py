@@ -40,6 +40,7 @@ from bot.views.admin.authoring import (
     preview_screens,
     reorder_screen,
 )
+from bot.views.telegram_length import MESSAGE_LIMIT, utf16_len
 
 log = logging.getLogger(__name__)
 
@@ -262,7 +263,7 @@ async def start_edit_content(
     await state.update_data(lesson_id=lesson.id)
     # The current text as it was typed, to copy, change and send back (a text longer than a
     # message, imported from a course file, is better changed there).
-    if len(lesson.content) <= values.TEXT_MAX_LEN:
+    if lesson.content.strip() and utf16_len(lesson.content) <= MESSAGE_LIMIT:
         await bot.send_message(callback.from_user.id, lesson.content, parse_mode=None)
     await ask(callback, bot, state, texts.edit_content_prompt(lesson.title))
 

@@ -36,13 +36,18 @@ from bot.views.keyboard import Keyboard
 from bot.views.pages import lesson_pages
 from bot.views.quiz import question_screen
 from bot.views.screen import Screen
+from bot.views.telegram_length import MESSAGE_LIMIT, clip, fit, list_text
 from db.enums import ExerciseType
+
+# Enough to tell exercises apart in a lesson's list; the whole text is in the preview.
+EXERCISE_LINE_ROOM = 300
 
 
 def modules_screen(modules: list[ModuleSummary]) -> Screen:
-    lines = [str(texts.MODULES_TITLE), ""]
+    head = [str(texts.MODULES_TITLE), ""]
     if not modules:
-        lines.append(str(texts.NO_MODULES))
+        head.append(str(texts.NO_MODULES))
+    lines = []
     kb = Keyboard()
     for m in modules:
         lines.append(
@@ -53,19 +58,20 @@ def modules_screen(modules: list[ModuleSummary]) -> Screen:
     kb.button(text=str(texts.NEW_MODULE), callback_data=NewModuleCb())
     back_to_admin_button(kb)
     kb.adjust(1)
-    return Screen("\n".join(lines), kb.as_markup())
+    return Screen(list_text(head, lines, [], learner_texts.and_more), kb.as_markup())
 
 
 def module_screen(module: ModuleDetail) -> Screen:
-    lines = [
-        texts.module_heading(module.title, module.slug),
+    head = [
+        fit(texts.module_heading(module.title, module.slug), MESSAGE_LIMIT // 4),
         str(texts.PUBLISHED if module.is_published else texts.DRAFT),
     ]
     if module.description:
-        lines.append(learner_texts.esc(module.description))
-    lines.append("")
+        head.append(fit(learner_texts.esc(module.description), MESSAGE_LIMIT // 2))
+    head.append("")
     if not module.lessons:
-        lines.append(str(texts.NO_LESSONS))
+        head.append(str(texts.NO_LESSONS))
+    lines = []
     kb = Keyboard()
     for number, lesson in enumerate(module.lessons, start=1):
         lines.append(texts.lesson_line(number, lesson.is_published, lesson.title, lesson.exercises))
@@ -95,11 +101,11 @@ def module_screen(module: ModuleDetail) -> Screen:
     )
     rows.append(1)
     kb.adjust(*rows)
-    return Screen("\n".join(lines), kb.as_markup())
+    return Screen(list_text(head, lines, [], learner_texts.and_more), kb.as_markup())
 
 
 def reorder_screen(module: ModuleDetail) -> Screen:
-    lines = [texts.reorder_heading(module.title), str(texts.REORDER_HINT)]
+    lines = [fit(texts.reorder_heading(module.title), MESSAGE_LIMIT // 4), str(texts.REORDER_HINT)]
     kb = Keyboard()
     for number, lesson in enumerate(module.lessons, start=1):
         kb.button(
@@ -125,26 +131,29 @@ def answer_text(exercise: ExerciseLine) -> str:
 
 
 def lesson_screen(lesson: LessonDetail) -> Screen:
-    lines = [
-        texts.lesson_heading(lesson.title),
-        texts.lesson_module(lesson.module_title),
+    head = [
+        fit(texts.lesson_heading(lesson.title), MESSAGE_LIMIT // 8),
+        fit(texts.lesson_module(lesson.module_title), MESSAGE_LIMIT // 8),
         str(texts.PUBLISHED if lesson.is_published else texts.DRAFT),
     ]
     if not lesson.module_published:
-        lines.append(str(texts.MODULE_IS_DRAFT))
-    lines += [
+        head.append(str(texts.MODULE_IS_DRAFT))
+    head += [
         texts.lesson_place(lesson.slug, lesson.position, lesson.siblings),
         texts.lesson_numbers(lesson.estimated_minutes, lesson.xp, lesson.pass_score),
         "",
     ]
+    lines = []
     if lesson.exercises:
-        lines.append(str(texts.EXERCISES_HEADING))
+        head.append(str(texts.EXERCISES_HEADING))
         for number, e in enumerate(lesson.exercises, start=1):
             kind = str(texts.KIND_NAMES[e.type.value])
-            lines.append(texts.exercise_line(number, kind, e.prompt, answer_text(e)))
+            # A prompt may be a thousand characters: the list shows each one's beginning.
+            line = texts.exercise_line(number, kind, clip(e.prompt, 80), answer_text(e))
+            lines.append(fit(line, EXERCISE_LINE_ROOM))
     else:
-        lines.append(str(texts.NO_EXERCISES))
-    return Screen("\n".join(lines), _lesson_keyboard(lesson))
+        head.append(str(texts.NO_EXERCISES))
+    return Screen(list_text(head, lines, [], learner_texts.and_more), _lesson_keyboard(lesson))
 
 
 def _lesson_keyboard(lesson: LessonDetail) -> InlineKeyboardMarkup:

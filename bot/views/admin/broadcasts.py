@@ -10,6 +10,7 @@ from bot.texts import broadcasts as t
 from bot.views.admin.menu import back_to_admin_button
 from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
+from bot.views.telegram_length import clip
 from db.enums import BroadcastKind, BroadcastStatus
 
 
@@ -77,8 +78,7 @@ def _entry(summary: BroadcastSummary, zone: ZoneInfo) -> str:
 
 
 def _shorten(text: str, width: int = 40) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+    return clip(" ".join(text.split()), width)
 
 
 def broadcasts_screen(

@@ -10,6 +10,7 @@ from bot.texts import course_file as texts
 from bot.views.admin.menu import back_to_admin, back_to_admin_button
 from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
+from bot.views.telegram_length import clip
 
 # Telegram's message limit is 4096 characters: 30 problems of a course file fit with room to
 # spare, and an author fixes the first ones before the rest matter.
@@ -35,7 +36,7 @@ def problems_text(file_name: str, problems: list[str]) -> str:
 
 def _clip(text: str, limit: int = 120) -> str:
     # A problem quotes the author's value; a long one must not crowd the others out.
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clip(text, limit)
 
 
 def _counts(report: ImportReport) -> list[str]:

@@ -1,4 +1,5 @@
-"""The course statistics as messages (HTML, each under Telegram's limit) and the chart's data."""
+"""The course statistics as messages (HTML, each within Telegram's limit as Telegram counts it:
+blocks packed whole, a block too long for one message cut at its lines) and the chart's data."""
 
 from __future__ import annotations
 
@@ -7,9 +8,7 @@ from dataclasses import dataclass
 from bot.services.analytics import CourseStats, LessonStats
 from bot.texts import stats as texts
 from bot.views.charts import MAX_FUNNEL_BARS, FunnelBar, FunnelLabels
-
-# Telegram's limit on a message's text.
-MESSAGE_LIMIT = 4096
+from bot.views.telegram_length import pack
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,18 +42,6 @@ def stats_report(stats: CourseStats) -> StatsReport:
         _drop_off(stats),
     ]
     return StatsReport(pack(blocks), _chart(stats))
-
-
-def pack(blocks: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
-    """The blocks joined by blank lines into as few messages as fit under `limit`; a block is
-    never cut (each is a few lines)."""
-    messages: list[str] = []
-    for block in blocks:
-        if messages and len(messages[-1]) + 2 + len(block) <= limit:
-            messages[-1] += "\n\n" + block
-        else:
-            messages.append(block[:limit])
-    return messages
 
 
 def _modules(stats: CourseStats) -> str:
