@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import delete, exists, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Exercise, ExerciseAttempt, Lesson, Module
@@ -48,6 +49,62 @@ async def lessons_of_module(
     if not include_deleted:
         stmt = stmt.where(Lesson.deleted_at.is_(None))
     return list(await session.scalars(stmt.order_by(Lesson.order, Lesson.id)))
+
+
+async def modules_by_slugs(session: AsyncSession, slugs: Sequence[str]) -> dict[str, Module]:
+    """The modules with these slugs, deleted ones included, by slug."""
+    if not slugs:
+        return {}
+    stmt = select(Module).where(Module.slug.in_(slugs)).execution_options(populate_existing=True)
+    return {module.slug: module for module in await session.scalars(stmt)}
+
+
+async def lessons_of_modules(
+    session: AsyncSession, module_ids: Sequence[int]
+) -> dict[int, list[Lesson]]:
+    """The lessons of these modules, deleted ones included, each module's in order."""
+    grouped: dict[int, list[Lesson]] = defaultdict(list)
+    if not module_ids:
+        return grouped
+    stmt = (
+        select(Lesson)
+        .where(Lesson.module_id.in_(module_ids))
+        .order_by(Lesson.module_id, Lesson.order, Lesson.id)
+        .execution_options(populate_existing=True)
+    )
+    for lesson in await session.scalars(stmt):
+        grouped[lesson.module_id].append(lesson)
+    return grouped
+
+
+async def insert_modules(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+    """Insert new modules in one batch; their ids by slug. Without RETURNING: SQLite's driver
+    would then insert row by row, a round trip each."""
+    if not rows:
+        return {}
+    await session.execute(insert(Module), list(rows))
+    slugs = [row["slug"] for row in rows]
+    result = await session.execute(select(Module.slug, Module.id).where(Module.slug.in_(slugs)))
+    return {slug: module_id for slug, module_id in result.tuples()}
+
+
+async def insert_lessons(
+    session: AsyncSession, rows: Sequence[dict[str, Any]]
+) -> dict[tuple[int, str], int]:
+    """Insert new lessons in one batch; their ids by (module id, slug)."""
+    if not rows:
+        return {}
+    await session.execute(insert(Lesson), list(rows))
+    module_ids = {row["module_id"] for row in rows}
+    result = await session.execute(
+        select(Lesson.module_id, Lesson.slug, Lesson.id).where(Lesson.module_id.in_(module_ids))
+    )
+    return {(module_id, slug): lesson_id for module_id, slug, lesson_id in result.tuples()}
+
+
+async def insert_exercises(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(insert(Exercise), list(rows))
 
 
 async def exercises_by_lesson(

@@ -52,9 +52,7 @@ _EXERCISE_KEYS = (*_EXERCISE_COMMON_KEYS, "options", "answer", "answers")
 _TYPE_NAMES = ", ".join(t.value for t in ExerciseType)
 
 
-def parse_course(
-    text: str, on_document: Callable[[int], None] | None = None
-) -> list[ModuleSpec]:
+def parse_course(text: str, on_document: Callable[[int], None] | None = None) -> list[ModuleSpec]:
     """The modules of a course file, or CourseFileError listing every problem found.
 
     Safe to call on anything an admin sends: the YAML is read within bounds (see
