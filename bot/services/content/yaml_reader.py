@@ -39,7 +39,7 @@ from yaml.resolver import Resolver
 # libyaml's parser when PyYAML was built with it (the wheels are): a course file near the
 # upload limit of 1 MB is read several times faster. Both produce the same events.
 try:
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover (a PyYAML built without libyaml)
     from yaml.loader import BaseLoader as _Parser  # type: ignore[assignment]
 
@@ -127,6 +127,8 @@ def _events(text: str) -> Iterator[Event]:
                 event = parser.get_event()
             except yaml.YAMLError as exc:
                 raise YamlRefused(describe_yaml_error(exc)) from None
+            if event is None:  # past the end (StreamEndEvent returns first)
+                return
             yield event
             if isinstance(event, StreamEndEvent):
                 return
@@ -135,7 +137,7 @@ def _events(text: str) -> Iterator[Event]:
 
 
 def _where(event: Event) -> str:
-    mark = event.start_mark
+    mark: Any = event.start_mark
     return f"line {mark.line + 1}, column {mark.column + 1}"
 
 
@@ -168,7 +170,7 @@ def _child_label(frame: _Frame | None) -> str:
 
 def _compose(text: str, result: Documents) -> Iterator[Node | None]:
     """The root node of each document, built without recursion and within the bounds."""
-    resolver = Resolver()
+    resolve: Callable[..., str] = Resolver().resolve
     nodes = 0
     document = 0
     root: Node | None = None
@@ -196,11 +198,14 @@ def _compose(text: str, result: Documents) -> Iterator[Node | None]:
                     "split it into smaller files"
                 )
         node: Node
+        # Marks of libyaml's parser are of its own class, read the same way.
+        start: Any = event.start_mark
+        end: Any = event.end_mark
         if isinstance(event, ScalarEvent):
             tag = event.tag
             if tag is None or tag == "!":
-                tag = resolver.resolve(ScalarNode, event.value, event.implicit)
-            node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+                tag = resolve(ScalarNode, event.value, event.implicit)
+            node = ScalarNode(tag, event.value, start, end, event.style)
             if tag in (_INT_TAG, _FLOAT_TAG) and len(event.value) > MAX_NUMBER_CHARS:
                 path = _path(top, _child_label(top))
                 if top is not None and isinstance(top.node, MappingNode) and top.key is None:
@@ -213,7 +218,7 @@ def _compose(text: str, result: Documents) -> Iterator[Node | None]:
                         f"(quote it if it is meant as text)",
                     )
                 )
-                node = ScalarNode(_NULL_TAG, "", event.start_mark, event.end_mark)
+                node = ScalarNode(_NULL_TAG, "", start, end)
             top, root = _attach(top, root, node)
             continue
         if isinstance(event, CollectionStartEvent):
@@ -227,16 +232,16 @@ def _compose(text: str, result: Documents) -> Iterator[Node | None]:
             is_mapping = isinstance(event, MappingStartEvent)
             kind = MappingNode if is_mapping else SequenceNode
             if tag is None or tag == "!":
-                tag = resolver.resolve(kind, None, event.implicit)
+                tag = resolve(kind, None, event.implicit)
             label = _child_label(top)
-            node = kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
+            node = kind(tag, [], start, None, flow_style=event.flow_style)
             top, root = _attach(top, root, node)
             top = _Frame(node, top, label)
             depth += 1
             continue
         if top is not None and not isinstance(event, StreamEndEvent):
             # The end of a sequence or mapping.
-            top.node.end_mark = event.end_mark
+            top.node.end_mark = end
             top = top.parent
             depth -= 1
 
