@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 # Why a task was cancelled: the argument of its CancelledError.
 REPLACED = "replaced"
 SHUTDOWN = "shutdown"
+# What a cancelled task may take to say so (tell the admin, put their file back): bounded,
+# since Telegram or Redis may be what is failing.
+LAST_WORDS_SECONDS = 5.0
 
 
 class BackgroundTasks:
@@ -66,5 +69,4 @@ class BackgroundTasks:
             task.cancel(SHUTDOWN)
         if pending:
             log.info("stopping %d background task(s) cut off by the shutdown", len(pending))
-            # Their last words (telling the admin) are bounded too: Telegram may be gone.
-            await asyncio.wait(pending, timeout=self.grace)
+            await asyncio.wait(pending, timeout=LAST_WORDS_SECONDS)

@@ -240,12 +240,12 @@ async def _check(job: _Job, document: Document) -> None:
             BUDGET_SECONDS,
             extra={"user_id": job.admin_id},
         )
-        await job.tell(views.note_screen(texts.too_big_to_check(name)))
+        await job.tell(views.text_screen(texts.too_big_to_check(name)))
         return
     except asyncio.CancelledError as cancel:
         why = cancel.args[0] if cancel.args else SHUTDOWN
         said = str(texts.REPLACED) if why == REPLACED else texts.check_interrupted(name)
-        await job.tell(views.note_screen(said))
+        await job.tell(views.text_screen(said))
         raise
     except Exception as exc:
         await _tell_failure(job, exc, "checked")
@@ -287,10 +287,10 @@ async def _tell_failure(job: _Job, exc: Exception, what: str) -> None:
     if is_unavailable(exc):
         # Logged once by the database's health tracker; the admin may simply try again.
         log.info("course file %r not %s: database unavailable", job.name, what)
-        await job.tell(views.note_screen(str(outage.DATABASE_UNAVAILABLE)))
+        await job.tell(views.text_screen(str(outage.DATABASE_UNAVAILABLE)))
         return
     log.error("course file %r from admin %s not %s", job.name, job.admin_id, what, exc_info=exc)
-    await job.tell(views.note_screen(str(common_texts.ERROR)))
+    await job.tell(views.text_screen(str(common_texts.ERROR)))
 
 
 async def _take_pending(state: FSMContext, token: str | None) -> dict[str, Any] | None:
