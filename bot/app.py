@@ -227,6 +227,9 @@ def _create_dispatcher(
     dp["background"] = background
     dp["sessionmaker"] = db.sessionmaker
     dp.shutdown.register(background.close)
+    # First of the shutdown handlers: a stopped import puts its file back into the admin's FSM
+    # data, which must still be open (the dispatcher registered closing it first).
+    dp.shutdown.handlers.insert(0, dp.shutdown.handlers.pop())
     dp.update.outer_middleware(UpdateLogMiddleware())
     if dedup is not None:
         dp.update.outer_middleware(dedup)

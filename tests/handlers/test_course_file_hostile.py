@@ -14,6 +14,7 @@ from aiogram.methods import EditMessageText, SendMessage
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import texts
+from bot.background import BackgroundTasks
 from bot.config import Settings
 from bot.handlers.admin import course_file
 from bot.services.content.parse import parse_course
@@ -270,3 +271,36 @@ async def test_a_newer_file_replaces_the_check_of_an_older_one(
     await admin.tap(file_texts.APPLY, exact=True)
     deep = await rows(sessionmaker, Lesson, Lesson.slug == "deep")
     assert [lesson.title for lesson in deep] == ["Deeper dive"]
+
+
+async def test_an_import_cut_off_by_a_shutdown_writes_nothing_and_can_be_confirmed_again(
+    admin: Chat, sessionmaker: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await upload(admin, TEST_COURSE, name="course.yaml")
+    inserting = asyncio.Event()
+    real = content_repo.insert_modules
+
+    async def stalled(*args: object) -> object:
+        inserting.set()
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    monkeypatch.setattr(content_repo, "insert_modules", stalled)
+    admin.settle = False
+    admin.dp["background"].grace = 0.0
+
+    await admin.tap(file_texts.APPLY, exact=True)
+    await asyncio.wait_for(inserting.wait(), DEADLINE)
+    # The dispatcher's shutdown, as the process stops: the import is cut off first.
+    await admin.dp.emit_shutdown(bot=admin.bot)
+
+    assert admin.last_text == file_texts.apply_interrupted("course.yaml")
+    assert await rows(sessionmaker, Module) == []
+    monkeypatch.setattr(content_repo, "insert_modules", real)
+    # The file was put back: this process's own chat can still confirm it (after a restart
+    # with Redis, the next process can).
+    admin.settle = True
+    admin.dp["background"] = BackgroundTasks(grace=0.0)
+    await admin.tap(file_texts.APPLY, exact=True)
+    assert file_texts.applied_head("course.yaml", published=False) in admin.last_text
+    assert len(await rows(sessionmaker, Module)) == 2
