@@ -204,8 +204,8 @@ def _compose(text: str, result: Documents) -> Iterator[Node | None]:
                 if tag in (_INT_TAG, _FLOAT_TAG) and len(value) > MAX_NUMBER_CHARS:
                     result.problems.append(_long_number(document, top, len(value)))
                     tag, value = _NULL_TAG, ""
-                end: Any = event.end_mark
-                node = ScalarNode(tag, value, start, end, event.style)
+                # No end mark: problems name where a value starts, and 300,000 marks cost.
+                node = ScalarNode(tag, value, start, None, event.style)
                 top, root = _attach(top, root, node)
                 continue
             assert isinstance(event, CollectionStartEvent)
@@ -226,7 +226,6 @@ def _compose(text: str, result: Documents) -> Iterator[Node | None]:
             depth += 1
         elif cls is MappingEndEvent or cls is SequenceEndEvent:
             assert top is not None
-            top.node.end_mark = event.end_mark
             top = top.parent
             depth -= 1
         elif cls is DocumentStartEvent:
