@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from aiogram.fsm.storage.base import StorageKey
 from aiogram.methods import EditMessageText, SendMessage
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -17,6 +18,7 @@ from bot import texts
 from bot.background import BackgroundTasks
 from bot.config import Settings
 from bot.handlers.admin import course_file
+from bot.redis_support import TolerantRedisStorage
 from bot.services.content.parse import parse_course
 from bot.texts import course_file as file_texts
 from bot.texts import outage
@@ -28,6 +30,7 @@ from tests.support.chat import Chat, make_chat
 from tests.support.course import TEST_COURSE
 from tests.support.factories import count
 from tests.support.hostile_files import HOSTILE, big_course
+from tests.support.redis import REDIS_URL, require_redis
 from tests.support.rows import rows
 
 CHECK = ("course file", ADMIN_ID)
@@ -304,3 +307,60 @@ async def test_an_import_cut_off_by_a_shutdown_writes_nothing_and_can_be_confirm
     await admin.tap(file_texts.APPLY, exact=True)
     assert file_texts.applied_head("course.yaml", published=False) in admin.last_text
     assert len(await rows(sessionmaker, Module)) == 2
+
+
+async def test_with_redis_the_check_holds_no_isolation_lock_and_redis_stays_up(
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    held_reading: tuple[threading.Event, threading.Event],
+) -> None:
+    require_redis()
+    started, go_on = held_reading
+    admin_id = random.randint(10**9, 2 * 10**9)
+    with_redis = settings.model_copy(
+        update={"redis_url": REDIS_URL, "admin_ids": frozenset({admin_id})}
+    )
+    admin = make_chat(with_redis, sessionmaker, user_id=admin_id)
+    admin.settle = False
+    storage = admin.dp.storage
+    assert isinstance(storage, TolerantRedisStorage)
+    lock = storage.redis.lock(
+        storage.key_builder.build(StorageKey(admin.bot.id, admin_id, admin_id), "lock")
+    )
+    try:
+        await upload(admin, TEST_COURSE, name="course.yaml")
+        assert await asyncio.to_thread(started.wait, DEADLINE)
+        # The check runs; the admin's lock is free and their next update is answered.
+        assert not await lock.locked()
+        await admin.send_text("/admin")
+        assert admin.dp["background"].running(("course file", admin_id))
+
+        go_on.set()
+        await asyncio.wait_for(admin.dp["background"].idle(), DEADLINE)
+        assert file_texts.preview_head("course.yaml") in admin.last_text
+        assert storage.health.down_since is None
+        admin.settle = True
+        await admin.tap(file_texts.APPLY, exact=True)
+        assert file_texts.applied_head("course.yaml", published=False) in admin.last_text
+    finally:
+        await storage.close()
+        await admin.bot.session.close()
+
+
+async def test_an_import_that_fails_says_so_and_can_be_confirmed_again(
+    admin: Chat, sessionmaker: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await upload(admin, TEST_COURSE, name="course.yaml")
+    real = content_repo.insert_lessons
+
+    async def broken(*args: object) -> object:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(content_repo, "insert_lessons", broken)
+    await admin.tap(file_texts.APPLY, exact=True)
+
+    assert admin.last_text == file_texts.apply_failed("course.yaml")
+    assert await rows(sessionmaker, Module) == []  # all or nothing: the modules went too
+    monkeypatch.setattr(content_repo, "insert_lessons", real)
+    await admin.tap(file_texts.APPLY, exact=True)
+    assert file_texts.applied_head("course.yaml", published=False) in admin.last_text

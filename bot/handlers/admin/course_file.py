@@ -252,7 +252,16 @@ async def _check(job: _Job, document: Document) -> None:
         return
     token = token_of(text)
     async with job.isolated():
-        await job.state.update_data({PENDING: {"token": token, "name": job.name, "text": text}})
+        await job.state.update_data(
+            {
+                PENDING: {
+                    "token": token,
+                    "name": job.name,
+                    "text": text,
+                    "modules": len(modules),
+                }
+            }
+        )
     log.info(
         "course file %r from admin %s previewed (%s), waiting for confirmation",
         job.name,
@@ -283,14 +292,19 @@ async def _download(job: _Job, document: Document) -> str:
     raise _Answered
 
 
-async def _tell_failure(job: _Job, exc: Exception, what: str) -> None:
+async def _tell_failure(
+    job: _Job, exc: Exception, what: str, failure: Screen | None = None
+) -> None:
+    """`failure`: what to say of a bug (the generic error by default); an outage is said as
+    everywhere else, with `failure`'s buttons."""
+    markup = failure.markup if failure is not None else None
     if is_unavailable(exc):
         # Logged once by the database's health tracker; the admin may simply try again.
         log.info("course file %r not %s: database unavailable", job.name, what)
-        await job.tell(views.text_screen(str(outage.DATABASE_UNAVAILABLE)))
+        await job.tell(Screen(str(outage.DATABASE_UNAVAILABLE), markup))
         return
     log.error("course file %r from admin %s not %s", job.name, job.admin_id, what, exc_info=exc)
-    await job.tell(views.text_screen(str(common_texts.ERROR)))
+    await job.tell(failure or views.text_screen(str(common_texts.ERROR)))
 
 
 async def _take_pending(state: FSMContext, token: str | None) -> dict[str, Any] | None:
@@ -321,37 +335,26 @@ async def apply_file(
         return
     publish = callback_data.action is CourseFileAction.PUBLISH
     name = views.clip_name(pending["name"])
+    total = int(pending.get("modules", 0))
+    started = texts.applying_progress(name, 0, total)
     message = callback.message
     if isinstance(message, Message):
-        job = _Job(
-            bot,
-            message.chat.id,
-            message.message_id,
-            callback.from_user.id,
-            pending["name"],
-            state,
-            dispatcher,
-            sessionmaker,
-        )
-        await job.tell(views.text_screen(texts.applying_progress(name, 0, 0)))
+        chat_id, message_id = message.chat.id, message.message_id
     else:
-        sent = await bot.send_message(callback.from_user.id, texts.applying_progress(name, 0, 0))
-        job = _Job(
-            bot,
-            sent.chat.id,
-            sent.message_id,
-            callback.from_user.id,
-            pending["name"],
-            state,
-            dispatcher,
-            sessionmaker,
-        )
+        # Too old for Telegram to include: the progress goes to a new message.
+        sent = await bot.send_message(callback.from_user.id, started)
+        chat_id, message_id = sent.chat.id, sent.message_id
+    admin_id = callback.from_user.id
+    job = _Job(bot, chat_id, message_id, admin_id, pending["name"], state, dispatcher, sessionmaker)
+    if isinstance(message, Message):
+        await job.tell(views.text_screen(started))
     background.start(("course file apply", callback.from_user.id), _apply(job, pending, publish))
 
 
 async def _apply(job: _Job, pending: dict[str, Any], publish: bool) -> None:
     name = views.clip_name(job.name)
     progress = _Progress(job, lambda done, total: texts.applying_progress(name, done, total))
+    progress.total = int(pending.get("modules", 0))
     try:
         async with asyncio.timeout(BUDGET_SECONDS), progress.shown():
             modules = await asyncio.to_thread(parse_course, pending["text"])
@@ -371,7 +374,8 @@ async def _apply(job: _Job, pending: dict[str, Any], publish: bool) -> None:
             await job.tell(Screen(texts.apply_interrupted(name), again))
             raise
         elif isinstance(exc, Exception):
-            await _tell_failure(job, exc, "applied")
+            failure = texts.apply_failed(name)
+            await _tell_failure(job, exc, "applied", Screen(failure, again))
         else:
             raise
         return
