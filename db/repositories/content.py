@@ -112,22 +112,30 @@ async def exercises_by_lesson(
 ) -> dict[int, list[Exercise]]:
     """The exercises of the given lessons, each lesson's in order (lessons without any absent)."""
     grouped: dict[int, list[Exercise]] = defaultdict(list)
-    if not lesson_ids:
-        return grouped
-    stmt = (
-        select(Exercise)
-        .where(Exercise.lesson_id.in_(lesson_ids))
-        .order_by(Exercise.lesson_id, Exercise.order, Exercise.id)
-        .execution_options(populate_existing=True)
-    )
-    for exercise in await session.scalars(stmt):
-        grouped[exercise.lesson_id].append(exercise)
+    for ids in _slices(lesson_ids):
+        stmt = (
+            select(Exercise)
+            .where(Exercise.lesson_id.in_(ids))
+            .order_by(Exercise.lesson_id, Exercise.order, Exercise.id)
+            .execution_options(populate_existing=True)
+        )
+        for exercise in await session.scalars(stmt):
+            grouped[exercise.lesson_id].append(exercise)
     return grouped
 
 
+# Ids per IN list: a course file may name tens of thousands of lessons, more than SQLite takes
+# as parameters of one statement.
+_IN_LIMIT = 1000
+
+
+def _slices(ids: Sequence[int]) -> list[Sequence[int]]:
+    return [ids[start : start + _IN_LIMIT] for start in range(0, len(ids), _IN_LIMIT)]
+
+
 async def delete_exercises(session: AsyncSession, exercise_ids: Sequence[int]) -> None:
-    if exercise_ids:
-        await session.execute(delete(Exercise).where(Exercise.id.in_(exercise_ids)))
+    for ids in _slices(exercise_ids):
+        await session.execute(delete(Exercise).where(Exercise.id.in_(ids)))
 
 
 async def has_published_lesson(session: AsyncSession) -> bool:
