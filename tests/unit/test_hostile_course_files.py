@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
+from bot.services.content import yaml_reader
 from bot.services.content.parse import parse_course
 from bot.services.content.spec import CourseFileError
 from bot.services.content.upload import MAX_BYTES
@@ -125,3 +127,15 @@ def test_content_import_answers_a_hostile_file_by_path(tmp_path: Path) -> None:
     assert done.stderr.startswith(f"course file {deep} has 1 problem(s):\n  lessons[0][0]")
     assert "nested more than" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("case", [c for c in HOSTILE if c != "many values"])
+def test_the_pure_python_parser_refuses_them_alike(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where PyYAML was built without libyaml, its own parser produces the same events."""
+    monkeypatch.setattr(yaml_reader, "_Parser", yaml.loader.BaseLoader)
+    make, expected = HOSTILE[case]
+    (problem,) = problems_of(make())
+    assert problem.startswith(expected), problem
+    assert parse_course(big_course(3))[2].slug == "m2"
