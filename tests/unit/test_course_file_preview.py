@@ -9,7 +9,12 @@ from bot.services.content.importer import Counts, ImportReport
 from bot.services.content.spec import SLUG_MAX_LEN, TITLE_MAX_LEN
 from bot.services.content.upload import AnsweredLoss, Preview
 from bot.texts import course_file as texts
-from bot.views.admin.course_file import MESSAGE_LIMIT, preview_screen, telegram_length
+from bot.views.admin.course_file import (
+    MESSAGE_LIMIT,
+    preview_screen,
+    problems_text,
+    telegram_length,
+)
 from tests.support.i18n import reading
 
 TOKEN = "0123456789abcdef"
@@ -74,3 +79,14 @@ def test_without_the_cut_the_warning_would_not_fit() -> None:
             for loss in losses(20)
         )
     assert telegram_length(whole) > MESSAGE_LIMIT
+
+
+def test_a_list_of_problems_quoting_wide_values_fits_one_message() -> None:
+    problems = [
+        f"lessons[{n}].title: {'👩‍💻' * 200!r} must be at most 200 characters" for n in range(40)
+    ]
+    with reading("en"):
+        text = problems_text("course.yaml", problems)
+    assert telegram_length(text) <= MESSAGE_LIMIT
+    assert "lessons[0].title" in text
+    assert text.endswith("more problems.")
