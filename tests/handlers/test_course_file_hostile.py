@@ -22,13 +22,14 @@ from bot.redis_support import TolerantRedisStorage
 from bot.services.content.parse import parse_course
 from bot.texts import course_file as file_texts
 from bot.texts import outage
+from bot.views.admin.course_file import MESSAGE_LIMIT, telegram_length
 from db.engine import health_of
-from db.models import Exercise, Lesson, Module
+from db.models import Exercise, ExerciseAttempt, Lesson, Module
 from db.repositories import content as content_repo
 from tests.support.authoring import ADMIN_ID, LEARNER_ID, admin_settings
 from tests.support.chat import Chat, make_chat
 from tests.support.course import TEST_COURSE
-from tests.support.factories import count
+from tests.support.factories import count, create_user, insert_row
 from tests.support.hostile_files import HOSTILE, big_course
 from tests.support.redis import REDIS_URL, require_redis
 from tests.support.rows import rows
@@ -364,3 +365,51 @@ async def test_an_import_that_fails_says_so_and_can_be_confirmed_again(
     monkeypatch.setattr(content_repo, "insert_lessons", real)
     await admin.tap(file_texts.APPLY, exact=True)
     assert file_texts.applied_head("course.yaml", published=False) in admin.last_text
+
+
+def long_slug_course(answer: str) -> str:
+    """30 lessons with slugs at the column's length, each asking one question."""
+    module = "m" * 100
+    lessons = "".join(
+        f"- slug: {n:02d}{'l' * 98}\n  title: Lesson {n} 👩‍💻 <with a long title>\n  content: c\n"
+        "  exercises:\n"
+        f"  - {{type: multiple_choice, prompt: p, options: [a, b], answer: {answer}}}\n"
+        for n in range(30)
+    )
+    return f"module: {{slug: {module}, title: M}}\nlessons:\n{lessons}"
+
+
+async def test_a_preview_warning_of_30_lessons_with_long_slugs_fits_one_message(
+    admin: Chat, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await upload(admin, long_slug_course("a"), name="course.yaml")
+    await admin.tap(file_texts.APPLY, exact=True)
+    user_id = await create_user(engine, LEARNER_ID)
+    exercises = await rows(sessionmaker, Exercise)
+    async with engine.begin() as conn:
+        for exercise in exercises:
+            await insert_row(
+                conn,
+                ExerciseAttempt,
+                user_id=user_id,
+                lesson_id=exercise.lesson_id,
+                exercise_id=exercise.id,
+                run=1,
+                answer="a",
+                is_correct=True,
+            )
+
+    # Every answered question gets another right answer: all 30 lessons are named.
+    await upload(admin, long_slug_course("b"), name="course.yaml")
+
+    preview = admin.last_text
+    assert str(file_texts.LOSSES_HEAD) in preview
+    assert telegram_length(preview) <= MESSAGE_LIMIT
+    shown = sum(line.startswith("• ") for line in preview.split("\n"))
+    assert 0 < shown < 30
+    assert preview.endswith(file_texts.more_lessons(30 - shown))
+    assert admin.labels() == [
+        str(file_texts.APPLY),
+        str(file_texts.APPLY_AND_PUBLISH),
+        str(file_texts.CANCEL),
+    ]
