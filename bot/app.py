@@ -199,6 +199,7 @@ def _create_dispatcher(
     from aiogram import Dispatcher
     from aiogram.fsm.storage.memory import DisabledEventIsolation
 
+    from bot.background import BackgroundTasks
     from bot.broadcasting.nudge import NUDGE_KEY, OutboxNudge
     from bot.command_menu import register_commands
     from bot.fsm_storage import CompactMemoryStorage
@@ -239,6 +240,15 @@ def _create_dispatcher(
     )
     # Set by whoever enqueues a broadcast, so this process's sender starts at once.
     dp[NUDGE_KEY] = OutboxNudge()
+    # Work an update starts and does not wait for (an admin's course file), and the sessions
+    # it opens outside any update; stopped with the dispatcher.
+    background = BackgroundTasks(grace=float(settings.shutdown_grace_seconds))
+    dp["background"] = background
+    dp["sessionmaker"] = db.sessionmaker
+    dp.shutdown.register(background.close)
+    # First of the shutdown handlers: a stopped import puts its file back into the admin's FSM
+    # data, which must still be open (the dispatcher registered closing it first).
+    dp.shutdown.handlers.insert(0, dp.shutdown.handlers.pop())
     dp.update.outer_middleware(UpdateLogMiddleware(metrics))
     if dedup is not None:
         dp.update.outer_middleware(dedup)

@@ -109,3 +109,68 @@ def applied_head(file_name: str, published: bool) -> str:
     if published:
         return _("✅ <b>{name}</b> is applied and published:").format(name=esc(file_name))
     return _("✅ <b>{name}</b> is applied:").format(name=esc(file_name))
+
+
+def checking(file_name: str) -> str:
+    return _("📄 Checking <b>{name}</b>…").format(name=esc(file_name))
+
+
+def reading_progress(file_name: str, read: int) -> str:
+    return ngettext(
+        "📄 Checking <b>{name}</b>… {count} module read",
+        "📄 Checking <b>{name}</b>… {count} modules read",
+        read,
+    ).format(name=esc(file_name), count=_decimal(read))
+
+
+def checking_progress(file_name: str, done: int, total: int) -> str:
+    return ngettext(
+        "📄 Checking <b>{name}</b>… {done} of {total} module",
+        "📄 Checking <b>{name}</b>… {done} of {total} modules",
+        total,
+    ).format(name=esc(file_name), done=_decimal(done), total=_decimal(total))
+
+
+def applying_progress(file_name: str, done: int, total: int) -> str:
+    return ngettext(
+        "⏳ Applying <b>{name}</b>… {done} of {total} module",
+        "⏳ Applying <b>{name}</b>… {done} of {total} modules",
+        total,
+    ).format(name=esc(file_name), done=_decimal(done), total=_decimal(total))
+
+
+def too_big_to_check(file_name: str) -> str:
+    return _(
+        "📄 <b>{name}</b> is too big to check in time. Nothing was changed: split it into "
+        "smaller files and send them one by one."
+    ).format(name=esc(file_name))
+
+
+def too_big_to_apply(file_name: str) -> str:
+    return _(
+        "⏳ <b>{name}</b> took too long to apply, so nothing was changed. You can try again, "
+        "or split it into smaller files."
+    ).format(name=esc(file_name))
+
+
+def check_interrupted(file_name: str) -> str:
+    return _(
+        "⏸ I was restarted while checking <b>{name}</b>. Nothing was changed: please send it again."
+    ).format(name=esc(file_name))
+
+
+def apply_interrupted(file_name: str) -> str:
+    return _(
+        "⏸ I was restarted before <b>{name}</b> was applied. Nothing was changed: you can "
+        "apply it again."
+    ).format(name=esc(file_name))
+
+
+def apply_failed(file_name: str) -> str:
+    return _(
+        "😕 <b>{name}</b> could not be applied just now. Nothing was changed: you can try again "
+        "in a moment."
+    ).format(name=esc(file_name))
+
+
+REPLACED = __("✖️ Stopped: you sent a newer file.")

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import delete, exists, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Exercise, ExerciseAttempt, Lesson, Module
@@ -50,27 +51,91 @@ async def lessons_of_module(
     return list(await session.scalars(stmt.order_by(Lesson.order, Lesson.id)))
 
 
+async def modules_by_slugs(session: AsyncSession, slugs: Sequence[str]) -> dict[str, Module]:
+    """The modules with these slugs, deleted ones included, by slug."""
+    if not slugs:
+        return {}
+    stmt = select(Module).where(Module.slug.in_(slugs)).execution_options(populate_existing=True)
+    return {module.slug: module for module in await session.scalars(stmt)}
+
+
+async def lessons_of_modules(
+    session: AsyncSession, module_ids: Sequence[int]
+) -> dict[int, list[Lesson]]:
+    """The lessons of these modules, deleted ones included, each module's in order."""
+    grouped: dict[int, list[Lesson]] = defaultdict(list)
+    if not module_ids:
+        return grouped
+    stmt = (
+        select(Lesson)
+        .where(Lesson.module_id.in_(module_ids))
+        .order_by(Lesson.module_id, Lesson.order, Lesson.id)
+        .execution_options(populate_existing=True)
+    )
+    for lesson in await session.scalars(stmt):
+        grouped[lesson.module_id].append(lesson)
+    return grouped
+
+
+async def insert_modules(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+    """Insert new modules in one batch; their ids by slug. Without RETURNING: SQLite's driver
+    would then insert row by row, a round trip each."""
+    if not rows:
+        return {}
+    await session.execute(insert(Module), list(rows))
+    slugs = [row["slug"] for row in rows]
+    result = await session.execute(select(Module.slug, Module.id).where(Module.slug.in_(slugs)))
+    return {slug: module_id for slug, module_id in result.tuples()}
+
+
+async def insert_lessons(
+    session: AsyncSession, rows: Sequence[dict[str, Any]]
+) -> dict[tuple[int, str], int]:
+    """Insert new lessons in one batch; their ids by (module id, slug)."""
+    if not rows:
+        return {}
+    await session.execute(insert(Lesson), list(rows))
+    module_ids = {row["module_id"] for row in rows}
+    result = await session.execute(
+        select(Lesson.module_id, Lesson.slug, Lesson.id).where(Lesson.module_id.in_(module_ids))
+    )
+    return {(module_id, slug): lesson_id for module_id, slug, lesson_id in result.tuples()}
+
+
+async def insert_exercises(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(insert(Exercise), list(rows))
+
+
 async def exercises_by_lesson(
     session: AsyncSession, lesson_ids: Sequence[int]
 ) -> dict[int, list[Exercise]]:
     """The exercises of the given lessons, each lesson's in order (lessons without any absent)."""
     grouped: dict[int, list[Exercise]] = defaultdict(list)
-    if not lesson_ids:
-        return grouped
-    stmt = (
-        select(Exercise)
-        .where(Exercise.lesson_id.in_(lesson_ids))
-        .order_by(Exercise.lesson_id, Exercise.order, Exercise.id)
-        .execution_options(populate_existing=True)
-    )
-    for exercise in await session.scalars(stmt):
-        grouped[exercise.lesson_id].append(exercise)
+    for ids in _slices(lesson_ids):
+        stmt = (
+            select(Exercise)
+            .where(Exercise.lesson_id.in_(ids))
+            .order_by(Exercise.lesson_id, Exercise.order, Exercise.id)
+            .execution_options(populate_existing=True)
+        )
+        for exercise in await session.scalars(stmt):
+            grouped[exercise.lesson_id].append(exercise)
     return grouped
 
 
+# Ids per IN list: a course file may name tens of thousands of lessons, more than SQLite takes
+# as parameters of one statement.
+_IN_LIMIT = 1000
+
+
+def _slices(ids: Sequence[int]) -> list[Sequence[int]]:
+    return [ids[start : start + _IN_LIMIT] for start in range(0, len(ids), _IN_LIMIT)]
+
+
 async def delete_exercises(session: AsyncSession, exercise_ids: Sequence[int]) -> None:
-    if exercise_ids:
-        await session.execute(delete(Exercise).where(Exercise.id.in_(exercise_ids)))
+    for ids in _slices(exercise_ids):
+        await session.execute(delete(Exercise).where(Exercise.id.in_(ids)))
 
 
 async def has_published_lesson(session: AsyncSession) -> bool:

@@ -293,7 +293,8 @@ async def test_a_file_whose_declared_size_lies_is_cut_off_while_downloading(
     for declared in (1000, None):
         admin.forget()
         await admin.send_document(f"liar-{declared}", "course.yaml", declared, content=content)
-        assert admin.texts() == [str(file_texts.TOO_LARGE)]
+        # Answered in place of the message that said the file was being checked.
+        assert admin.texts() == [file_texts.checking("course.yaml"), str(file_texts.TOO_LARGE)]
     assert await rows(sessionmaker, Module) == []
 
 
@@ -319,7 +320,10 @@ async def test_a_file_that_is_not_a_yaml_text_gets_a_clear_answer(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     await admin.send_document("f", name, len(content), mime=mime, content=content)
-    assert admin.texts() == [str(answer)]
+    if downloaded:
+        assert admin.texts() == [file_texts.checking(name or "?"), str(answer)]
+    else:
+        assert admin.texts() == [str(answer)]
     assert bool(admin.api.sent(GetFile)) is downloaded
     assert await rows(sessionmaker, Module) == []
 
@@ -425,5 +429,5 @@ async def test_a_file_telegram_will_not_hand_over_gets_a_clear_answer(
     admin.api.fail(GetFile, status=400, description="Bad Request: file is too big")
     content = TEST_COURSE.encode()
     await admin.send_document("gone", "course.yaml", None, content=content)
-    assert admin.texts() == [str(file_texts.DOWNLOAD_FAILED)]
+    assert admin.texts() == [file_texts.checking("course.yaml"), str(file_texts.DOWNLOAD_FAILED)]
     assert await rows(sessionmaker, Module) == []

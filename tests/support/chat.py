@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TextIO
 
 from aiogram import Bot, Dispatcher
 from aiogram.filters.callback_data import CallbackData
@@ -23,6 +24,23 @@ from db.clock import CLOCK_KEY
 
 class Chat(LocalChat):
     """LocalChat with what a test wants to look at."""
+
+    # Work an update leaves running in the background (an admin's course file) is waited for
+    # after each update, as a person waits for the answer; a test of what happens meanwhile
+    # turns this off.
+    settle = True
+
+    async def settled(self) -> None:
+        if self.settle:
+            await self.dp["background"].idle()
+
+    async def send_text(self, text: str) -> None:
+        await super().send_text(text)
+        await self.settled()
+
+    async def press(self, button: Button, out: TextIO | None = None) -> None:
+        await super().press(button, out)
+        await self.settled()
 
     @property
     def api(self) -> LocalBotSession:
@@ -125,6 +143,7 @@ class Chat(LocalChat):
             document=document,
         )
         await self.dp.feed_update(self.bot, Update(update_id=next(self.ids), message=message))
+        await self.settled()
 
     def failures(self) -> list[str]:
         """What the error handler told the learner: a handler raised."""

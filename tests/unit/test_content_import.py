@@ -10,6 +10,7 @@ import yaml
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.services.content import importer
 from bot.services.content.exporter import export_course
 from bot.services.content.importer import ImportReport, import_course
 from bot.services.content.parse import load_course_file, parse_course
@@ -329,7 +330,8 @@ async def test_soft_deleted_rows_are_restored(
 async def test_a_failed_import_writes_nothing(
     engine: AsyncEngine, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The first module is written (flushed) before the second one fails.
+    # One module a round: the first module is written (flushed) before the second one fails.
+    monkeypatch.setattr(importer, "CHUNK", 1)
     calls: list[list[int]] = []
     real = content_repo.delete_exercises
 

@@ -142,7 +142,7 @@ ONE_LESSON = "lessons: [{slug: l, title: L, content: c}]\n"
         ("module: [m]\n" + ONE_LESSON, "module: must be a mapping"),
         (
             "module: {slug: m, title: M, order: -1}\n" + ONE_LESSON,
-            "module.order: must be a whole number, 0 or more",
+            "module.order: must be an integer from 0 to 1000000000",
         ),
         (
             "module: {slug: m, title: M, colour: red}\n" + ONE_LESSON,
@@ -242,7 +242,7 @@ def test_duplicate_lesson_slug() -> None:
         ("{type: true_false, answer: true}", ".prompt: required"),
         (
             "{type: true_false, prompt: p, answer: true, points: 0}",
-            ".points: must be a whole number, 1 or more",
+            ".points: must be an integer from 1 to 1000",
         ),
         ("{type: true_false, prompt: p, answer: true, hint: h}", ".hint: unknown key"),
         (

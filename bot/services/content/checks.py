@@ -7,7 +7,13 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.services.content.spec import OPTIONS_MAX, OPTIONS_MIN, SLUG_MAX_LEN, Answer
+from bot.services.content.spec import (
+    OPTIONS_MAX,
+    OPTIONS_MIN,
+    SLUG_MAX_LEN,
+    TITLE_MAX_LEN,
+    Answer,
+)
 from db.enums import ExerciseType
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -15,6 +21,8 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # rule, so a file that passes validation never renders with a runaway code block.
 FENCE = re.compile(r"^\s*```\s*(?P<lang>[^`\s]*)\s*$")
 _MISSING = object()
+# An unknown key is named in its problem's path: a long one shortened.
+_KEY_SHOWN = 40
 
 
 class Checker:
@@ -23,9 +31,23 @@ class Checker:
     def __init__(self) -> None:
         self.problems: list[str] = []
         self.prefix = ""
+        # Every problem found, those not listed again included: a check that found one
+        # compares this before and after, not the length of the list.
+        self.count = 0
+        # Paths whose value was refused while reading the file: it reads as missing, and
+        # "required" for it would only repeat the reason already given.
+        self._settled: set[str] = set()
 
     def report(self, path: str, message: str) -> None:
-        self.problems.append(f"{self.prefix}{path}: {message}")
+        self.count += 1
+        where = f"{self.prefix}{path}"
+        if where not in self._settled:
+            self.problems.append(f"{where}: {message}")
+
+    def refused(self, path: str, message: str) -> None:
+        """A value the reader refused (see yaml_reader): reported once, here."""
+        self.report(path, message)
+        self._settled.add(f"{self.prefix}{path}")
 
     def mapping(self, value: object, path: str) -> Mapping[Any, Any] | None:
         if isinstance(value, Mapping):
@@ -36,7 +58,8 @@ class Checker:
     def known_keys(self, data: Mapping[Any, Any], allowed: tuple[str, ...], path: str) -> None:
         for key in data:
             if key not in allowed:
-                where = f"{path}.{key}" if path else str(key)
+                name = str(key) if len(str(key)) <= _KEY_SHOWN else str(key)[: _KEY_SHOWN - 1] + "…"
+                where = f"{path}.{name}" if path else name
                 self.report(where, "unknown key (expected one of " + ", ".join(allowed) + ")")
 
     def text(
@@ -112,6 +135,10 @@ class Checker:
             return None
         if not value.strip():
             self.report(path, "must not be empty")
+            return None
+        if len(value) > TITLE_MAX_LEN:
+            # As the chat's authoring accepts: an option is a button's label.
+            self.report(path, f"must be at most {TITLE_MAX_LEN} characters")
             return None
         return value
 

@@ -5,18 +5,8 @@ Nothing here touches the database, so a file can be validated before any session
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
-
-import yaml
-
-# libyaml's parser when PyYAML was built with it (the wheels are): a course file near the
-# upload limit of 1 MB parses about ten times faster. The rules below are the same for both.
-try:
-    from yaml import CSafeLoader as _SafeLoader
-except ImportError:  # pragma: no cover (a PyYAML built without libyaml)
-    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 from bot.services.content.checks import (
     Checker,
@@ -28,7 +18,9 @@ from bot.services.content.spec import (
     DESCRIPTION_MAX_LEN,
     EXPLANATION_MAX_LEN,
     MINUTES_MAX,
+    ORDER_MAX,
     PASS_SCORE_MAX,
+    POINTS_MAX,
     PROMPT_MAX_LEN,
     TITLE_MAX_LEN,
     XP_MAX,
@@ -37,6 +29,7 @@ from bot.services.content.spec import (
     LessonSpec,
     ModuleSpec,
 )
+from bot.services.content.yaml_reader import YamlRefused, read_documents
 from db.enums import ExerciseType
 
 _MODULE_KEYS = ("slug", "title", "description", "order")
@@ -59,40 +52,34 @@ _EXERCISE_KEYS = (*_EXERCISE_COMMON_KEYS, "options", "answer", "answers")
 _TYPE_NAMES = ", ".join(t.value for t in ExerciseType)
 
 
-class _StrictLoader(_SafeLoader):
-    """Refuses a key repeated in one mapping: plain YAML would keep only its last value."""
+def parse_course(text: str, on_document: Callable[[int], None] | None = None) -> list[ModuleSpec]:
+    """The modules of a course file, or CourseFileError listing every problem found.
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[object] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            try:
-                repeated = key in seen
-            except TypeError:
-                continue  # an unhashable key: SafeLoader reports that itself below
-            if repeated:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep)
-
-
-def parse_course(text: str) -> list[ModuleSpec]:
-    """The modules of a course file, or CourseFileError listing every problem found."""
-    checker = Checker()
+    Safe to call on anything an admin sends: the YAML is read within bounds (see
+    yaml_reader), and every refusal is a problem in the list, never another exception.
+    `on_document(n)` is told as each document (module) is read, for progress; it may be called
+    from a worker thread.
+    """
     try:
-        loaded = yaml.load_all(text, Loader=_StrictLoader)
-        documents = [(n, d) for n, d in enumerate(loaded, 1) if d is not None]
-    except yaml.YAMLError as exc:
-        raise CourseFileError([_yaml_problem(exc)]) from None
-    if not documents:
+        read = read_documents(text, on_document)
+    except YamlRefused as refused:
+        raise CourseFileError([refused.problem]) from None
+    documents = read.documents
+    if not documents and not read.problems:
         raise CourseFileError(["the file holds no module (expected `module:` and `lessons:`)"])
+    several = len(documents) > 1 or any(number > 1 for number, _ in documents)
+
+    def prefix(number: int) -> str:
+        return f"document {number}: " if several or number > 1 else ""
+
+    checker = Checker()
+    for problem in read.problems:
+        checker.prefix = prefix(problem.document)
+        checker.refused(problem.path, problem.message)
     modules: list[ModuleSpec] = []
     seen: set[str] = set()
     for number, document in documents:
-        if len(documents) > 1 or number > 1:
-            checker.prefix = f"document {number}: "
+        checker.prefix = prefix(number)
         module = _parse_module(checker, document, default_order=number, seen_slugs=seen)
         if module is not None:
             modules.append(module)
@@ -109,14 +96,6 @@ def load_course_file(path: Path) -> list[ModuleSpec]:
     except OSError as exc:
         raise CourseFileError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
     return parse_course(text)
-
-
-def _yaml_problem(exc: yaml.YAMLError) -> str:
-    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
-        mark = exc.problem_mark
-        what = " ".join(part for part in (exc.context, exc.problem) if part)
-        return f"line {mark.line + 1}, column {mark.column + 1}: YAML syntax error: {what}"
-    return f"YAML syntax error: {exc}"
 
 
 def _parse_module(
@@ -144,7 +123,9 @@ def _parse_module(
         description = checker.text(
             data, "description", "module", required=False, max_len=DESCRIPTION_MAX_LEN
         )
-        order = checker.integer(data, "order", "module", default=default_order, minimum=0)
+        order = checker.integer(
+            data, "order", "module", default=default_order, minimum=0, maximum=ORDER_MAX
+        )
 
     lessons: list[LessonSpec] = []
     raw_lessons = document.get("lessons")
@@ -172,7 +153,7 @@ def _parse_lesson(checker: Checker, raw: object, path: str) -> LessonSpec | None
     data = checker.mapping(raw, path)
     if data is None:
         return None
-    before = len(checker.problems)
+    before = checker.count
     checker.known_keys(data, _LESSON_KEYS, path)
     slug = checker.slug(data, path)
     title = checker.text(data, "title", path, max_len=TITLE_MAX_LEN)
@@ -196,7 +177,7 @@ def _parse_lesson(checker: Checker, raw: object, path: str) -> LessonSpec | None
         if exercise is not None:
             exercises.append(exercise)
 
-    if len(checker.problems) > before:
+    if checker.count > before:
         return None
     assert slug is not None and title is not None and content is not None
     assert xp is not None and pass_score is not None
@@ -215,7 +196,7 @@ def _parse_exercise(checker: Checker, raw: object, path: str) -> ExerciseSpec | 
     data = checker.mapping(raw, path)
     if data is None:
         return None
-    before = len(checker.problems)
+    before = checker.count
     checker.known_keys(data, _EXERCISE_KEYS, path)
     kind: ExerciseType | None = None
     raw_type = data.get("type")
@@ -229,7 +210,7 @@ def _parse_exercise(checker: Checker, raw: object, path: str) -> ExerciseSpec | 
     explanation = checker.text(
         data, "explanation", path, required=False, max_len=EXPLANATION_MAX_LEN
     )
-    points = checker.integer(data, "points", path, default=1, minimum=1)
+    points = checker.integer(data, "points", path, default=1, minimum=1, maximum=POINTS_MAX)
     if kind is None:
         return None
 
@@ -245,7 +226,7 @@ def _parse_exercise(checker: Checker, raw: object, path: str) -> ExerciseSpec | 
         if options is not None and answer is not None and answer not in options:
             checker.report(f"{path}.answer", "not one of options")
 
-    if len(checker.problems) > before:
+    if checker.count > before:
         return None
     assert prompt is not None and points is not None and answer is not None
     return ExerciseSpec(

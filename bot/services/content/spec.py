@@ -14,6 +14,9 @@ TITLE_MAX_LEN = 200  # modules.title and lessons.title are VARCHAR(200)
 MINUTES_MAX = 999
 XP_MAX = 10_000
 PASS_SCORE_MAX = 100
+# Beyond any real course, well inside the INT columns: a larger number is a mistake.
+POINTS_MAX = 1000
+ORDER_MAX = 1_000_000_000
 # A question, its explanation and the learner's answer share one message (4096 characters);
 # a module's description heads the list of its lessons.
 PROMPT_MAX_LEN = 1000

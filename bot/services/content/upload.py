@@ -4,11 +4,10 @@ The file is checked in the order that costs least first: its declared name, type
 (before anything is downloaded), its bytes as they arrive (a size that was missing or wrong
 cannot make the bot hold more than MAX_BYTES), then its text, then the course file validator.
 
-What the file would change is found by a dry run: the importer itself runs inside a unit of
-work that is then rolled back, so the preview counts exactly what Confirm will do (a separate
-diff would be a second copy of the importer's matching rules, free to drift from it). It costs
-a short write transaction that is undone; on MariaDB the rows it inserted leave gaps in the
-auto-increment ids, which nothing relies on.
+What the file would change is counted by the importer's own planning (the step that matches
+the file with the stored rows before anything is written), so the preview counts exactly what
+Confirm will do, in a read-only transaction: checking a big file takes no write lock, and the
+learners' writes go on meanwhile.
 """
 
 from __future__ import annotations
@@ -21,16 +20,20 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.catalog import CATALOG_KEY, CatalogCache
-from bot.services.content.importer import ImportReport, import_course
+from bot.services.content.importer import ImportReport, Progress, import_course, plan_course
 from bot.services.content.spec import ModuleSpec
-from bot.services.unit_of_work import at_least, unit_of_work
+from bot.services.unit_of_work import at_least, read_only
 from db.repositories import content as repo
 
 MAX_BYTES = 1024 * 1024
-# What a course file's dry run and its import may take in a serving process, whose units of
-# work are otherwise cut off after a few seconds: a file near MAX_BYTES of many small modules
-# takes about 10 s to import on MariaDB.
-IMPORT_SECONDS = 60.0
+# What checking or applying one course file may take in a serving process: a file near
+# MAX_BYTES of 5,000 small modules is read and planned in a few seconds, and imported in some
+# more. The caller stops the work when it runs out (see bot.handlers.admin.course_file).
+BUDGET_SECONDS = 180.0
+# The units of work of a file get longer than the budget (a serving process cuts its units
+# off after a few seconds): the budget ends the work first, as a cancellation, so running out
+# of it is never taken for a database that did not answer.
+_UNIT_SECONDS = 2 * BUDGET_SECONDS
 SUFFIXES = (".yaml", ".yml")
 # Types a client may give a YAML file: every text/*, and the application/* names YAML goes by
 # (clients guess from the name, and some guess application/octet-stream for a name they do not
@@ -111,31 +114,23 @@ class Preview:
     losses: list[AnsweredLoss]
 
 
-class _Undo(Exception):
-    """Carries the dry run's result out of its unit of work, which rolls back on any raise."""
-
-    def __init__(self, preview: Preview) -> None:
-        super().__init__("dry run")
-        self.preview = preview
-
-
-@unit_of_work
-async def _import_then_undo(session: AsyncSession, modules: list[ModuleSpec]) -> Preview:
-    # Read first: attempts on exercises the import deletes are deleted with them (cascade).
-    answered = await repo.answered_exercises(session, [m.slug for m in modules])
-    report = await import_course(session, modules, publish=False)
-    raise _Undo(Preview(report, _losses(answered, report)))
-
-
-async def preview_course(session: AsyncSession, modules: list[ModuleSpec]) -> Preview:
+async def preview_course(
+    session: AsyncSession, modules: list[ModuleSpec], progress: Progress | None = None
+) -> Preview:
     """What importing `modules` (unpublished, as `learnbot content import` does by default)
     would change, and which answered exercises it would take away; nothing is written."""
-    try:
-        with at_least(session, IMPORT_SECONDS):
-            await _import_then_undo(session, modules)
-    except _Undo as undo:
-        return undo.preview
-    raise AssertionError("the dry run always rolls back")
+    with at_least(session, _UNIT_SECONDS):
+        return await _preview(session, modules, progress)
+
+
+@read_only
+async def _preview(
+    session: AsyncSession, modules: list[ModuleSpec], progress: Progress | None
+) -> Preview:
+    # One read-only transaction: the answers and the plan see the same rows.
+    answered = await repo.answered_exercises(session, [m.slug for m in modules])
+    report = await plan_course(session, modules, publish=False, progress=progress)
+    return Preview(report, _losses(answered, report))
 
 
 def _losses(answered: list[repo.AnsweredExercise], report: ImportReport) -> list[AnsweredLoss]:
@@ -155,12 +150,16 @@ def _losses(answered: list[repo.AnsweredExercise], report: ImportReport) -> list
 
 
 async def apply_course(
-    session: AsyncSession, modules: list[ModuleSpec], *, publish: bool
+    session: AsyncSession,
+    modules: list[ModuleSpec],
+    *,
+    publish: bool,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Import `modules` in one transaction (the importer is a unit of work: all or nothing),
     as `learnbot content import` does."""
-    with at_least(session, IMPORT_SECONDS):
-        report = await import_course(session, modules, publish=publish)
+    with at_least(session, _UNIT_SECONDS):
+        report = await import_course(session, modules, publish=publish, progress=progress)
     if report.changed:
         # Committed: this process's learners see the change at their next press, not after
         # the catalog's refresh interval (other processes notice the content version move).

@@ -3,6 +3,12 @@ of what a file would change with its Apply / Cancel buttons, and the applied rep
 
 from __future__ import annotations
 
+import html
+import re
+from collections.abc import Callable
+
+from aiogram.types import InlineKeyboardMarkup
+
 from bot.admin_callbacks import CourseFileAction, CourseFileCb
 from bot.services.content.importer import Counts, ImportReport
 from bot.services.content.upload import Preview
@@ -12,13 +18,43 @@ from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
 from bot.views.telegram_length import clip
 
-# Telegram's message limit is 4096 characters: 30 problems of a course file fit with room to
-# spare, and an author fixes the first ones before the rest matter.
+# An author fixes the first problems before the rest matter; the list is also cut to fit.
 SHOWN_PROBLEMS = 30
 # Likewise for the lessons a warning names: a file rewriting a whole course must still fit.
 SHOWN_LOSSES = 20
+# Telegram's limit of a message's text: 4096 UTF-16 code units, counted after its HTML
+# entities are parsed (tags take no room, &lt; is one character).
+MESSAGE_LIMIT = 4096
+_TAG = re.compile(r"<[^>]*>")
 # Telegram allows file names far longer than a heading needs.
 NAME_LIMIT = 64
+
+
+def telegram_length(text: str) -> int:
+    """The length of an HTML message's text as Telegram counts it against MESSAGE_LIMIT."""
+    plain = html.unescape(_TAG.sub("", text))
+    return len(plain.encode("utf-16-le")) // 2
+
+
+def _fit(head: list[str], items: list[str], more: Callable[[int], str], total: int) -> str:
+    """`head`, then as many of `items` as fit in one message, then `more(n)` naming the n of
+    `total` left out, one line each."""
+    budget = MESSAGE_LIMIT - telegram_length("\n".join(head))
+    shown: list[str] = []
+    used = 0
+    for index, item in enumerate(items):
+        left = total - index - 1
+        # Room for this line, and for the "and N more" line should any come after it.
+        cost = 1 + telegram_length(item)
+        reserve = 1 + telegram_length(more(left)) if left else 0
+        if used + cost + reserve > budget:
+            break
+        shown.append(item)
+        used += cost
+    lines = [*head, *shown]
+    if len(shown) < total:
+        lines.append(more(total - len(shown)))
+    return "\n".join(lines)
 
 
 def section_screen() -> Screen:
@@ -31,7 +67,17 @@ def section_screen() -> Screen:
 
 def problems_text(file_name: str, problems: list[str]) -> str:
     shown = [_clip(problem) for problem in problems[:SHOWN_PROBLEMS]]
-    return texts.problems(_clip(file_name, NAME_LIMIT), problems, shown)
+    text = texts.problems(_clip(file_name, NAME_LIMIT), problems, shown)
+    while telegram_length(text) > MESSAGE_LIMIT and shown:
+        # Wide characters (emoji count twice) in long values: fewer lines.
+        shown.pop()
+        text = texts.problems(_clip(file_name, NAME_LIMIT), problems, shown)
+    return text
+
+
+def clip_name(file_name: str) -> str:
+    """A file's name as headings show it."""
+    return _clip(file_name, NAME_LIMIT)
 
 
 def _clip(text: str, limit: int = 120) -> str:
@@ -54,23 +100,27 @@ def _counts(report: ImportReport) -> list[str]:
 
 
 def preview_screen(file_name: str, preview: Preview, token: str) -> Screen:
-    lines = [texts.preview_head(_clip(file_name, NAME_LIMIT)), "", *_counts(preview.report)]
+    head = [texts.preview_head(_clip(file_name, NAME_LIMIT)), "", *_counts(preview.report)]
     if not preview.report.changed:
-        lines += ["", str(texts.NO_CHANGES)]
+        head += ["", str(texts.NO_CHANGES)]
+    items: list[str] = []
     if preview.losses:
-        lines += ["", str(texts.LOSSES_HEAD)]
-        lines += [
+        head += ["", str(texts.LOSSES_HEAD)]
+        items = [
             texts.loss_line(
                 _clip(loss.lesson_title, 60),
-                loss.module_slug,
-                loss.lesson_slug,
+                _clip(loss.module_slug, 40),
+                _clip(loss.lesson_slug, 40),
                 loss.exercises,
                 loss.answers,
             )
             for loss in preview.losses[:SHOWN_LOSSES]
         ]
-        if len(preview.losses) > SHOWN_LOSSES:
-            lines.append(texts.more_lessons(len(preview.losses) - SHOWN_LOSSES))
+    text = _fit(head, items, texts.more_lessons, len(preview.losses))
+    return Screen(text, preview_buttons(token))
+
+
+def preview_buttons(token: str) -> InlineKeyboardMarkup:
     kb = Keyboard()
     for text, action in (
         (texts.APPLY, CourseFileAction.APPLY),
@@ -79,7 +129,7 @@ def preview_screen(file_name: str, preview: Preview, token: str) -> Screen:
     ):
         kb.button(text=str(text), callback_data=CourseFileCb(action=action, token=token))
     kb.adjust(1)
-    return Screen("\n".join(lines), kb.as_markup())
+    return kb.as_markup()
 
 
 def applied_screen(file_name: str, report: ImportReport, *, published: bool) -> Screen:
@@ -93,3 +143,8 @@ def applied_screen(file_name: str, report: ImportReport, *, published: bool) -> 
 
 def note_screen(text: str) -> Screen:
     return Screen(text, back_to_admin())
+
+
+def text_screen(text: str) -> Screen:
+    """A message without buttons: a step of a long check or import, or why a file was refused."""
+    return Screen(text)
