@@ -115,6 +115,12 @@ def build_app(
     db = database or open_database(settings, clock=clock)
     bot = _create_bot(settings, bot_session)
     dp = _create_dispatcher(settings, db, storage=storage, throttle=throttle)
+    from bot.bot_api import HEALTH_KEY as BOT_API_HEALTH_KEY
+    from bot.bot_api import BotApiHealth, watch
+
+    # One outage line for the whole process, whichever part of it met the Bot API failing.
+    dp[BOT_API_HEALTH_KEY] = bot_api_health = BotApiHealth()
+    watch(bot, bot_api_health)
     return App(settings, db, bot, dp, owns_database)
 
 
@@ -190,6 +196,7 @@ def _create_dispatcher(
     from bot.middlewares.dedup import UpdateDeduplicationMiddleware
     from bot.middlewares.i18n import LearnerLanguage
     from bot.middlewares.learner import LearnerMiddleware
+    from bot.middlewares.senders import SenderCheckMiddleware
     from bot.middlewares.throttling import ThrottlingMiddleware
     from bot.middlewares.update_log import NoteHandlerMiddleware, UpdateLogMiddleware
     from bot.services.learners import LearnerCache
@@ -221,6 +228,8 @@ def _create_dispatcher(
     # Set by whoever enqueues a broadcast, so this process's sender starts at once.
     dp[NUDGE_KEY] = OutboxNudge()
     dp.update.outer_middleware(UpdateLogMiddleware())
+    # Before anything that costs a lookup or a row: a bot, a sender left out, an impossible id.
+    dp.update.outer_middleware(SenderCheckMiddleware())
     if dedup is not None:
         dp.update.outer_middleware(dedup)
     elif settings.webhook_url:

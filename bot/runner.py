@@ -18,12 +18,13 @@ from aiogram.exceptions import (
     TelegramNetworkError,
     TelegramUnauthorizedError,
 )
-from aiohttp import ClientConnectorError, ClientResponseError, InvalidURL, web
+from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import build_app, build_workers, open_database
+from bot.bot_api import first_line, network_reason
 from bot.config import Settings
 from bot.workers import running
 from db import migrations
@@ -31,14 +32,21 @@ from db.engine import SERVING_LIMITS
 
 log = logging.getLogger(__name__)
 
+# As the CLI's: the environment must change before `run` can serve.
+EXIT_CONFIG = 2
+
 
 class NotReady(Exception):
     """The bot cannot serve (database, Telegram, port); the message says what to do."""
 
 
 def run(settings: Settings, redact: Callable[[str], str], *, scheduler: bool = True) -> int:
-    """Serve until interrupted; 1 with a message when the database or Telegram is not ready."""
+    """Serve until interrupted; 1 with a message when the database or Telegram is not ready,
+    2 when the settings cannot serve (a webhook without its secret)."""
     assert settings.bot_token is not None, "the CLI checks the token first"
+    if (problem := settings.serving_problem()) is not None:
+        print(f"learnbot: configuration error: {problem}", file=sys.stderr)
+        return EXIT_CONFIG
     try:
         asyncio.run(serve(settings, scheduler=scheduler))
     except NotReady as exc:
@@ -46,26 +54,6 @@ def run(settings: Settings, redact: Callable[[str], str], *, scheduler: bool = T
         print(redact(f"learnbot: {exc}"), file=sys.stderr)
         return 1
     return 0
-
-
-def first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else ""
-
-
-def network_reason(exc: TelegramNetworkError) -> str:
-    """Why the Bot API could not be reached, in words that hold no URL: aiohttp's errors quote
-    the request URL, and the Bot API's URL holds the token."""
-    cause = exc.__cause__
-    if isinstance(cause, ClientResponseError):
-        return f"an answer that is not HTTP ({first_line(cause.message)})"
-    if isinstance(cause, ClientConnectorError):
-        why = cause.os_error.strerror or type(cause.os_error).__name__
-        return f"cannot connect to {cause.host}:{cause.port} ({why})"
-    if isinstance(cause, InvalidURL):
-        return "BOT_API_URL does not make a valid request URL"
-    if cause is not None:
-        return type(cause).__name__
-    return "request timed out" if "timeout" in exc.message.lower() else "network error"
 
 
 async def check_database(engine: AsyncEngine) -> None:
@@ -204,7 +192,8 @@ async def _serve_webhook(settings: Settings, dp: Dispatcher, bot: Bot, engine: A
     from bot.webhook import WebhookHandler, add_health_route
 
     assert settings.webhook_url is not None
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    assert settings.webhook_secret is not None, "run() refuses a webhook without its secret"
+    secret = settings.webhook_secret.get_secret_value()
     path = urlsplit(settings.webhook_url).path or "/"
     app = web.Application()
     # Each update is handled before Telegram gets its 200, so one cut off by a shutdown or a
@@ -222,10 +211,6 @@ async def _serve_webhook(settings: Settings, dp: Dispatcher, bot: Bot, engine: A
     await runner.setup()
     try:
         site = await _listen(runner, settings.webhook_host, settings.webhook_port)
-        if secret is None:
-            log.warning(
-                "WEBHOOK_SECRET is not set: anyone who finds the webhook URL can post updates"
-            )
         await bot.set_webhook(
             settings.webhook_url,
             secret_token=secret,
