@@ -1,5 +1,6 @@
 """Updates no learner can have sent are dropped before any handler, lookup or row: a bot as the
-sender of a press or a private message, a private message without one, ids that do not fit the database's BIGINT.
+sender of a press or a private message, a private message without a sender, ids that do not
+fit the database's BIGINT.
 
 Telegram itself sends none of these, but a webhook takes what is posted to it, and each of them
 used to reach the handlers and fail there: a bot is never registered as a learner (the handler
