@@ -91,7 +91,12 @@ class Poller:
             except Exception as exc:
                 if is_transport_error(exc):
                     # The Bot API's outage is logged once, by its health.
-                    log.debug("failed to fetch updates (trying again in %.1f s)", delay)
+                    log.debug(
+                        "failed to fetch updates (trying again in %.1f s): %s: %s",
+                        delay,
+                        type(exc).__name__,
+                        exc,
+                    )
                 else:
                     log.error(
                         "failed to fetch updates (trying again in %.1f s): %s: %s",
