@@ -252,5 +252,8 @@ def _create_dispatcher(
         if name not in ("update", "error"):
             observer.middleware(NoteHandlerMiddleware())
     dp.include_routers(*build_routers())
+    from bot.handlers.errors import ErrorHandlersNeverRaise
+
+    dp.errors.outer_middleware(ErrorHandlersNeverRaise())
     dp.startup.register(register_commands)
     return dp

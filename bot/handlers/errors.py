@@ -4,13 +4,14 @@ notices, anything else logged with a short, human message and no trace."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from aiogram import Router
+from aiogram import BaseMiddleware, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, ErrorEvent, Message, User
+from aiogram.types import CallbackQuery, ErrorEvent, Message, TelegramObject, User
 from babel.support import LazyProxy
 
 from bot import texts
@@ -151,26 +152,50 @@ async def _tell(event: ErrorEvent, text: str) -> None:
 async def _never_raise(event: ErrorEvent, answer: Awaitable[object]) -> None:
     """Await an error handler's answer. What it raises ends here: an error handler that raised
     would fail the update a second time (in webhook mode a 500, and Telegram posts the update
-    again). A failure of the Bot API is the health's to log; a refusal gets one line; anything
-    else is a bug in the answer itself, logged with its traceback."""
+    again)."""
     try:
         await answer
     except Exception as exc:
-        if is_transport_error(exc):
-            log.debug("update %s: no answer, the Bot API failed", event.update.update_id)
-        elif isinstance(exc, TelegramAPIError):
-            log.warning(
-                "update %s: the answer to %s was refused: %s",
-                event.update.update_id,
-                type(event.exception).__name__,
-                exc.message,
-            )
-        else:
-            log.exception(
-                "update %s: answering %s failed",
-                event.update.update_id,
-                type(event.exception).__name__,
-            )
+        _answer_failed(event, exc)
+
+
+def _answer_failed(event: ErrorEvent, exc: Exception) -> None:
+    """A failure of the Bot API is the health's to log; a refusal gets one line; anything else
+    is a bug in the answer itself, logged with its traceback."""
+    if is_transport_error(exc):
+        log.debug("update %s: no answer, the Bot API failed", event.update.update_id)
+    elif isinstance(exc, TelegramAPIError):
+        log.warning(
+            "update %s: the answer to %s was refused: %s",
+            event.update.update_id,
+            type(event.exception).__name__,
+            exc.message,
+        )
+    else:
+        log.exception(
+            "update %s: answering %s failed",
+            event.update.update_id,
+            type(event.exception).__name__,
+        )
+
+
+class ErrorHandlersNeverRaise(BaseMiddleware):
+    """Around the whole error event, every router's error handlers included (the features'
+    own, like the broadcasts' or the authoring dialogs'): what one of them raises ends here,
+    as in `_never_raise`, instead of failing the update a second time."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        try:
+            return await handler(event, data)
+        except Exception as exc:
+            assert isinstance(event, ErrorEvent)
+            _answer_failed(event, exc)
+            return None
 
 
 def create_router() -> Router:

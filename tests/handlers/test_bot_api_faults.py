@@ -10,16 +10,21 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from aiogram import Dispatcher, Router
+from aiogram.filters import ExceptionTypeFilter
 from aiogram.methods import EditMessageReplyMarkup, SendMessage
 from aiogram.types import Chat as TgChat
-from aiogram.types import Message, Update, User
+from aiogram.types import ErrorEvent, Message, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as en
 from bot.callbacks import LessonCb
+from bot.handlers.errors import ErrorHandlersNeverRaise
+from bot.local_api import LocalBotSession
 from db.models import User as UserRow
 from tests.support.chat import Chat
 from tests.support.course import Course
+from tests.support.outbox import local_bot
 from tests.support.rows import rows
 
 HTML_PAGE = "<html><body><h1>404 Not Found</h1><hr>nginx</body></html>"
@@ -158,3 +163,45 @@ async def test_an_impossible_sender_is_ignored_with_one_line(
     [line] = [r for r in caplog.records if r.name.startswith("bot")]
     assert line.levelno == logging.WARNING
     assert f"ignored: {why}" in line.getMessage()
+
+
+class FeatureError(Exception):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("failure", "loud"),
+    [
+        ({"status": 404, "description": "", "page": HTML_PAGE}, []),
+        ({"status": 400, "description": "Bad Request: chat not found"}, ["WARNING"]),
+    ],
+    ids=["html-page", "refused"],
+)
+async def test_no_error_handler_of_any_router_raises(
+    caplog: pytest.LogCaptureFixture, failure: dict[str, Any], loud: list[str]
+) -> None:
+    """A feature's own error handler (not the errors router's) whose answer fails: the update
+    still ends handled, with a line for a refusal and none for the Bot API failing."""
+    api = LocalBotSession()
+    bot = local_bot(api)
+    dp = Dispatcher()
+    feature = Router()
+
+    @feature.message()
+    async def fails(message: Message) -> None:
+        raise FeatureError
+
+    @feature.errors(ExceptionTypeFilter(FeatureError))
+    async def answers(event: ErrorEvent) -> None:
+        assert event.update.message is not None
+        await event.update.message.answer("that did not work")
+
+    dp.include_router(feature)
+    dp.errors.outer_middleware(ErrorHandlersNeverRaise())
+    api.fail(SendMessage, **failure)
+
+    await dp.feed_update(bot, private_message({"id": 5, "is_bot": False, "first_name": "A"}, 5))
+
+    assert [type(c) for c in api.calls] == [SendMessage]
+    assert [r.levelname for r in caplog.records if r.levelno >= logging.WARNING] == loud
+    assert not [r for r in caplog.records if r.exc_info]
