@@ -190,6 +190,7 @@ def _create_dispatcher(
     from bot.command_menu import register_commands
     from bot.fsm_storage import CompactMemoryStorage
     from bot.handlers import build_routers
+    from bot.handlers.errors import ErrorHandlersNeverRaise
     from bot.i18n import create_i18n
     from bot.middlewares.callback_answer import AnswerAfterSuccess
     from bot.middlewares.database import DbSessionMiddleware
@@ -252,8 +253,7 @@ def _create_dispatcher(
         if name not in ("update", "error"):
             observer.middleware(NoteHandlerMiddleware())
     dp.include_routers(*build_routers())
-    from bot.handlers.errors import ErrorHandlersNeverRaise
-
+    # Around every router's error handlers: none of them may fail an update a second time.
     dp.errors.outer_middleware(ErrorHandlersNeverRaise())
     dp.startup.register(register_commands)
     return dp

@@ -114,7 +114,7 @@ def describe(error: BaseException) -> str:
     if isinstance(error, TelegramServerError):
         return f"server error: {first_line(error.message)}"
     if isinstance(error, ClientDecodeError):
-        return "an answer that is not the Bot API's JSON (an error page?)"
+        return "an answer that is not the Bot API's JSON"
     if isinstance(error, TelegramAPIError):
         return first_line(error.message)
     return type(error).__name__
