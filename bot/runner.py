@@ -32,21 +32,15 @@ from db.engine import SERVING_LIMITS
 
 log = logging.getLogger(__name__)
 
-# As the CLI's: the environment must change before `run` can serve.
-EXIT_CONFIG = 2
-
 
 class NotReady(Exception):
     """The bot cannot serve (database, Telegram, port); the message says what to do."""
 
 
 def run(settings: Settings, redact: Callable[[str], str], *, scheduler: bool = True) -> int:
-    """Serve until interrupted; 1 with a message when the database or Telegram is not ready,
-    2 when the settings cannot serve (a webhook without its secret)."""
+    """Serve until interrupted; 1 with a message when the database or Telegram is not ready."""
     assert settings.bot_token is not None, "the CLI checks the token first"
-    if (problem := settings.serving_problem()) is not None:
-        print(f"learnbot: configuration error: {problem}", file=sys.stderr)
-        return EXIT_CONFIG
+    assert settings.serving_problem() is None, "the CLI checks the settings first"
     try:
         asyncio.run(serve(settings, scheduler=scheduler))
     except NotReady as exc:
