@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.local_api import LocalBotSession
@@ -45,8 +45,9 @@ async def proxy(db_kind: str, database_url: str) -> AsyncIterator[TcpProxy]:
 
 @pytest.fixture
 async def proxied(
-    database_url: str, proxy: TcpProxy
+    database_url: str, proxy: TcpProxy, engine: AsyncEngine
 ) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions reaching the database through the proxy; `engine` empties the tables after."""
     url = make_url(database_url).set(host="127.0.0.1", port=proxy.port)
     engine = create_engine(url)
     try:
