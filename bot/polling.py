@@ -89,21 +89,14 @@ class Poller:
             try:
                 confirmed, raw_updates = fetch.result()
             except Exception as exc:
-                if is_transport_error(exc):
+                log.log(
                     # The Bot API's outage is logged once, by its health.
-                    log.debug(
-                        "failed to fetch updates (trying again in %.1f s): %s: %s",
-                        delay,
-                        type(exc).__name__,
-                        exc,
-                    )
-                else:
-                    log.error(
-                        "failed to fetch updates (trying again in %.1f s): %s: %s",
-                        delay,
-                        type(exc).__name__,
-                        exc,
-                    )
+                    logging.DEBUG if is_transport_error(exc) else logging.ERROR,
+                    "failed to fetch updates (trying again in %.1f s): %s: %s",
+                    delay,
+                    type(exc).__name__,
+                    exc,
+                )
                 await asyncio.wait({stopping}, timeout=delay)
                 delay = min(delay * RETRY_FACTOR, RETRY_MAX_SECONDS)
                 continue
@@ -116,7 +109,7 @@ class Poller:
             fresh = []
             for raw in raw_updates:
                 update_id = raw.get("update_id")
-                if update_id in known:
+                if isinstance(update_id, int) and update_id in known:
                     continue
                 update = self._parse(raw)
                 if update is not None:
