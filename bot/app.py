@@ -114,6 +114,8 @@ def build_app(
     """The whole bot. Pass `database` to share one (tests, bench), `bot_session` to talk to
     something other than the configured Bot API (the local chat, a test's recorder), and
     `throttle=None` where one person at a keyboard is no flood."""
+    from bot.bot_api import HEALTH_KEY as BOT_API_HEALTH_KEY
+    from bot.bot_api import BotApiHealth, watch
     from bot.metrics import Metrics
 
     owns_database = database is None
@@ -123,6 +125,9 @@ def build_app(
     metrics.read_database_with(db.sessionmaker, db.clock)
     bot = _create_bot(settings, bot_session)
     dp = _create_dispatcher(settings, db, storage=storage, throttle=throttle, metrics=metrics)
+    # One outage line for the whole process, whichever part of it met the Bot API failing.
+    dp[BOT_API_HEALTH_KEY] = bot_api_health = BotApiHealth()
+    watch(bot, bot_api_health)
     return App(settings, db, bot, dp, owns_database, metrics)
 
 
@@ -204,12 +209,14 @@ def _create_dispatcher(
     from bot.command_menu import register_commands
     from bot.fsm_storage import CompactMemoryStorage
     from bot.handlers import build_routers
+    from bot.handlers.errors import ErrorHandlersNeverRaise
     from bot.i18n import create_i18n
     from bot.middlewares.callback_answer import AnswerAfterSuccess
     from bot.middlewares.database import DbSessionMiddleware
     from bot.middlewares.dedup import UpdateDeduplicationMiddleware
     from bot.middlewares.i18n import LearnerLanguage
     from bot.middlewares.learner import LearnerMiddleware
+    from bot.middlewares.senders import SenderCheckMiddleware
     from bot.middlewares.throttling import ThrottlingMiddleware
     from bot.middlewares.update_log import NoteHandlerMiddleware, UpdateLogMiddleware
     from bot.services.learners import LearnerCache
@@ -250,6 +257,8 @@ def _create_dispatcher(
     # data, which must still be open (the dispatcher registered closing it first).
     dp.shutdown.handlers.insert(0, dp.shutdown.handlers.pop())
     dp.update.outer_middleware(UpdateLogMiddleware(metrics))
+    # Before anything that costs a lookup or a row: a bot, a sender left out, an impossible id.
+    dp.update.outer_middleware(SenderCheckMiddleware())
     if dedup is not None:
         dp.update.outer_middleware(dedup)
     elif settings.webhook_url:
@@ -272,5 +281,7 @@ def _create_dispatcher(
         if name not in ("update", "error"):
             observer.middleware(NoteHandlerMiddleware())
     dp.include_routers(*build_routers())
+    # Around every router's error handlers: none of them may fail an update a second time.
+    dp.errors.outer_middleware(ErrorHandlersNeverRaise())
     dp.startup.register(register_commands)
     return dp

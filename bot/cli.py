@@ -253,6 +253,9 @@ def dispatch(args: argparse.Namespace, settings: Settings, redact: Redactor) -> 
         if settings.bot_token is None:
             print(NO_TOKEN, file=sys.stderr)
             return EXIT_CONFIG
+        if (problem := settings.serving_problem()) is not None:
+            print(f"learnbot: configuration error: {problem}", file=sys.stderr)
+            return EXIT_CONFIG
         from bot.runner import run
 
         return run(settings, redact, scheduler=not args.no_scheduler)

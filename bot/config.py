@@ -235,6 +235,17 @@ class Settings(BaseSettings):
     def is_admin(self, telegram_id: int) -> bool:
         return telegram_id in self.admin_ids
 
+    def serving_problem(self) -> str | None:
+        """Why `learnbot run` must not serve with these settings (one line), or None. Checked
+        by `run` alone: the other commands never open the webhook, so they need no secret."""
+        if self.webhook_url is not None and self.webhook_secret is None:
+            # Without it, anyone who finds the URL can post updates as any user, admins too.
+            return (
+                "WEBHOOK_SECRET: must be set when WEBHOOK_URL is, so that only Telegram can post "
+                "updates (e.g. the output of `openssl rand -hex 32`)"
+            )
+        return None
+
 
 def _split_url(value: str) -> SplitResult | None:
     """The URL's parts, or None unless it has a scheme, a host (or a path, for unix://), a port

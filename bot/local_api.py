@@ -59,6 +59,8 @@ class ScriptedFailure:
     retry_after: int | None
     # Matching calls still to fail; None: every one until the failure is cleared.
     times: int | None
+    # A body that is not the Bot API's JSON (a proxy's error page), answered instead of it.
+    page: str | None = None
 
     def matches(self, method: TelegramMethod[Any]) -> bool:
         if not isinstance(method, self.method):
@@ -112,6 +114,7 @@ class LocalBotSession(BaseSession):
         chat_id: int | str | None = None,
         retry_after: int | None = None,
         times: int | None = 1,
+        page: str | None = None,
     ) -> ScriptedFailure:
         """Make the next `times` calls of `method` (to `chat_id` only, if given) fail.
 
@@ -127,6 +130,8 @@ class LocalBotSession(BaseSession):
             # TelegramBadRequest on every edit until clear_failures()
             session.fail(EditMessageText, status=400, times=None,
                          description="Bad Request: message is not modified")
+            # ClientDecodeError: a proxy's HTML page where the Bot API's answer should be
+            session.fail(SendMessage, status=404, description="", page="<h1>Not Found</h1>")
 
         It is recorded in `calls` (its result is the exception) and changes no stored message.
         Scripted failures are matched in the order they were scripted.
@@ -135,7 +140,7 @@ class LocalBotSession(BaseSession):
             raise ValueError(f"status {status} is not an error status")
         if times is not None and times < 1:
             raise ValueError("times must be at least 1, or None for until cleared")
-        failure = ScriptedFailure(method, chat_id, status, description, retry_after, times)
+        failure = ScriptedFailure(method, chat_id, status, description, retry_after, times, page)
         self.scripted.append(failure)
         return failure
 
@@ -150,7 +155,7 @@ class LocalBotSession(BaseSession):
                     if failure.times == 0:
                         self.scripted.remove(failure)
                 # aiogram's own check of an HTTP answer, so the exception and its fields are real.
-                body = self.json_dumps(failure.body())
+                body = failure.page if failure.page is not None else self.json_dumps(failure.body())
                 self.check_response(bot, method, failure.status, body)
                 return
 

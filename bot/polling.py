@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import Any, cast
 
 from aiogram import Bot, Dispatcher
 from aiogram.methods import GetUpdates, TelegramMethod
 from aiogram.types import Update
+from pydantic import ValidationError
+
+from bot.bot_api import is_transport_error
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +31,12 @@ RETRY_SECONDS, RETRY_FACTOR, RETRY_MAX_SECONDS = 1.0, 1.5, 5.0
 # When a poll brings nothing new because an early update holds the offset back, the next one
 # waits for a handler to finish, or this long, so polls do not spin.
 RECHECK_SECONDS = 1.0
+
+
+class GetRawUpdates(GetUpdates):
+    """getUpdates whose answer is left as JSON objects."""
+
+    __returning__ = list[dict[str, Any]]
 
 
 class Poller:
@@ -78,9 +87,11 @@ class Poller:
                 fetch.cancel()
                 return
             try:
-                confirmed, updates = fetch.result()
+                confirmed, raw_updates = fetch.result()
             except Exception as exc:
-                log.error(
+                log.log(
+                    # The Bot API's outage is logged once, by its health.
+                    logging.DEBUG if is_transport_error(exc) else logging.ERROR,
                     "failed to fetch updates (trying again in %.1f s): %s: %s",
                     delay,
                     type(exc).__name__,
@@ -95,7 +106,16 @@ class Poller:
                 # cannot come back. Ids handled since it was sent can, so they stay known.
                 self.done = {i for i in self.done if i >= confirmed}
             known = self.in_flight.keys() | self.done
-            fresh = [u for u in updates if u.update_id not in known]
+            fresh = []
+            for raw in raw_updates:
+                update_id = raw.get("update_id")
+                if isinstance(update_id, int) and update_id in known:
+                    continue
+                update = self._parse(raw)
+                if update is not None:
+                    fresh.append(update)
+                elif isinstance(update_id, int):
+                    self._skip(update_id)
             for update in fresh:
                 self._start(update)
             if not fresh and self.in_flight:
@@ -104,11 +124,29 @@ class Poller:
                     pending, timeout=RECHECK_SECONDS, return_when=asyncio.FIRST_COMPLETED
                 )
 
-    async def _fetch(self) -> tuple[int | None, list[Update]]:
-        """The offset sent, and the updates from it on."""
+    def _parse(self, raw: dict[str, Any]) -> Update | None:
+        """The update, or None (said in one line) when it is not one: one bad update must not
+        fail the whole batch, as it would if aiogram read the batch, again at every poll."""
+        try:
+            return Update.model_validate(raw, context={"bot": self.bot})
+        except (ValidationError, RecursionError):
+            log.warning("ignored update %s: not a Telegram update", raw.get("update_id"))
+            return None
+
+    def _skip(self, update_id: int) -> None:
+        """Confirm an update that is not handled, as if it had been."""
+        self.highest = max(update_id, self.highest if self.highest is not None else update_id)
+        self.done.add(update_id)
+
+    async def _fetch(self) -> tuple[int | None, list[dict[str, Any]]]:
+        """The offset sent, and the updates from it on, as sent (each is read on its own)."""
         offset = self.offset
-        method = GetUpdates(
-            offset=offset, timeout=self.poll_seconds, allowed_updates=self.allowed_updates
+        # Typed as what it answers: aiogram's generic parameter is fixed by GetUpdates.
+        method = cast(
+            TelegramMethod[list[dict[str, Any]]],
+            GetRawUpdates(
+                offset=offset, timeout=self.poll_seconds, allowed_updates=self.allowed_updates
+            ),
         )
         # The HTTP request must outlive the long poll it asks for.
         session_timeout = self.bot.session.timeout or 0

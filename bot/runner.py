@@ -19,12 +19,13 @@ from aiogram.exceptions import (
     TelegramNetworkError,
     TelegramUnauthorizedError,
 )
-from aiohttp import ClientConnectorError, ClientResponseError, InvalidURL, web
+from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import build_app, build_workers, open_database
+from bot.bot_api import first_line, network_reason
 from bot.config import Settings
 from bot.workers import running
 from db import migrations
@@ -45,6 +46,7 @@ class NotReady(Exception):
 def run(settings: Settings, redact: Callable[[str], str], *, scheduler: bool = True) -> int:
     """Serve until interrupted; 1 with a message when the database or Telegram is not ready."""
     assert settings.bot_token is not None, "the CLI checks the token first"
+    assert settings.serving_problem() is None, "the CLI checks the settings first"
     try:
         asyncio.run(serve(settings, scheduler=scheduler))
     except NotReady as exc:
@@ -52,26 +54,6 @@ def run(settings: Settings, redact: Callable[[str], str], *, scheduler: bool = T
         print(redact(f"learnbot: {exc}"), file=sys.stderr)
         return 1
     return 0
-
-
-def first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else ""
-
-
-def network_reason(exc: TelegramNetworkError) -> str:
-    """Why the Bot API could not be reached, in words that hold no URL: aiohttp's errors quote
-    the request URL, and the Bot API's URL holds the token."""
-    cause = exc.__cause__
-    if isinstance(cause, ClientResponseError):
-        return f"an answer that is not HTTP ({first_line(cause.message)})"
-    if isinstance(cause, ClientConnectorError):
-        why = cause.os_error.strerror or type(cause.os_error).__name__
-        return f"cannot connect to {cause.host}:{cause.port} ({why})"
-    if isinstance(cause, InvalidURL):
-        return "BOT_API_URL does not make a valid request URL"
-    if cause is not None:
-        return type(cause).__name__
-    return "request timed out" if "timeout" in exc.message.lower() else "network error"
 
 
 async def check_database(engine: AsyncEngine) -> None:
@@ -236,7 +218,8 @@ async def _serve_webhook(
     from bot.webhook import WebhookHandler, add_health_route
 
     assert settings.webhook_url is not None
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    assert settings.webhook_secret is not None, "run() refuses a webhook without its secret"
+    secret = settings.webhook_secret.get_secret_value()
     path = urlsplit(settings.webhook_url).path or "/"
     app = web.Application()
     # Each update is handled before Telegram gets its 200, so one cut off by a shutdown or a
@@ -255,10 +238,6 @@ async def _serve_webhook(
     await runner.setup()
     try:
         site = await _listen(runner, settings.webhook_host, settings.webhook_port)
-        if secret is None:
-            log.warning(
-                "WEBHOOK_SECRET is not set: anyone who finds the webhook URL can post updates"
-            )
         await bot.set_webhook(
             settings.webhook_url,
             secret_token=secret,

@@ -77,10 +77,16 @@ class WebhookHandler(SimpleRequestHandler):
             payload: Any = await request.json(loads=bot.session.json_loads)
         except ValueError:
             return self._refuse(request, 400, "the body is not JSON")
+        except RecursionError:
+            # The JSON decoder's guard against nesting deeper than the stack, not a crash: the
+            # body is refused whole. No update of Telegram's nests more than a few levels.
+            return self._refuse(request, 400, "the body nests too deep")
         try:
             Update.model_validate(payload, context={"bot": bot})
         except ValidationError:
             return self._refuse(request, 400, "the body is not a Telegram update")
+        except RecursionError:
+            return self._refuse(request, 400, "the body nests too deep")
         # aiohttp keeps the body it read, so aiogram's own handling reads the same one.
         return await super().handle(request)
 

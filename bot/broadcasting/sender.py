@@ -20,12 +20,15 @@ from aiogram.exceptions import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.bot_api import describe as describe_api
+from bot.bot_api import is_transport_error
 from bot.broadcasting.nudge import OutboxNudge
 from bot.broadcasting.pace import SharedPace, Sleep, Timer
 from bot.services import outbox
 from bot.services.learners import LearnerCache
 from bot.services.outbox import Claim, ClaimedRow, Finished
 from bot.views.outbox import Unsendable, delivery_message, report_message
+from db.engine import database_health
 from db.health import describe, is_unavailable
 
 if TYPE_CHECKING:
@@ -119,19 +122,23 @@ class Sender:
 
     async def _run(self) -> None:
         while not self._stopping:
+            health = database_health(self._sessionmaker)
             try:
                 worked = await self.drain_once()
             except Exception as exc:
                 if is_unavailable(exc):
-                    # An outage is expected to pass; its cause is logged by those who serve.
-                    log.warning(
-                        "broadcast sender %s: database unavailable (%s); trying again",
-                        self.id,
-                        describe(exc),
-                    )
+                    # An outage is expected to pass: the database's health logs one line when
+                    # it begins and one when it ends, not one per round tried meanwhile.
+                    if health is not None:
+                        health.failed(exc)
+                    else:
+                        log.debug("broadcast sender %s: %s", self.id, describe(exc))
                 else:
                     log.exception("broadcast sender %s: a round failed; trying again", self.id)
                 worked = False
+            else:
+                if health is not None:
+                    health.ok()
             if not worked and not self._stopping:
                 await self._nudge.wait(self._idle_seconds)
 
@@ -234,12 +241,16 @@ class Sender:
                 # active again; other processes' caches forget them within their TTL.
                 self._learner_cache.forget(delivery.telegram_id)
             return
-        except TelegramAPIError as exc:
-            await self._record_error(delivery, claim.token, exc.message)
-            return
         except Exception as exc:
-            # Whatever else the request met is retried like a network error, not left claimed.
-            await self._record_error(delivery, claim.token, f"{type(exc).__name__}: {exc}")
+            if is_transport_error(exc):
+                # The Bot API's outage is logged once, by its health: no line per delivery.
+                await self._record_error(delivery, claim.token, describe_api(exc), quiet=True)
+            elif isinstance(exc, TelegramAPIError):
+                await self._record_error(delivery, claim.token, exc.message)
+            else:
+                # Whatever else the request met is retried like a network error, not left
+                # claimed.
+                await self._record_error(delivery, claim.token, f"{type(exc).__name__}: {exc}")
             return
         self._count("sent")
         # Telegram has it: recorded even if this task is cancelled from now on.
@@ -256,11 +267,14 @@ class Sender:
         if self._metrics is not None:
             self._metrics.broadcast_messages.labels(result).inc()
 
-    async def _record_error(self, delivery: ClaimedRow, token: str, reason: str) -> None:
+    async def _record_error(
+        self, delivery: ClaimedRow, token: str, reason: str, *, quiet: bool = False
+    ) -> None:
         self._count("error")
         async with self._sessionmaker() as session:
             gave_up = await outbox.record_error(session, delivery, token, reason)
-        log.warning(
+        log.log(
+            logging.DEBUG if quiet and not gave_up else logging.WARNING,
             "broadcast %d: sending to user %d failed (attempt %d%s): %s",
             delivery.broadcast_id,
             delivery.user_id,

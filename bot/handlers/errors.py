@@ -4,15 +4,18 @@ notices, anything else logged with a short, human message and no trace."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from aiogram import Router
+from aiogram import BaseMiddleware, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, ErrorEvent, Message, User
+from aiogram.types import CallbackQuery, ErrorEvent, Message, TelegramObject, User
 from babel.support import LazyProxy
 
 from bot import texts
+from bot.bot_api import BotApiHealth, is_transport_error
 from bot.handlers.common import show
 from bot.middlewares.update_log import UpdateNote
 from bot.services.errors import (
@@ -62,9 +65,9 @@ async def on_domain_error(event: ErrorEvent, state: FSMContext | None = None) ->
     assert isinstance(error, DomainError)
     callback, message = event.update.callback_query, event.update.message
     if callback is not None:
-        await _answer_press(callback, error)
+        await _never_raise(event, _answer_press(callback, error))
     elif message is not None:
-        await _answer_message(message, error, state)
+        await _never_raise(event, _answer_message(message, error, state))
 
 
 async def _answer_press(callback: CallbackQuery, error: DomainError) -> None:
@@ -123,21 +126,82 @@ async def on_database_unavailable(event: ErrorEvent) -> None:
     await _tell(event, str(outage.DATABASE_UNAVAILABLE))
 
 
+def bot_api_unavailable(event: ErrorEvent) -> bool:
+    return is_transport_error(event.exception)
+
+
+async def on_bot_api_unavailable(
+    event: ErrorEvent, bot_api_health: BotApiHealth | None = None
+) -> None:
+    """Not a bug: the Bot API did not answer as one (down, a proxy's error page, flood control).
+    The learner cannot be told through the API that just failed, so nothing is sent; the
+    outage is logged once by the health, which counts this update in its closing line."""
+    if bot_api_health is not None:
+        bot_api_health.update_lost(event.update.update_id)
+
+
 async def _tell(event: ErrorEvent, text: str) -> None:
     """An alert for a press, a message for a message; a failure to say it is only logged."""
     update = event.update
+    if update.callback_query is not None:
+        await _never_raise(event, update.callback_query.answer(text, show_alert=True))
+    elif update.message is not None:
+        await _never_raise(event, update.message.answer(text))
+
+
+async def _never_raise(event: ErrorEvent, answer: Awaitable[object]) -> None:
+    """Await an error handler's answer. What it raises ends here: an error handler that raised
+    would fail the update a second time (in webhook mode a 500, and Telegram posts the update
+    again)."""
     try:
-        if update.callback_query is not None:
-            await update.callback_query.answer(text, show_alert=True)
-        elif update.message is not None:
-            await update.message.answer(text)
-    except TelegramAPIError as exc:
-        log.warning("could not tell the learner %r: %s", text, exc)
+        await answer
+    except Exception as exc:
+        _answer_failed(event, exc)
+
+
+def _answer_failed(event: ErrorEvent, exc: Exception) -> None:
+    """A failure of the Bot API is the health's to log; a refusal gets one line; anything else
+    is a bug in the answer itself, logged with its traceback."""
+    if is_transport_error(exc):
+        log.debug("update %s: no answer, the Bot API failed", event.update.update_id)
+    elif isinstance(exc, TelegramAPIError):
+        log.warning(
+            "update %s: the answer to %s was refused: %s",
+            event.update.update_id,
+            type(event.exception).__name__,
+            exc.message,
+        )
+    else:
+        log.exception(
+            "update %s: answering %s failed",
+            event.update.update_id,
+            type(event.exception).__name__,
+        )
+
+
+class ErrorHandlersNeverRaise(BaseMiddleware):
+    """Around the whole error event, every router's error handlers included (the features'
+    own, like the broadcasts' or the authoring dialogs'): what one of them raises ends here,
+    as in `_never_raise`, instead of failing the update a second time."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        try:
+            return await handler(event, data)
+        except Exception as exc:
+            assert isinstance(event, ErrorEvent)
+            _answer_failed(event, exc)
+            return None
 
 
 def create_router() -> Router:
     router = Router(name=__name__)
     router.errors.register(on_domain_error, ExceptionTypeFilter(DomainError))
     router.errors.register(on_database_unavailable, database_unavailable)
+    router.errors.register(on_bot_api_unavailable, bot_api_unavailable)
     router.errors.register(on_error)
     return router

@@ -15,6 +15,7 @@ from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.dispatcher.event.handler import HandlerObject
 from aiogram.types import TelegramObject, Update, User
 
+from bot.bot_api import is_transport_error
 from bot.services.errors import DomainError
 from db.health import is_unavailable
 
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("bot.updates")
 
 NOTE_KEY = "update_note"
+# The start of the outcome of an update dropped because no learner can have sent it.
+IGNORED = "ignored:"
 
 
 @dataclass(slots=True)
@@ -49,6 +52,8 @@ def outcome_of(error: BaseException) -> str:
         return f"domain-error:{type(error).__name__}"
     if is_unavailable(error):
         return "database-unavailable"
+    if is_transport_error(error):
+        return "bot-api-unavailable"  # counted in the Bot API's outage line
     return f"error:{type(error).__name__}"
 
 
@@ -96,13 +101,16 @@ class UpdateLogMiddleware(BaseMiddleware):
         outcome: str,
         started: float,
     ) -> None:
-        if not log.isEnabledFor(logging.INFO):
+        # An update dropped unhandled (see middlewares.senders) is worth an operator's look.
+        level = logging.WARNING if outcome.startswith(IGNORED) else logging.INFO
+        if not log.isEnabledFor(level):
             return
         ms = round((time.perf_counter() - started) * 1000)
         update_id = event.update_id if isinstance(event, Update) else None
         user: User | None = data.get("event_from_user")
         user_id = user.id if user is not None else None
-        log.info(
+        log.log(
+            level,
             "update %s from %s: %s %s in %d ms",
             update_id,
             user_id,

@@ -24,6 +24,8 @@ from contextlib import asynccontextmanager
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from db.health import is_unavailable
+
 log = logging.getLogger(__name__)
 
 # MySQL and MariaDB refuse longer lock names.
@@ -73,9 +75,13 @@ async def _server_lock(engine: AsyncEngine, name: str) -> AsyncIterator[bool]:
 async def _release(conn: AsyncConnection, name: str) -> None:
     try:
         await conn.execute(_RELEASE, {"name": name})
-    except Exception:
-        # Closing the connection is what frees the lock now.
-        log.warning("could not release lock %s; dropping its connection", name, exc_info=True)
+    except Exception as exc:
+        # Closing the connection is what frees the lock now. The database being away is
+        # logged once by its health (the run's own failure reports it), not with a traceback.
+        if is_unavailable(exc):
+            log.debug("could not release lock %s (%s); dropping its connection", name, exc)
+        else:
+            log.warning("could not release lock %s; dropping its connection", name, exc_info=True)
         await conn.invalidate()
 
 

@@ -26,7 +26,9 @@ from bot.scheduler.jobs import Job
 from bot.scheduler.lock import job_lock
 from bot.services.job_runs import claim_run, finish_run
 from db.clock import Clock
+from db.engine import database_health
 from db.enums import JobStatus
+from db.health import describe, is_unavailable
 
 if TYPE_CHECKING:
     from bot.metrics import Metrics
@@ -108,12 +110,28 @@ class JobRunner:
                 rows = await job.run(session, self.settings)
         except Exception as exc:
             seconds = time.perf_counter() - started
-            log.exception(
-                "job %s (period %s, run %s) failed after %.2f s", job.name, period, run_id, seconds
-            )
-            reason = f"{type(exc).__name__}: {exc}"
+            if self.outage(exc):
+                reason = f"database unavailable: {describe(exc)}"
+                log.debug(
+                    "job %s (period %s, run %s) failed after %.2f s: %s",
+                    job.name,
+                    period,
+                    run_id,
+                    seconds,
+                    reason,
+                )
+            else:
+                log.exception(
+                    "job %s (period %s, run %s) failed after %.2f s",
+                    job.name,
+                    period,
+                    run_id,
+                    seconds,
+                )
+                reason = f"{type(exc).__name__}: {exc}"
             await self._finish(run_id, JobStatus.FAILED, details=reason)
             return Outcome(job.name, JobStatus.FAILED, period, seconds=seconds, reason=reason)
+        self.database_answered()
         seconds = time.perf_counter() - started
         await self._finish(run_id, JobStatus.OK, rows=rows)
         log.info(
@@ -127,6 +145,28 @@ class JobRunner:
         try:
             async with self.sessionmaker() as session:
                 await finish_run(session, run_id, status, rows=rows, details=details)
-        except Exception:
+        except Exception as exc:
             # The run is over either way; its row stays "running", and the next run goes on.
-            log.exception("job run %s could not be recorded as %s", run_id, status.value)
+            if self.outage(exc):
+                log.debug(
+                    "job run %s could not be recorded as %s: database unavailable",
+                    run_id,
+                    status.value,
+                )
+            else:
+                log.exception("job run %s could not be recorded as %s", run_id, status.value)
+
+    def outage(self, error: BaseException) -> bool:
+        """Whether `error` is the database being away: then the database's health logs the
+        outage once (and its end), and the job's own line says only that it was hit."""
+        if not is_unavailable(error):
+            return False
+        health = database_health(self.sessionmaker)
+        if health is not None:
+            health.failed(error)
+        return True
+
+    def database_answered(self) -> None:
+        health = database_health(self.sessionmaker)
+        if health is not None:
+            health.ok()

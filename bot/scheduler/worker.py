@@ -103,9 +103,13 @@ class SchedulerWorker:
         self._in_flight.add(task)
         try:
             await self.runner.run_scheduled(job, every)
-        except Exception:
-            # The lock or the run's record failed (the database is away): the next run may
-            # not, and APScheduler's own log would not say which job's period it was.
-            log.exception("job %s could not run", job.name)
+        except Exception as exc:
+            # The lock or the run's record failed: the next run may not, and APScheduler's own
+            # log would not say which job's period it was. The database being away is logged
+            # once by its health (and the run's row says it failed).
+            if self.runner.outage(exc):
+                log.debug("job %s could not run: the database is unavailable", job.name)
+            else:
+                log.exception("job %s could not run", job.name)
         finally:
             self._in_flight.discard(task)

@@ -149,6 +149,10 @@ class FakeTelegram:
         self._closing = False
         self._holds: dict[str, Hold] = {}
         self._drops: dict[str, list[bool]] = {}
+        # Until this time.monotonic(), every request gets a proxy's HTML error page.
+        self._outage_until = 0.0
+        self._outage_status = 404
+        self.outage_requests = 0
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -195,6 +199,17 @@ class FakeTelegram:
         failure between the bot and Telegram); `garbled`: after half an answer that does not
         parse. Call again to cut the following request too."""
         self._drops.setdefault(method, []).append(garbled)
+
+    def html_outage(self, seconds: float, *, status: int = 404) -> None:
+        """For the next `seconds`, answer every request with an HTML error page instead of the
+        Bot API's JSON: a reverse proxy in front of a Bot API that is away. Such requests are
+        counted in `outage_requests`, not recorded in `calls`."""
+        self._outage_status = status
+        self._outage_until = time.monotonic() + seconds
+
+    @property
+    def in_outage(self) -> bool:
+        return time.monotonic() < self._outage_until
 
     def dropped(self, method: str) -> bool:
         """Whether every drop asked for `method` has happened."""
@@ -259,6 +274,11 @@ class FakeTelegram:
                 form = await request.post()
                 raw.update({key: value for key, value in form.items() if isinstance(value, str)})
         params = decode_params(raw)
+        if self.in_outage:
+            self.outage_requests += 1
+            self._new_call.set()
+            page = f"<html><head><title>{self._outage_status}</title></head><body>nginx</body>"
+            return web.Response(status=self._outage_status, text=page, content_type="text/html")
         if drops := self._drops.get(method):
             garbled = drops.pop(0)
             self._new_call.set()

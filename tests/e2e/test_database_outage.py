@@ -89,6 +89,7 @@ async def test_healthz_is_503_while_the_database_is_cut(
         DATABASE_URL=url,
         WEBHOOK_URL=f"http://127.0.0.1:{port}/tg-hook",
         WEBHOOK_PORT=str(port),
+        WEBHOOK_SECRET="s3cret-outage",
     )
     health = f"http://127.0.0.1:{port}/healthz"
 

@@ -45,7 +45,11 @@ class FakeApi:
         if method.offset is not None:
             self.pending = [u for u in self.pending if u.update_id >= method.offset]
         await asyncio.sleep(0.01)  # a poll that returns at once would spin the test
-        return self.pending[: method.limit or 100]
+        # As Telegram sends them: JSON objects, which the poller reads one by one.
+        return [
+            u.model_dump(mode="json", exclude_none=True, by_alias=True)
+            for u in self.pending[: method.limit or 100]
+        ]
 
 
 class FakeDispatcher:
@@ -98,3 +102,33 @@ async def test_an_update_cut_off_at_shutdown_is_left_to_telegram() -> None:
 
     assert api.offsets[-1] == 5, "the confirming poll at shutdown keeps 5"
     assert [u.update_id for u in api.pending] == [5, 6]
+
+
+async def test_an_update_that_does_not_parse_is_skipped_with_one_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """One bad update in a batch used to fail the whole getUpdates, at every poll: the poller
+    stalled on it for good. It is skipped (and confirmed) with one line; the others are handled."""
+    api, dp = FakeApi([1, 3]), FakeDispatcher({})
+    bad = {"update_id": 2, "message": {"message_id": "not a number", "chat": {"id": 1}}}
+    real_call = api.__call__
+
+    async def with_bad(method: GetUpdates, request_timeout: int | None = None) -> Any:
+        good = await real_call(method, request_timeout)
+        if method.offset is None or method.offset <= 2:
+            good.insert(1, bad)
+        return good
+
+    bot = type("B", (), {"__call__": staticmethod(with_bad), "session": api.session})()
+    poller = Poller(cast(Dispatcher, dp), cast(Bot, bot), allowed_updates=[], poll_seconds=0)
+    stop = asyncio.Event()
+    running = asyncio.create_task(poller.run(stop, grace=1))
+    async with asyncio.timeout(5):
+        while not (dp.handled == [1, 3] and api.offsets[-1] == 4):  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+    stop.set()
+    await asyncio.wait_for(running, 5)
+
+    skipped = [r for r in caplog.records if "ignored update" in r.getMessage()]
+    assert [r.getMessage() for r in skipped] == ["ignored update 2: not a Telegram update"]
+    assert not [r for r in caplog.records if r.exc_info]
