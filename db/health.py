@@ -3,6 +3,11 @@
 A database that refuses, drops or stops answering fails every update until it is back: logging
 each failure with its traceback buries the log (thousands of lines for a short outage), while
 one WARNING when it starts and one INFO when it ends tell an operator all there is.
+
+Busy is not down. Waiting for a turn (a queue of updates, a pooled connection) or for the CPU
+says nothing about the database: a burst of learners on a loaded machine is answered late, not
+told of an outage. Only a failed connect, a statement the server cut off at its own time limit,
+a connection that was lost or stopped answering (db.watchdog) is an outage.
 """
 
 from __future__ import annotations
@@ -12,7 +17,6 @@ import time
 from collections.abc import Callable
 
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +29,17 @@ HEALTH_KEY = "database_health"
 UNAVAILABLE_CODES = frozenset({2002, 2003, 2005, 2006, 2013, 2055, 1040, 1053, 1927, 1969, 3024})
 
 
+class NoAnswer(TimeoutError):
+    """A round trip to the database outlived the client's limit (db.watchdog): the connection
+    stopped answering. A TimeoutError of any other origin is not a database outage."""
+
+
 def is_unavailable(error: BaseException) -> bool:
-    """Whether `error` says the database cannot be reached or did not answer in time."""
-    if isinstance(error, TimeoutError | PoolTimeoutError | ConnectionError):
+    """Whether `error` says the database cannot be reached or did not answer in time.
+
+    Not a wait for a pooled connection (sqlalchemy.exc.TimeoutError): that is a queue, and the
+    database may be answering everyone else."""
+    if isinstance(error, NoAnswer | ConnectionError):
         return True
     if isinstance(error, DBAPIError):
         if error.connection_invalidated:
