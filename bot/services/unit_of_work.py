@@ -19,7 +19,8 @@ A serving process gives each unit's round trips to the database a time limit
 that stopped answering would hold the unit for ever. The limit times the database's answers
 only, never a wait for a connection or for the CPU: a busy process answers late, it does not
 report an outage. Whether the database answered is reported to the application's
-DatabaseHealth, which logs an outage once instead of once per unit.
+DatabaseHealth, which logs an outage once instead of once per unit; while it is down, one unit
+at a time tries the database and the others fail at once (DatabaseHealth.attempt).
 """
 
 from __future__ import annotations
@@ -75,14 +76,16 @@ def _unit(writes: bool) -> Callable[[Service[P, R]], Service[P, R]]:
                 finally:
                     session.info[_DEPTH] -= 1
             health: DatabaseHealth | None = session.info.get(HEALTH_KEY)
+            trying = health.attempt() if health is not None else contextlib.nullcontext()
             try:
-                async with answers_within(session.info.get(UNIT_TIMEOUT_KEY)):
-                    result = await _run_once_more_if_dropped(
-                        fn, writes, health, session, *args, **kwargs
-                    )
-                    answered = session.in_transaction()
-                    # A failed commit is not run again: whether it went through cannot be known.
-                    await _end(session)
+                with trying:
+                    async with answers_within(session.info.get(UNIT_TIMEOUT_KEY)):
+                        result = await _run_once_more_if_dropped(
+                            fn, writes, health, session, *args, **kwargs
+                        )
+                        answered = session.in_transaction()
+                        # A failed commit is not run again: whether it went through cannot be known.
+                        await _end(session)
             except Exception as exc:
                 if health is not None and is_unavailable(exc):
                     health.failed(exc)

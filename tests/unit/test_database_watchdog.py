@@ -2,7 +2,8 @@
 
 A wait for the CPU between statements or for a pooled connection is not the database failing,
 and must not be reported as an outage; a statement that gets no answer within the limit is one,
-however it came to hang.
+however it came to hang. While the database is down, one unit at a time tries it and the others
+are answered at once.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ import time
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from bot.services.unit_of_work import read_only, unit_of_work
 from db.engine import POOL_OVERFLOW, create_engine, create_sessionmaker, health_of
-from db.health import NoAnswer, is_unavailable
+from db.health import NoAnswer, StillUnavailable, is_unavailable
 
 LIMIT = 0.2  # seconds the database has to answer each round trip
 
@@ -106,3 +107,33 @@ async def test_a_statement_left_unanswered_is_an_outage(
     finally:
         await holder.rollback()
         await holder.close()
+
+
+async def test_while_the_database_is_down_one_unit_tries_it_and_the_others_fail_at_once(
+    small_engine: AsyncEngine,
+) -> None:
+    sessionmaker = create_sessionmaker(small_engine, unit_seconds=LIMIT)
+    health = health_of(sessionmaker)
+    health.failed(NoAnswer("no answer"))
+    checkouts: list[object] = []
+    event.listen(small_engine.sync_engine, "checkout", lambda *args: checkouts.append(args))
+    go_on = asyncio.Event()
+
+    @read_only
+    async def probe(session: AsyncSession) -> int:
+        await go_on.wait()
+        return int((await session.execute(text("SELECT 1"))).scalar_one())
+
+    async with sessionmaker() as trying, sessionmaker() as other:
+        probing = asyncio.ensure_future(probe(trying))
+        await asyncio.sleep(0)  # the probe is in its unit of work, waiting
+        assert health.probing
+        checked_out = len(checkouts)
+        with pytest.raises(StillUnavailable) as raised:
+            await select_one(other)
+        assert is_unavailable(raised.value)
+        assert len(checkouts) == checked_out, "the other unit did not ask the database"
+        go_on.set()
+        assert await asyncio.wait_for(probing, 10) == 1
+        assert not health.down
+        assert await select_one(other) == 1
