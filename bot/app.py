@@ -48,7 +48,9 @@ def open_database(
     from bot.services.catalog import CATALOG_KEY, CatalogCache
 
     engine = create_engine(
-        settings.database_url, statement_seconds=limits.statement_seconds if limits else None
+        settings.database_url,
+        statement_seconds=limits.statement_seconds if limits else None,
+        pool_size=settings.database_pool_size if limits else None,
     )
     info = {CATALOG_KEY: CatalogCache(), ACHIEVEMENTS_KEY: AchievementCache()}
     sessionmaker = create_sessionmaker(
@@ -212,6 +214,7 @@ def _create_dispatcher(
     from bot.handlers.errors import ErrorHandlersNeverRaise
     from bot.i18n import create_i18n
     from bot.middlewares.callback_answer import AnswerAfterSuccess
+    from bot.middlewares.concurrency import ConcurrencyLimit
     from bot.middlewares.database import DbSessionMiddleware
     from bot.middlewares.dedup import UpdateDeduplicationMiddleware
     from bot.middlewares.i18n import LearnerLanguage
@@ -272,6 +275,9 @@ def _create_dispatcher(
     dp.update.outer_middleware(language)
     if throttle is not None:
         dp.update.outer_middleware(ThrottlingMiddleware(throttle))
+    # After the throttle, so a flooder's excess never takes a turn; before the session, so a
+    # burst waits here, in order, and not for a connection inside a unit of work.
+    dp.update.outer_middleware(ConcurrencyLimit(settings.database_pool_size))
     dp.update.outer_middleware(DbSessionMiddleware(db.sessionmaker))
     dp.update.outer_middleware(LearnerMiddleware())
     # ...and around each event (errors included), where the learner's stored language wins.

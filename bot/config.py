@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: str = "text"
     shutdown_grace_seconds: float = Field(default=10.0, ge=0, le=600)
+    # Connections `learnbot run` keeps to the database, and so the updates it handles at once.
+    database_pool_size: int = Field(default=10, ge=1, le=500)
 
     @field_validator(
         "bot_token",

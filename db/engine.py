@@ -12,28 +12,38 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
+from db import watchdog
 from db.clock import CLOCK_KEY, SYSTEM_CLOCK, Clock
 from db.health import HEALTH_KEY, DatabaseHealth
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-# Without these a server that accepts a connection and never answers (a network black hole, a
-# paused VM) holds a connection attempt, or a caller waiting for a pooled connection, for ever.
+# Without this a server that accepts a connection and never answers (a network black hole, a
+# paused VM) holds a connection attempt for ever.
 CONNECT_TIMEOUT_SECONDS = 5
-POOL_TIMEOUT_SECONDS = 5.0
+# A wait for a pooled connection is a queue, not an outage (db.health): this only bounds it. A
+# serving process never makes its updates wait here (see ServingLimits).
+POOL_TIMEOUT_SECONDS = 30.0
+# Connections beyond a serving process's pool_size, for what uses the database beside its
+# updates: the broadcast sender and the health checks.
+POOL_OVERFLOW = 5
 # The key of a unit of work's time limit in a session's info (see bot.services.unit_of_work).
 UNIT_TIMEOUT_KEY = "unit_timeout"
 
 
 @dataclass(frozen=True, slots=True)
 class ServingLimits:
-    """Time limits for a process that answers people: everything it does is a few small
+    """Limits for a process that answers people: everything it does is a few small
     statements, and a learner told "try again in a minute" within seconds is better served
     than one left waiting. Migrations, imports and other commands run without them.
 
     `statement_seconds`: the server aborts a longer statement (MariaDB's max_statement_time,
     MySQL's max_execution_time for reads), so a slow query frees its connection. The client's
-    own limit on a whole unit of work, `unit_seconds`, is a little longer: it covers what the
-    server cannot see, a connection that stopped answering.
+    own limit, `unit_seconds`, is a little longer: it covers what the server cannot see, a
+    connection that stopped answering. It times each round trip of a unit of work, not the
+    whole unit: a wait for the CPU or for a turn is not the database failing (db.watchdog).
+
+    The pool's size is the operator's (DATABASE_POOL_SIZE): a serving process handles at most
+    that many updates at once (bot.middlewares.concurrency), so none waits for a connection.
     """
 
     statement_seconds: float = 2.5
@@ -47,15 +57,25 @@ WRITES = "learnbot_writes"
 
 
 def create_engine(
-    url: str | URL, *, echo: bool = False, statement_seconds: float | None = None
+    url: str | URL,
+    *,
+    echo: bool = False,
+    statement_seconds: float | None = None,
+    pool_size: int | None = None,
 ) -> AsyncEngine:
-    """`statement_seconds`: the server's limit on each statement (MySQL/MariaDB only)."""
+    """`statement_seconds`: the server's limit on each statement (MySQL/MariaDB only).
+    `pool_size`: the connections kept open (and POOL_OVERFLOW more at most); SQLAlchemy's
+    default when None."""
     url = make_url(url)
+    sizes = {} if pool_size is None else {"pool_size": pool_size, "max_overflow": POOL_OVERFLOW}
     if url.get_backend_name() == "sqlite":
-        return _create_sqlite_engine(url, echo=echo)
+        engine = _create_sqlite_engine(url, echo=echo, sizes=sizes)
+        _watch_answers(engine)
+        return engine
     engine = _create_async_engine(
         url,
         echo=echo,
+        **sizes,
         # Only the TCP connection: aiomysql has no read or write timeouts, hence the units of
         # work's own limit (ServingLimits.unit_seconds).
         connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
@@ -73,13 +93,32 @@ def create_engine(
     )
     if statement_seconds is not None:
         _limit_statements(engine, statement_seconds)
+    _watch_answers(engine)
     return engine
+
+
+def _watch_answers(engine: AsyncEngine) -> None:
+    """Time each round trip of a unit of work that has a client-side limit (db.watchdog)."""
+    sync = engine.sync_engine
+    # A new connection's handshake is a round trip too: aiomysql's connect_timeout covers the
+    # TCP connection only, and a black-holed server accepts that and then never greets. A wait
+    # for a pooled connection comes before this and is not timed.
+    event.listen(sync, "do_connect", lambda *_: watchdog.sent())
+    event.listen(sync, "connect", lambda *_: watchdog.answered())
+    event.listen(sync, "before_cursor_execute", lambda *_: watchdog.sent())
+    event.listen(sync, "after_cursor_execute", lambda *_: watchdog.answered())
+    event.listen(sync, "handle_error", lambda _context: watchdog.answered())
+    # Fired before the driver's COMMIT or ROLLBACK; the session's events below say it ended.
+    event.listen(sync, "commit", lambda _conn: watchdog.sent())
+    event.listen(sync, "rollback", lambda _conn: watchdog.sent())
 
 
 def _limit_statements(engine: AsyncEngine, seconds: float) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
+        # Sent on the driver's own connection, which the engine's events do not see.
+        watchdog.sent()
         try:
             try:
                 cursor.execute(f"SET SESSION max_statement_time = {float(seconds)}")
@@ -87,13 +126,17 @@ def _limit_statements(engine: AsyncEngine, seconds: float) -> None:
                 # MySQL has no max_statement_time; its max_execution_time limits reads only.
                 cursor.execute(f"SET SESSION max_execution_time = {int(seconds * 1000)}")
         finally:
+            watchdog.answered()
             cursor.close()
 
 
-def _create_sqlite_engine(url: URL, *, echo: bool) -> AsyncEngine:
+def _create_sqlite_engine(url: URL, *, echo: bool, sizes: dict[str, int]) -> AsyncEngine:
+    in_memory = not url.database or url.database == ":memory:"
     engine = _create_async_engine(
         url,
         echo=echo,
+        # An in-memory database is one connection (a StaticPool), which has no sizes.
+        **({} if in_memory else sizes),
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         # As for MySQL: units of work end their transactions, so the pool's ROLLBACK on return
         # would be one more hop to the driver's thread for nothing.
@@ -107,7 +150,7 @@ def _create_sqlite_engine(url: URL, *, echo: bool) -> AsyncEngine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        if url.database and url.database != ":memory:":
+        if not in_memory:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
@@ -139,6 +182,12 @@ def _note_statement(state: ORMExecuteState) -> None:
 @event.listens_for(TrackedSession, "after_flush")
 def _note_flush(session: Session, _flush: UOWTransaction) -> None:
     session.info[WROTE_KEY] = True
+
+
+@event.listens_for(TrackedSession, "after_commit")
+@event.listens_for(TrackedSession, "after_rollback")
+def _answered(_session: Session) -> None:
+    watchdog.answered()
 
 
 @event.listens_for(TrackedSession, "after_transaction_end")

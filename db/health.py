@@ -3,16 +3,21 @@
 A database that refuses, drops or stops answering fails every update until it is back: logging
 each failure with its traceback buries the log (thousands of lines for a short outage), while
 one WARNING when it starts and one INFO when it ends tell an operator all there is.
+
+Busy is not down. Waiting for a turn (a queue of updates, a pooled connection) or for the CPU
+says nothing about the database: a burst of learners on a loaded machine is answered late, not
+told of an outage. Only a failed connect, a statement the server cut off at its own time limit,
+a connection that was lost or stopped answering (db.watchdog) is an outage.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +30,21 @@ HEALTH_KEY = "database_health"
 UNAVAILABLE_CODES = frozenset({2002, 2003, 2005, 2006, 2013, 2055, 1040, 1053, 1927, 1969, 3024})
 
 
+class NoAnswer(TimeoutError):
+    """A round trip to the database outlived the client's limit (db.watchdog): the connection
+    stopped answering. A TimeoutError of any other origin is not a database outage."""
+
+
+class StillUnavailable(Exception):
+    """The database is down, and another unit of work is finding out whether it is back."""
+
+
 def is_unavailable(error: BaseException) -> bool:
-    """Whether `error` says the database cannot be reached or did not answer in time."""
-    if isinstance(error, TimeoutError | PoolTimeoutError | ConnectionError):
+    """Whether `error` says the database cannot be reached or did not answer in time.
+
+    Not a wait for a pooled connection (sqlalchemy.exc.TimeoutError): that is a queue, and the
+    database may be answering everyone else."""
+    if isinstance(error, NoAnswer | StillUnavailable | ConnectionError):
         return True
     if isinstance(error, DBAPIError):
         if error.connection_invalidated:
@@ -69,10 +86,29 @@ class DatabaseHealth:
         self.clock = clock
         self.down_since: float | None = None
         self.failures = 0
+        self.probing = False
 
     @property
     def down(self) -> bool:
         return self.down_since is not None
+
+    @contextlib.contextmanager
+    def attempt(self) -> Iterator[None]:
+        """Around a unit of work. While the database is down, one unit at a time tries it (and
+        so finds out when it is back); the others raise StillUnavailable at once. Updates wait
+        their turn for the database (bot.middlewares.concurrency): without this, a queue of
+        them would meet a server that stopped answering a few at a time, each after the full
+        wait for its answer, and the last learner would be told of the outage minutes late."""
+        if self.down_since is None:
+            yield
+            return
+        if self.probing:
+            raise StillUnavailable("the database is down; another unit of work is trying it")
+        self.probing = True
+        try:
+            yield
+        finally:
+            self.probing = False
 
     def failed(self, error: BaseException) -> None:
         if self.down_since is None:

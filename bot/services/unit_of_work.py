@@ -14,15 +14,17 @@ by the server (a restart, a network cut) fails before it commits, so it is run o
 fresh connection. A failure during the commit itself is not retried: whether it was committed
 cannot be known, and running it again could apply it twice.
 
-A serving process gives each unit a time limit (db.engine.ServingLimits): aiomysql has no read
-timeout, so without one a server that stopped answering would hold the unit for ever. Whether
-the database answered is reported to the application's DatabaseHealth, which logs an outage
-once instead of once per unit.
+A serving process gives each unit's round trips to the database a time limit
+(db.engine.ServingLimits, db.watchdog): aiomysql has no read timeout, so without one a server
+that stopped answering would hold the unit for ever. The limit times the database's answers
+only, never a wait for a connection or for the CPU: a busy process answers late, it does not
+report an outage. Whether the database answered is reported to the application's
+DatabaseHealth, which logs an outage once instead of once per unit; while it is down, one unit
+at a time tries the database and the others fail at once (DatabaseHealth.attempt).
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 import logging
@@ -34,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import UNIT_TIMEOUT_KEY, WRITES, wrote
 from db.health import HEALTH_KEY, DatabaseHealth, is_unavailable
+from db.watchdog import answers_within
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -47,9 +50,10 @@ Service = Callable[Concatenate[AsyncSession, P], Awaitable[R]]
 
 @contextlib.contextmanager
 def at_least(session: AsyncSession, seconds: float) -> Iterator[None]:
-    """The units of work begun inside get at least `seconds`, where the process limits them
-    less (a serving process gives each a few seconds): for an admin's bulk work, such as
-    importing a course file, which an admin waits for and a learner never does."""
+    """The units of work begun inside wait at least `seconds` for each answer of the database,
+    where the process limits them less (a serving process gives each a few seconds): for an
+    admin's bulk work, such as importing a course file, whose large statements an admin waits
+    for and a learner never does."""
     limit = session.info.get(UNIT_TIMEOUT_KEY)
     if limit is None or limit >= seconds:
         yield
@@ -72,14 +76,16 @@ def _unit(writes: bool) -> Callable[[Service[P, R]], Service[P, R]]:
                 finally:
                     session.info[_DEPTH] -= 1
             health: DatabaseHealth | None = session.info.get(HEALTH_KEY)
+            trying = health.attempt() if health is not None else contextlib.nullcontext()
             try:
-                async with asyncio.timeout(session.info.get(UNIT_TIMEOUT_KEY)):
-                    result = await _run_once_more_if_dropped(
-                        fn, writes, health, session, *args, **kwargs
-                    )
-                    answered = session.in_transaction()
-                    # A failed commit is not run again: whether it went through cannot be known.
-                    await _end(session)
+                with trying:
+                    async with answers_within(session.info.get(UNIT_TIMEOUT_KEY)):
+                        result = await _run_once_more_if_dropped(
+                            fn, writes, health, session, *args, **kwargs
+                        )
+                        answered = session.in_transaction()
+                        # A failed commit is not run again: whether it went through cannot be known.
+                        await _end(session)
             except Exception as exc:
                 if health is not None and is_unavailable(exc):
                     health.failed(exc)

@@ -40,6 +40,7 @@ LEARNBOT_VARIABLES = (
     "LOG_LEVEL",
     "LOG_FORMAT",
     "SHUTDOWN_GRACE_SECONDS",
+    "DATABASE_POOL_SIZE",
 )
 PROCESS_TIMEOUT = 60.0  # the most any child may take; a hung child fails the test, not the run
 EXIT_TIMEOUT = 10.0  # from SIGINT to exit

@@ -1,4 +1,5 @@
-"""Telling "the database is unreachable or too slow" from a bug, and logging an outage once."""
+"""Telling "the database is unreachable or too slow" from a bug and from a busy process, and
+logging an outage once."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import time
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from db.engine import create_engine
-from db.health import DatabaseHealth, is_unavailable
+from db.health import DatabaseHealth, NoAnswer, is_unavailable
 
 
 class Orig(Exception):
@@ -28,8 +30,12 @@ def mysql_error(code: int, cls: type[DBAPIError] = OperationalError) -> DBAPIErr
         (mysql_error(2003), True),  # cannot connect
         (mysql_error(2013), True),  # lost during the query
         (mysql_error(1969), True),  # MariaDB's statement time limit
-        (TimeoutError(), True),
+        (NoAnswer(), True),  # a connection that stopped answering (db.watchdog)
         (ConnectionRefusedError(), True),
+        # Busy is not down: a wait for a pooled connection is a queue, and a TimeoutError
+        # from anything but the watchdog says nothing about the database.
+        (PoolTimeoutError(), False),
+        (TimeoutError(), False),
         (mysql_error(1064, ProgrammingError), False),  # a syntax error is a bug
         (mysql_error(1062), False),  # a duplicate key is not an outage
         (RuntimeError("boom"), False),
