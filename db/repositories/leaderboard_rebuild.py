@@ -25,10 +25,11 @@ from sqlalchemy import (
     Select,
     String,
     Table,
+    UniqueConstraint,
+    and_,
     bindparam,
     case,
     delete,
-    exists,
     func,
     insert,
     literal,
@@ -63,54 +64,79 @@ BOARD_COLUMNS = [
 ]
 
 
-def _count_of(activity: ActivityType) -> Any:
-    return func.sum(case((_ledger.c.activity_type == activity.value, 1), else_=0))
-
-
-def ranked(period: LeaderboardPeriod) -> Select[Any]:
-    """The period's board as rows of BOARD_COLUMNS (labelled so), from the ledger alone. Binds:
-    generation, now, and `since` (the week's start) for the weekly board.
-
-    Learners with no XP in the period are not on it. Ties share a RANK(); positions break
-    them by user id, the order learners joined in, so the same ledger always gives the same
-    board. Lessons and achievements are those completed and earned in the period, counted from
-    the same scan of the ledger (one row per first completion, one per achievement)."""
-    totals = select(
-        _ledger.c.user_id,
-        func.sum(_ledger.c.xp).label("total"),
-        _count_of(ActivityType.LESSON_COMPLETED).label("lessons"),
-        _count_of(ActivityType.ACHIEVEMENT_EARNED).label("achievements"),
-    ).group_by(_ledger.c.user_id)
-    if period is LeaderboardPeriod.WEEKLY:
-        totals = totals.where(_ledger.c.created_at >= bindparam("since", type_=UTCDateTime()))
-    t = totals.having(func.sum(_ledger.c.xp) > 0).subquery("totals")
-    return select(
-        bindparam("generation", type_=Integer).label("generation"),
-        literal(period.value, String).label("period"),
-        t.c.user_id.label("user_id"),
-        func.rank().over(order_by=t.c.total.desc()).label("rank"),
-        func.row_number().over(order_by=(t.c.total.desc(), t.c.user_id)).label("position"),
-        t.c.total.label("total_score"),
-        t.c.lessons.label("lessons_completed"),
-        t.c.achievements.label("achievements_count"),
-        bindparam("now", type_=UTCDateTime()).label("updated_at"),
-    )
+def _sum_of(value: Any, where: Any = None) -> Any:
+    """The sum of `value` over a learner's ledger rows (those matching `where`, if given)."""
+    return func.sum(value if where is None else case((where, value), else_=0))
 
 
 def both_boards() -> Select[Any]:
-    """Both periods' boards in one statement, so one read of the ledger gives both: under READ
-    COMMITTED each statement reads its own snapshot, and two statements would build the
-    all-time and the weekly board from two states of the ledger. Binds: generation, now, since.
+    """Both periods' boards as rows of BOARD_COLUMNS, from one read of the ledger. Binds:
+    generation, now, and `since` (the week's start).
+
+    One statement, so one snapshot: under READ COMMITTED each statement reads the ledger as it
+    is when it begins, and a statement per board built the all-time and the weekly board from
+    two states of it. One scan, too: each learner's all-time and weekly figures come from the
+    same GROUP BY, and a join with the two periods makes each learner one row per board they
+    are on.
+
+    Learners with no XP in the period are not on its board. Ties share a RANK(); positions
+    break them by user id, the order learners joined in, so the same ledger always gives the
+    same board. Lessons and achievements are those completed and earned in the period (one
+    ledger row per first completion, one per achievement).
 
     Rows come out in the order of the cache's unique key (user_id, period, ...), whose index
     leads with the learner like the users' primary key, so writing them walks the index once
     instead of jumping about it (ranked order would), at the price of one sort."""
-    boards = union_all(
-        ranked(LeaderboardPeriod.ALL_TIME), ranked(LeaderboardPeriod.WEEKLY)
-    ).subquery("boards")
-    return select(*(boards.c[name] for name in BOARD_COLUMNS)).order_by(
-        boards.c.user_id, boards.c.period
+    in_week = _ledger.c.created_at >= bindparam("since", type_=UTCDateTime())
+    lesson = _ledger.c.activity_type == ActivityType.LESSON_COMPLETED.value
+    achievement = _ledger.c.activity_type == ActivityType.ACHIEVEMENT_EARNED.value
+    totals = (
+        select(
+            _ledger.c.user_id,
+            _sum_of(_ledger.c.xp).label("xp"),
+            _sum_of(_ledger.c.xp, in_week).label("week_xp"),
+            _sum_of(1, lesson).label("lessons"),
+            _sum_of(1, and_(lesson, in_week)).label("week_lessons"),
+            _sum_of(1, achievement).label("achievements"),
+            _sum_of(1, and_(achievement, in_week)).label("week_achievements"),
+        )
+        .group_by(_ledger.c.user_id)
+        .having(func.sum(_ledger.c.xp) > 0)
+        .subquery("totals")
     )
+    periods = union_all(
+        *(select(literal(p.value, String).label("period")) for p in LeaderboardPeriod)
+    ).subquery("periods")
+    all_time = periods.c.period == LeaderboardPeriod.ALL_TIME.value
+
+    def of_period(all_time_value: Any, week_value: Any) -> Any:
+        return case((all_time, all_time_value), else_=week_value)
+
+    xp = of_period(totals.c.xp, totals.c.week_xp)
+    entries = (
+        select(
+            periods.c.period,
+            totals.c.user_id,
+            xp.label("total"),
+            of_period(totals.c.lessons, totals.c.week_lessons).label("lessons"),
+            of_period(totals.c.achievements, totals.c.week_achievements).label("achievements"),
+        )
+        # Each learner once per period they earned XP in.
+        .select_from(totals.join(periods, xp > 0))
+        .subquery("entries")
+    )
+    period, most = entries.c.period, entries.c.total.desc()
+    return select(
+        bindparam("generation", type_=Integer),
+        entries.c.period,
+        entries.c.user_id,
+        func.rank().over(partition_by=period, order_by=most),
+        func.row_number().over(partition_by=period, order_by=(most, entries.c.user_id)),
+        entries.c.total,
+        entries.c.lessons,
+        entries.c.achievements,
+        bindparam("now", type_=UTCDateTime()),
+    ).order_by(entries.c.user_id, entries.c.period)
 
 
 _WRITE_BOARDS = insert(_cache).from_select(BOARD_COLUMNS, both_boards())
@@ -172,9 +198,16 @@ async def wait_for_deletes_in_flight(session: AsyncSession) -> None:
 
 # A plain read: no lock on users (a NOT EXISTS in a DELETE would share-lock every learner's
 # row it finds until the commit), and under READ COMMITTED it sees every delete committed
-# before it began. Such rows are few (none, nearly always), so they are deleted by key.
-_DEPARTED = select(_cache.c.id).where(
-    _IN_GENERATION, ~exists().where(_users.c.id == _cache.c.user_id)
+# before it began. It walks the cache's unique key, which leads with the learner (the
+# generation's own index would fetch every row to learn its learner, in rank order), so the
+# users' primary key is probed in order too. Such rows are few (none, nearly always), so they
+# are deleted by key.
+_UNIQUE_KEY = next(c.name for c in _cache.constraints if isinstance(c, UniqueConstraint))
+_DEPARTED = (
+    select(_cache.c.id)
+    .select_from(_cache.outerjoin(_users, _users.c.id == _cache.c.user_id))
+    .where(_IN_GENERATION, _users.c.id.is_(None))
+    .with_hint(_cache, f"FORCE INDEX ({_UNIQUE_KEY})", "mysql")
 )
 _DROP_BY_ID = delete(_cache).where(_cache.c.id.in_(bindparam("ids", expanding=True)))
 

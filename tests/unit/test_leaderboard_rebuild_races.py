@@ -116,16 +116,26 @@ def before_statement(
     assert fired, f"no statement starting with {starts_with!r} was sent"
 
 
-async def until_a_transaction_waits_for_a_lock(engine: AsyncEngine) -> None:
+async def until_the_rebuild_waits_for_a_lock(engine: AsyncEngine) -> None:
+    """Until a transaction on the test's database waits for a lock: at the moments this is
+    asked, the rebuild's is the only one that can. (Other databases on the server, other
+    tests', may have transactions waiting too.)"""
     deadline = time.monotonic() + LOCK_WAIT_DEADLINE_SECONDS
     waiting = text(
-        "SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'"
+        "SELECT COUNT(*) FROM information_schema.innodb_trx AS t "
+        "JOIN information_schema.processlist AS p ON p.id = t.trx_mysql_thread_id "
+        "WHERE t.trx_state = 'LOCK WAIT' AND p.db = DATABASE()"
     )
     async with engine.connect() as conn:
-        while not (await conn.execute(waiting)).scalar_one():
+        while True:
+            # InnoDB refreshes what information_schema shows of transactions only when it was
+            # not read for 0.1 s: asked more often, it would show the same moment for ever, and
+            # asked sooner after an earlier look, it would show that look's moment.
+            await asyncio.sleep(0.2)
+            if (await conn.execute(waiting)).scalar_one():
+                return
             await conn.rollback()
             assert time.monotonic() < deadline, "the rebuild never waited for the test's lock"
-            await asyncio.sleep(0.01)
 
 
 async def hold_the_first_row(conn: AsyncConnection, user_id: int, generation: int) -> None:
@@ -165,7 +175,7 @@ async def test_a_learner_deleted_while_the_boards_are_written_is_not_on_them(
     async with engine.connect() as holder:
 
         async def delete_while_the_insert_waits() -> None:
-            await until_a_transaction_waits_for_a_lock(engine)
+            await until_the_rebuild_waits_for_a_lock(engine)
             async with sessionmaker() as learner:
                 await delete_my_data(learner, leaving)
             await holder.rollback()
@@ -200,7 +210,7 @@ async def test_a_delete_in_flight_when_the_boards_are_committed_is_waited_for(
     async with engine.connect() as holder, engine.connect() as deleting:
 
         async def delete_while_the_insert_waits() -> None:
-            await until_a_transaction_waits_for_a_lock(engine)
+            await until_the_rebuild_waits_for_a_lock(engine)
             await deleting.execute(delete(User).where(User.id == leaving))
             await holder.rollback()
 
@@ -209,7 +219,7 @@ async def test_a_delete_in_flight_when_the_boards_are_committed_is_waited_for(
             background.append(asyncio.create_task(delete_while_the_insert_waits()))
 
         async def commit_once_the_check_waits() -> None:
-            await until_a_transaction_waits_for_a_lock(engine)
+            await until_the_rebuild_waits_for_a_lock(engine)
             await deleting.commit()
 
         async def commit_later() -> None:
@@ -298,7 +308,7 @@ async def test_both_boards_come_from_one_read_of_the_ledger(
             holder = await stack.enter_async_context(engine.connect())
 
             async def earn_while_the_insert_waits() -> None:
-                await until_a_transaction_waits_for_a_lock(engine)
+                await until_the_rebuild_waits_for_a_lock(engine)
                 await earn()
                 await holder.rollback()
 
