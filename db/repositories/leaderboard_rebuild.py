@@ -191,8 +191,9 @@ _WAIT_FOR_USERS_LOCKS = text(
 
 
 async def wait_for_deletes_in_flight(session: AsyncSession) -> None:
-    """MySQL: returns once every transaction that held a lock on a users row when this began
-    (a learner's "delete my data" among them) has ended. Needs READ COMMITTED."""
+    """MySQL: returns once each transaction that held a users row's lock when the scan came
+    to that row has ended: a learner's "delete my data" begun before this (its lock on their
+    row lasts until its commit) has committed or rolled back. Needs READ COMMITTED."""
     await session.execute(_WAIT_FOR_USERS_LOCKS)
 
 
