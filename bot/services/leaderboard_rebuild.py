@@ -12,9 +12,10 @@ Three units of work:
 
 Why the new rows are committed before the switch rather than in its transaction: a learner's
 "delete my data" cascades to their leaderboard rows, and a cascade that meets rows not yet
-committed waits for their transaction, so a learner deleting their data waited for the whole
-rebuild (seconds at 100,000 learners, past their unit's time limit), and only then deleted the
-rows. Committed, the rows are deleted by the cascade at once, whenever the delete comes.
+committed waits for their transaction. Committed, the rows are deleted by the cascade at once;
+only a delete that comes while (1) is writing, after it wrote the learner's rows, waits for
+(1)'s commit (seconds at 100,000 learners, past a serving unit's time limit: the learner is
+told to try again), no longer for the checks and the switch as well.
 
 How no departed learner survives the switch, on MariaDB/MySQL. The boards are written without
 InnoDB's foreign key check (db.repositories.leaderboard_rebuild.write_boards says why), so a
@@ -30,8 +31,8 @@ began before (1) committed, so in (2), under READ COMMITTED:
   cascade reads the newest committed rows with locks, whatever the deleter's isolation level,
   so it deletes rows committed after its own snapshot began too).
 Neither step keeps a lock on a users row: a learner changing their own row during a rebuild
-waits for nothing. What (2) checks is the next generation's rows, which only the rebuild and
-cascades write.
+waits for an instant at most. What (2) checks is the next generation's rows, which only the
+rebuild and cascades write.
 
 SQLite has one writer at a time: a delete runs wholly before (1), between (1) and (2), or after
 (2), and the foreign key is checked while (1) writes, so no row of a departed learner can be
