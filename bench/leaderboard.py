@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import column, insert, table, text, union_all
+from sqlalchemy import column, insert, table, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.machine import load_average, machine
@@ -31,8 +31,7 @@ from bot.app import open_database
 from bot.config import Settings
 from bot.services.leaderboard_rebuild import build_and_switch, drop_replaced, week_start
 from db import migrations
-from db.enums import LeaderboardPeriod
-from db.repositories.leaderboard_rebuild import BOARD_COLUMNS, ranked
+from db.repositories.leaderboard_rebuild import BOARD_COLUMNS, both_boards
 
 LEDGER_ROWS_PER_LEARNER = 5
 
@@ -105,7 +104,8 @@ async def floor_seconds(engine: AsyncEngine, now: datetime) -> tuple[float, int]
     """One INSERT .. SELECT of both boards into a table with no keys, committed, under the
     rebuild's isolation level: the seconds and the rows."""
     floor = table("floor_board", *(column(name) for name in BOARD_COLUMNS))
-    both = union_all(ranked(LeaderboardPeriod.ALL_TIME), ranked(LeaderboardPeriod.WEEKLY))
+    # The rebuild's own SELECT without its sort into the cache's key order.
+    both = both_boards().order_by(None)
     params = {"generation": 1, "now": now, "since": week_start(now)}
     async with engine.begin() as conn:
         await conn.execute(text("DROP TABLE IF EXISTS floor_board"))

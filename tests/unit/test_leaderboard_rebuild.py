@@ -198,25 +198,44 @@ async def test_a_reader_sees_a_whole_board_during_rebuilds(
 async def test_a_learner_writes_their_row_while_the_board_is_written(
     engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], db_kind: str
 ) -> None:
-    """The rebuild's transaction holds no lock on learners' rows: a learner answering while a
-    board is written (their streak is on their users row) does not wait for its commit."""
+    """The rebuild's transactions hold no lock on learners' rows: a learner answering while the
+    boards are written, or while the new generation is checked against the learners who still
+    exist and ranked again (their streak is on their users row), does not wait for a commit."""
     if db_kind != "mysql":
         pytest.skip("SQLite has one writer at a time: the rebuild is short there")
     await seed(engine, random_ledger(random.Random(3), 50), 50)
+
+    async def learner_answers(user_id: int) -> None:
+        async with engine.connect() as learner:
+            await learner.execute(text("SET SESSION innodb_lock_wait_timeout = 1"))
+            await learner.execute(
+                update(User)
+                .where(User.id == user_id)
+                # The streak's next check is an indexed column: its index entry changes too.
+                .values(current_streak=User.current_streak + 1, streak_due_at=NOW)
+            )
+            await learner.commit()
+
     async with sessionmaker() as rebuilding:
         await rebuilding.connection(execution_options={"isolation_level": "READ COMMITTED"})
-        written = await repo.write_board(rebuilding, LeaderboardPeriod.ALL_TIME, 99, NOW, None)
+        written = await repo.write_boards(rebuilding, 99, NOW, WEEK)
         assert written > 0
         # Not committed yet: a learner on the new board changes their own row meanwhile.
         ranked = await rebuilding.scalar(
             select(LeaderboardEntry.user_id).where(LeaderboardEntry.generation == 99).limit(1)
         )
-        async with engine.connect() as learner:
-            await learner.execute(text("SET SESSION innodb_lock_wait_timeout = 1"))
-            await learner.execute(
-                update(User).where(User.id == ranked).values(current_streak=User.current_streak + 1)
-            )
-            await learner.commit()
+        assert ranked is not None
+        await learner_answers(ranked)
         # The foreign key checks were switched back on for whatever the connection does next.
         assert await rebuilding.scalar(text("SELECT @@foreign_key_checks")) == 1
+        # The checks before the switch keep no lock on users rows either.
+        await repo.wait_for_deletes_in_flight(rebuilding)
+        assert await repo.drop_departed(rebuilding, 99) == 0
+        await rebuilding.execute(
+            update(LeaderboardEntry)
+            .where(LeaderboardEntry.generation == 99)
+            .values(position=LeaderboardEntry.position + 1)
+        )
+        assert await repo.rerank(rebuilding, 99) == written
+        await learner_answers(ranked)
         await rebuilding.rollback()
