@@ -10,7 +10,8 @@ says how far that got:
   redelivery is handled.
 - `done`, for DONE_SECONDS, once the update was handled: a redelivery is a duplicate, skipped.
 - no key: never claimed, or handed back because handling failed or was cancelled (the grace
-  period at shutdown ran out), so the redelivery is handled.
+  period at shutdown ran out), so the redelivery is handled. A domain error ("gone", "stale")
+  is no failure: it is the update's answer, and the update counts as handled.
 
 The handlers' writes are idempotent, so an update whose effect was committed before its claim
 became final (a crash between the two) is handled again without taking effect twice.
@@ -33,6 +34,7 @@ from redis.exceptions import RedisError
 
 from bot.middlewares.update_log import note_outcome
 from bot.redis_support import RedisHealth
+from bot.services.errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +155,11 @@ class UpdateDeduplicationMiddleware(BaseMiddleware):
         renewing = asyncio.create_task(self._keep(key, token, event.update_id))
         try:
             result = await handler(event, data)
+        except DomainError:
+            # Stale or gone input: its answer says so, and a redelivery would get the same one.
+            renewing.cancel()
+            await self._call(self._finish, key, token, DONE, DONE_SECONDS)
+            raise
         except BaseException:
             # Failed, or cancelled at shutdown: the update was not handled, so its redelivery
             # must be. Awaited even while cancelled: one short call, bounded by Redis's timeout.

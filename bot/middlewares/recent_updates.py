@@ -11,6 +11,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 
 from bot.middlewares.update_log import note_outcome
+from bot.services.errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -24,11 +25,11 @@ class RecentUpdatesMiddleware(BaseMiddleware):
 
     Telegram posts an update again when our answer came late or not at all; without this the
     retry would be handled a second time. An id counts as handled only once its handler
-    finished: one that failed or was cancelled (the grace period at shutdown ran out) is
-    forgotten, so the retry is handled. A retry that arrives while the first copy is still
-    running waits for it to end instead of running beside it. Handled ids are kept for `ttl`
-    seconds, and at most `max_size` of them (the oldest go first), so memory stays bounded
-    under any traffic.
+    finished (or answered a domain error): one that failed or was cancelled (the grace period
+    at shutdown ran out) is forgotten, so the retry is handled. A retry that arrives while the
+    first copy is still running waits for it to end instead of running beside it. Handled ids
+    are kept for `ttl` seconds, and at most `max_size` of them (the oldest go first), so memory
+    stays bounded under any traffic.
     """
 
     def __init__(
@@ -104,6 +105,9 @@ class RecentUpdatesMiddleware(BaseMiddleware):
                 return None
         try:
             result = await handler(event, data)
+        except DomainError:
+            self.end(update_id, handled=True)  # answered with what was stale or gone
+            raise
         except BaseException:
             self.end(update_id, handled=False)
             raise

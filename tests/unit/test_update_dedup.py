@@ -20,6 +20,7 @@ from redis.asyncio import Redis
 from bot.middlewares.dedup import CLAIM_PREFIX, DONE, DONE_SECONDS, UpdateDeduplicationMiddleware
 from bot.middlewares.update_log import NOTE_KEY, UpdateNote
 from bot.redis_support import RedisHealth, TolerantRedisStorage
+from bot.services.errors import AlreadyAnswered
 from tests.e2e.process import free_port
 from tests.support.redis import REDIS_URL, require_redis
 
@@ -153,6 +154,18 @@ async def test_a_failed_update_gives_its_claim_back_so_the_redelivery_is_handled
     handler = Counting()
     assert await b.feed(3, handler) == ("handled", None)
     assert (failing.calls, handler.calls) == (1, 1)
+
+
+async def test_an_update_answered_with_a_domain_error_counts_as_handled(
+    redis: Redis, bot_id: int, instances: Callable[..., Instance]
+) -> None:
+    a = instances()
+    with pytest.raises(AlreadyAnswered):
+        await a.feed(13, Counting(AlreadyAnswered()))
+    assert await redis.get(key(bot_id, 13)) == DONE
+    handler = Counting()
+    assert await a.feed(13, handler) == (None, "duplicate")
+    assert handler.calls == 0
 
 
 async def test_an_update_cancelled_at_shutdown_gives_its_claim_back(

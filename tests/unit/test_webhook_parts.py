@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.middlewares.recent_updates import RecentUpdatesMiddleware
 from bot.middlewares.update_log import NOTE_KEY, UpdateNote
+from bot.services.errors import Stale
 from bot.webhook import add_health_route
 from db.engine import create_engine
 from tests.e2e.process import free_port
@@ -88,6 +89,16 @@ async def test_an_update_that_failed_or_was_cancelled_is_handled_when_posted_aga
     assert await feed(recent, 1, handled) is None
     assert await feed(recent, 1, handled) == "duplicate"
     assert not recent.in_flight
+
+
+async def test_an_update_answered_with_a_domain_error_counts_as_handled() -> None:
+    recent = RecentUpdatesMiddleware()
+    stale = Held(Stale())
+    stale.release.set()
+
+    with pytest.raises(Stale):
+        await feed(recent, 1, stale)
+    assert await feed(recent, 1, handled) == "duplicate"
 
 
 async def test_a_copy_posted_while_the_first_runs_waits_for_it() -> None:
