@@ -139,9 +139,11 @@ class UpdateDeduplicationMiddleware(BaseMiddleware):
             note_outcome(data, "duplicate")
             return None
         if claim is Claim.BUSY:
-            # Its holder is alive: it renewed the lease all along. Handling it here as well
-            # would run it twice at once; the holder finishes it, or gives it back and then
-            # Telegram delivers it again.
+            # Its holder is alive (it renewed the lease all along) and will finish the update
+            # or give it back; handling it here too would run it twice at once. Skipping
+            # confirms this copy (a 200, or the poller's offset), so were the holder to fail
+            # after all, the update would be lost: a risk only for an update that runs longer
+            # than the wait and is delivered again meanwhile, where running it twice is worse.
             log.warning(
                 "update %s is still being handled elsewhere after %g s: left to it",
                 event.update_id,
