@@ -160,16 +160,16 @@ class UpdateDeduplicationMiddleware(BaseMiddleware):
         except DomainError:
             # Stale or gone input: its answer says so, and a redelivery would get the same one.
             renewing.cancel()
-            await self._call(self._finish, key, token, DONE, DONE_SECONDS)
+            await self._call(self._finish, key, token, DONE, DONE_SECONDS, probe=False)
             raise
         except BaseException:
             # Failed, or cancelled at shutdown: the update was not handled, so its redelivery
             # must be. Awaited even while cancelled: one short call, bounded by Redis's timeout.
             renewing.cancel()
-            await self._call(self._release, key, token)
+            await self._call(self._release, key, token, probe=False)
             raise
         renewing.cancel()
-        await self._call(self._finish, key, token, DONE, DONE_SECONDS)
+        await self._call(self._finish, key, token, DONE, DONE_SECONDS, probe=False)
         return result
 
     async def claim(self, key: str, token: str, update_id: int) -> Claim:
@@ -203,7 +203,7 @@ class UpdateDeduplicationMiddleware(BaseMiddleware):
         lease_ms = max(1, round(self.lease_seconds * 1000))
         while True:
             await asyncio.sleep(self.lease_seconds / 3)
-            renewed = await self._call(self._renew, key, token, lease_ms)
+            renewed = await self._call(self._renew, key, token, lease_ms, probe=False)
             if renewed == 0:
                 log.warning(
                     "update %s outran its claim: another instance may handle it as well",
@@ -211,9 +211,12 @@ class UpdateDeduplicationMiddleware(BaseMiddleware):
                 )
                 return
 
-    async def _call(self, script: Any, key: str, *args: object) -> int | None:
-        """The script's answer, or None when Redis is down (logged once per outage)."""
-        if self.health is not None and not self.health.should_try():
+    async def _call(self, script: Any, key: str, *args: object, probe: bool = True) -> int | None:
+        """The script's answer, or None when Redis is down (logged once per outage).
+
+        `probe=False`: try even while Redis is thought down, for a claim already taken: one
+        call per such update, and a claim left behind would hold its redelivery up."""
+        if probe and self.health is not None and not self.health.should_try():
             return None
         try:
             answer = await script(keys=[key], args=list(args))
