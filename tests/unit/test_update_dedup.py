@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from aiogram.types import TelegramObject, Update
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from bot.middlewares.dedup import CLAIM_PREFIX, DONE, DONE_SECONDS, UpdateDeduplicationMiddleware
 from bot.middlewares.update_log import NOTE_KEY, UpdateNote
@@ -253,6 +254,23 @@ async def test_a_claim_taken_over_by_another_instance_is_not_touched_by_the_firs
         handler.release.set()  # type: ignore[union-attr]
         await asyncio.gather(task, return_exceptions=True)
         assert await redis.get(key(bot_id, update_id)) == f"{CLAIM_PREFIX}b"
+
+
+async def test_a_claim_taken_is_made_final_even_while_redis_is_thought_down(
+    redis: Redis, bot_id: int, instances: Callable[..., Instance]
+) -> None:
+    a = instances()
+    handler = Counting().held()
+    task = asyncio.ensure_future(a.feed(14, handler))
+    await asyncio.wait_for(handler.started.wait(), 5)
+    # Another Redis call of this process failed meanwhile: new claims wait for the probe...
+    health = a.middleware.health
+    assert health is not None
+    health.failed(RedisError("a blip"))
+    handler.release.set()  # type: ignore[union-attr]
+    assert await task == ("handled", None)
+    # ...but the one taken is not left to run out.
+    assert await redis.get(key(bot_id, 14)) == DONE
 
 
 async def test_a_claim_of_the_old_format_counts_as_handled(
