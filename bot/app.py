@@ -269,6 +269,11 @@ def _create_dispatcher(
         from bot.middlewares.recent_updates import RecentUpdatesMiddleware
 
         dp.update.outer_middleware(RecentUpdatesMiddleware())
+    # The learner's isolation lock (aiogram's FSM middleware) is taken after the claim: a
+    # redelivery waiting for another claim to end (a killed process's lease to run out) must
+    # not hold the learner's lock, which expires sooner, meanwhile.
+    dp.update.outer_middleware.unregister(dp.fsm)
+    dp.update.outer_middleware(dp.fsm)
     language = LearnerLanguage(i18n)
     # Around the whole update, so what is said before the learner is known (the throttle's
     # notice) is in their client's language...

@@ -80,6 +80,8 @@ class Hold:
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
     release: asyncio.Event = field(default_factory=asyncio.Event)
     waiting: int = 0  # requests held now
+    # Only the requests whose parameters this accepts are held (all when None).
+    only: Callable[[dict[str, Any]], bool] | None = None
 
     async def until_waiting(self, count: int, within: float = 10.0) -> None:
         """Until `count` requests are held; fails after `within` seconds."""
@@ -190,9 +192,13 @@ class FakeTelegram:
         self._new_update.set()
         return update
 
-    def hold(self, method: str) -> Hold:
-        """Keep the bot waiting on `method` (a slow or stuck Telegram) until released."""
-        return self._holds.setdefault(method, Hold())
+    def hold(self, method: str, *, only: Callable[[dict[str, Any]], bool] | None = None) -> Hold:
+        """Keep the bot waiting on `method` (a slow or stuck Telegram) until released;
+        `only`: just the requests whose parameters it accepts (those to some chats, say)."""
+        hold = self._holds.setdefault(method, Hold())
+        if only is not None:
+            hold.only = only
+        return hold
 
     def drop(self, method: str, *, garbled: bool = False) -> None:
         """Cut the connection of the next request for `method` without answering it (a network
@@ -288,7 +294,8 @@ class FakeTelegram:
                 request.transport.close()
             # Nothing more reaches the bot: the connection is gone.
             return web.Response(status=500)
-        if (hold := self._holds.get(method)) is not None:
+        hold = self._holds.get(method)
+        if hold is not None and (hold.only is None or hold.only(params)):
             hold.arrived.set()
             hold.waiting += 1
             try:

@@ -2,43 +2,145 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
+from aiogram.types import TelegramObject, Update
 from aiohttp import web
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.middlewares.recent_updates import RecentUpdatesMiddleware
+from bot.middlewares.update_log import NOTE_KEY, UpdateNote
+from bot.services.errors import Stale
 from bot.webhook import add_health_route
 from db.engine import create_engine
 from tests.e2e.process import free_port
 from tests.support.databases import sqlite_url
 
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
-def test_an_update_id_is_claimed_once_within_the_ttl() -> None:
+
+async def feed(recent: RecentUpdatesMiddleware, update_id: int, handler: Handler) -> str | None:
+    """The update's outcome: None when the handler ran (and did not raise)."""
+    note = UpdateNote()
+    await recent(handler, Update(update_id=update_id), {NOTE_KEY: note})
+    return note.outcome
+
+
+class Held:
+    """A handler that counts its calls and waits to be released, then raises `error` if any."""
+
+    def __init__(self, error: BaseException | None = None) -> None:
+        self.calls = 0
+        self.started = asyncio.Event()
+        self.release = asyncio.Event()
+        self.error = error
+
+    async def __call__(self, event: TelegramObject, data: dict[str, Any]) -> None:
+        self.calls += 1
+        self.started.set()
+        await self.release.wait()
+        if self.error is not None:
+            raise self.error
+
+
+async def handled(event: TelegramObject, data: dict[str, Any]) -> None:
+    return None
+
+
+async def test_an_update_id_is_handled_once_within_the_ttl() -> None:
     now = [0.0]
     recent = RecentUpdatesMiddleware(ttl=60, max_size=1000, clock=lambda: now[0])
 
-    assert recent.claim(1)
-    assert not recent.claim(1)
-    assert recent.claim(2)
+    assert await feed(recent, 1, handled) is None
+    assert await feed(recent, 1, handled) == "duplicate"
+    assert await feed(recent, 2, handled) is None
     now[0] = 61
-    assert recent.claim(1), "forgotten after the ttl"
-    assert list(recent.seen) == [1], "expired ids are dropped"
+    assert await feed(recent, 1, handled) is None, "forgotten after the ttl"
+    assert list(recent.handled) == [1], "expired ids are dropped"
 
 
-def test_the_remembered_ids_are_bounded() -> None:
+async def test_the_remembered_ids_are_bounded() -> None:
     recent = RecentUpdatesMiddleware(ttl=3600, max_size=3)
 
     for update_id in range(10):
-        assert recent.claim(update_id)
+        assert await feed(recent, update_id, handled) is None
 
-    assert len(recent.seen) == 3
-    assert not recent.claim(9)
-    assert recent.claim(0), "the oldest went first"
+    assert len(recent.handled) == 3
+    assert await feed(recent, 9, handled) == "duplicate"
+    assert await feed(recent, 0, handled) is None, "the oldest went first"
+
+
+@pytest.mark.parametrize("error", [RuntimeError("boom"), asyncio.CancelledError()])
+async def test_an_update_that_failed_or_was_cancelled_is_handled_when_posted_again(
+    error: BaseException,
+) -> None:
+    recent = RecentUpdatesMiddleware()
+    failing = Held(error)
+    failing.release.set()
+
+    with pytest.raises(type(error)):
+        await feed(recent, 1, failing)
+    assert await feed(recent, 1, handled) is None
+    assert await feed(recent, 1, handled) == "duplicate"
+    assert not recent.in_flight
+
+
+async def test_an_update_answered_with_a_domain_error_counts_as_handled() -> None:
+    recent = RecentUpdatesMiddleware()
+    stale = Held(Stale())
+    stale.release.set()
+
+    with pytest.raises(Stale):
+        await feed(recent, 1, stale)
+    assert await feed(recent, 1, handled) == "duplicate"
+
+
+async def test_a_copy_posted_while_the_first_runs_waits_for_it() -> None:
+    recent = RecentUpdatesMiddleware(wait_seconds=30)
+
+    # The first copy is handled: the second is a duplicate.
+    first = Held()
+    running = asyncio.ensure_future(feed(recent, 1, first))
+    await asyncio.wait_for(first.started.wait(), 5)
+    second = Held()
+    second.release.set()
+    waiting = asyncio.ensure_future(feed(recent, 1, second))
+    await asyncio.sleep(0.05)
+    assert not waiting.done(), "not handled beside the first"
+    first.release.set()
+    assert await running is None
+    assert await waiting == "duplicate"
+    assert second.calls == 0
+
+    # The first copy fails: the second is handled.
+    failing = Held(RuntimeError("boom"))
+    running = asyncio.ensure_future(feed(recent, 2, failing))
+    await asyncio.wait_for(failing.started.wait(), 5)
+    waiting = asyncio.ensure_future(feed(recent, 2, second))
+    await asyncio.sleep(0.05)
+    failing.release.set()
+    with pytest.raises(RuntimeError):
+        await running
+    assert await waiting is None
+    assert second.calls == 1
+
+
+async def test_a_copy_waits_for_the_first_only_so_long() -> None:
+    recent = RecentUpdatesMiddleware(wait_seconds=0.2)
+    first = Held()
+    running = asyncio.ensure_future(feed(recent, 1, first))
+    await asyncio.wait_for(first.started.wait(), 5)
+
+    assert await feed(recent, 1, handled) == "busy-elsewhere"
+    first.release.set()
+    assert await running is None
+    assert first.calls == 1
 
 
 Probe = Callable[[AsyncEngine, "Redis | None"], Awaitable[tuple[int, object]]]
