@@ -18,7 +18,7 @@ from typing import Any
 
 from aiogram.fsm.storage.base import StateType, StorageKey
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
-from redis.exceptions import RedisError
+from redis.exceptions import LockNotOwnedError, RedisError
 
 log = logging.getLogger(__name__)
 
@@ -170,6 +170,10 @@ class TolerantRedisEventIsolation(RedisEventIsolation):
             if acquired:
                 try:
                     await lock.release()
+                except LockNotOwnedError:
+                    # Redis answered: the update outlived the lock (a long wait for a turn, a
+                    # slow handler), which is no outage and must not switch Redis off for all.
+                    log.info("learner's update outlived its isolation lock (%g s)", LOCK_SECONDS)
                 except RedisError as exc:
                     # It expires by itself within LOCK_SECONDS.
                     self.health.failed(exc)
