@@ -28,6 +28,7 @@ from bot.services.errors import (
     ModuleGone,
     NoExercises,
     NotUnderstood,
+    SeveralTimezones,
     Stale,
     UnknownLesson,
     UnknownTimezone,
@@ -49,6 +50,7 @@ NOTICES: dict[type[DomainError], LazyProxy] = {
     NotUnderstood: texts.BUTTON_NOT_UNDERSTOOD,
     AlreadyDone: texts.ALREADY_DONE,
     NoExercises: texts.NO_EXERCISES,
+    SeveralTimezones: settings_texts.SEVERAL_TIMEZONES,
     UnknownTimezone: settings_texts.UNKNOWN_TIMEZONE,
 }
 

@@ -57,8 +57,11 @@ async def timezone_picker(
     await show(callback, views.timezone_screen(current, settings.default_timezone))
 
 
-async def offset_picker(callback: CallbackQuery) -> None:
-    await show(callback, views.offsets_screen())
+async def offset_picker(
+    callback: CallbackQuery, session: AsyncSession, learner: Learner, settings: Settings
+) -> None:
+    current = await learner_settings.current(session, learner.id)
+    await show(callback, views.offsets_screen(current, settings.default_timezone))
 
 
 async def ask_zone_name(callback: CallbackQuery, state: FSMContext) -> None:
@@ -93,8 +96,8 @@ async def typed_zone(
     learner_cache: LearnerCache,
 ) -> None:
     assert message.text is not None
-    # A name it does not know raises UnknownTimezone: the errors router says so and the chat
-    # keeps waiting for a name.
+    # A name it does not know raises UnknownTimezone (SeveralTimezones for a country that spans
+    # zones): the errors router says so, with examples, and the chat keeps waiting for a name.
     changed = await learner_settings.set_timezone(
         session, learner.id, message.text, default_timezone=settings.default_timezone
     )

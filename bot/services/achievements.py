@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -243,9 +242,7 @@ class AchievementsView:
 
 
 @read_only
-async def achievements_view(
-    session: AsyncSession, user_id: int, zone: ZoneInfo
-) -> AchievementsView:
+async def achievements_view(session: AsyncSession, user_id: int, zone: tzinfo) -> AchievementsView:
     """Earned ones, most recent first, then for each count the nearest threshold not reached
     yet and the badges not earned yet."""
     found = await catalogue(session)

@@ -32,7 +32,8 @@ class CatalogExercise:
     prompt: str
     # multiple_choice: the option texts; other types: None.
     options: list[str] | None
-    # multiple_choice: the right option's text; true_false: a bool; short_answer: accepted texts.
+    # multiple_choice: the right option's text; true_false: a bool; short_answer: as stored (the
+    # accepted texts, or those with `case_sensitive`: read it through grading, never by hand).
     answer: Any
     explanation: str | None
     points: int

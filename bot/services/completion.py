@@ -9,8 +9,7 @@ lesson or solving an exercise earns them alike, and the views announce them in o
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -149,7 +148,7 @@ async def reward(
     catalog: Catalog,
     effects: Effects,
     *,
-    zone: ZoneInfo,
+    zone: tzinfo,
     solved: int | None = None,
     run_score: int | None = None,
 ) -> Effects:

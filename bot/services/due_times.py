@@ -10,8 +10,7 @@ learners without a streak.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from bot.services.localtime import local_date, local_instant
 from db.repositories.standing import Streak
@@ -20,7 +19,7 @@ MIDNIGHT = 0
 DAY = timedelta(days=1)
 
 
-def streak_due_at(streak: Streak, zone: ZoneInfo) -> datetime | None:
+def streak_due_at(streak: Streak, zone: tzinfo) -> datetime | None:
     if streak.current == 0 or streak.last_active is None:
         return None
     return local_instant(streak.last_active + 2 * DAY, MIDNIGHT, zone)
@@ -33,7 +32,7 @@ def first_open_day(today: date, last_active: date | None, reminded_on: date | No
 
 
 def reminder_owed_today(
-    now: datetime, zone: ZoneInfo, hour: int, last_active: date | None, reminded_on: date | None
+    now: datetime, zone: tzinfo, hour: int, last_active: date | None, reminded_on: date | None
 ) -> bool:
     today = local_date(now, zone)
     return (
@@ -44,7 +43,7 @@ def reminder_owed_today(
 
 def next_reminder(
     now: datetime,
-    zone: ZoneInfo,
+    zone: tzinfo,
     *,
     enabled: bool,
     hour: int | None,

@@ -37,7 +37,11 @@ class ChoicesOnly(NotUnderstood):
 
 
 class UnknownTimezone(NotUnderstood):
-    """A typed time zone that is neither an IANA name nor a whole-hour UTC offset."""
+    """A typed time zone that is no IANA name, known place or UTC offset in use."""
+
+
+class SeveralTimezones(UnknownTimezone):
+    """A typed country that spans several time zones: its name alone does not say which."""
 
 
 class Stale(DomainError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+from datetime import tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -145,7 +145,7 @@ async def answer_choice(
     exercise_id: int,
     option: int,
     *,
-    zone: ZoneInfo,
+    zone: tzinfo,
 ) -> Answered:
     """`zone` is the learner's: their streak counts their local days."""
     return await _answer(
@@ -161,7 +161,7 @@ async def answer_text(
     exercise_id: int,
     text: str,
     *,
-    zone: ZoneInfo,
+    zone: tzinfo,
 ) -> Answered:
     return await _answer(
         session, user_id, lesson_id, run, exercise_id, lambda e: grade_text(e, text), zone
@@ -176,7 +176,7 @@ async def _answer(
     run: int,
     exercise_id: int,
     grade: Callable[[CatalogExercise], tuple[str, bool]],
-    zone: ZoneInfo,
+    zone: tzinfo,
 ) -> Answered:
     found, lesson, state = await learner_on_lesson(session, user_id, lesson_id, with_standing=True)
     row, answered = state.progress, state.run_answers
@@ -225,7 +225,7 @@ async def _finish_run(
     found: Catalog,
     answered: dict[int, Answer],
     *,
-    zone: ZoneInfo,
+    zone: tzinfo,
     solved: int | None,
 ) -> RunResult:
     row = state.progress

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from bot.services.catalog import CatalogExercise
+from bot.services.content.spec import short_answer_parts
 from bot.services.errors import ChoicesOnly, NotUnderstood
 from db.enums import ExerciseType
 
 TRUE_FALSE_CHOICES = ("True", "False")
 
 
-def normalize(text: str) -> str:
-    """Short answers compare without regard to case or spacing."""
-    return re.sub(r"\s+", " ", text).strip().casefold()
+def normalize(text: str, *, case_sensitive: bool = False) -> str:
+    """Short answers compare without regard to spacing, and to case unless the exercise says
+    case matters."""
+    spaced = re.sub(r"\s+", " ", text).strip()
+    return spaced if case_sensitive else spaced.casefold()
 
 
 def choices_of(exercise: CatalogExercise) -> list[str] | None:
@@ -29,7 +31,7 @@ def correct_answer_text(exercise: CatalogExercise) -> str:
     if exercise.type is ExerciseType.TRUE_FALSE:
         return TRUE_FALSE_CHOICES[0] if exercise.answer else TRUE_FALSE_CHOICES[1]
     if exercise.type is ExerciseType.SHORT_ANSWER:
-        return str(exercise.answer[0])
+        return short_answer_parts(exercise.answer)[0][0]
     return str(exercise.answer)
 
 
@@ -47,8 +49,9 @@ def grade_choice(exercise: CatalogExercise, option: int) -> tuple[str, bool]:
 def grade_text(exercise: CatalogExercise, text: str) -> tuple[str, bool]:
     if exercise.type is not ExerciseType.SHORT_ANSWER:
         raise ChoicesOnly
-    accepted: list[Any] = exercise.answer
-    return text, normalize(text) in {normalize(str(a)) for a in accepted}
+    accepted, case_sensitive = short_answer_parts(exercise.answer)
+    given = normalize(text, case_sensitive=case_sensitive)
+    return text, given in {normalize(a, case_sensitive=case_sensitive) for a in accepted}
 
 
 def score_of(earned: int, possible: int) -> int | None:

@@ -7,7 +7,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+from datetime import tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -51,7 +51,7 @@ class Learner:
     timezone: str | None
     language: str
     # The zone the learner's days are counted in: theirs, else the deployment's default.
-    zone: ZoneInfo
+    zone: tzinfo
 
 
 class LearnerCache:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+from datetime import tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -138,7 +138,7 @@ async def continue_lesson(session: AsyncSession, user_id: int) -> LessonView | N
 
 @unit_of_work
 async def mark_done(
-    session: AsyncSession, user_id: int, lesson_id: int, *, zone: ZoneInfo
+    session: AsyncSession, user_id: int, lesson_id: int, *, zone: tzinfo
 ) -> LessonDone:
     """Complete a reading-only lesson; only the first call counts. `zone` is the learner's:
     their streak counts their local days."""

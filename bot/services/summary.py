@@ -4,7 +4,7 @@ their streak."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+from datetime import tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,7 +31,7 @@ class ProgressSummary:
 
 
 @read_only
-async def progress_summary(session: AsyncSession, user_id: int, zone: ZoneInfo) -> ProgressSummary:
+async def progress_summary(session: AsyncSession, user_id: int, zone: tzinfo) -> ProgressSummary:
     modules = await course.modules_with_progress(session, user_id)
     totals = await course.progress_totals(session, user_id)
     mine = await standing.standing(session, user_id)

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta, tzinfo
 
 from sqlalchemy.exc import DBAPIError
 
@@ -27,7 +26,7 @@ LOCK_CONFLICT_ATTEMPTS = 3
 RETRY_BAD_ROW = timedelta(days=1)
 
 
-def learner_zone(learner: DueLearner, default_timezone: str) -> ZoneInfo:
+def learner_zone(learner: DueLearner, default_timezone: str) -> tzinfo:
     """The learner's zone; the deployment's default, logged, for a name that cannot be loaded:
     one learner's bad row must not stop the sweep."""
     if learner.timezone and not known_zone(learner.timezone):

@@ -252,7 +252,12 @@ def options_prompt(minimum: int, maximum: int) -> str:
 
 PICK_OPTION = __("Which option is right? Press it.")
 PICK_TRUE_FALSE = __("Is the statement true or false?")
-ANSWERS_PROMPT = __("Send the accepted answers, one per line. Case and extra spaces don't matter.")
+ANSWERS_PROMPT = __("Send the accepted answers, one per line. Extra spaces don't matter.")
+PICK_CASE = __("Does letter case matter in the answer?")
+CASE_IGNORED = __("Aa = aa: ignore case")
+CASE_MATTERS = __("Aa ≠ aa: case matters")
+# TRANSLATORS: after a short answer's accepted texts in the lesson's list of exercises.
+CASE_SENSITIVE_MARK = __("(case matters)")
 EXPLANATION_PROMPT = __("Send an explanation learners see after answering, or press Skip.")
 
 

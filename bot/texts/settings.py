@@ -23,12 +23,18 @@ OFFSETS_BUTTON = __("🕐 UTC offsets")
 TYPE_ZONE_BUTTON = __("⌨️ Type a name")
 BACK_TO_ZONES = __("⬅️ Time zones")
 TYPE_ZONE = __(
-    "⌨️ Type your time zone, for example <code>Europe/Berlin</code>, "
-    "<code>America/New_York</code> or <code>UTC+3</code>."
+    "⌨️ Type your city or country (<code>Berlin</code>, <code>Москва</code>, <code>India</code>), "
+    "a zone name (<code>Europe/Berlin</code>) or an offset from UTC (<code>UTC+3</code>, "
+    "<code>UTC+5:30</code>)."
 )
 UNKNOWN_TIMEZONE = __(
-    "🤔 I don't know that time zone. Type a name like Europe/Berlin or an offset like UTC+3, "
+    "🤔 I don't know that time zone. Type a city or country like Berlin, Москва or India, "
+    "a zone name like Europe/Berlin, or an offset like UTC+3, UTC+5:30 or -3:30; "
     "or send /cancel."
+)
+SEVERAL_TIMEZONES = __(
+    "🤔 That country has several time zones. Type your city, like Novosibirsk or Chicago, "
+    "or an offset like UTC+7; or send /cancel."
 )
 TIMEZONE_KEPT = __("Okay, your time zone stays as it was.")
 
@@ -63,6 +69,15 @@ def timezone_line(zone: str, *, default: bool) -> str:
     if default:
         return _("🌍 Time zone: <b>{zone}</b> (default)").format(zone=esc(zone))
     return _("🌍 Time zone: <b>{zone}</b>").format(zone=esc(zone))
+
+
+def local_time_line(clock: str) -> str:
+    return _("🕐 Your time now: <b>{time}</b>").format(time=clock)
+
+
+def zone_button(place: str, clock: str) -> str:
+    """A zone to pick, with the time it is there now: `Berlin · 09:12`."""
+    return f"{place} · {clock}"
 
 
 def language_line(name: str) -> str:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from aiogram.utils.i18n import get_i18n
+
 from bot import texts
 from bot.callbacks import (
     LanguageCb,
@@ -19,8 +21,9 @@ from bot.services.settings import (
     UTC,
     ZONES,
     LearnerSettings,
+    local_time,
     offset_zone,
-    zone_offset,
+    place_name,
 )
 from bot.texts import settings as t
 from bot.views.keyboard import Keyboard
@@ -32,11 +35,8 @@ FLAGS = {"en": "🇬🇧", "ru": "🇷🇺"}
 
 
 def zone_label(zone: str) -> str:
-    """A fixed-offset zone as people write it (UTC+3, not Etc/GMT-3); any other by its name."""
-    hours = zone_offset(zone)
-    if hours is None:
-        return zone
-    return UTC if hours == 0 else f"UTC{hours:+d}".replace("-", "−")
+    """A zone as the learner reads it, in their language: Берлин, UTC+5:30 (not Etc/GMT-3)."""
+    return place_name(zone, get_i18n().current_locale)
 
 
 def _button(kb: Keyboard, label: object, action: SettingsAction) -> None:
@@ -50,6 +50,7 @@ def settings_screen(s: LearnerSettings, default_zone: str, notice: str | None = 
         str(t.TITLE),
         "",
         t.timezone_line(zone_label(zone), default=s.timezone is None),
+        t.local_time_line(local_time(zone, default_zone, s.now)),
         t.language_line(LANGUAGE_NAMES[s.language]),
         t.reminder_line(_reminder_status(s)),
     ]
@@ -69,30 +70,41 @@ def _reminder_status(s: LearnerSettings) -> str:
     return str(t.STATUS_NO_HOUR) if s.reminder_hour is None else t.status_at(s.reminder_hour)
 
 
-def _zone_buttons(kb: Keyboard, zones: list[str]) -> None:
+def _zone_buttons(kb: Keyboard, zones: list[str], s: LearnerSettings, default_zone: str) -> None:
     for zone in zones:
-        kb.button(text=zone_label(zone), callback_data=ZoneCb(zone=ZONES.index(zone)))
+        label = t.zone_button(zone_label(zone), local_time(zone, default_zone, s.now))
+        kb.button(text=label, callback_data=ZoneCb(zone=ZONES.index(zone)))
+
+
+def _zone_head(s: LearnerSettings, default_zone: str) -> str:
+    zone = s.timezone or default_zone
+    return "\n".join(
+        [
+            str(t.TIMEZONE_TITLE),
+            t.timezone_line(zone_label(zone), default=s.timezone is None),
+            t.local_time_line(local_time(zone, default_zone, s.now)),
+        ]
+    )
 
 
 def timezone_screen(s: LearnerSettings, default_zone: str) -> Screen:
-    zone = zone_label(s.timezone or default_zone)
-    text = "\n".join([str(t.TIMEZONE_TITLE), t.timezone_line(zone, default=s.timezone is None)])
     kb = Keyboard()
-    _zone_buttons(kb, [UTC, *COMMON_ZONES])
+    _zone_buttons(kb, [UTC, *COMMON_ZONES], s, default_zone)
     _button(kb, t.OFFSETS_BUTTON, SettingsAction.OFFSETS)
     _button(kb, t.TYPE_ZONE_BUTTON, SettingsAction.TYPE_ZONE)
     _button(kb, t.BACK_TO_SETTINGS, SettingsAction.SHOW)
     rows = (len(COMMON_ZONES) + 1 + 1) // 2
     kb.adjust(*[2] * rows, 2, 1)
-    return Screen(f"{text}\n\n{t.TIMEZONE_HELP}", kb.as_markup())
+    return Screen(f"{_zone_head(s, default_zone)}\n\n{t.TIMEZONE_HELP}", kb.as_markup())
 
 
-def offsets_screen() -> Screen:
+def offsets_screen(s: LearnerSettings, default_zone: str) -> Screen:
     kb = Keyboard()
-    _zone_buttons(kb, [offset_zone(h) for h in OFFSETS])
+    _zone_buttons(kb, [offset_zone(m) for m in OFFSETS], s, default_zone)
     _button(kb, t.BACK_TO_ZONES, SettingsAction.TIMEZONE)
-    kb.adjust(*[4] * ((len(OFFSETS) + 3) // 4), 1)
-    return Screen(f"{t.TIMEZONE_TITLE}\n\n{t.TIMEZONE_HELP}", kb.as_markup())
+    # Three a row: `UTC+12:45 · 21:57` is as wide as a phone's third.
+    kb.adjust(*[3] * ((len(OFFSETS) + 2) // 3), 1)
+    return Screen(f"{_zone_head(s, default_zone)}\n\n{t.TIMEZONE_HELP}", kb.as_markup())
 
 
 def type_zone_screen() -> Screen:

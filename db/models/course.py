@@ -76,7 +76,8 @@ class Exercise(TimestampMixin, Base):
     prompt: Mapped[str] = mapped_column(Text)
     # multiple_choice: the option texts; other types: NULL.
     options: Mapped[list[str] | None] = mapped_column(JSONText)
-    # multiple_choice: the right option's text; true_false: a bool; short_answer: accepted texts.
+    # multiple_choice: the right option's text; true_false: a bool; short_answer: accepted texts,
+    # or {"answers": [...], "case_sensitive": true} when case matters (content/spec.py).
     answer: Mapped[Any] = mapped_column(JSONText)
     explanation: Mapped[str | None] = mapped_column(Text)
     points: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

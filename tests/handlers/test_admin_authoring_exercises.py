@@ -114,21 +114,48 @@ async def test_a_short_answer_exercise(
     await admin.send_text("Two plus two?")
     assert str(texts.ANSWERS_PROMPT) in admin.last_text
     await admin.send_text("4\nfour\n")
+    assert str(texts.PICK_CASE) in admin.last_text
+    assert admin.labels() == [str(texts.CASE_IGNORED), str(texts.CASE_MATTERS), str(texts.CANCEL)]
+    await admin.tap(texts.CASE_IGNORED, exact=True)
+    assert str(texts.EXPLANATION_PROMPT) in admin.last_text
     await admin.send_text("Basic sums.")
     [exercise] = await exercises_of(sessionmaker, course.lessons["reading"])
+    # Stored as every short answer was before case could matter: a plain list.
     assert (exercise.type, exercise.options, exercise.answer, exercise.explanation) == (
         ExerciseType.SHORT_ANSWER,
         None,
         ["4", "four"],
         "Basic sums.",
     )
+    assert "(answer: 4 / four)" in admin.last_text
+
+
+async def test_a_case_sensitive_short_answer_that_learners_then_answer(
+    admin: Chat, learner: Chat, course: Course, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    lesson_id = course.lessons["reading"]
+    await start(admin, course, texts.KIND_SHORT_ANSWER)
+    await admin.send_text("The first letter of 'Python'?")
+    await admin.send_text("P")
+    await admin.tap(texts.CASE_MATTERS, exact=True)
+    await admin.tap(texts.SKIP)
+    [exercise] = await exercises_of(sessionmaker, lesson_id)
+    assert exercise.answer == {"answers": ["P"], "case_sensitive": True}
+    assert f"(answer: P {texts.CASE_SENSITIVE_MARK})" in admin.last_text
+
+    await learner.send_text("/start")
+    await learner.take_lesson(lesson_id, ["p"])
+    assert learner.texts()[-2] == learner_texts.answer_feedback(False, "P", None)
+    await learner.tap(learner_texts.TRY_AGAIN)
+    await learner.answer("  P ")  # spaces are still not the learner's mistake
+    assert learner.texts()[-2] == learner_texts.answer_feedback(True, "P", None)
 
 
 # Each kind's answers up to (not including) each of its steps; None presses the first pick.
 DIALOGS: dict[str, tuple[object, list[str | None]]] = {
     "mc": (texts.KIND_MULTIPLE_CHOICE, ["Q?", "a\nb", None]),
     "tf": (texts.KIND_TRUE_FALSE, ["Q?", None]),
-    "sa": (texts.KIND_SHORT_ANSWER, ["Q?", "a"]),
+    "sa": (texts.KIND_SHORT_ANSWER, ["Q?", "a", None]),
 }
 CANCEL_CASES = [
     (kind, steps, how)

@@ -366,6 +366,46 @@ async def test_export_round_trips(
     assert not report.changed
 
 
+CASES = """\
+module: {slug: cases, title: Cases}
+lessons:
+  - slug: strings
+    title: Strings
+    content: Indexing.
+    exercises:
+      - {type: short_answer, prompt: "'Python'[0]?", answers: [P], case_sensitive: true}
+      - {type: short_answer, prompt: Len of 'ab'?, answers: ["2", two], case_sensitive: false}
+      - {type: short_answer, prompt: Say hi, answers: [hi]}
+"""
+
+
+async def test_a_case_sensitive_short_answer_is_stored_exported_and_read_back(
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    specs = course(CASES)
+    assert [e.case_sensitive for e in specs[0].lessons[0].exercises] == [True, False, False]
+    await import_course(session, specs, publish=True)
+
+    stored = [e.answer for e in await exercises_of(sessionmaker, "strings")]
+    # Only the case-sensitive one carries the flag; the others keep the list they always had.
+    assert stored == [{"answers": ["P"], "case_sensitive": True}, ["2", "two"], ["hi"]]
+
+    exported = await export_course(session, "cases")
+    lines = [line.strip() for line in exported.splitlines() if "answers:" in line]
+    assert lines == ["answers: [P]", "answers: ['2', two]", "answers: [hi]"]
+    assert exported.count("case_sensitive: true") == 1
+    assert "case_sensitive: false" not in exported
+    assert parse_course(exported) == specs
+    assert not (await import_course(session, parse_course(exported), publish=True)).changed
+
+    # Case starting to matter asks another question: earlier answers no longer fit it.
+    relaxed = course(CASES.replace("case_sensitive: true", "case_sensitive: false"))
+    report = await import_course(session, relaxed, publish=True)
+    assert report.exercises.updated == 1
+    assert len(report.rewritten_exercise_ids) == 1
+    assert (await exercises_of(sessionmaker, "strings"))[0].answer == ["P"]
+
+
 async def test_export_of_one_module_and_unknown_slug(session: AsyncSession) -> None:
     await import_course(session, course(), publish=False)
     assert parse_course(await export_course(session, "more")) == course()[1:]

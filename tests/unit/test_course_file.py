@@ -299,6 +299,14 @@ def test_duplicate_lesson_slug() -> None:
             "{type: short_answer, prompt: p, answer: a}",
             ".answer: not used by short_answer exercises (use answers: [...])",
         ),
+        (
+            "{type: short_answer, prompt: p, answers: [a], case_sensitive: 'yes'}",
+            ".case_sensitive: must be true or false",
+        ),
+        (
+            "{type: true_false, prompt: p, answer: true, case_sensitive: true}",
+            ".case_sensitive: not used by true_false exercises",
+        ),
         ("just text", ": must be a mapping"),
     ],
 )

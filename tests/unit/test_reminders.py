@@ -242,3 +242,39 @@ async def test_both_jobs_at_once_over_the_same_learners_do_their_whole_work(
         for u in learners
     } == {(3, 0, date(2026, 3, 2), date(2026, 3, 3))}
     assert len(await reminded(sessionmaker)) == 300
+
+
+async def test_a_learner_half_an_hour_off_utc_is_reminded_and_kept_on_their_own_day(
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], clock: ManualClock
+) -> None:
+    # A streak kept on 1 March, reminders at 9: then the learner types "UTC+5:30".
+    user = await learner(engine, 1)
+    newfoundland = await learner(engine, 2)
+    clock.set(utc(2026, 3, 1, 22))  # 03:30 on the 2nd in India, 18:30 on the 1st in St. John's
+    async with sessionmaker() as session:
+        await learner_settings.set_timezone(session, user, "UTC+5:30")
+        await learner_settings.set_timezone(session, newfoundland, "-3:30")
+    [row] = await rows(sessionmaker, User, User.id == user)
+    assert row.timezone == "UTC+05:30"
+    # 09:00 on the 2nd at +5:30 is 03:30 UTC; the day after the 2nd ends at 18:30 UTC on the 2nd.
+    assert (row.remind_at, row.streak_due_at) == (utc(2026, 3, 2, 3, 30), utc(2026, 3, 2, 18, 30))
+    [west] = await rows(sessionmaker, User, User.id == newfoundland)
+    assert (west.timezone, west.remind_at) == ("UTC-03:30", utc(2026, 3, 2, 12, 30))
+
+    clock.set(utc(2026, 3, 2, 3, 29))
+    assert await run(sessionmaker) == 0
+    clock.set(utc(2026, 3, 2, 3, 30))
+    assert await run(sessionmaker) == 1
+    assert await reminded(sessionmaker) == [user]
+    assert await reminder_columns(sessionmaker, user) == (utc(2026, 3, 3, 3, 30), date(2026, 3, 2))
+
+    # No learning on the 2nd at +5:30: at 18:30 UTC their 3rd begins and the streak is over.
+    clock.set(utc(2026, 3, 2, 18, 29))
+    async with sessionmaker() as session:
+        await upkeep_streaks(session)
+    assert (await rows(sessionmaker, User, User.id == user))[0].current_streak == 3
+    clock.set(utc(2026, 3, 2, 18, 30))
+    async with sessionmaker() as session:
+        assert await upkeep_streaks(session) == 1
+    [row] = await rows(sessionmaker, User, User.id == user)
+    assert (row.current_streak, row.streak_due_at, row.remind_at) == (0, None, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.services.localtime import local_date, zone_named
 from bot.services.streaks import MAX_FREEZES, Streak, keep_day, roll_over
@@ -93,7 +94,17 @@ def test_the_same_instant_is_a_different_day_on_either_side_of_the_date_line() -
 
 
 def test_a_zone_that_cannot_be_loaded_falls_back_to_the_default() -> None:
-    assert zone_named("Mars/Olympus", "Europe/Berlin").key == "Europe/Berlin"
-    assert zone_named(None, "Asia/Tokyo").key == "Asia/Tokyo"
-    assert zone_named("Europe", "UTC").key == "UTC"
-    assert zone_named("Mars/Olympus", "Also/Bad").key == "UTC"
+    assert zone_named("Mars/Olympus", "Europe/Berlin") == ZoneInfo("Europe/Berlin")
+    assert zone_named(None, "Asia/Tokyo") == ZoneInfo("Asia/Tokyo")
+    assert zone_named("Europe", "UTC") == ZoneInfo("UTC")
+    assert zone_named("Mars/Olympus", "Also/Bad") == ZoneInfo("UTC")
+    # A fixed offset out of any range in use is no zone either.
+    assert zone_named("UTC+15:00", "Asia/Tokyo") == ZoneInfo("Asia/Tokyo")
+
+
+def test_a_half_hour_learner_s_day_turns_at_their_own_midnight() -> None:
+    zone = zone_named("UTC+05:30")
+    assert local_date(datetime(2026, 3, 2, 18, 29, tzinfo=UTC), zone) == date(2026, 3, 2)
+    assert local_date(datetime(2026, 3, 2, 18, 30, tzinfo=UTC), zone) == date(2026, 3, 3)
+    west = zone_named("UTC-09:30")
+    assert local_date(datetime(2026, 3, 3, 9, 29, tzinfo=UTC), west) == date(2026, 3, 2)

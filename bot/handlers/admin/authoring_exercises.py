@@ -2,7 +2,8 @@
 
 multiple choice: question, options (one per line), the right option (a button each),
 explanation or Skip; true or false: question, True/False, explanation or Skip; short answer:
-question, accepted answers (one per line), explanation or Skip.
+question, accepted answers (one per line), whether case matters (a button each), explanation
+or Skip.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ TYPES = {
 STEPS = {
     ExerciseType.MULTIPLE_CHOICE: 4,
     ExerciseType.TRUE_FALSE: 3,
-    ExerciseType.SHORT_ANSWER: 3,
+    ExerciseType.SHORT_ANSWER: 4,
 }
 
 
@@ -128,6 +129,13 @@ async def picked(
     data = await state.get_data()
     kind = ExerciseType(data["kind"])
     answer: str | bool
+    if kind is ExerciseType.SHORT_ANSWER:
+        if callback_data.index > 1:
+            callback_answer.text = str(texts.NOT_THIS_STEP)
+            return
+        await state.update_data(case_sensitive=callback_data.index == 1)
+        await _ask_explanation(callback, bot, state)
+        return
     if kind is ExerciseType.MULTIPLE_CHOICE:
         options = data["options"]
         if callback_data.index >= len(options):
@@ -150,7 +158,9 @@ async def typed_instead_of_pick(message: Message, bot: Bot, state: FSMContext) -
 async def got_answers(message: Message, bot: Bot, state: FSMContext) -> None:
     answers = values.answers(message.text)
     await state.update_data(answer=answers)
-    await _ask_explanation(message, bot, state)
+    await state.set_state(NewExercise.pick)
+    labels = [str(texts.CASE_IGNORED), str(texts.CASE_MATTERS)]
+    await _ask_step(message, bot, state, 3, str(texts.PICK_CASE), pick=labels)
 
 
 async def _ask_explanation(event: Message | CallbackQuery, bot: Bot, state: FSMContext) -> None:
@@ -188,6 +198,7 @@ async def _create(
         options=data.get("options"),
         answer=data["answer"],
         explanation=explanation,
+        case_sensitive=bool(data.get("case_sensitive", False)),
     )
     await finish(event, bot, state)
     await send(event, bot, with_notice(str(texts.EXERCISE_ADDED), lesson_screen(lesson)))

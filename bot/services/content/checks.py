@@ -123,6 +123,16 @@ class Checker:
         self.report(f"{path}.{key}", message)
         return None
 
+    def flag(self, data: Mapping[Any, Any], key: str, path: str) -> bool | None:
+        """An optional true/false key: False when absent."""
+        value = data.get(key, _MISSING)
+        if value is _MISSING or value is None:
+            return False
+        if not isinstance(value, bool):
+            self.report(f"{path}.{key}", "must be true or false")
+            return None
+        return value
+
     def scalar_text(self, value: object, path: str) -> str | None:
         """An option or accepted answer: text, or a number taken as its text."""
         if isinstance(value, bool):

@@ -7,9 +7,10 @@ from typing import Any
 import yaml
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.content.spec import ExerciseSpec, LessonSpec, ModuleSpec
+from bot.services.content.spec import ExerciseSpec, LessonSpec, ModuleSpec, short_answer_parts
 from bot.services.unit_of_work import read_only
 from db.enums import ExerciseType
+from db.models import Exercise
 from db.repositories import content as repo
 
 
@@ -44,6 +45,8 @@ def _exercise_document(exercise: ExerciseSpec) -> dict[str, Any]:
         document["options"] = exercise.options
     if exercise.type is ExerciseType.SHORT_ANSWER:
         document["answers"] = exercise.answer
+        if exercise.case_sensitive:  # absent means false: files without it stay as they were
+            document["case_sensitive"] = True
     else:
         document["answer"] = exercise.answer
     if exercise.explanation is not None:
@@ -85,6 +88,21 @@ def dump_course(modules: list[ModuleSpec]) -> str:
     )
 
 
+def _exercise_spec(exercise: Exercise) -> ExerciseSpec:
+    answer, case_sensitive = exercise.answer, False
+    if exercise.type is ExerciseType.SHORT_ANSWER:
+        answer, case_sensitive = short_answer_parts(exercise.answer)
+    return ExerciseSpec(
+        type=exercise.type,
+        prompt=exercise.prompt,
+        options=exercise.options,
+        answer=answer,
+        explanation=exercise.explanation,
+        points=exercise.points,
+        case_sensitive=case_sensitive,
+    )
+
+
 @read_only
 async def export_course(session: AsyncSession, module_slug: str | None = None) -> str:
     """Non-deleted modules (all, or the one with `module_slug`) and their non-deleted lessons as
@@ -115,15 +133,7 @@ async def export_course(session: AsyncSession, module_slug: str | None = None) -
                         pass_score=lesson.pass_score,
                         content=lesson.content,
                         exercises=[
-                            ExerciseSpec(
-                                type=exercise.type,
-                                prompt=exercise.prompt,
-                                options=exercise.options,
-                                answer=exercise.answer,
-                                explanation=exercise.explanation,
-                                points=exercise.points,
-                            )
-                            for exercise in exercises.get(lesson.id, [])
+                            _exercise_spec(exercise) for exercise in exercises.get(lesson.id, [])
                         ],
                     )
                     for lesson in lessons

@@ -236,7 +236,7 @@ def _plan_lesson(
             "type": exercise.type,
             "prompt": exercise.prompt,
             "options": exercise.options,
-            "answer": exercise.answer,
+            "answer": exercise.stored_answer(),
             "explanation": exercise.explanation,
             "points": exercise.points,
         }

@@ -46,9 +46,9 @@ _EXERCISE_COMMON_KEYS = ("type", "prompt", "explanation", "points")
 _EXERCISE_TYPE_KEYS: dict[ExerciseType, tuple[str, ...]] = {
     ExerciseType.MULTIPLE_CHOICE: ("options", "answer"),
     ExerciseType.TRUE_FALSE: ("answer",),
-    ExerciseType.SHORT_ANSWER: ("answers",),
+    ExerciseType.SHORT_ANSWER: ("answers", "case_sensitive"),
 }
-_EXERCISE_KEYS = (*_EXERCISE_COMMON_KEYS, "options", "answer", "answers")
+_EXERCISE_KEYS = (*_EXERCISE_COMMON_KEYS, "options", "answer", "answers", "case_sensitive")
 _TYPE_NAMES = ", ".join(t.value for t in ExerciseType)
 
 
@@ -214,13 +214,14 @@ def _parse_exercise(checker: Checker, raw: object, path: str) -> ExerciseSpec | 
     if kind is None:
         return None
 
-    for key in ("options", "answer", "answers"):
+    for key in ("options", "answer", "answers", "case_sensitive"):
         if key in data and key not in _EXERCISE_TYPE_KEYS[kind]:
             hint = " (use answers: [...])" if key == "answer" else ""
             checker.report(f"{path}.{key}", f"not used by {kind.value} exercises{hint}")
 
     options: list[str] | None = None
     answer = exercise_answer(checker, kind, data, path)
+    case_sensitive = checker.flag(data, "case_sensitive", path)
     if kind is ExerciseType.MULTIPLE_CHOICE:
         options = exercise_options(checker, data, path)
         if options is not None and answer is not None and answer not in options:
@@ -236,4 +237,5 @@ def _parse_exercise(checker: Checker, raw: object, path: str) -> ExerciseSpec | 
         answer=answer,
         explanation=explanation,
         points=points,
+        case_sensitive=bool(case_sensitive) and kind is ExerciseType.SHORT_ANSWER,
     )

@@ -4,6 +4,7 @@ exporting writes back."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from db.enums import ExerciseType
 
@@ -28,13 +29,29 @@ OPTIONS_MAX = 10
 Answer = str | bool | list[str]
 
 
+def stored_short_answer(answers: list[str], *, case_sensitive: bool) -> list[str] | dict[str, Any]:
+    """A short answer as `exercises.answer` keeps it: the accepted texts as a plain list, as
+    ever, or with `case_sensitive` only when it is set, so every existing row and file stays as
+    it was."""
+    if not case_sensitive:
+        return list(answers)
+    return {"answers": list(answers), "case_sensitive": True}
+
+
+def short_answer_parts(stored: Any) -> tuple[list[str], bool]:
+    """(accepted texts, case-sensitive?) of a short answer in either stored shape."""
+    if isinstance(stored, dict):
+        return [str(a) for a in stored.get("answers") or []], bool(stored.get("case_sensitive"))
+    return [str(a) for a in stored or []], False
+
+
 @dataclass(kw_only=True)
 class ExerciseSpec:
     """One exercise as the file states it.
 
     `answer` is the right option's text (multiple_choice), a bool (true_false) or the accepted
     texts (short_answer, written `answers:` in the file); `options` is None except for
-    multiple_choice.
+    multiple_choice. `case_sensitive` (short_answer only): `p` is then not accepted for `P`.
     """
 
     type: ExerciseType
@@ -43,6 +60,14 @@ class ExerciseSpec:
     answer: Answer
     explanation: str | None = None
     points: int = 1
+    case_sensitive: bool = False
+
+    def stored_answer(self) -> Any:
+        """The value of `exercises.answer` for this exercise."""
+        if self.type is ExerciseType.SHORT_ANSWER:
+            assert isinstance(self.answer, list)
+            return stored_short_answer(self.answer, case_sensitive=self.case_sensitive)
+        return self.answer
 
 
 @dataclass(kw_only=True)

@@ -29,6 +29,7 @@ from bot.admin_callbacks import (
 from bot.services.authoring.lessons import ExerciseLine, LessonDetail, LessonPreview
 from bot.services.authoring.modules import ModuleDetail, ModuleSummary
 from bot.services.authoring.values import BadValue, Problem
+from bot.services.content.spec import short_answer_parts
 from bot.texts import authoring as texts
 from bot.views.admin.menu import back_to_admin_button
 from bot.views.course import lesson_screen as learner_lesson_screen
@@ -126,7 +127,9 @@ def answer_text(exercise: ExerciseLine) -> str:
     if exercise.type is ExerciseType.TRUE_FALSE:
         return str(learner_texts.TRUE if exercise.answer else learner_texts.FALSE)
     if exercise.type is ExerciseType.SHORT_ANSWER:
-        return " / ".join(str(a) for a in exercise.answer)
+        accepted, case_sensitive = short_answer_parts(exercise.answer)
+        text = " / ".join(accepted)
+        return f"{text} {texts.CASE_SENSITIVE_MARK}" if case_sensitive else text
     return str(exercise.answer)
 
 

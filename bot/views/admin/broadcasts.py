@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
+from datetime import tzinfo
 
 from bot.admin_callbacks import BroadcastCancelCb, BroadcastListCb, PushConfirmCb, PushKind
 from bot.services.broadcast import Audience, BroadcastSummary, LessonToAnnounce, Queued
@@ -56,7 +56,7 @@ def _unfinished(summary: BroadcastSummary) -> bool:
     return summary.status in (BroadcastStatus.PENDING, BroadcastStatus.SENDING)
 
 
-def _entry(summary: BroadcastSummary, zone: ZoneInfo) -> str:
+def _entry(summary: BroadcastSummary, zone: tzinfo) -> str:
     counts = summary.counts
     # A message being sent right now is still on its way: pending, to the admin.
     waiting = counts.pending + counts.sending
@@ -82,7 +82,7 @@ def _shorten(text: str, width: int = 40) -> str:
 
 
 def broadcasts_screen(
-    summaries: list[BroadcastSummary], zone: ZoneInfo, *, asking_to_cancel: int | None = None
+    summaries: list[BroadcastSummary], zone: tzinfo, *, asking_to_cancel: int | None = None
 ) -> Screen:
     """The recent broadcasts with their counts, a Cancel button for each one still going out;
     `asking_to_cancel`: the one whose cancelling awaits a yes or no."""
