@@ -71,6 +71,7 @@ RESET = __("🔄 Reset lesson")
 RESET_CONFIRM = __("Yes, reset")
 RESET_CANCEL = __("No, keep it")
 TRY_AGAIN = __("🔁 Try again")
+READ_AGAIN = __("📖 Read again")
 NEXT_LESSON = __("⏭ Next lesson")
 STOP_EXERCISES = __("✖️ Stop")
 # TRANSLATORS: the two buttons of a true-or-false question, and the answer they give.

@@ -98,5 +98,7 @@ def result_screen(run: RunResult) -> Screen:
     ]
     return Screen(
         "\n".join(lines),
-        after_lesson(run.lesson_id, run.module_id, run.next_lesson_id, retry=True),
+        after_lesson(
+            run.lesson_id, run.module_id, run.next_lesson_id, retry=True, read_again=not run.passed
+        ),
     )

@@ -1,0 +1,51 @@
+"""The learner's path without dead ends: reading again after a failed run, Reset only when
+there is something to reset, options in a new order on each run, typing while buttons are
+asked, and the moments a run marks (a streak started, a module and the course finished)."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import texts as en
+from bot.callbacks import LessonCb
+from tests.support.chat import Chat
+from tests.support.course import WRONG, Course
+
+
+async def test_a_failed_run_offers_to_read_the_lesson_again_from_its_first_page(
+    chat: Chat, course: Course
+) -> None:
+    lesson_id = course.lessons["basics"]
+    await chat.take_lesson(lesson_id, WRONG["basics"])
+    assert "Not passed yet" in chat.last_text
+
+    await chat.tap(en.READ_AGAIN)
+
+    assert chat.last_text.startswith("📖 <b>Basics</b>")
+    assert "<b>line by line</b>" in chat.last_text  # the lesson's first page
+    assert chat.labels()[0] == en.START_EXERCISES
+
+
+async def test_reset_is_offered_only_once_there_is_progress_to_reset(
+    chat: Chat, course: Course, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    lesson_id = course.lessons["basics"]
+    await chat.press_data(LessonCb(lesson_id=lesson_id))
+    assert en.RESET not in chat.labels()  # opened, never tried
+
+    await chat.tap(en.START_EXERCISES)
+    await chat.press_data(LessonCb(lesson_id=lesson_id))
+    assert en.RESET in chat.labels()  # a run is open
+
+    await chat.tap(en.RESET)
+    await chat.tap(en.RESET_CONFIRM)
+    await chat.press_data(LessonCb(lesson_id=lesson_id))
+    assert en.RESET not in chat.labels()  # nothing left to reset
+
+    # A reading lesson has progress once it is marked done.
+    reading = course.lessons["reading"]
+    await chat.press_data(LessonCb(lesson_id=reading))
+    assert en.RESET not in chat.labels()
+    await chat.tap(en.MARK_DONE)
+    await chat.press_data(LessonCb(lesson_id=reading))
+    assert en.RESET in chat.labels()
