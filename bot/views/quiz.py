@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from aiogram.types import InlineKeyboardMarkup
 
 from bot import texts
@@ -39,11 +41,28 @@ def question_text(q: Question) -> str:
     return f"{heading}\n\n{texts.esc(q.prompt)}{hint}"
 
 
+def option_order(q: Question) -> list[int]:
+    """The question's options in the order this run shows them, as indices into its choices.
+
+    A new run shows a new order, so a retry tests the answers rather than the memory of where
+    they were; within a run the order is the same every time it is drawn (the seed is the
+    run's identity), so a question asked again looks as it did. A true-or-false question keeps
+    True before False: its two answers are a yes and a no, not options learned by place, and
+    a swapped pair only invites a slip.
+    """
+    order = list(range(len(q.choices or [])))
+    if q.type is not ExerciseType.TRUE_FALSE:
+        random.Random(f"{q.lesson_id}:{q.run}:{q.exercise_id}").shuffle(order)
+    return order
+
+
 def question_screen(q: Question) -> Screen:
     kb = Keyboard()
-    for index, choice in enumerate(q.choices or []):
+    choices = q.choices or []
+    # Each button carries its option's own index, so the answer recorded is the option shown.
+    for index in option_order(q):
         kb.button(
-            text=answer_label(q.type, choice),
+            text=answer_label(q.type, choices[index]),
             callback_data=AnswerCb(
                 lesson_id=q.lesson_id, run=q.run, exercise_id=q.exercise_id, option=index
             ),

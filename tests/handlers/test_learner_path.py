@@ -8,8 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as en
 from bot.callbacks import LessonCb
+from db.models import ExerciseAttempt
 from tests.support.chat import Chat
 from tests.support.course import WRONG, Course
+from tests.support.rows import rows
 
 
 async def test_a_failed_run_offers_to_read_the_lesson_again_from_its_first_page(
@@ -49,3 +51,42 @@ async def test_reset_is_offered_only_once_there_is_progress_to_reset(
     await chat.tap(en.MARK_DONE)
     await chat.press_data(LessonCb(lesson_id=reading))
     assert en.RESET in chat.labels()
+
+
+async def test_each_run_shows_the_options_in_its_own_order_and_records_the_one_pressed(
+    chat: Chat, course: Course, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    lesson_id = course.lessons["basics"]
+    first_exercise = course.exercises["basics"][0]
+    await chat.press_data(LessonCb(lesson_id=lesson_id))
+    await chat.tap(en.START_EXERCISES)
+    orders: list[list[str]] = []
+    pressed: list[str] = []
+    for run in range(1, 21):
+        if run > 1:
+            await chat.tap(en.TRY_AGAIN)
+        order = chat.labels()[:-1]
+        assert sorted(order) == ["a", "b", "c"]
+        if run <= 3:
+            # Drawn again within the run (the lesson page's Continue resumes it): same order.
+            await chat.press_data(LessonCb(lesson_id=lesson_id))
+            await chat.tap(en.RESUME_EXERCISES)
+            assert chat.labels()[:-1] == order
+        orders.append(order)
+        # Press the button at a position that moves from run to run.
+        button = chat.last_keyboard()[run % 3]
+        pressed.append(button.text)
+        await chat.press(button)
+        await chat.tap(en.TRUE, exact=True)
+        assert "Finished" in chat.last_text
+
+    assert len({order[0] for order in orders}) > 1
+    attempts = await rows(
+        sessionmaker, ExerciseAttempt, ExerciseAttempt.exercise_id == first_exercise
+    )
+    assert [(a.run, a.answer) for a in sorted(attempts, key=lambda a: a.run)] == list(
+        zip(range(1, 21), pressed, strict=True)
+    )
+    assert [a.is_correct for a in sorted(attempts, key=lambda a: a.run)] == [
+        p == "b" for p in pressed
+    ]
