@@ -116,6 +116,8 @@ MODULE_UNAVAILABLE = __("This module is no longer available.")
 LESSON_NOT_FOUND = __("I couldn't find that lesson. Here is the menu instead.")
 QUESTION_STALE = __("That question is no longer open.")
 ANSWER_WITH_BUTTONS = __("Please answer this one with the buttons.")
+# Above a button question asked again after the learner typed something instead.
+TAP_AN_ANSWER = __("👇 Tap one of the answers below: this question takes a button.")
 NO_EXERCISES = __("This lesson has no exercises.")
 COMING_SOON = __("🚧 Coming soon.")
 NO_COURSES = __("📚 There are no courses yet. Please come back later.")

@@ -56,7 +56,9 @@ def option_order(q: Question) -> list[int]:
     return order
 
 
-def question_screen(q: Question) -> Screen:
+def question_screen(q: Question, *, hint: object = None) -> Screen:
+    """`hint`: a line above the question, when it is asked again after a message it did not
+    expect."""
     kb = Keyboard()
     choices = q.choices or []
     # Each button carries its option's own index, so the answer recorded is the option shown.
@@ -70,7 +72,8 @@ def question_screen(q: Question) -> Screen:
     kb.button(text=str(texts.STOP_EXERCISES), callback_data=StopRunCb(lesson_id=q.lesson_id))
     kb.adjust(*([1] * len(q.choices or [])), 1)
     markup: InlineKeyboardMarkup = kb.as_markup()
-    return Screen(fit(question_text(q)), markup)
+    above = f"{hint}\n\n" if hint is not None else ""
+    return Screen(fit(above + question_text(q)), markup)
 
 
 def feedback_text(feedback: Feedback, kind: ExerciseType) -> str:

@@ -4,10 +4,11 @@ asked, and the moments a run marks (a streak started, a module and the course fi
 
 from __future__ import annotations
 
+from aiogram.methods import EditMessageReplyMarkup, SendMessage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as en
-from bot.callbacks import LessonCb
+from bot.callbacks import LessonCb, ResetCb
 from db.models import ExerciseAttempt
 from tests.support.chat import Chat
 from tests.support.course import WRONG, Course
@@ -90,3 +91,60 @@ async def test_each_run_shows_the_options_in_its_own_order_and_records_the_one_p
     assert [a.is_correct for a in sorted(attempts, key=lambda a: a.run)] == [
         p == "b" for p in pressed
     ]
+
+
+async def test_typing_during_a_button_question_keeps_the_question_on_screen(
+    chat: Chat, course: Course, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await chat.press_data(LessonCb(lesson_id=course.lessons["basics"]))
+    await chat.tap(en.START_EXERCISES)
+    first = chat.last_keyboard()
+    chat.forget()
+
+    await chat.send_text("b, I think")
+
+    # The hint and the question again, with its buttons in the run's order; no main menu.
+    [sent] = chat.api.sent(SendMessage)
+    assert sent.text.startswith(str(en.TAP_AN_ANSWER))
+    assert "question 1 of 2" in sent.text and "Pick b" in sent.text
+    assert str(en.MAIN_MENU) not in sent.text
+    assert chat.labels() == [b.text for b in first]
+    # The first asking loses its buttons: only the question at the bottom looks answerable.
+    [closed] = chat.api.sent(EditMessageReplyMarkup)
+    assert closed.message_id == first[0].message_id and closed.reply_markup is None
+    assert await rows(sessionmaker, ExerciseAttempt) == []
+
+    # Typing again asks again; the answer then goes on as usual, on the true/false question too.
+    await chat.send_text("hello?")
+    assert chat.last_text.startswith(str(en.TAP_AN_ANSWER))
+    await chat.tap("b", exact=True)
+    assert "question 2 of 2" in chat.last_text
+    await chat.send_text("true")
+    assert chat.last_text.startswith(str(en.TAP_AN_ANSWER))
+    assert "question 2 of 2" in chat.last_text
+    assert chat.labels() == [en.TRUE, en.FALSE, en.STOP_EXERCISES]
+    await chat.tap(en.TRUE, exact=True)
+    assert "Finished" in chat.last_text
+    attempts = await rows(sessionmaker, ExerciseAttempt)
+    assert sorted(a.answer for a in attempts) == ["True", "b"]
+
+    # With no question open any more, typing gets the general hint and the menu.
+    await chat.send_text("what now?")
+    assert chat.last_text == en.STRAY_TEXT
+
+
+async def test_typing_after_the_run_closed_elsewhere_says_the_question_is_over(
+    chat: Chat, course: Course
+) -> None:
+    lesson_id = course.lessons["basics"]
+    await chat.press_data(LessonCb(lesson_id=lesson_id))
+    await chat.tap(en.START_EXERCISES)
+    # The run is reset from the lesson page (an older message), leaving the question's state.
+    await chat.press_data(ResetCb(lesson_id=lesson_id, confirmed=True))
+
+    await chat.send_text("b")
+
+    assert chat.last_text == en.QUESTION_STALE
+    assert en.MENU_CONTINUE in chat.labels()
+    await chat.send_text("b")  # the state is over too
+    assert chat.last_text == en.STRAY_TEXT
