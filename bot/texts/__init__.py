@@ -142,7 +142,16 @@ NO_SCORES_YET = __("no scores yet")
 # Marks, not words: the same in every language.
 CORRECT_MARK = "✅"
 WRONG_MARK = "❌"
-MODULE_COMPLETED = __("🎓 Module completed!")
+COURSE_COMPLETED = __(
+    "🏁 <b>You have finished the course!</b> Every lesson is completed.\n"
+    "Keep what you learned fresh with /review, and see where you stand on the leaderboard."
+)
+
+
+def module_completed(title: str) -> str:
+    return _("🎓 Module completed: <b>{title}</b>!").format(title=esc(title))
+
+
 LESSON_COMPLETED = __("✅ Lesson completed!")
 
 

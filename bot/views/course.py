@@ -128,7 +128,14 @@ def confirm_reset_screen(brief: LessonBrief) -> Screen:
 def lesson_done_screen(done: LessonDone) -> Screen:
     text = "\n".join([str(texts.LESSON_COMPLETED), *effects_lines(done.effects)])
     return Screen(
-        text, after_lesson(done.lesson_id, done.module_id, done.next_lesson_id, retry=False)
+        text,
+        after_lesson(
+            done.lesson_id,
+            done.module_id,
+            done.next_lesson_id,
+            retry=False,
+            course_completed=done.effects.course_completed,
+        ),
     )
 
 
@@ -139,8 +146,11 @@ def after_lesson(
     *,
     retry: bool,
     read_again: bool = False,
+    course_completed: bool = False,
 ) -> InlineKeyboardMarkup:
-    """`read_again` after a failed run: the lesson's first page, to learn before retrying."""
+    """`read_again` after a failed run: the lesson's first page, to learn before retrying.
+    At the course's end (its last lesson, or every lesson completed) the way on is the menu,
+    and the leaderboard once the course is finished."""
     kb = Keyboard()
     if read_again:
         kb.button(text=str(texts.READ_AGAIN), callback_data=LessonCb(lesson_id=lesson_id))
@@ -149,5 +159,11 @@ def after_lesson(
     if next_lesson_id is not None:
         kb.button(text=str(texts.NEXT_LESSON), callback_data=LessonCb(lesson_id=next_lesson_id))
     kb.button(text=str(texts.BACK_TO_MODULE), callback_data=ModuleCb(module_id=module_id))
+    if course_completed:
+        kb.button(
+            text=str(texts.MENU_LEADERBOARD), callback_data=MenuCb(action=MenuAction.LEADERBOARD)
+        )
+    if course_completed or next_lesson_id is None:
+        kb.button(text=str(texts.BACK_TO_MENU), callback_data=MenuCb(action=MenuAction.HOME))
     kb.adjust(1)
     return kb.as_markup()

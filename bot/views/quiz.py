@@ -121,6 +121,11 @@ def result_screen(run: RunResult) -> Screen:
     return Screen(
         "\n".join(lines),
         after_lesson(
-            run.lesson_id, run.module_id, run.next_lesson_id, retry=True, read_again=not run.passed
+            run.lesson_id,
+            run.module_id,
+            run.next_lesson_id,
+            retry=True,
+            read_again=not run.passed,
+            course_completed=run.effects.course_completed,
         ),
     )

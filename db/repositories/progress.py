@@ -161,6 +161,21 @@ LESSON_STATE = (
 LESSON_STATE_WITH_STANDING = LESSON_STATE.add_columns(*LESSON_COLUMNS)
 
 
+_COMPLETED_AMONG = select(func.count()).where(
+    _progress.c.user_id == bindparam("user_id"),
+    _progress.c.status == ProgressStatus.COMPLETED.value,
+    _progress.c.lesson_id.in_(bindparam("lesson_ids", expanding=True)),
+)
+
+
+async def completed_among(session: AsyncSession, user_id: int, lesson_ids: list[int]) -> int:
+    """How many of `lesson_ids` the learner has completed."""
+    if not lesson_ids:
+        return 0
+    found = await session.scalar(_COMPLETED_AMONG, {"user_id": user_id, "lesson_ids": lesson_ids})
+    return int(found or 0)
+
+
 class UnknownLearner(LookupError):
     """The learner's row is gone (their data was deleted while they were still chatting)."""
 

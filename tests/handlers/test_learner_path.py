@@ -4,15 +4,27 @@ asked, and the moments a run marks (a streak started, a module and the course fi
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import pytest
 from aiogram.methods import EditMessageReplyMarkup, SendMessage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as en
 from bot.callbacks import LessonCb, ResetCb
+from bot.texts import motivation
+from db.clock import ManualClock
 from db.models import ExerciseAttempt
 from tests.support.chat import Chat
-from tests.support.course import WRONG, Course
+from tests.support.course import RIGHT, WRONG, Course
 from tests.support.rows import rows
+
+MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(MONDAY)
 
 
 async def test_a_failed_run_offers_to_read_the_lesson_again_from_its_first_page(
@@ -148,3 +160,99 @@ async def test_typing_after_the_run_closed_elsewhere_says_the_question_is_over(
     assert en.MENU_CONTINUE in chat.labels()
     await chat.send_text("b")  # the state is over too
     assert chat.last_text == en.STRAY_TEXT
+
+
+async def run_texts(chat: Chat, lesson_id: int) -> list[str]:
+    """What the bot said during one right run of Basics."""
+    before = len(chat.texts())
+    await chat.take_lesson(lesson_id, RIGHT["basics"])
+    return chat.texts()[before:]
+
+
+async def test_the_answer_that_starts_a_streak_says_so_once(
+    chat: Chat, course: Course, clock: ManualClock
+) -> None:
+    basics = course.lessons["basics"]
+    await chat.press_data(LessonCb(lesson_id=basics))
+    await chat.tap(en.START_EXERCISES)
+    await chat.tap("a", exact=True)  # wrong: no day kept, nothing started
+    assert str(motivation.STREAK_STARTED) not in chat.texts()[-2]
+    await chat.tap(en.TRUE, exact=True)  # right, and the run's last answer
+    assert str(motivation.STREAK_STARTED) in chat.last_text
+    assert motivation.streak(1, 0) not in chat.last_text  # the start says it all
+
+    # The same day again: the streak goes on, it does not start.
+    said = await run_texts(chat, basics)
+    assert not any(str(motivation.STREAK_STARTED) in t for t in said)
+    assert motivation.streak(1, 0) in said[-1]
+    # The next day: two days long, no start.
+    clock.advance(days=1)
+    said = await run_texts(chat, basics)
+    assert not any(str(motivation.STREAK_STARTED) in t for t in said)
+    assert motivation.streak(2, 0) in said[-1]
+
+    # A lapse: the next right answer, mid-run, starts a new streak and tells it with its
+    # feedback; the run's result then shows the streak as usual.
+    clock.advance(days=5)
+    said = await run_texts(chat, basics)
+    [first_feedback] = [t for t in said if "question 1 of 2" in t and "Correct" in t]
+    result = said[-1]
+    assert str(motivation.STREAK_STARTED) in first_feedback
+    assert motivation.streak(1, 0) in result and str(motivation.STREAK_STARTED) not in result
+
+
+async def test_a_completed_module_is_named_and_the_course_ends_with_what_to_do_next(
+    chat: Chat, course: Course
+) -> None:
+    # The course's last lesson first: the end of the course order, but not of the course.
+    await chat.take_lesson(course.lessons["deep"], RIGHT["deep"])
+    assert en.module_completed("Next steps") in chat.last_text
+    assert str(en.COURSE_COMPLETED) not in chat.last_text
+    # No next lesson: the menu is the way on.
+    assert chat.labels() == [en.TRY_AGAIN, en.BACK_TO_MODULE, en.BACK_TO_MENU]
+
+    await chat.take_lesson(course.lessons["basics"], RIGHT["basics"])
+    assert "Module completed" not in chat.last_text
+    assert chat.labels() == [en.TRY_AGAIN, en.NEXT_LESSON, en.BACK_TO_MODULE]
+    await chat.take_lesson(course.lessons["typing"], RIGHT["typing"])
+    assert str(en.COURSE_COMPLETED) not in chat.last_text
+
+    # The reading lesson is the one left: marking it done finishes the module and the course.
+    await chat.take_lesson(course.lessons["reading"], [])
+    done = chat.last_text
+    assert en.module_completed("Intro <course>") in done
+    assert done.endswith(str(en.COURSE_COMPLETED))
+    assert "/review" in done
+    assert chat.labels() == [
+        en.NEXT_LESSON,
+        en.BACK_TO_MODULE,
+        en.MENU_LEADERBOARD,
+        en.BACK_TO_MENU,
+    ]
+    await chat.tap(en.BACK_TO_MENU)
+    assert chat.last_text == en.MAIN_MENU
+    # A better run later completes nothing new: no second course message.
+    await chat.take_lesson(course.lessons["deep"], RIGHT["deep"])
+    assert str(en.COURSE_COMPLETED) not in chat.last_text
+
+
+async def test_a_run_that_finishes_the_course_offers_the_leaderboard_and_the_menu(
+    chat: Chat, course: Course
+) -> None:
+    for slug in ("basics", "typing", "reading"):
+        await chat.take_lesson(course.lessons[slug], RIGHT[slug])
+    await chat.take_lesson(course.lessons["deep"], WRONG["deep"])
+    assert str(en.COURSE_COMPLETED) not in chat.last_text  # failed: not finished
+
+    await chat.tap(en.TRY_AGAIN)
+    await chat.tap(en.FALSE, exact=True)
+
+    result = chat.last_text
+    assert "🎉 Passed!" in result
+    assert en.module_completed("Next steps") in result and result.endswith(str(en.COURSE_COMPLETED))
+    assert chat.labels() == [
+        en.TRY_AGAIN,
+        en.BACK_TO_MODULE,
+        en.MENU_LEADERBOARD,
+        en.BACK_TO_MENU,
+    ]

@@ -155,7 +155,7 @@ async def test_mark_as_done_completes_a_reading_lesson_once(
     await chat.press(done)
 
     assert chat.last_text == (
-        "✅ Lesson completed!\n⭐ +5 XP\n🔥 1-day streak\n"
+        "✅ Lesson completed!\n⭐ +5 XP\n🔥 Streak started! Come back tomorrow to keep it going.\n"
         "🎓 Achievement unlocked: <b>First steps</b> (+10 XP)"
     )
     assert chat.labels() == [en.NEXT_LESSON, en.BACK_TO_MODULE]
