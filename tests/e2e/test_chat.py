@@ -159,7 +159,7 @@ async def test_chat_loads_the_sample_course_into_an_empty_database(
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr + result.stdout, result.stderr
     assert "loaded the sample course" in result.stdout
-    assert "Hi, Learner" in result.stdout
+    assert "Hi, Alex" in result.stdout
 
 
 async def test_chat_stops_on_ctrl_c_without_waiting_for_input(
@@ -168,7 +168,7 @@ async def test_chat_stops_on_ctrl_c_without_waiting_for_input(
     url = await migrated_database(tmp_path / "chat.db", TEST_COURSE)
     env = child_env(DATABASE_URL=url)
     with BotProcess(["chat"], env=env, cwd=workdir, keep_stdin=True) as chat:
-        await chat.wait_for_output("Hi, Learner")
+        await chat.wait_for_output("Hi, Alex")
         code = await chat.interrupt()
         stderr = chat.stderr
     assert code == EXIT_INTERRUPTED, stderr
@@ -186,7 +186,7 @@ def test_quickstart_without_token_opens_the_local_chat(workdir: Path) -> None:
     assert "Traceback" not in output, result.stderr
     assert "No BOT_TOKEN is set" in result.stderr
     assert "local chat" in result.stderr
-    assert "Hi, Learner" in result.stdout
+    assert "Hi, Alex" in result.stdout
     assert (workdir / "learnbot.db").is_file(), "the embedded default lives in the cwd"
 
 
@@ -203,7 +203,7 @@ async def test_chat_as_a_russian_client(tmp_path: Path, workdir: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr + out, result.stderr
     assert "language ru" in out
-    assert "Привет, Learner!" in out
+    assert "Привет, Саша!" in out
     assert "  [2] 📚 Курсы" in out
     assert "пройдено: 0 из 3 уроков" in out  # the first module's page
     assert "Как всё устроено" in out
