@@ -145,16 +145,14 @@ async def complete_lesson(
         )
         module_completed = done >= total
         if module_completed:
-            # Once a module is done, the course may be: one count over the other modules,
-            # which the learner's hot path never pays for.
-            elsewhere = [
-                lesson_id
+            # Once a module is done, the course may be: one read of the learner's completed
+            # lessons, which only a module's completion pays for.
+            completed = await progress.completed_lessons(session, row.user_id)
+            course_completed = all(
+                lesson_id in completed
                 for lesson_id in catalog.order
                 if catalog.lessons[lesson_id].module_id != lesson.module_id
-            ]
-            course_completed = await progress.completed_among(
-                session, row.user_id, elsewhere
-            ) == len(elsewhere)
+            )
     return Effects(
         xp_gained=xp_gained,
         lesson_completed=newly_completed,

@@ -161,19 +161,15 @@ LESSON_STATE = (
 LESSON_STATE_WITH_STANDING = LESSON_STATE.add_columns(*LESSON_COLUMNS)
 
 
-_COMPLETED_AMONG = select(func.count()).where(
+_COMPLETED_LESSONS = select(_progress.c.lesson_id).where(
     _progress.c.user_id == bindparam("user_id"),
     _progress.c.status == ProgressStatus.COMPLETED.value,
-    _progress.c.lesson_id.in_(bindparam("lesson_ids", expanding=True)),
 )
 
 
-async def completed_among(session: AsyncSession, user_id: int, lesson_ids: list[int]) -> int:
-    """How many of `lesson_ids` the learner has completed."""
-    if not lesson_ids:
-        return 0
-    found = await session.scalar(_COMPLETED_AMONG, {"user_id": user_id, "lesson_ids": lesson_ids})
-    return int(found or 0)
+async def completed_lessons(session: AsyncSession, user_id: int) -> set[int]:
+    """The ids of every lesson the learner has completed (deleted or hidden ones too)."""
+    return set((await session.scalars(_COMPLETED_LESSONS, {"user_id": user_id})).all())
 
 
 class UnknownLearner(LookupError):
