@@ -137,7 +137,7 @@ async def typed_during_choice(
     lesson_id, run, _ = _asked(data)
     q = await exercises.open_question(session, learner.id, lesson_id, run)
     await _close_question(bot, message.chat.id, data.get("message_id"))
-    await _asking(bot, message.chat.id, state, q, question_screen(q, hint=texts.TAP_AN_ANSWER))
+    await _asking(bot, message.chat.id, state, q, question_screen(q, hint=str(texts.TAP_AN_ANSWER)))
 
 
 async def _close_question(bot: Bot, chat_id: int, message_id: object) -> None:

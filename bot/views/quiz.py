@@ -46,9 +46,10 @@ def option_order(q: Question) -> list[int]:
 
     A new run shows a new order, so a retry tests the answers rather than the memory of where
     they were; within a run the order is the same every time it is drawn (the seed is the
-    run's identity), so a question asked again looks as it did. A true-or-false question keeps
-    True before False: its two answers are a yes and a no, not options learned by place, and
-    a swapped pair only invites a slip.
+    run's identity, and a string seed is hashed the same way in every process, so two bot
+    instances draw it alike), so a question asked again looks as it did. A true-or-false
+    question keeps True before False: its two answers are a yes and a no, not options learned
+    by place, and a swapped pair only invites a slip.
     """
     order = list(range(len(q.choices or [])))
     if q.type is not ExerciseType.TRUE_FALSE:
@@ -56,7 +57,7 @@ def option_order(q: Question) -> list[int]:
     return order
 
 
-def question_screen(q: Question, *, hint: object = None) -> Screen:
+def question_screen(q: Question, *, hint: str | None = None) -> Screen:
     """`hint`: a line above the question, when it is asked again after a message it did not
     expect."""
     kb = Keyboard()
