@@ -90,7 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument(
         "--user-id", type=int, default=1000, help="your Telegram user id (default 1000)"
     )
-    chat.add_argument("--name", default="Learner", help="your first name (default Learner)")
+    chat.add_argument(
+        "--name",
+        default=None,
+        help="your first name (default Alex, or Саша for a client that reads Russian)",
+    )
     chat.add_argument("--admin", action="store_true", help="chat as an admin")
     chat.add_argument(
         "--language",

@@ -45,9 +45,13 @@ from bot.app import build_app, database
 from bot.config import Settings
 from bot.local_api import LocalBotSession
 from bot.services.content.sample import has_published_content, seed_sample_course
+from bot.services.learners import language_for
 from db import migrations
 
 QUIT = {"/quit", "/exit"}
+# The chatter's first name when none is given: a name in the language the bot will speak (the
+# greeting shows it), and one that any learner may carry.
+DEFAULT_NAMES = {"en": "Alex", "ru": "Саша"}
 QUOTE = '"'
 
 
@@ -188,7 +192,7 @@ async def run_chat(
     settings: Settings,
     *,
     user_id: int,
-    name: str,
+    name: str | None,
     admin: bool,
     language: str | None = None,
     stdin: TextIO = sys.stdin,
@@ -210,6 +214,7 @@ async def run_chat(
         await app.close()
         raise
     dp, bot = app.dispatcher, app.bot
+    name = name or DEFAULT_NAMES[language_for(language)]
     user = User(id=user_id, is_bot=False, first_name=name, language_code=language)
     chat = LocalChat(dp, bot, session, user)
     interactive = stdin.isatty()

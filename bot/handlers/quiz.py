@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
@@ -35,22 +36,23 @@ from bot.views.screen import Screen
 
 async def ask(bot: Bot, chat_id: int, state: FSMContext, q: Question) -> None:
     """Send the question; a typed-answer question also puts the chat into the answer state."""
-    screen = question_screen(q)
+    await _asking(bot, chat_id, state, q, question_screen(q))
+
+
+async def _asking(bot: Bot, chat_id: int, state: FSMContext, q: Question, screen: Screen) -> None:
+    """Send the question's screen and remember in the chat's state what is being asked."""
     sent = await bot.send_message(chat_id, screen.text, reply_markup=screen.markup)
-    if q.choices is None:
-        # Data before state: a concurrent copy of the previous answer that reads the data in
-        # between must already see the new question (see typed_answer).
-        await state.set_data(
-            {
-                "lesson_id": q.lesson_id,
-                "run": q.run,
-                "exercise_id": q.exercise_id,
-                "message_id": sent.message_id,
-            }
-        )
-        await state.set_state(Quiz.short_answer)
-    else:
-        await state.clear()
+    # Data before state: a concurrent copy of the previous answer that reads the data in
+    # between must already see the new question (see typed_answer).
+    await state.set_data(
+        {
+            "lesson_id": q.lesson_id,
+            "run": q.run,
+            "exercise_id": q.exercise_id,
+            "message_id": sent.message_id,
+        }
+    )
+    await state.set_state(Quiz.short_answer if q.choices is None else Quiz.choice)
 
 
 async def follow_up(bot: Bot, chat_id: int, state: FSMContext, answered: Answered) -> None:
@@ -99,19 +101,20 @@ async def choose(
     await follow_up(bot, callback.from_user.id, state, answered)
 
 
+def _asked(data: dict[str, Any]) -> tuple[int, int, int]:
+    """The lesson, run and exercise the chat's state says are being asked."""
+    try:
+        return int(data["lesson_id"]), int(data["run"]), int(data["exercise_id"])
+    except (KeyError, TypeError, ValueError):
+        raise Stale from None
+
+
 async def typed_answer(
     message: Message, bot: Bot, state: FSMContext, session: AsyncSession, learner: Learner
 ) -> None:
     data = await state.get_data()
     assert message.text is not None
-    try:
-        lesson_id, run, exercise_id = (
-            int(data["lesson_id"]),
-            int(data["run"]),
-            int(data["exercise_id"]),
-        )
-    except (KeyError, TypeError, ValueError):
-        raise Stale from None
+    lesson_id, run, exercise_id = _asked(data)
     try:
         answered = await exercises.answer_text(
             session, learner.id, lesson_id, run, exercise_id, message.text, zone=learner.zone
@@ -125,9 +128,22 @@ async def typed_answer(
     await follow_up(bot, message.chat.id, state, answered)
 
 
+async def typed_during_choice(
+    message: Message, bot: Bot, state: FSMContext, session: AsyncSession, learner: Learner
+) -> None:
+    """Text typed while a button question is open: point at the buttons and ask the question
+    again at the bottom of the chat, where the text just pushed it from."""
+    data = await state.get_data()
+    lesson_id, run, _ = _asked(data)
+    q = await exercises.open_question(session, learner.id, lesson_id, run)
+    await _close_question(bot, message.chat.id, data.get("message_id"))
+    await _asking(bot, message.chat.id, state, q, question_screen(q, hint=str(texts.TAP_AN_ANSWER)))
+
+
 async def _close_question(bot: Bot, chat_id: int, message_id: object) -> None:
     """An answered typed question loses its Stop button, as a button question loses its
-    buttons: only the question being asked looks answerable."""
+    buttons, and a question asked again loses the buttons of its first asking: only the
+    question being asked looks answerable."""
     if not isinstance(message_id, int):
         return
     # Already edited, deleted or too old: it no longer offers a live button anyway.
@@ -162,6 +178,7 @@ def create_router() -> Router:
     router.callback_query.register(start_run, RunCb.filter())
     router.callback_query.register(choose, AnswerCb.filter())
     router.message.register(typed_answer, StateFilter(Quiz.short_answer), typed_text)
+    router.message.register(typed_during_choice, StateFilter(Quiz.choice), typed_text)
     router.message.register(cancel, Command("cancel"))
     router.callback_query.register(stop, StopRunCb.filter())
     return router

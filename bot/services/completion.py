@@ -35,11 +35,18 @@ class Effects:
     xp_gained: int = 0
     lesson_completed: bool = False
     module_completed: bool = False
+    # The completed module's title, when `module_completed`.
+    module_title: str | None = None
+    # The activity completed the last lesson of the course the learner had left: every
+    # lesson learners can see is now completed.
+    course_completed: bool = False
     # What the activity earned, in catalogue order: only the one activity that inserted an
     # award carries it, so the learner is told once.
     achievements: tuple[Achievement, ...] = ()
     # The learner's streak after an activity that kept their day; None when it kept none.
     streak: Streak | None = None
+    # The activity kept the first day of a new streak.
+    streak_started: bool = False
 
 
 NO_EFFECTS = Effects()
@@ -128,7 +135,7 @@ async def complete_lesson(
         xp=xp_gained,
         details=details,
     )
-    module_completed = False
+    module_completed = course_completed = False
     if newly_completed:
         total = catalog.visible_in_module(lesson.module_id)
         done = state.module_done + 1
@@ -136,8 +143,21 @@ async def complete_lesson(
             session, row.user_id, lesson.module_id, done=done, total=total, started=True
         )
         module_completed = done >= total
+        if module_completed:
+            # Once a module is done, the course may be: one read of the learner's completed
+            # lessons, which only a module's completion pays for.
+            completed = await progress.completed_lessons(session, row.user_id)
+            course_completed = all(
+                lesson_id in completed
+                for lesson_id in catalog.order
+                if catalog.lessons[lesson_id].module_id != lesson.module_id
+            )
     return Effects(
-        xp_gained=xp_gained, lesson_completed=newly_completed, module_completed=module_completed
+        xp_gained=xp_gained,
+        lesson_completed=newly_completed,
+        module_completed=module_completed,
+        module_title=catalog.modules[lesson.module_id].title if module_completed else None,
+        course_completed=course_completed,
     )
 
 
@@ -200,4 +220,10 @@ async def reward(
     earned = await achievements.award(
         session, row.user_id, await achievements.catalogue(session), mine.held, facts
     )
-    return replace(effects, achievements=earned, streak=streak if kept_day else None)
+    return replace(
+        effects,
+        achievements=earned,
+        streak=streak if kept_day else None,
+        # A day kept that leaves a streak of one after any other: a streak begins.
+        streak_started=kept_day and streak != mine.streak and streak.current == 1,
+    )

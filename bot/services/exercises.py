@@ -137,6 +137,20 @@ async def start_run(session: AsyncSession, user_id: int, lesson_id: int) -> Ques
     return question
 
 
+@unit_of_work
+async def open_question(session: AsyncSession, user_id: int, lesson_id: int, run: int) -> Question:
+    """The question the run is waiting for, to ask it again; nothing is written. Stale when
+    the run is no longer open (finished, reset, or replaced by a later one)."""
+    _, lesson, state = await learner_on_lesson(session, user_id, lesson_id)
+    row = state.progress
+    if row.active_run is None or row.active_run != run:
+        raise Stale
+    question = _question(lesson, run, state.run_answers)
+    if question is None:
+        raise Stale
+    return question
+
+
 async def answer_choice(
     session: AsyncSession,
     user_id: int,

@@ -71,6 +71,7 @@ RESET = __("🔄 Reset lesson")
 RESET_CONFIRM = __("Yes, reset")
 RESET_CANCEL = __("No, keep it")
 TRY_AGAIN = __("🔁 Try again")
+READ_AGAIN = __("📖 Read again")
 NEXT_LESSON = __("⏭ Next lesson")
 STOP_EXERCISES = __("✖️ Stop")
 # TRANSLATORS: the two buttons of a true-or-false question, and the answer they give.
@@ -115,6 +116,8 @@ MODULE_UNAVAILABLE = __("This module is no longer available.")
 LESSON_NOT_FOUND = __("I couldn't find that lesson. Here is the menu instead.")
 QUESTION_STALE = __("That question is no longer open.")
 ANSWER_WITH_BUTTONS = __("Please answer this one with the buttons.")
+# Above a button question asked again after the learner typed something instead.
+TAP_AN_ANSWER = __("👇 Tap one of the answers below: this question takes a button.")
 NO_EXERCISES = __("This lesson has no exercises.")
 COMING_SOON = __("🚧 Coming soon.")
 NO_COURSES = __("📚 There are no courses yet. Please come back later.")
@@ -139,7 +142,16 @@ NO_SCORES_YET = __("no scores yet")
 # Marks, not words: the same in every language.
 CORRECT_MARK = "✅"
 WRONG_MARK = "❌"
-MODULE_COMPLETED = __("🎓 Module completed!")
+COURSE_COMPLETED = __(
+    "🏁 <b>You have finished the course!</b> Every lesson is completed.\n"
+    "Keep what you learned fresh with /review, and see where you stand on the leaderboard."
+)
+
+
+def module_completed(title: str) -> str:
+    return _("🎓 Module completed: <b>{title}</b>!").format(title=esc(title))
+
+
 LESSON_COMPLETED = __("✅ Lesson completed!")
 
 

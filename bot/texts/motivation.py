@@ -43,6 +43,7 @@ EARNED_HEADING = __("<b>Earned</b>")
 NEXT_HEADING = __("<b>Next up</b>")
 NOTHING_EARNED = __("Nothing earned yet: complete a lesson to earn your first.")
 ALL_EARNED = __("You have earned every achievement there is. Impressive!")
+STREAK_STARTED = __("🔥 Streak started! Come back tomorrow to keep it going.")
 NO_STREAK = __("🔥 No streak yet: complete a lesson or solve an exercise today to start one.")
 
 

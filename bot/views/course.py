@@ -99,7 +99,7 @@ def _lesson_keyboard(view: LessonView, page: int, pages: int) -> InlineKeyboardM
         elif view.status is not ProgressStatus.COMPLETED:
             kb.button(text=str(texts.MARK_DONE), callback_data=DoneCb(lesson_id=view.id))
             rows.append(1)
-    if view.status is not ProgressStatus.NOT_STARTED:
+    if has_progress(view):
         kb.button(text=str(texts.RESET), callback_data=ResetCb(lesson_id=view.id))
         rows.append(1)
     kb.button(text=str(texts.BACK_TO_MODULE), callback_data=ModuleCb(module_id=view.module_id))
@@ -107,6 +107,12 @@ def _lesson_keyboard(view: LessonView, page: int, pages: int) -> InlineKeyboardM
     rows.append(2)
     kb.adjust(*rows)
     return kb.as_markup()
+
+
+def has_progress(view: LessonView) -> bool:
+    """Something a reset would take back: a run (finished or open) or a completion. Opening
+    a lesson only starts it, and a learner who has just opened it has nothing to reset."""
+    return view.attempts > 0 or view.status is ProgressStatus.COMPLETED
 
 
 def confirm_reset_screen(brief: LessonBrief) -> Screen:
@@ -122,18 +128,42 @@ def confirm_reset_screen(brief: LessonBrief) -> Screen:
 def lesson_done_screen(done: LessonDone) -> Screen:
     text = "\n".join([str(texts.LESSON_COMPLETED), *effects_lines(done.effects)])
     return Screen(
-        text, after_lesson(done.lesson_id, done.module_id, done.next_lesson_id, retry=False)
+        text,
+        after_lesson(
+            done.lesson_id,
+            done.module_id,
+            done.next_lesson_id,
+            retry=False,
+            course_completed=done.effects.course_completed,
+        ),
     )
 
 
 def after_lesson(
-    lesson_id: int, module_id: int, next_lesson_id: int | None, *, retry: bool
+    lesson_id: int,
+    module_id: int,
+    next_lesson_id: int | None,
+    *,
+    retry: bool,
+    read_again: bool = False,
+    course_completed: bool = False,
 ) -> InlineKeyboardMarkup:
+    """`read_again` after a failed run: the lesson's first page, to learn before retrying.
+    At the course's end (its last lesson, or every lesson completed) the way on is the menu,
+    and the leaderboard once the course is finished."""
     kb = Keyboard()
+    if read_again:
+        kb.button(text=str(texts.READ_AGAIN), callback_data=LessonCb(lesson_id=lesson_id))
     if retry:
         kb.button(text=str(texts.TRY_AGAIN), callback_data=RunCb(lesson_id=lesson_id))
     if next_lesson_id is not None:
         kb.button(text=str(texts.NEXT_LESSON), callback_data=LessonCb(lesson_id=next_lesson_id))
     kb.button(text=str(texts.BACK_TO_MODULE), callback_data=ModuleCb(module_id=module_id))
+    if course_completed:
+        kb.button(
+            text=str(texts.MENU_LEADERBOARD), callback_data=MenuCb(action=MenuAction.LEADERBOARD)
+        )
+    if course_completed or next_lesson_id is None:
+        kb.button(text=str(texts.BACK_TO_MENU), callback_data=MenuCb(action=MenuAction.HOME))
     kb.adjust(1)
     return kb.as_markup()

@@ -15,8 +15,11 @@ def effects_lines(effects: Effects, *, with_streak: bool = True) -> list[str]:
     if effects.xp_gained:
         lines.append(texts.xp_gained(effects.xp_gained))
     if effects.module_completed:
-        lines.append(str(texts.MODULE_COMPLETED))
-    if with_streak and effects.streak is not None:
+        lines.append(texts.module_completed(effects.module_title or ""))
+    if effects.streak_started:
+        # The moment a streak begins is told when it happens, mid-run too.
+        lines.append(str(motivation.STREAK_STARTED))
+    elif with_streak and effects.streak is not None:
         lines.append(motivation.streak(effects.streak.current, effects.streak.freezes))
     lines += [
         motivation.achievement_unlocked(
@@ -24,4 +27,6 @@ def effects_lines(effects: Effects, *, with_streak: bool = True) -> list[str]:
         )
         for a in effects.achievements
     ]
+    if effects.course_completed:
+        lines += ["", str(texts.COURSE_COMPLETED)]
     return lines

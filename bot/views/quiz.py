@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from aiogram.types import InlineKeyboardMarkup
 
 from bot import texts
@@ -39,11 +41,31 @@ def question_text(q: Question) -> str:
     return f"{heading}\n\n{texts.esc(q.prompt)}{hint}"
 
 
-def question_screen(q: Question) -> Screen:
+def option_order(q: Question) -> list[int]:
+    """The question's options in the order this run shows them, as indices into its choices.
+
+    A new run shows a new order, so a retry tests the answers rather than the memory of where
+    they were; within a run the order is the same every time it is drawn (the seed is the
+    run's identity, and a string seed is hashed the same way in every process, so two bot
+    instances draw it alike), so a question asked again looks as it did. A true-or-false
+    question keeps True before False: its two answers are a yes and a no, not options learned
+    by place, and a swapped pair only invites a slip.
+    """
+    order = list(range(len(q.choices or [])))
+    if q.type is not ExerciseType.TRUE_FALSE:
+        random.Random(f"{q.lesson_id}:{q.run}:{q.exercise_id}").shuffle(order)
+    return order
+
+
+def question_screen(q: Question, *, hint: str | None = None) -> Screen:
+    """`hint`: a line above the question, when it is asked again after a message it did not
+    expect."""
     kb = Keyboard()
-    for index, choice in enumerate(q.choices or []):
+    choices = q.choices or []
+    # Each button carries its option's own index, so the answer recorded is the option shown.
+    for index in option_order(q):
         kb.button(
-            text=answer_label(q.type, choice),
+            text=answer_label(q.type, choices[index]),
             callback_data=AnswerCb(
                 lesson_id=q.lesson_id, run=q.run, exercise_id=q.exercise_id, option=index
             ),
@@ -51,7 +73,8 @@ def question_screen(q: Question) -> Screen:
     kb.button(text=str(texts.STOP_EXERCISES), callback_data=StopRunCb(lesson_id=q.lesson_id))
     kb.adjust(*([1] * len(q.choices or [])), 1)
     markup: InlineKeyboardMarkup = kb.as_markup()
-    return Screen(fit(question_text(q)), markup)
+    above = f"{hint}\n\n" if hint is not None else ""
+    return Screen(fit(above + question_text(q)), markup)
 
 
 def feedback_text(feedback: Feedback, kind: ExerciseType) -> str:
@@ -98,5 +121,12 @@ def result_screen(run: RunResult) -> Screen:
     ]
     return Screen(
         "\n".join(lines),
-        after_lesson(run.lesson_id, run.module_id, run.next_lesson_id, retry=True),
+        after_lesson(
+            run.lesson_id,
+            run.module_id,
+            run.next_lesson_id,
+            retry=True,
+            read_again=not run.passed,
+            course_completed=run.effects.course_completed,
+        ),
     )

@@ -161,6 +161,17 @@ LESSON_STATE = (
 LESSON_STATE_WITH_STANDING = LESSON_STATE.add_columns(*LESSON_COLUMNS)
 
 
+_COMPLETED_LESSONS = select(_progress.c.lesson_id).where(
+    _progress.c.user_id == bindparam("user_id"),
+    _progress.c.status == ProgressStatus.COMPLETED.value,
+)
+
+
+async def completed_lessons(session: AsyncSession, user_id: int) -> set[int]:
+    """The ids of every lesson the learner has completed (deleted or hidden ones too)."""
+    return set((await session.scalars(_COMPLETED_LESSONS, {"user_id": user_id})).all())
+
+
 class UnknownLearner(LookupError):
     """The learner's row is gone (their data was deleted while they were still chatting)."""
 

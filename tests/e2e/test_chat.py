@@ -15,9 +15,11 @@ from sqlalchemy import select
 from bot.cli import EXIT_INTERRUPTED
 from bot.services.content.parse import parse_course
 from bot.services.content.spec import ExerciseSpec, LessonSpec
+from bot.services.exercises import Question
+from bot.views.quiz import option_order
 from db.engine import create_engine
 from db.enums import ExerciseType, ProgressStatus
-from db.models import Lesson, User, UserProgress
+from db.models import Exercise, Lesson, User, UserProgress
 from tests.e2e.process import BotProcess, child_env, learnbot, run_command
 from tests.support.course import TEST_COURSE
 from tests.support.databases import migrated_database
@@ -42,11 +44,44 @@ def correct_choice(exercise: ExerciseSpec) -> str:
     return "True" if exercise.answer is True else "False"
 
 
-def choice_number(exercise: ExerciseSpec) -> int:
+def choice_number(exercise: ExerciseSpec, lesson_id: int, exercise_id: int) -> int:
+    """The number of the right answer's button in the learner's first run, which shows a
+    multiple-choice question's options in an order of its own."""
     if exercise.type is ExerciseType.MULTIPLE_CHOICE:
         assert exercise.options is not None
-        return exercise.options.index(correct_choice(exercise)) + 1
+        question = Question(
+            lesson_id=lesson_id,
+            lesson_title="",
+            run=1,
+            exercise_id=exercise_id,
+            number=1,
+            total=1,
+            type=exercise.type,
+            prompt=exercise.prompt,
+            choices=list(exercise.options),
+        )
+        return option_order(question).index(exercise.options.index(correct_choice(exercise))) + 1
     return 1 if exercise.answer is True else 2  # True / False, in that order
+
+
+async def lesson_ids(url: str, slug: str) -> tuple[int, list[int]]:
+    """The lesson's id and its exercises' ids, in order."""
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as conn:
+            lesson_id = (
+                await conn.execute(select(Lesson.id).where(Lesson.slug == slug))
+            ).scalar_one()
+            exercise_ids = (
+                await conn.execute(
+                    select(Exercise.id)
+                    .where(Exercise.lesson_id == lesson_id)
+                    .order_by(Exercise.order)
+                )
+            ).scalars()
+            return lesson_id, list(exercise_ids)
+    finally:
+        await engine.dispose()
 
 
 def pressed_buttons(transcript: str) -> list[str]:
@@ -69,7 +104,12 @@ async def test_chat_completes_the_first_lesson(tmp_path: Path, workdir: Path) ->
     lesson = first_lesson()
     # Continue (first in the main menu), Start exercises (first under a lesson), then each
     # exercise's right answer; the end of the input ends the chat.
-    script = ["1", "1", *(str(choice_number(e)) for e in lesson.exercises)]
+    lesson_id, exercise_ids = await lesson_ids(url, lesson.slug)
+    numbers = [
+        choice_number(e, lesson_id, exercise_id)
+        for e, exercise_id in zip(lesson.exercises, exercise_ids, strict=True)
+    ]
+    script = ["1", "1", *(str(n) for n in numbers)]
     expected = ["Continue", "Start exercises", *(correct_choice(e) for e in lesson.exercises)]
 
     result = run_command(
@@ -119,7 +159,7 @@ async def test_chat_loads_the_sample_course_into_an_empty_database(
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr + result.stdout, result.stderr
     assert "loaded the sample course" in result.stdout
-    assert "Hi, Learner" in result.stdout
+    assert "Hi, Alex" in result.stdout
 
 
 async def test_chat_stops_on_ctrl_c_without_waiting_for_input(
@@ -128,7 +168,7 @@ async def test_chat_stops_on_ctrl_c_without_waiting_for_input(
     url = await migrated_database(tmp_path / "chat.db", TEST_COURSE)
     env = child_env(DATABASE_URL=url)
     with BotProcess(["chat"], env=env, cwd=workdir, keep_stdin=True) as chat:
-        await chat.wait_for_output("Hi, Learner")
+        await chat.wait_for_output("Hi, Alex")
         code = await chat.interrupt()
         stderr = chat.stderr
     assert code == EXIT_INTERRUPTED, stderr
@@ -146,7 +186,7 @@ def test_quickstart_without_token_opens_the_local_chat(workdir: Path) -> None:
     assert "Traceback" not in output, result.stderr
     assert "No BOT_TOKEN is set" in result.stderr
     assert "local chat" in result.stderr
-    assert "Hi, Learner" in result.stdout
+    assert "Hi, Alex" in result.stdout
     assert (workdir / "learnbot.db").is_file(), "the embedded default lives in the cwd"
 
 
@@ -163,7 +203,7 @@ async def test_chat_as_a_russian_client(tmp_path: Path, workdir: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr + out, result.stderr
     assert "language ru" in out
-    assert "Привет, Learner!" in out
+    assert "Привет, Саша!" in out
     assert "  [2] 📚 Курсы" in out
     assert "пройдено: 0 из 3 уроков" in out  # the first module's page
     assert "Как всё устроено" in out

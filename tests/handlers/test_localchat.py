@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import i18n
 from bot.config import Settings
 from bot.localchat import run_chat
-from db.enums import ProgressStatus
+from bot.services.exercises import Question
+from bot.views.quiz import option_order
+from db.enums import ExerciseType, ProgressStatus
 from db.models import UserProgress
 from tests.support.course import Course
 from tests.support.rows import one
@@ -21,12 +23,25 @@ from tests.support.rows import one
 async def test_a_quoted_number_is_sent_as_an_answer(
     settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], course: Course
 ) -> None:
+    # The run shows the multiple-choice question's options in its own order: find "c".
+    second = Question(
+        lesson_id=course.lessons["typing"],
+        lesson_title="Typing answers",
+        run=1,
+        exercise_id=course.exercises["typing"][1],
+        number=2,
+        total=2,
+        type=ExerciseType.MULTIPLE_CHOICE,
+        prompt="",
+        choices=["a", "b", "c"],
+    )
+    c_button = option_order(second).index(2) + 1
     script = "\n".join(
         [
             "/start lesson-typing",
             "1",  # Start exercises
             '"1',  # a wrong typed answer: the text "1", not the Stop button
-            "3",  # "c" of the multiple-choice question
+            str(c_button),  # "c" of the multiple-choice question
             "",
         ]
     )

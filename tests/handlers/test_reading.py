@@ -34,8 +34,8 @@ async def test_opening_a_lesson_records_progress_once(
     assert text.startswith("📖 <b>Basics</b>")
     assert "⏱ 3 min" in text and "✍️ 2 exercises" in text and "⭐ 10 XP" in text
     assert "<b>line by line</b>" in text  # the Markdown is rendered
-    # Opening started the lesson, so it can already be reset.
-    assert chat.labels() == [en.START_EXERCISES, en.RESET, en.BACK_TO_MODULE, en.BACK_TO_MENU]
+    # Opening started the lesson, but there is nothing to reset yet.
+    assert chat.labels() == [en.START_EXERCISES, en.BACK_TO_MODULE, en.BACK_TO_MENU]
     row = await one(sessionmaker, UserProgress)
     assert (row.lesson_id, row.status) == (lesson_id, ProgressStatus.IN_PROGRESS)
     assert row.started_at is not None and row.last_accessed_at is not None
@@ -93,7 +93,7 @@ async def test_long_lessons_are_paged(
     total = int(first.split("page 1/")[1][0])
     assert total >= 3
     assert "Paragraph 01" in first and "Paragraph 12" not in first
-    assert chat.labels() == [en.NEXT, en.RESET, en.BACK_TO_MODULE, en.BACK_TO_MENU]
+    assert chat.labels() == [en.NEXT, en.BACK_TO_MODULE, en.BACK_TO_MENU]
 
     seen = [first]
     for page in range(2, total + 1):
@@ -103,7 +103,6 @@ async def test_long_lessons_are_paged(
     assert chat.labels() == [
         en.PREVIOUS,
         en.START_EXERCISES,
-        en.RESET,
         en.BACK_TO_MODULE,
         en.BACK_TO_MENU,
     ]
@@ -156,7 +155,7 @@ async def test_mark_as_done_completes_a_reading_lesson_once(
     await chat.press(done)
 
     assert chat.last_text == (
-        "✅ Lesson completed!\n⭐ +5 XP\n🔥 1-day streak\n"
+        "✅ Lesson completed!\n⭐ +5 XP\n🔥 Streak started! Come back tomorrow to keep it going.\n"
         "🎓 Achievement unlocked: <b>First steps</b> (+10 XP)"
     )
     assert chat.labels() == [en.NEXT_LESSON, en.BACK_TO_MODULE]

@@ -364,3 +364,76 @@ async def test_a_group_is_answered_in_the_clients_language(
     with reading("ru"):
         assert chat.texts() == [texts.PRIVATE_ONLY]
     assert await rows(sessionmaker, User) == []  # nobody registered: no learner in groups
+
+
+WORD = re.compile(r"[A-Za-zА-Яа-яЁё]{2,}")
+
+
+def words(text: str) -> set[str]:
+    return {w.lower() for w in WORD.findall(PLACEHOLDER.sub(" ", TAG.sub(" ", text)))}
+
+
+@both_languages
+async def test_a_failed_true_or_false_question_reads_consistently(
+    chat: Chat, course: Course, reading_language: str
+) -> None:
+    await chat.press_data(LessonCb(lesson_id=course.lessons["deep"]))
+    await chat.tap(texts.START_EXERCISES)
+    assert chat.labels() == [texts.TRUE, texts.FALSE, texts.STOP_EXERCISES]
+    # Typed instead of tapped: the question comes back under a hint.
+    await chat.send_text("?")
+    assert chat.last_text.startswith(str(texts.TAP_AN_ANSWER))
+    assert chat.labels() == [texts.TRUE, texts.FALSE, texts.STOP_EXERCISES]
+
+    await chat.tap(texts.TRUE, exact=True)  # wrong: the statement is false
+
+    answered = chat.texts()[-2]
+    assert texts.your_answer(str(texts.TRUE)) in answered
+    assert texts.answer_feedback(False, str(texts.FALSE), None) in answered
+    # The verdicts speak of right and wrong, the buttons of true and false: a wrong "True" is
+    # never told in the words of the answer it got wrong.
+    verdicts = words(texts.answer_feedback(True, "", None)) | words(
+        texts.answer_feedback(False, "", None)
+    )
+    assert verdicts.isdisjoint(words(str(texts.TRUE)) | words(str(texts.FALSE)))
+    assert chat.last_text.startswith(texts.run_result(0, 1, 0, 0, 70, False).split("\n")[0])
+    assert chat.labels() == [
+        texts.READ_AGAIN,
+        texts.TRY_AGAIN,
+        texts.BACK_TO_MODULE,
+        texts.BACK_TO_MENU,
+    ]
+
+    await chat.tap(texts.READ_AGAIN)
+    await chat.tap(texts.START_EXERCISES)
+    await chat.tap(texts.FALSE, exact=True)
+    assert texts.answer_feedback(True, str(texts.FALSE), None) in chat.texts()[-2]
+    assert texts.module_completed("Next steps") in chat.last_text
+    assert str(motivation.STREAK_STARTED) in chat.last_text
+
+    assert_all_in(reading_language, everything_said(chat))
+
+
+# A sentence that speaks to the learner ("ты", "твой") in the past tense or with a short
+# adjective takes a gender in Russian ("ты получил" / "ты получила"): the catalogue avoids them.
+ADDRESSED = re.compile(r"\b(ты|тебя|тебе|тобой|тво[йяёи]\w*)\b", re.IGNORECASE)
+PAST_TENSE = re.compile(r"\b[а-яё]{2,}(ил|ел|ал|ял|ул|ыл|ёл|ла|лся|лась)\b", re.IGNORECASE)
+GENDERED = re.compile(
+    r"\b(готов|готова|рад|рада|уверен|уверена|должен|должна|согласен|согласна|"
+    r"стань первым|стань первой)\b",
+    re.IGNORECASE,
+)
+SENTENCE = re.compile(r"(?<=[.!?:])\s+|\n")
+
+
+def test_the_russian_catalogue_addresses_the_learner_without_a_gender() -> None:
+    gendered = []
+    for message in read_catalogue(catalogue_path("ru")):
+        for form in forms(message.string) if message.id else []:
+            for sentence in SENTENCE.split(form):
+                addressed_in_past = ADDRESSED.search(sentence) and PAST_TENSE.search(sentence)
+                if addressed_in_past or GENDERED.search(sentence):
+                    gendered.append(sentence)
+    assert gendered == []
+    # The check sees what it is meant to.
+    assert PAST_TENSE.search("Ты получил все достижения") and GENDERED.search("стань первым")

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.callbacks import LessonCb
 from bot.config import Settings
+from bot.texts import motivation
 from db.clock import ManualClock
 from db.models import User
 from tests.support.chat import Chat, make_chat
@@ -44,7 +45,7 @@ async def test_consecutive_local_days_and_a_right_answer_keeps_the_day(
     chat: Chat, course: Course, sessionmaker: async_sessionmaker[AsyncSession], clock: ManualClock
 ) -> None:
     await chat.take_lesson(course.lessons["reading"], [])
-    assert "🔥 1-day streak" in chat.last_text
+    assert str(motivation.STREAK_STARTED) in chat.last_text  # the first day starts a streak
     clock.advance(hours=10)  # still Monday
     await solve_one(chat, course)
     assert await streak_of(sessionmaker) == (1, 1, date(2026, 3, 2), 0)
