@@ -22,7 +22,8 @@ from bot.redis_support import TolerantRedisStorage
 from bot.services.content.parse import parse_course
 from bot.texts import course_file as file_texts
 from bot.texts import outage
-from bot.views.admin.course_file import MESSAGE_LIMIT, telegram_length
+from bot.views.telegram_length import MESSAGE_LIMIT
+from bot.views.telegram_length import html_length as telegram_length
 from db.engine import health_of
 from db.models import Exercise, ExerciseAttempt, Lesson, Module
 from db.repositories import content as content_repo

@@ -9,12 +9,9 @@ from bot.services.content.importer import Counts, ImportReport
 from bot.services.content.spec import SLUG_MAX_LEN, TITLE_MAX_LEN
 from bot.services.content.upload import AnsweredLoss, Preview
 from bot.texts import course_file as texts
-from bot.views.admin.course_file import (
-    MESSAGE_LIMIT,
-    preview_screen,
-    problems_text,
-    telegram_length,
-)
+from bot.views.admin.course_file import preview_screen, problems_text
+from bot.views.telegram_length import MESSAGE_LIMIT
+from bot.views.telegram_length import html_length as telegram_length
 from tests.support.i18n import reading
 
 TOKEN = "0123456789abcdef"

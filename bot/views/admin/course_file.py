@@ -3,8 +3,6 @@ of what a file would change with its Apply / Cancel buttons, and the applied rep
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Callable
 
 from aiogram.types import InlineKeyboardMarkup
@@ -16,37 +14,27 @@ from bot.texts import course_file as texts
 from bot.views.admin.menu import back_to_admin, back_to_admin_button
 from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
-from bot.views.telegram_length import clip
+from bot.views.telegram_length import MESSAGE_LIMIT, clip, html_length
 
 # An author fixes the first problems before the rest matter; the list is also cut to fit.
 SHOWN_PROBLEMS = 30
 # Likewise for the lessons a warning names: a file rewriting a whole course must still fit.
 SHOWN_LOSSES = 20
-# Telegram's limit of a message's text: 4096 UTF-16 code units, counted after its HTML
-# entities are parsed (tags take no room, &lt; is one character).
-MESSAGE_LIMIT = 4096
-_TAG = re.compile(r"<[^>]*>")
 # Telegram allows file names far longer than a heading needs.
 NAME_LIMIT = 64
-
-
-def telegram_length(text: str) -> int:
-    """The length of an HTML message's text as Telegram counts it against MESSAGE_LIMIT."""
-    plain = html.unescape(_TAG.sub("", text))
-    return len(plain.encode("utf-16-le")) // 2
 
 
 def _fit(head: list[str], items: list[str], more: Callable[[int], str], total: int) -> str:
     """`head`, then as many of `items` as fit in one message, then `more(n)` naming the n of
     `total` left out, one line each."""
-    budget = MESSAGE_LIMIT - telegram_length("\n".join(head))
+    budget = MESSAGE_LIMIT - html_length("\n".join(head))
     shown: list[str] = []
     used = 0
     for index, item in enumerate(items):
         left = total - index - 1
         # Room for this line, and for the "and N more" line should any come after it.
-        cost = 1 + telegram_length(item)
-        reserve = 1 + telegram_length(more(left)) if left else 0
+        cost = 1 + html_length(item)
+        reserve = 1 + html_length(more(left)) if left else 0
         if used + cost + reserve > budget:
             break
         shown.append(item)
@@ -68,7 +56,7 @@ def section_screen() -> Screen:
 def problems_text(file_name: str, problems: list[str]) -> str:
     shown = [_clip(problem) for problem in problems[:SHOWN_PROBLEMS]]
     text = texts.problems(_clip(file_name, NAME_LIMIT), problems, shown)
-    while telegram_length(text) > MESSAGE_LIMIT and shown:
+    while html_length(text) > MESSAGE_LIMIT and shown:
         # Wide characters (emoji count twice) in long values: fewer lines.
         shown.pop()
         text = texts.problems(_clip(file_name, NAME_LIMIT), problems, shown)
