@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -218,6 +219,18 @@ async def test_a_webhook_process_rides_out_a_bot_api_outage_and_hostile_posts(
                 assert await post_again(update) == 200
             for update in put_off:
                 await bot.expect(fake_telegram.wait_for(*answer_to(update), since=since))
+            # A reply for each one, not only for each learner.
+            owed = Counter(u["message"]["chat"]["id"] for u in put_off if "message" in u)
+
+            async def each_answered() -> None:
+                while True:
+                    replies = fake_telegram.calls_of("sendMessage", since=since)
+                    got = Counter(call.params["chat_id"] for call in replies)
+                    if all(got[chat] >= n for chat, n in owed.items()):
+                        return
+                    await asyncio.sleep(0.05)
+
+            await bot.expect(asyncio.wait_for(each_answered(), 30))
 
             # After it, every learner's update is answered.
             since = len(fake_telegram.calls)
