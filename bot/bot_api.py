@@ -5,7 +5,9 @@ Every request the bot makes passes the session's middlewares here, so the outage
 whichever part of the process met it (a handler's reply, the sender, the poller). An update
 that could not be answered because of it is counted, not logged with a traceback: during an
 outage every update fails the same way, and a traceback apiece buried the log (hundreds of
-them a minute) while saying nothing a single line does not.
+them a minute) while saying nothing a single line does not. Such an update is not lost: the
+webhook answers it 503, so Telegram posts it again, and the poller keeps it to feed it again
+once the API answers (bot.webhook, bot.polling).
 """
 
 from __future__ import annotations
@@ -122,7 +124,7 @@ def describe(error: BaseException) -> str:
 
 class BotApiHealth:
     """Outage bookkeeping for one bot: a WARNING when its requests start failing, one INFO line
-    when one goes through again, with how many updates went unanswered meanwhile."""
+    when one goes through again, with how many updates were put off meanwhile."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
@@ -139,26 +141,26 @@ class BotApiHealth:
         if self.down_since is None:
             self.down_since = self.clock()
             log.warning(
-                "Bot API unavailable (%s): updates meanwhile go unanswered until it is back",
+                "Bot API unavailable (%s): updates meanwhile are put off until it is back",
                 describe(error),
             )
         else:
             log.debug("Bot API still unavailable: %s", describe(error))
 
     def update_lost(self, update_id: int) -> None:
-        """An update whose answer the outage swallowed."""
+        """An update whose answer the outage swallowed: it is to be handled again."""
         if self.down_since is not None:
             self.updates += 1
             return
         # The outage ended while this update was failing: a line of its own, not a traceback.
-        log.info("update %s went unanswered: the Bot API failed while handling it", update_id)
+        log.info("update %s is put off: the Bot API failed while handling it", update_id)
 
     def ok(self) -> None:
         if self.down_since is None:
             return
         seconds = self.clock() - self.down_since
         log.info(
-            "Bot API reachable again after %.1f s; %d updates went unanswered, "
+            "Bot API reachable again after %.1f s; %d updates were put off, "
             "%d requests failed meanwhile",
             seconds,
             self.updates,

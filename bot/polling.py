@@ -8,20 +8,30 @@ handler has not finished: Telegram keeps it, and delivers it again after a resta
 Telegram's offset confirms every update below it, so while an early update is still being
 handled, the later ones, already handled or in flight, come back with each poll: they are
 recognised by id and skipped.
+
+An update whose handling met the Bot API unavailable (its answer could not be sent) is kept
+here and fed again once a poll goes through, that is once the API answers again. It is kept in
+memory rather than left unconfirmed at Telegram: an unconfirmed update holds the offset, so
+Telegram would send it back with every poll (handled again and failing again, as long as
+sending fails while polling works, as with flood control) and, a poll bringing at most 100
+updates, the ones behind it could stall. The cost: what is kept when the process stops is lost.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter, OrderedDict
 from typing import Any, cast
 
 from aiogram import Bot, Dispatcher
+from aiogram.dispatcher.middlewares.user_context import UserContextMiddleware
 from aiogram.methods import GetUpdates, TelegramMethod
 from aiogram.types import Update
 from pydantic import ValidationError
 
-from bot.bot_api import is_transport_error
+from bot.bot_api import HEALTH_KEY, BotApiHealth, is_transport_error
+from bot.middlewares.update_log import BOT_API_UNAVAILABLE, NOTE_KEY, UpdateNote
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +41,9 @@ RETRY_SECONDS, RETRY_FACTOR, RETRY_MAX_SECONDS = 1.0, 1.5, 5.0
 # When a poll brings nothing new because an early update holds the offset back, the next one
 # waits for a handler to finish, or this long, so polls do not spin.
 RECHECK_SECONDS = 1.0
+# Updates kept for the Bot API's return, at most: a few minutes of a busy bot's traffic. The
+# oldest go first beyond it (said in one line), so an outage of any length holds bounded memory.
+KEEP_MAX = 1000
 
 
 class GetRawUpdates(GetUpdates):
@@ -52,12 +65,22 @@ class Poller:
         self.bot = bot
         self.allowed_updates = allowed_updates
         self.poll_seconds = poll_seconds
-        self.in_flight: dict[int, asyncio.Task[None]] = {}
+        self.in_flight: dict[int, asyncio.Task[bool]] = {}
         # Handled, but not yet confirmed: an earlier update is still in flight.
         self.done: set[int] = set()
         # Cancelled at shutdown before they were handled: Telegram must keep them.
         self.cut_off: set[int] = set()
         self.highest: int | None = None
+        # Met the Bot API unavailable: fed again, in order, after a poll goes through. Confirmed
+        # to Telegram already (see the module's docstring).
+        self.kept: OrderedDict[int, Update] = OrderedDict()
+        self.kept_chats: Counter[int | None] = Counter()
+        self.dropped = 0
+        # The chats whose kept updates are being fed again, with those still to feed.
+        self.queues: dict[int | None, list[Update]] = {}
+        self.replaying: set[asyncio.Task[None]] = set()
+        workflow = getattr(dp, "workflow_data", {})
+        self.health: BotApiHealth | None = workflow.get(HEALTH_KEY)
 
     @property
     def offset(self) -> int | None:
@@ -116,9 +139,12 @@ class Poller:
                     fresh.append(update)
                 elif isinstance(update_id, int):
                     self._skip(update_id)
+            self._replay()
             for update in fresh:
-                self._start(update)
-            if not fresh and self.in_flight:
+                if not self._waits(update):
+                    self._start(update)
+            if not fresh and (self.in_flight or self.kept):
+                # Short polls while updates are kept (see _fetch): spaced out like these.
                 pending: set[asyncio.Future[Any]] = {*self.in_flight.values(), stopping}
                 await asyncio.wait(
                     pending, timeout=RECHECK_SECONDS, return_when=asyncio.FIRST_COMPLETED
@@ -141,16 +167,19 @@ class Poller:
     async def _fetch(self) -> tuple[int | None, list[dict[str, Any]]]:
         """The offset sent, and the updates from it on, as sent (each is read on its own)."""
         offset = self.offset
+        # While updates are kept for the Bot API's return, polls are short: a long poll
+        # answers only when it ends, and the first that goes through says the API is back.
+        poll_seconds = 0 if self.kept else self.poll_seconds
         # Typed as what it answers: aiogram's generic parameter is fixed by GetUpdates.
         method = cast(
             TelegramMethod[list[dict[str, Any]]],
             GetRawUpdates(
-                offset=offset, timeout=self.poll_seconds, allowed_updates=self.allowed_updates
+                offset=offset, timeout=poll_seconds, allowed_updates=self.allowed_updates
             ),
         )
         # The HTTP request must outlive the long poll it asks for.
         session_timeout = self.bot.session.timeout or 0
-        timeout = int(session_timeout + self.poll_seconds)
+        timeout = int(session_timeout + poll_seconds)
         return offset, await self.bot(method, request_timeout=timeout)
 
     def _start(self, update: Update) -> None:
@@ -159,36 +188,121 @@ class Poller:
         task = asyncio.create_task(self._handle(update))
         self.in_flight[update_id] = task
 
-        def finished(task: asyncio.Task[None]) -> None:
+        def finished(task: asyncio.Task[bool]) -> None:
             del self.in_flight[update_id]
             (self.cut_off if task.cancelled() else self.done).add(update_id)
 
         task.add_done_callback(finished)
 
-    async def _handle(self, update: Update) -> None:
+    async def _handle(self, update: Update) -> bool:
+        """Feed one update; False when its handling met the Bot API unavailable (it is kept)."""
+        note = UpdateNote()
         try:
             result = await self.dp.feed_update(
-                self.bot, update, dispatcher=self.dp, bots=[self.bot]
+                self.bot, update, dispatcher=self.dp, bots=[self.bot], **{NOTE_KEY: note}
             )
             if isinstance(result, TelegramMethod):
                 await self.dp.silent_call_request(bot=self.bot, result=result)
         except Exception:
             # The errors router answers and logs what handlers raise; this is what it did not.
             log.exception("update %s failed outside its handler", update.update_id)
+        if note.outcome == BOT_API_UNAVAILABLE:
+            self._keep(update)
+            return False
+        return True
+
+    @staticmethod
+    def _chat_of(update: Update) -> int | None:
+        context = UserContextMiddleware.resolve_event_context(update)
+        if context.chat is not None:
+            return context.chat.id
+        return context.user.id if context.user is not None else None
+
+    def _waits(self, update: Update) -> bool:
+        """Take `update` in behind its chat's kept or replaying ones, if there are any: it is
+        then handled after them, in the order the learner sent them."""
+        chat = self._chat_of(update)
+        if chat in self.queues:
+            self.queues[chat].append(update)
+        elif self.kept_chats[chat]:
+            self._keep(update)
+        else:
+            return False
+        self._skip(update.update_id)  # it lives here now, not at Telegram
+        return True
+
+    def _keep(self, update: Update) -> None:
+        if update.update_id not in self.kept:
+            self.kept_chats[self._chat_of(update)] += 1
+        self.kept[update.update_id] = update
+        while len(self.kept) > KEEP_MAX:
+            _, oldest = self.kept.popitem(last=False)
+            self.kept_chats[self._chat_of(oldest)] -= 1
+            self.dropped += 1
+
+    def _replay(self) -> None:
+        """A poll went through, so the Bot API answers again: feed the kept updates again,
+        each chat's in the order they were sent and one after another (a later one may build
+        on an earlier one's effect), chats side by side."""
+        if not self.kept or (self.health is not None and self.health.down):
+            return
+        if self.dropped:
+            log.warning(
+                "%d updates were dropped: more than %d waited for the Bot API",
+                self.dropped,
+                KEEP_MAX,
+            )
+            self.dropped = 0
+        # In the order Telegram received them (they may have failed in another).
+        kept = sorted(self.kept.values(), key=lambda update: update.update_id)
+        self.kept.clear()
+        self.kept_chats.clear()
+        for update in kept:
+            chat = self._chat_of(update)
+            queue = self.queues.get(chat)
+            if queue is not None:
+                queue.append(update)
+                continue
+            self.queues[chat] = [update]
+            task = asyncio.create_task(self._feed_in_order(chat))
+            self.replaying.add(task)
+            task.add_done_callback(self.replaying.discard)
+
+    async def _feed_in_order(self, chat: int | None) -> None:
+        queue = self.queues[chat]
+        try:
+            while queue:
+                if not await self._handle(queue.pop(0)):
+                    # Failed again (and kept): the rest of the chat's wait behind it.
+                    for later in queue:
+                        self._keep(later)
+                    queue.clear()
+        finally:
+            del self.queues[chat]
 
     async def _drain(self, grace: float) -> None:
-        tasks = list(self.in_flight.values())
-        if tasks:
-            log.info("stopping: waiting up to %g s for %d updates in flight", grace, len(tasks))
-            _, unfinished = await asyncio.wait(tasks, timeout=grace)
+        handling = list(self.in_flight.values())
+        replaying = list(self.replaying)
+        lost = 0
+        if handling or replaying:
+            waiting = len(handling) + sum(len(queue) + 1 for queue in self.queues.values())
+            log.info("stopping: waiting up to %g s for %d updates in flight", grace, waiting)
+            _, unfinished = await asyncio.wait([*handling, *replaying], timeout=grace)
+            # Each replay's update being fed now, and those behind it: counted before the
+            # cancellation empties the queues.
+            lost = sum(len(queue) + 1 for queue in self.queues.values())
             for task in unfinished:
                 task.cancel()
             if unfinished:
                 await asyncio.wait(unfinished)
+            if cut := len(unfinished.intersection(handling)):
                 log.warning(
-                    "stopped with %d updates unfinished: Telegram will deliver them again",
-                    len(unfinished),
+                    "stopped with %d updates unfinished: Telegram will deliver them again", cut
                 )
+        lost += len(self.kept)
+        if lost:
+            # Confirmed to Telegram already (see the module's docstring): gone with the process.
+            log.warning("stopped with %d updates still waiting for the Bot API: lost", lost)
         offset = self.offset
         if offset is None:
             return

@@ -8,12 +8,16 @@ import logging
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, cast
 
+from aiogram import Bot
+from aiogram.methods import TelegramMethod
 from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.middlewares.update_log import BOT_API_UNAVAILABLE, NOTE_KEY, UpdateNote
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -24,6 +28,9 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 HEALTH_PATH = "/healthz"
 # A check that takes longer than this counts as down: a prober must not hang on a stalled peer.
 HEALTH_CHECK_SECONDS = 2.0
+# Said to Telegram with a 503 for an update the Bot API's outage left unanswered. Telegram
+# posts it again on its own schedule; this is the hint a proxy or a load balancer may honour.
+RETRY_AFTER_SECONDS = 10
 
 
 class WebhookHandler(SimpleRequestHandler):
@@ -89,6 +96,24 @@ class WebhookHandler(SimpleRequestHandler):
             return self._refuse(request, 400, "the body nests too deep")
         # aiohttp keeps the body it read, so aiogram's own handling reads the same one.
         return await super().handle(request)
+
+    async def _handle_request(self, bot: Bot, request: web.Request) -> web.Response:
+        """aiogram's, but an update whose handling met the Bot API unavailable gets a 503, so
+        Telegram posts it again later, when the API may answer: a 200 would drop the learner's
+        update unanswered. Not a 500: that says the bot is broken, and it is not. The update's
+        traffic line and the outage's two lines say all there is, so this logs nothing."""
+        note = UpdateNote()
+        data: dict[str, Any] = {**self.data, NOTE_KEY: note}
+        result: TelegramMethod[Any] | None = await self.dispatcher.feed_webhook_update(
+            bot, await request.json(loads=bot.session.json_loads), **data
+        )
+        if note.outcome == BOT_API_UNAVAILABLE:
+            return web.Response(
+                status=503,
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+                text="the Bot API is unavailable: post this update again later",
+            )
+        return web.Response(body=self._build_response_writer(bot=bot, result=result))
 
     @staticmethod
     def _refuse(request: web.Request, status: int, why: str) -> web.Response:

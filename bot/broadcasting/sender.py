@@ -48,6 +48,9 @@ IDLE_SECONDS = 2.0
 CONCURRENCY = 8
 # A batch is about this many seconds of sending, so claims stay far inside the lease.
 BATCH_SECONDS = 2.0
+# While the Bot API is unavailable every sender pauses this long, twice as long after each
+# further try that finds it still away, up to the maximum; then one delivery tries it again.
+OUTAGE_PAUSE_SECONDS, OUTAGE_PAUSE_MAX_SECONDS = 2.0, 30.0
 
 
 class Sender:
@@ -90,6 +93,9 @@ class Sender:
         self._recording: set[asyncio.Task[None]] = set()
         # Handed to a task but not yet tried: given back too if the batch is cut short.
         self._untried: dict[tuple[int, int], None] = {}
+        self._outage_pause = OUTAGE_PAUSE_SECONDS
+        # Since a send found the Bot API unavailable, until one goes through.
+        self._api_away = False
 
     # The Worker protocol
     async def start(self) -> None:
@@ -201,7 +207,13 @@ class Sender:
     async def _release(self, token: str, keys: list[tuple[int, int]]) -> None:
         async with self._sessionmaker() as session:
             released = await outbox.release(session, token, keys)
-        log.info("broadcast sender %s: %d claimed deliveries given back", self.id, released)
+        log.log(
+            # Each pause of an outage gives a batch back: the outage's own lines say it.
+            logging.DEBUG if self._api_away else logging.INFO,
+            "broadcast sender %s: %d claimed deliveries given back",
+            self.id,
+            released,
+        )
 
     async def _deliver(self, delivery: ClaimedRow, claim: Claim) -> None:
         ids = (delivery.broadcast_id, delivery.user_id)
@@ -213,6 +225,7 @@ class Sender:
         except Unsendable as exc:
             await self._record_error(delivery, claim.token, str(exc))
             return
+        pauses = self._pace.pauses
         try:
             await self._bot(method)
         except TelegramRetryAfter as exc:
@@ -243,8 +256,7 @@ class Sender:
             return
         except Exception as exc:
             if is_transport_error(exc):
-                # The Bot API's outage is logged once, by its health: no line per delivery.
-                await self._record_error(delivery, claim.token, describe_api(exc), quiet=True)
+                await self._unavailable(delivery, claim.token, exc, paused=pauses)
             elif isinstance(exc, TelegramAPIError):
                 await self._record_error(delivery, claim.token, exc.message)
             else:
@@ -253,11 +265,35 @@ class Sender:
                 await self._record_error(delivery, claim.token, f"{type(exc).__name__}: {exc}")
             return
         self._count("sent")
+        self._outage_pause = OUTAGE_PAUSE_SECONDS
+        self._api_away = False
         # Telegram has it: recorded even if this task is cancelled from now on.
         recording = asyncio.create_task(self._record_sent(*ids))
         self._recording.add(recording)
         recording.add_done_callback(self._recording.discard)
         await asyncio.shield(recording)
+
+    async def _unavailable(
+        self, delivery: ClaimedRow, token: str, exc: Exception, *, paused: int
+    ) -> None:
+        """The Bot API did not answer as one: no fault of this delivery's, so it costs no
+        attempt (a long outage would use them all up and fail the broadcast). It goes back to
+        pending, and every sender pauses, as for a 429, until a try finds the API back. The
+        outage is logged once, by the Bot API's health: no line per delivery."""
+        log.debug(
+            "broadcast %d: user %d put off, the Bot API is unavailable: %s",
+            delivery.broadcast_id,
+            delivery.user_id,
+            describe_api(exc),
+        )
+        self._count("error")
+        self._api_away = True
+        if self._pace.pauses == paused:
+            # The first of the round to fail: the others sent beside it only give theirs back.
+            await self._pace.pause(self._outage_pause)
+            self._outage_pause = min(2 * self._outage_pause, OUTAGE_PAUSE_MAX_SECONDS)
+        async with self._sessionmaker() as session:
+            await outbox.release(session, token, [(delivery.broadcast_id, delivery.user_id)])
 
     async def _record_sent(self, broadcast_id: int, user_id: int) -> None:
         async with self._sessionmaker() as session:
@@ -267,14 +303,12 @@ class Sender:
         if self._metrics is not None:
             self._metrics.broadcast_messages.labels(result).inc()
 
-    async def _record_error(
-        self, delivery: ClaimedRow, token: str, reason: str, *, quiet: bool = False
-    ) -> None:
+    async def _record_error(self, delivery: ClaimedRow, token: str, reason: str) -> None:
         self._count("error")
         async with self._sessionmaker() as session:
             gave_up = await outbox.record_error(session, delivery, token, reason)
         log.log(
-            logging.DEBUG if quiet and not gave_up else logging.WARNING,
+            logging.WARNING,
             "broadcast %d: sending to user %d failed (attempt %d%s): %s",
             delivery.broadcast_id,
             delivery.user_id,

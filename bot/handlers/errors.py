@@ -137,7 +137,9 @@ async def on_bot_api_unavailable(
 ) -> None:
     """Not a bug: the Bot API did not answer as one (down, a proxy's error page, flood control).
     The learner cannot be told through the API that just failed, so nothing is sent; the
-    outage is logged once by the health, which counts this update in its closing line."""
+    outage is logged once by the health, which counts this update in its closing line. The
+    update's outcome (noted by the update log) has it handled again: the webhook answers it
+    503 and the poller keeps it, and the de-duplication claim was given back."""
     if bot_api_health is not None:
         bot_api_health.update_lost(event.update.update_id)
 

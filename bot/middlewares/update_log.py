@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("bot.updates")
 
 NOTE_KEY = "update_note"
+# The outcome of an update whose handling met the Bot API unavailable: it had no answer, and is
+# worth handling again once the API is back (the webhook refuses it, the poller keeps it).
+BOT_API_UNAVAILABLE = "bot-api-unavailable"
 # The start of the outcome of an update dropped because no learner can have sent it.
 IGNORED = "ignored:"
 
@@ -32,7 +35,8 @@ IGNORED = "ignored:"
 @dataclass(slots=True)
 class UpdateNote:
     """What the layers inside learn about an update, for its log line. aiogram copies the data
-    dict on its way to the handler, so the note travels as one shared object."""
+    dict on its way to the handler, so the note travels as one shared object. Whoever feeds the
+    update may pass its own note (as `update_note=`) to read the outcome afterwards."""
 
     handler: str | None = None
     outcome: str | None = None
@@ -53,7 +57,7 @@ def outcome_of(error: BaseException) -> str:
     if is_unavailable(error):
         return "database-unavailable"
     if is_transport_error(error):
-        return "bot-api-unavailable"  # counted in the Bot API's outage line
+        return BOT_API_UNAVAILABLE  # counted in the Bot API's outage line
     return f"error:{type(error).__name__}"
 
 
@@ -70,7 +74,9 @@ class UpdateLogMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        note = data[NOTE_KEY] = UpdateNote()
+        note = data.get(NOTE_KEY)
+        if not isinstance(note, UpdateNote):
+            note = data[NOTE_KEY] = UpdateNote()
         started = time.perf_counter()
         if self.metrics is not None:
             self.metrics.updates_in_flight.inc()
@@ -78,8 +84,9 @@ class UpdateLogMiddleware(BaseMiddleware):
             result = await handler(event, data)
         except BaseException as exc:
             # The errors router answers and logs the failure itself; this line only counts it.
-            self._count(note, outcome_of(exc), started)
-            self._log(event, data, note, outcome_of(exc), started)
+            note.outcome = outcome_of(exc)
+            self._count(note, note.outcome, started)
+            self._log(event, data, note, note.outcome, started)
             raise
         finally:
             if self.metrics is not None:

@@ -65,7 +65,7 @@ async def test_a_bot_api_outage_is_two_lines_and_no_update_raises(
     assert len(outage) == 2, outage
     assert outage[0].startswith("Bot API unavailable ("), outage
     assert "reachable again" in outage[1], outage
-    assert "3 updates went unanswered" in outage[1], outage
+    assert "3 updates were put off" in outage[1], outage
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert [r.name for r in warnings] == ["bot.bot_api"], [r.getMessage() for r in warnings]
     outcomes = [line for line in lines_of(caplog, "bot.updates") if "bot-api-unavailable" in line]

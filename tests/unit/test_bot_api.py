@@ -119,8 +119,7 @@ def test_the_outage_is_one_warning_and_one_line_with_the_updates_it_cost(
     loud = [r for r in caplog.records if r.levelno >= logging.INFO]
     assert [r.levelname for r in loud] == ["WARNING", "INFO"]
     assert loud[1].getMessage() == (
-        "Bot API reachable again after 42.0 s; 5 updates went unanswered, "
-        "5 requests failed meanwhile"
+        "Bot API reachable again after 42.0 s; 5 updates were put off, 5 requests failed meanwhile"
     )
 
 

@@ -4,14 +4,17 @@ learners closed and skipped, errors retried then failed, Telegram's pause obeyed
 from __future__ import annotations
 
 import itertools
+import logging
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from aiogram.exceptions import ClientDecodeError
 from aiogram.methods import CopyMessage, SendMessage
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.bot_api import BotApiHealth, WatchBotApi
 from bot.local_api import LocalBotSession
 from bot.services.outbox import MAX_ATTEMPTS, retry_delay
 from bot.texts import outbox as texts
@@ -25,6 +28,7 @@ from tests.support.outbox import (
     FakeTime,
     add_learners,
     count_status,
+    local_bot,
     make_sender,
     push,
     statuses,
@@ -163,6 +167,70 @@ async def test_a_429_holds_the_shared_pace_for_other_processes(
     await sender.drain_once()
 
     assert (await one(sessionmaker, SendPace)).next_slot >= refused_at + 30
+
+
+class OutageTime(FakeTime):
+    """Fake time in which the Bot API answers HTML pages until `seconds` have passed."""
+
+    def __init__(self, api: LocalBotSession, seconds: float) -> None:
+        super().__init__()
+        self.api = api
+        self.ends = self.now + seconds
+        api.fail(CopyMessage, status=404, description="", page="<h1>nginx</h1>", times=None)
+
+    async def sleep(self, seconds: float) -> None:
+        await super().sleep(seconds)
+        if self.now >= self.ends:
+            self.api.clear_failures()
+
+
+async def test_a_bot_api_outage_longer_than_the_retries_costs_no_attempt_and_loses_nothing(
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    ids = await add_learners(engine, 20)
+    api = LocalBotSession()
+    # Ten minutes of a proxy's error pages: the three attempts of the retry schedule (about
+    # 90 s) would all have been spent on it and every delivery given up.
+    schedule = sum((retry_delay(a) for a in range(MAX_ATTEMPTS - 1)), timedelta())
+    time = OutageTime(api, seconds=600)
+    assert time.ends - time.now > 4 * schedule.total_seconds()
+    api.on_call = arrivals = Arrivals(time)
+    bot = local_bot(api)
+    bot.session.middleware(WatchBotApi(BotApiHealth(clock=time)))
+    broadcast_id = await push(sessionmaker, ids, created_by=ADMIN)
+    sender = make_sender(sessionmaker, api, time=time, bot=bot)
+
+    await sender.drain()
+
+    assert time.now >= time.ends  # the broadcast was sent across the whole outage
+    failed = [
+        result
+        for call, result in zip(api.calls, api.results, strict=True)
+        if isinstance(call, CopyMessage) and isinstance(result, ClientDecodeError)
+    ]
+    # Tried again and again, backing off: more tries than attempts, far fewer than one per
+    # delivery and second.
+    assert MAX_ATTEMPTS < len(failed) < 60, len(failed)
+    learners = {chat: 1 for chat in range(FIRST_CHAT, FIRST_CHAT + 20)}
+    assert arrivals.per_chat() == {**learners, ADMIN: 1}
+    rows = await statuses(sessionmaker, broadcast_id)
+    assert count_status(rows) == {DeliveryStatus.SENT: 20}
+    assert {row.attempts for row in rows.values()} == {0}
+    assert (await one(sessionmaker, Broadcast)).status == BroadcastStatus.DONE
+    reports = [m for m in api.sent(SendMessage) if m.chat_id == ADMIN]
+    assert [m.text for m in reports] == [texts.broadcast_report(broadcast_id, 20, 0, 0)]
+    # The outage is its two lines, nothing per delivery or per pause.
+    outage = [r.getMessage() for r in caplog.records if r.name == "bot.bot_api"]
+    assert len(outage) == 2, outage
+    assert outage[0].startswith("Bot API unavailable (an answer that is not the Bot API's JSON")
+    assert outage[1].startswith("Bot API reachable again after")
+    loud = [r for r in caplog.records if r.levelno >= logging.WARNING and r.name != "bot.bot_api"]
+    assert loud == [], [r.getMessage() for r in loud]
+    given_back = [r for r in caplog.records if "given back" in r.getMessage()]
+    assert given_back == [], [r.getMessage() for r in given_back]
 
 
 async def test_the_pace_never_goes_over_the_rate(

@@ -4,16 +4,22 @@ when an early slow one makes Telegram send the later ones again."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime
 from typing import Any, cast
 
 import pytest
-from aiogram import Bot, Dispatcher
-from aiogram.methods import GetUpdates
+from aiogram import Bot, Dispatcher, Router
+from aiogram.methods import GetUpdates, SendMessage, TelegramMethod
 from aiogram.types import Chat, Message, Update
 
 from bot import polling
+from bot.bot_api import HEALTH_KEY, BotApiHealth, WatchBotApi
+from bot.handlers.errors import create_router as create_errors_router
+from bot.local_api import LocalBotSession
+from bot.middlewares.update_log import BOT_API_UNAVAILABLE, UpdateLogMiddleware
 from bot.polling import Poller
+from tests.support.outbox import local_bot
 
 
 @pytest.fixture(autouse=True)
@@ -132,3 +138,104 @@ async def test_an_update_that_does_not_parse_is_skipped_with_one_line(
     skipped = [r for r in caplog.records if "ignored update" in r.getMessage()]
     assert [r.getMessage() for r in skipped] == ["ignored update 2: not a Telegram update"]
     assert not [r for r in caplog.records if r.exc_info]
+
+
+class TelegramWithOutage(LocalBotSession):
+    """The local Bot API with getUpdates: the updates pushed, from the offset on. Once it has
+    handed out the update `outage_after`, every request gets a proxy's error page until the
+    failures are cleared."""
+
+    def __init__(self, outage_after: int) -> None:
+        super().__init__()
+        self.pending: list[dict[str, Any]] = []
+        self.outage_after: int | None = outage_after
+
+    def push(self, update_id: int, chat_id: int, text: str) -> None:
+        chat = Chat(id=chat_id, type="private")
+        message = Message(message_id=update_id, date=datetime.now(UTC), chat=chat, text=text)
+        raw = Update(update_id=update_id, message=message)
+        self.pending.append(raw.model_dump(mode="json", exclude_none=True, by_alias=True))
+
+    def _respond(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        if not isinstance(method, GetUpdates):
+            return super()._respond(bot, method)
+        if method.offset is not None:
+            self.pending = [u for u in self.pending if u["update_id"] >= method.offset]
+        batch = self.pending[: method.limit or 100]
+        if self.outage_after is not None and batch and batch[-1]["update_id"] >= self.outage_after:
+            self.outage_after = None
+            self.fail(TelegramMethod, status=404, description="", page="<h1>nginx</h1>", times=None)
+        return batch
+
+
+async def test_updates_the_bot_api_failed_are_fed_again_in_order_once_it_is_back(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    api = TelegramWithOutage(outage_after=3)
+    bot = local_bot(api)
+    health = BotApiHealth()
+    bot.session.middleware(WatchBotApi(health))
+    dp = Dispatcher()
+    dp[HEALTH_KEY] = health
+    dp.update.outer_middleware(UpdateLogMiddleware())
+    echo = Router()
+
+    @echo.message()
+    async def say_back(message: Message) -> None:
+        if message.text == "one":
+            await asyncio.sleep(0.05)  # a later update of the chat, run beside it, would pass it
+        await message.answer(f"{message.text}")
+
+    dp.include_routers(echo, create_errors_router())
+    poller = Poller(dp, bot, allowed_updates=[], poll_seconds=0)
+    ada, bob = 10, 20
+    api.push(1, ada, "one")
+    api.push(2, bob, "one")
+    api.push(3, ada, "two")  # the outage begins once these are fetched: their replies fail
+    stop = asyncio.Event()
+    running = asyncio.create_task(poller.run(stop, grace=5))
+
+    async def until(condition: Any) -> None:
+        async with asyncio.timeout(10):
+            while not condition():  # noqa: ASYNC110 (plain state, nothing to await)
+                await asyncio.sleep(0.01)
+
+    try:
+        await until(lambda: sorted(poller.kept) == [1, 2, 3])
+        assert health.down
+        api.push(4, ada, "three")  # sent during the outage, delivered after it
+        api.clear_failures()
+        await until(lambda: len(api.sent(SendMessage)) == 4)
+        await until(lambda: not poller.replaying and not poller.in_flight)
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 10)
+
+    to = {chat: [m.text for m in api.sent(SendMessage) if m.chat_id == chat] for chat in (ada, bob)}
+    assert to == {ada: ["one", "two", "three"], bob: ["one"]}
+    assert not poller.kept and not poller.queues
+    outcomes = [
+        r.getMessage().split(": ")[1].split()[1] for r in caplog.records if r.name == "bot.updates"
+    ]
+    assert sorted(outcomes) == [BOT_API_UNAVAILABLE] * 3 + ["ok"] * 4, outcomes
+    outage = [r.getMessage() for r in caplog.records if r.name == "bot.bot_api"]
+    assert len(outage) == 2 and "3 updates were put off" in outage[1], outage
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+
+
+async def test_kept_updates_are_bounded_and_the_drop_is_said_once(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(polling, "KEEP_MAX", 3)
+    poller = Poller(
+        cast(Dispatcher, FakeDispatcher({})), cast(Bot, FakeApi([])), allowed_updates=[]
+    )
+    for update_id in range(1, 8):
+        poller._keep(update(update_id))
+
+    assert list(poller.kept) == [5, 6, 7]
+    poller._replay()
+    await asyncio.gather(*poller.replaying)
+    dropped = [r.getMessage() for r in caplog.records if "dropped" in r.getMessage()]
+    assert dropped == ["4 updates were dropped: more than 3 waited for the Bot API"]

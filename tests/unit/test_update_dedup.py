@@ -10,16 +10,26 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from aiogram.types import TelegramObject, Update
+from aiogram import Bot, Dispatcher, Router
+from aiogram.methods import SendMessage
+from aiogram.types import Chat, Message, TelegramObject, Update, User
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from bot.handlers.errors import create_router as create_errors_router
+from bot.local_api import LocalBotSession
 from bot.middlewares.dedup import CLAIM_PREFIX, DONE, DONE_SECONDS, UpdateDeduplicationMiddleware
-from bot.middlewares.update_log import NOTE_KEY, UpdateNote
+from bot.middlewares.update_log import (
+    BOT_API_UNAVAILABLE,
+    NOTE_KEY,
+    UpdateLogMiddleware,
+    UpdateNote,
+)
 from bot.redis_support import RedisHealth, TolerantRedisStorage
 from bot.services.errors import AlreadyAnswered
 from tests.e2e.process import free_port
@@ -296,3 +306,51 @@ async def test_with_redis_down_every_update_is_handled(bot_id: int) -> None:
         await redis.aclose()
     assert handler.calls == 2, "better a duplicate than a lost update"
     assert health.down_since is not None
+
+
+async def test_an_update_the_bot_api_failed_gives_its_claim_back_through_the_dispatcher(
+    redis: Redis, bot_id: int
+) -> None:
+    """As the bot is built: aiogram's errors middleware outside ours, so the claim sees the
+    handler's transport error before the errors router ends the update quietly. The claim is
+    given back, not made final: the update comes back (a 503, the poller's replay) and is
+    answered once the API is."""
+    api = LocalBotSession()
+    bot = Bot(f"{bot_id}:offline", session=api)
+    connection = Redis.from_url(REDIS_URL)
+    dp = Dispatcher()
+    dp.update.outer_middleware(UpdateLogMiddleware())
+    dp.update.outer_middleware(UpdateDeduplicationMiddleware(connection, RedisHealth()))
+    replies = Router()
+
+    @replies.message()
+    async def reply(message: Message) -> None:
+        await message.answer("hello")
+
+    dp.include_routers(replies, create_errors_router())
+    update = Update(
+        update_id=21,
+        message=Message(
+            message_id=1,
+            date=datetime.now(UTC),
+            chat=Chat(id=5, type="private"),
+            from_user=User(id=5, is_bot=False, first_name="Ada"),
+            text="hi",
+        ),
+    )
+
+    async def feed() -> str | None:
+        note = UpdateNote()
+        await dp.feed_update(bot, update, **{NOTE_KEY: note})  # raises nothing
+        return note.outcome
+
+    try:
+        api.fail(SendMessage, status=404, description="", page="<h1>nginx</h1>")
+        assert await feed() == BOT_API_UNAVAILABLE
+        assert await redis.exists(key(bot_id, 21)) == 0
+        assert await feed() is None
+        assert await redis.get(key(bot_id, 21)) == DONE
+        assert await feed() == "duplicate"
+    finally:
+        await connection.aclose()
+    assert [type(r).__name__ for r in api.results] == ["ClientDecodeError", "Message"]

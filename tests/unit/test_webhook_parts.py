@@ -3,24 +3,34 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
-from aiogram.types import TelegramObject, Update
+from aiogram import Dispatcher, F, Router
+from aiogram.methods import SendMessage
+from aiogram.types import Message, TelegramObject, Update
+from aiogram.utils.i18n import ConstI18nMiddleware
 from aiohttp import web
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import texts
+from bot.handlers.errors import create_router as create_errors_router
+from bot.i18n import create_i18n
+from bot.local_api import LocalBotSession
 from bot.middlewares.recent_updates import RecentUpdatesMiddleware
-from bot.middlewares.update_log import NOTE_KEY, UpdateNote
+from bot.middlewares.update_log import NOTE_KEY, UpdateLogMiddleware, UpdateNote
 from bot.services.errors import Stale
-from bot.webhook import add_health_route
+from bot.webhook import RETRY_AFTER_SECONDS, WebhookHandler, add_health_route
 from db.engine import create_engine
 from tests.e2e.process import free_port
 from tests.support.databases import sqlite_url
+from tests.support.i18n import reading
+from tests.support.outbox import local_bot
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -188,3 +198,65 @@ async def test_healthz_is_503_naming_what_is_down(probe: Probe) -> None:
     finally:
         await redis.aclose()
         await engine.dispose()
+
+
+class Bug(Exception):
+    pass
+
+
+async def test_an_update_the_bot_api_failed_gets_503_and_a_bug_200(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The webhook as it serves: the Bot API failing under a reply refuses the update with a
+    503 (Telegram posts it again, and then it is answered); a handler's bug is a 200 with its
+    traceback, as before, so Telegram does not post it again and again."""
+    api = LocalBotSession()
+    bot = local_bot(api)
+    dp = Dispatcher()
+    dp.update.outer_middleware(UpdateLogMiddleware())
+    dp.update.outer_middleware(RecentUpdatesMiddleware())
+    ConstI18nMiddleware("en", create_i18n()).setup(dp)  # the error handlers included
+    replies = Router()
+
+    @replies.message(F.text == "hi")
+    async def reply(message: Message) -> None:
+        await message.answer("hello")
+
+    @replies.message(F.text == "bug")
+    async def bug(message: Message) -> None:
+        raise Bug("a handler's bug")
+
+    dp.include_routers(replies, create_errors_router())
+    app = web.Application()
+    WebhookHandler(dispatcher=dp, bot=bot, handle_in_background=False).register(app, path="/hook")
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        url = f"http://127.0.0.1:{runner.addresses[0][1]}/hook"
+        sender = {"id": 5, "is_bot": False, "first_name": "Ada"}
+
+        async def post(update_id: int, text: str) -> tuple[int, str | None]:
+            chat = {"id": 5, "type": "private"}
+            message = {"message_id": 1, "date": 0, "chat": chat, "from": sender, "text": text}
+            async with (
+                aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http,
+                http.post(url, json={"update_id": update_id, "message": message}) as response,
+            ):
+                return response.status, response.headers.get("Retry-After")
+
+        api.fail(SendMessage, status=404, description="", page="<h1>nginx</h1>")
+        assert await post(1, "hi") == (503, str(RETRY_AFTER_SECONDS))
+        assert api.sent(SendMessage) == []
+        assert await post(1, "hi") == (200, None), "posted again by Telegram, once it is back"
+        assert [m.text for m in api.sent(SendMessage)] == ["hello"]
+
+        caplog.clear()
+        assert await post(2, "bug") == (200, None)
+        [*_, apology] = api.sent(SendMessage)
+        with reading("en"):
+            assert apology.text == str(texts.ERROR)
+        [failure] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+        assert failure.exc_info is not None and isinstance(failure.exc_info[1], Bug)
+    finally:
+        await runner.cleanup()
