@@ -141,16 +141,17 @@ class Summary:
     right: int
     # The day's review XP this session paid (0 when an earlier session today had it).
     xp_gained: int
-    # The streak when this session kept the day; None when the day was kept already.
-    streak: Streak | None
+    # The learner's streak after the session (which kept the day).
+    streak: Streak
     next_due: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
 class NothingDue:
-    """No card due: when the next one is (None: no cards at all)."""
+    """No card due: when the next one is (None: no cards at all), and the time now."""
 
     next_due: datetime | None
+    now: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +160,7 @@ class ReviewAnswered:
     feedback: ReviewFeedback
     next: ReviewQuestion | None
     summary: Summary | None
+    now: datetime
 
 
 async def _next_question(
@@ -192,7 +194,7 @@ async def start(session: AsyncSession, user_id: int) -> ReviewQuestion | Nothing
     question = await _next_question(session, user_id, Progress())
     if question is not None:
         return question
-    return NothingDue(await repo.next_due(session, user_id))
+    return NothingDue(await repo.next_due(session, user_id), clock.now(session))
 
 
 @unit_of_work
@@ -276,21 +278,21 @@ async def _answer(
     streak = await _keep_day(session, user_id, reviewer, now, zone)
     following = await _next_question(session, user_id, after, skip=card.id)
     if following is not None:
-        return ReviewAnswered(question, feedback, following, None)
-    xp = 0
-    if not reviewer.paid_today:
-        xp = REVIEW_XP
-        await activity.add(
-            session,
-            user_id,
-            ActivityType.REVIEW_SESSION,
-            entity_type=repo.REVIEW_DAY,
-            entity_id=repo.day_key(today),
-            xp=xp,
-            details={"answered": after.done, "right": after.right},
-        )
+        return ReviewAnswered(question, feedback, following, None, now)
+    # Every finished session is a row of the day; the day's first carries the XP. Checked and
+    # written under the learner's lock, so two sessions ending at once cannot both pay.
+    xp = 0 if reviewer.paid_today else REVIEW_XP
+    await activity.add(
+        session,
+        user_id,
+        ActivityType.REVIEW_SESSION,
+        entity_type=repo.REVIEW_DAY,
+        entity_id=repo.day_key(today),
+        xp=xp,
+        details={"answered": after.done, "right": after.right},
+    )
     summary = Summary(after.done, after.right, xp, streak, await repo.next_due(session, user_id))
-    return ReviewAnswered(question, feedback, None, summary)
+    return ReviewAnswered(question, feedback, None, summary, now)
 
 
 async def _keep_day(
@@ -299,13 +301,13 @@ async def _keep_day(
     reviewer: repo.Reviewer,
     now: datetime,
     zone: ZoneInfo,
-) -> Streak | None:
+) -> Streak:
     """A review keeps the learner's local day for the streak, as a lesson does: the same rule
-    and the same write (streak, and the instants the jobs next look at it). The streak when
-    this answer kept the day; None when it was kept already."""
+    and the same write (streak, and the instants the jobs next look at it), only when the day
+    was not kept yet. The streak after it."""
     streak = streaks.keep_day(reviewer.streak, local_date(now, zone))
     if streak == reviewer.streak:
-        return None
+        return streak
     remind_at = due_times.next_reminder(
         now,
         zone,

@@ -131,10 +131,6 @@ async def plan_course(
         await _plan(session, modules[start : start + CHUNK], publish=publish, report=report)
         if progress is not None:
             progress(min(start + CHUNK, len(modules)))
-    # A rewritten exercise asks another question: learners' review cards of the old one retire
-    # (a dropped exercise's cards went with its row).
-    if report.rewritten_exercise_ids:
-        await review.retire(session, report.rewritten_exercise_ids, clock.now(session))
     return report
 
 
