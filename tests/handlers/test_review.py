@@ -6,21 +6,33 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
 from bot.callbacks import MenuAction, MenuCb, ReviewCb
+from bot.config import Settings
 from bot.services.authoring.lessons import delete_lesson
 from bot.services.content.importer import import_course
 from bot.services.content.parse import parse_course
+from bot.services.reminders import queue_reminders
 from bot.services.review import REVIEW_XP
 from bot.texts import review as t
 from db.clock import ManualClock
 from db.enums import ActivityType
-from db.models import ActivityLog, ExerciseAttempt, ReviewCard, ReviewLog, UserProgress
-from tests.support.chat import Chat
+from db.models import (
+    ActivityLog,
+    BroadcastDelivery,
+    ExerciseAttempt,
+    ReviewCard,
+    ReviewLog,
+    User,
+    UserProgress,
+)
+from tests.support.chat import Chat, make_chat
 from tests.support.course import RIGHT, TEST_COURSE, WRONG, Course
+from tests.support.i18n import reading
+from tests.support.outbox import make_sender
 from tests.support.rows import one, rows
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -50,6 +62,15 @@ async def lesson_snapshot(sessionmaker: Sessions) -> tuple[object, ...]:
             )
         )
     return tuple(progress), lesson_xp, len(await rows(sessionmaker, ExerciseAttempt))
+
+
+async def reminder_payloads(sessionmaker: Sessions) -> list[str | None]:
+    async with sessionmaker() as s:
+        return list(
+            await s.scalars(
+                select(BroadcastDelivery.payload).order_by(BroadcastDelivery.broadcast_id)
+            )
+        )
 
 
 async def review_xp_rows(sessionmaker: Sessions) -> list[ActivityLog]:
@@ -204,3 +225,52 @@ async def test_an_admins_rewrite_or_deletion_retires_the_cards(
         sessionmaker, ReviewCard, ReviewCard.exercise_id.in_(course.exercises["typing"])
     )
     assert typing_cards and all(c.retired_at is not None for c in typing_cards)
+
+
+async def test_due_cards_alone_bring_one_reminder_a_day_naming_them_in_the_learners_language(
+    settings: Settings, course: Course, sessionmaker: Sessions, clock: ManualClock
+) -> None:
+    chat = make_chat(settings, sessionmaker, user_id=2001)
+    await chat.take_lesson(course.lessons["basics"], WRONG["basics"])  # no streak: none right
+    user = await one(sessionmaker, User, User.telegram_id == 2001)
+    async with sessionmaker() as s:
+        # The learner reads Russian and picked 9:00 for their reminder.
+        values = {"reminder_hour": 9, "language": "ru"}
+        await s.execute(update(User).where(User.id == user.id).values(**values))
+        await s.commit()
+    assert (await one(sessionmaker, User, User.id == user.id)).remind_at is None
+
+    clock.set(MONDAY + timedelta(days=1, hours=1))  # Tuesday 10:00, past the learner's hour
+    async with sessionmaker() as s:
+        assert await queue_reminders(s) == 1
+    async with sessionmaker() as s:
+        assert await queue_reminders(s) == 0  # once a day
+    assert await reminder_payloads(sessionmaker) == ["2"]
+    await make_sender(sessionmaker, chat.api, bot=chat.bot).drain()
+    with reading("ru"):
+        assert chat.last_text == t.reminder_cards(2)
+        assert "2 карточки" in chat.last_text
+        assert chat.labels() == [str(t.MENU_REVIEW), str(texts.MENU_CONTINUE)]
+        await chat.tap(t.MENU_REVIEW)
+        assert "Pick b" in chat.last_text
+
+    clock.advance(days=1)  # Wednesday: still due, reminded again
+    async with sessionmaker() as s:
+        assert await queue_reminders(s) == 1
+    assert len(await reminder_payloads(sessionmaker)) == 2
+    assert chat.failures() == []
+    await chat.bot.session.close()
+
+
+async def test_my_progress_shows_cards_learned_due_today_and_retention(
+    chat: Chat, course: Course
+) -> None:
+    await chat.take_lesson(course.lessons["basics"], WRONG["basics"])
+    await chat.send_text("/review")
+    await chat.tap("b", exact=True)
+    await chat.tap(texts.FALSE, exact=True)  # wrong again
+    await chat.take_lesson(course.lessons["deep"], RIGHT["deep"])
+    await chat.send_text("/progress")
+    assert t.cards_learned(2, 3) in chat.last_text
+    assert t.due_today(0) in chat.last_text  # the mistake comes back tomorrow
+    assert t.retention(50) in chat.last_text
