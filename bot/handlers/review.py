@@ -16,7 +16,7 @@ from bot.handlers.common import show
 from bot.services import review
 from bot.services.errors import AlreadyAnswered, Stale
 from bot.services.learners import Learner
-from bot.services.review import NothingDue, Progress, ReviewAnswered, ReviewQuestion
+from bot.services.review import NothingDue, ReviewAnswered, ReviewQuestion, Tally
 from bot.states import Review
 from bot.views.review import (
     answered_question_text,
@@ -87,7 +87,7 @@ async def choose(
         learner.id,
         callback_data.card_id,
         callback_data.seen,
-        Progress(callback_data.done, callback_data.right),
+        Tally(callback_data.done, callback_data.right),
         callback_data.option,
         zone=learner.zone,
     )
@@ -104,7 +104,7 @@ async def typed_answer(
     assert message.text is not None
     try:
         card_id, seen = int(data["card_id"]), int(data["seen"])
-        progress = Progress(int(data["done"]), int(data["right"]))
+        progress = Tally(int(data["done"]), int(data["right"]))
     except (KeyError, TypeError, ValueError):
         raise Stale from None
     try:

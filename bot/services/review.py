@@ -3,7 +3,8 @@
 Every answer in a lesson writes the exercise's card (in the answer's own unit of work): a wrong
 answer makes it due at once, so the mistake comes back in the next review; a first right answer
 schedules it far out (FSRS's Easy). A review answer rates the card Good (right) or Again (wrong)
-and FSRS moves it on: days further out for each right answer, back to tomorrow for a wrong one.
+and FSRS moves it on: days further out for each right answer, back within a day or two for a
+wrong one.
 
 Reviews never touch lesson progress, scores or lesson XP. They keep the learner's streak day like
 a lesson does, and a finished session pays REVIEW_XP once per local day.
@@ -25,7 +26,7 @@ from bot.services.catalog import CatalogExercise, catalog
 from bot.services.errors import AlreadyAnswered, Stale
 from bot.services.grading import choices_of, correct_answer_text, grade_choice, grade_text
 from bot.services.localtime import local_date, local_instant
-from bot.services.unit_of_work import unit_of_work
+from bot.services.unit_of_work import read_only, unit_of_work
 from db import clock
 from db.enums import ActivityType, ExerciseType
 from db.repositories import activity, standing
@@ -105,7 +106,7 @@ async def record_lesson_answer(
 
 
 @dataclass(frozen=True, slots=True)
-class Progress:
+class Tally:
     """Where a session stands: cards answered in it, and how many of them right."""
 
     done: int = 0
@@ -122,7 +123,7 @@ class ReviewQuestion:
     prompt: str
     choices: list[str] | None
     number: int
-    progress: Progress
+    progress: Tally
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +165,7 @@ class ReviewAnswered:
 
 
 async def _next_question(
-    session: AsyncSession, user_id: int, progress: Progress, *, skip: int | None = None
+    session: AsyncSession, user_id: int, progress: Tally, *, skip: int | None = None
 ) -> ReviewQuestion | None:
     """The learner's longest-due card they can see now, as a question; None when none is due
     or the session has had its cards."""
@@ -188,16 +189,16 @@ async def _next_question(
     return None
 
 
-@unit_of_work
+@read_only
 async def start(session: AsyncSession, user_id: int) -> ReviewQuestion | NothingDue:
     """A new session's first question, or when the next card comes due."""
-    question = await _next_question(session, user_id, Progress())
+    question = await _next_question(session, user_id, Tally())
     if question is not None:
         return question
     return NothingDue(await repo.next_due(session, user_id), clock.now(session))
 
 
-@unit_of_work
+@read_only
 async def count_due(session: AsyncSession, user_id: int) -> int:
     return await repo.count_due(session, user_id, clock.now(session))
 
@@ -207,7 +208,7 @@ async def answer_choice(
     user_id: int,
     card_id: int,
     seen: int,
-    progress: Progress,
+    progress: Tally,
     option: int,
     *,
     zone: ZoneInfo,
@@ -222,7 +223,7 @@ async def answer_text(
     user_id: int,
     card_id: int,
     seen: int,
-    progress: Progress,
+    progress: Tally,
     text: str,
     *,
     zone: ZoneInfo,
@@ -238,7 +239,7 @@ async def _answer(
     user_id: int,
     card_id: int,
     seen: int,
-    progress: Progress,
+    progress: Tally,
     grade: Callable[[CatalogExercise], tuple[str, bool]],
     zone: ZoneInfo,
 ) -> ReviewAnswered:
@@ -274,7 +275,7 @@ async def _answer(
     feedback = ReviewFeedback(
         given, correct, correct_answer_text(exercise), exercise.explanation, new.due_at
     )
-    after = Progress(progress.done + 1, progress.right + int(correct))
+    after = Tally(progress.done + 1, progress.right + int(correct))
     streak = await _keep_day(session, user_id, reviewer, now, zone)
     following = await _next_question(session, user_id, after, skip=card.id)
     if following is not None:
