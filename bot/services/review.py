@@ -243,6 +243,8 @@ async def _answer(
     grade: Callable[[CatalogExercise], tuple[str, bool]],
     zone: ZoneInfo,
 ) -> ReviewAnswered:
+    # The tally rides in the button: a forged one must not claim more right than answered.
+    progress = Tally(progress.done, min(progress.right, progress.done))
     now = clock.now(session)
     today = local_date(now, zone)
     reviewer = await repo.lock_reviewer(session, user_id, today)
