@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
+from bot.services.review import SESSION_CARDS
 from bot.services.settings import HOURS, ZONES
 from db.enums import LeaderboardPeriod
 
@@ -32,6 +33,7 @@ class MenuAction(enum.StrEnum):
     ACHIEVEMENTS = "achievements"
     LEADERBOARD = "leaderboard"
     SETTINGS = "settings"
+    REVIEW = "review"
 
 
 class MenuCb(CallbackData, prefix="m"):
@@ -108,3 +110,19 @@ class ReminderCb(CallbackData, prefix="rem"):
 
 class ReminderHourCb(CallbackData, prefix="rh"):
     hour: Hour
+
+
+# A card's count of reviews, and a review session's count of cards answered so far.
+Reviews = Annotated[int, Field(ge=0, le=2**31 - 1)]
+SessionCount = Annotated[int, Field(ge=0, le=SESSION_CARDS)]
+
+
+class ReviewCb(CallbackData, prefix="rv"):
+    """An option of a review question. `seen` is the card's review count when it was asked (a
+    press after the card was answered is stale); `done` and `right` count the session so far."""
+
+    card_id: DbId
+    seen: Reviews
+    done: SessionCount
+    right: SessionCount
+    option: Option

@@ -14,3 +14,8 @@ class Quiz(StatesGroup):
 class SettingsInput(StatesGroup):
     # Waiting for the learner to type a time zone's name.
     timezone = State()
+
+
+class Review(StatesGroup):
+    # Waiting for a typed answer to a review card; the data holds card_id, seen, done, right.
+    short_answer = State()

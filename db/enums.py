@@ -34,6 +34,8 @@ class ActivityType(enum.StrEnum):
     CHALLENGE_SOLVED = "CHALLENGE_SOLVED"
     ACHIEVEMENT_EARNED = "ACHIEVEMENT_EARNED"
     LOGIN = "LOGIN"
+    # A review session finished; the first of a local day carries the day's review XP.
+    REVIEW_SESSION = "REVIEW_SESSION"
 
 
 class LeaderboardPeriod(enum.StrEnum):

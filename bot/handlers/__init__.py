@@ -19,6 +19,7 @@ from bot.handlers import (
     lessons,
     progress,
     quiz,
+    review,
     settings,
     start,
 )
@@ -40,6 +41,7 @@ def build_routers() -> list[Router]:
         settings.create_router(),
         lessons.create_router(),
         quiz.create_router(),
+        review.create_router(),
         progress.create_router(),
         achievements.create_router(),
         leaderboard.create_router(),

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import texts
 from bot.callbacks import MenuAction, MenuCb
 from bot.handlers.common import show
-from bot.services import learners, lessons
+from bot.services import learners, lessons, review
 from bot.services.learners import Learner
 from bot.views.course import lesson_screen
 from bot.views.menu import main_menu_screen, with_menu
@@ -46,9 +46,13 @@ async def help_(message: Message) -> None:
     await show(message, with_menu(str(texts.HELP)))
 
 
-async def home(callback: CallbackQuery, state: FSMContext) -> None:
+async def home(
+    callback: CallbackQuery, state: FSMContext, session: AsyncSession, learner: Learner
+) -> None:
     await state.clear()
-    await show(callback, main_menu_screen())
+    # One indexed count, on the Menu button only: /start and the notices that carry the menu
+    # show the Review entry without it, at no cost.
+    await show(callback, main_menu_screen(await review.count_due(session, learner.id)))
 
 
 async def blocked(event: ChatMemberUpdated, session: AsyncSession, learner: Learner) -> None:

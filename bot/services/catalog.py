@@ -70,6 +70,8 @@ class Catalog:
         # Course order: modules in order, each module's lessons in order.
         self.order = tuple(lesson.id for lesson in lessons)
         self._position = {lesson_id: i for i, lesson_id in enumerate(self.order)}
+        # Every visible exercise by id, with its lesson: what a review card asks.
+        self.exercises = {e.id: (lesson, e) for lesson in lessons for e in lesson.exercises}
 
     def lesson(self, lesson_id: int) -> CatalogLesson:
         """The lesson if learners may see it; LessonGone otherwise."""

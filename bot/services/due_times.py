@@ -49,10 +49,14 @@ def next_reminder(
     hour: int | None,
     streak: Streak,
     reminded_on: date | None,
+    cards_due: bool = False,
 ) -> datetime | None:
     """The next reminder strictly after `now`, or None when none is owed. An hour already past
-    today moves to tomorrow: a learner changing their hour is not reminded on the spot."""
-    if not enabled or hour is None or streak.current == 0 or streak.last_active is None:
+    today moves to tomorrow: a learner changing their hour is not reminded on the spot.
+    `cards_due`: review cards are due, which keep reminders going without a streak."""
+    if not enabled or hour is None:
+        return None
+    if not cards_due and (streak.current == 0 or streak.last_active is None):
         return None
     day = first_open_day(local_date(now, zone), streak.last_active, reminded_on)
     at = local_instant(day, hour, zone)

@@ -8,6 +8,7 @@ from datetime import tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import review
 from bot.services.catalog import Catalog, CatalogExercise, CatalogLesson
 from bot.services.completion import (
     NO_EFFECTS,
@@ -218,6 +219,7 @@ async def _answer(
     )
     if not inserted:
         raise AlreadyAnswered
+    await review.record_lesson_answer(session, user_id, exercise_id, right=correct)
     track_time(row, clock.now(session))
     answered = {**answered, exercise_id: Answer(exercise_id, correct, points)}
     feedback = Feedback(given, correct, correct_answer_text(exercise), exercise.explanation)

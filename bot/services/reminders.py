@@ -1,5 +1,6 @@
-"""The reminder job: a learner with a streak to keep who has not learned today gets one
-reminder on their local day, at the hour they picked, queued in the outbox for the sender.
+"""The reminder job: a learner with a streak to keep, or review cards due, who has not learned
+today gets one reminder on their local day, at the hour they picked, queued in the outbox for
+the sender; it names the cards due.
 
 It looks only at learners whose `remind_at` has come (an index range), a batch at a time, each
 batch its own transaction; every learner it looks at moves on to their next reminder (or to
@@ -12,7 +13,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import null, select
+from sqlalchemy import String, cast, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import due_times, streaks
@@ -37,7 +38,17 @@ async def queue_reminders(
 ) -> int:
     """Every reminder due, in batches of `batch_size` learners, each batch its own unit of work
     (so this is not one); how many reminders were queued."""
+    await adopt_review_learners(session)
     return await sweep(lambda: remind_batch(session, default_timezone, batch_size), batch_size)
+
+
+@unit_of_work
+async def adopt_review_learners(session: AsyncSession) -> int:
+    """Learners with only review cards due (no streak, so no reminder planned) join the sweep."""
+    adopted = await due.adopt_review_learners(session, clock.now(session))
+    if adopted:
+        log.info("%d learners with review cards due get a reminder planned", adopted)
+    return adopted
 
 
 @unit_of_work
@@ -62,8 +73,11 @@ async def remind_batch(session: AsyncSession, default_timezone: str, limit: int)
             owed.append(learner.id)
     if owed:
         broadcast_id = await broadcasts.create_broadcast(session, kind=BroadcastKind.REMINDER)
+        # Each delivery's payload: the learner's review cards due, which the reminder names.
         await broadcasts.add_deliveries(
-            session, broadcast_id, select(User.id, null()).where(User.id.in_(owed))
+            session,
+            broadcast_id,
+            select(User.id, cast(due.cards_due_of(User.id, now), String)).where(User.id.in_(owed)),
         )
         log.info("queued %d reminders in broadcast %s", len(owed), broadcast_id)
     await due.write_back(session, WRITTEN, written, now)
@@ -83,7 +97,7 @@ def _decide(
         learner.is_active
         and learner.reminders_enabled
         and learner.reminder_hour is not None
-        and streak.current > 0
+        and (streak.current > 0 or learner.cards_due > 0)
         and due_times.reminder_owed_today(
             now, zone, learner.reminder_hour, learner.streak.last_active, learner.reminded_on
         )
@@ -96,5 +110,6 @@ def _decide(
         hour=learner.reminder_hour,
         streak=streak,
         reminded_on=reminded_on,
+        cards_due=learner.cards_due > 0,
     )
     return (learner.id, remind_at, reminded_on), owed

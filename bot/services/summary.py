@@ -1,5 +1,5 @@
-"""The learner's overview: per-module progress, completed lessons, average score, time, XP and
-their streak."""
+"""The learner's overview: per-module progress, completed lessons, average score, time, XP,
+their streak and their review cards."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from datetime import tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import streaks
+from bot.services import review, streaks
 from bot.services.localtime import local_date
+from bot.services.review import ReviewFigures
 from bot.services.unit_of_work import read_only
 from db import clock
 from db.repositories import course, standing
@@ -28,6 +29,8 @@ class ProgressSummary:
     xp: int
     # As it stands today in the learner's zone: days missed since are already counted against it.
     streak: Streak
+    # Review cards: learned, due by the end of the learner's day, retention.
+    review: ReviewFigures
 
 
 @read_only
@@ -44,4 +47,5 @@ async def progress_summary(session: AsyncSession, user_id: int, zone: tzinfo) ->
         time_spent_seconds=totals.time_spent_seconds,
         xp=mine.xp,
         streak=streaks.roll_over(mine.streak, today),
+        review=await review.figures(session, user_id, zone),
     )

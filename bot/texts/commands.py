@@ -8,6 +8,7 @@ COMMAND_DESCRIPTIONS = {
     "start": __("Main menu"),
     "continue": __("Continue where you left off"),
     "courses": __("Browse the courses"),
+    "review": __("Review the questions you answered"),
     "progress": __("My progress"),
     "achievements": __("Achievements"),
     "leaderboard": __("The leaderboard"),

@@ -7,12 +7,16 @@ from aiogram.utils.i18n import get_i18n
 
 from bot import texts
 from bot.callbacks import MenuAction, MenuCb
+from bot.texts import review as review_texts
 from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
 
 
-def main_menu() -> InlineKeyboardMarkup:
-    return _main_menu(get_i18n().current_locale)
+def main_menu(review_due: int | None = None) -> InlineKeyboardMarkup:
+    """The menu; with `review_due` (counted by the caller) the Review entry names the count."""
+    if review_due is None:
+        return _main_menu(get_i18n().current_locale)
+    return _build_main_menu(review_due)
 
 
 def back_to_menu() -> InlineKeyboardMarkup:
@@ -22,8 +26,16 @@ def back_to_menu() -> InlineKeyboardMarkup:
 # The two keyboards never change within a language: each is built once per language.
 @cache
 def _main_menu(language: str) -> InlineKeyboardMarkup:
+    return _build_main_menu(None)
+
+
+def _build_main_menu(review_due: int | None) -> InlineKeyboardMarkup:
     kb = Keyboard()
     kb.button(text=str(texts.MENU_CONTINUE), callback_data=MenuCb(action=MenuAction.CONTINUE))
+    due = review_due
+    # Second: after the lesson to continue, the mistakes to review come first.
+    review = review_texts.MENU_REVIEW if due is None else review_texts.menu_review(due)
+    kb.button(text=str(review), callback_data=MenuCb(action=MenuAction.REVIEW))
     kb.button(text=str(texts.MENU_COURSES), callback_data=MenuCb(action=MenuAction.COURSES))
     kb.button(text=str(texts.MENU_PROGRESS), callback_data=MenuCb(action=MenuAction.PROGRESS))
     kb.button(
@@ -31,7 +43,7 @@ def _main_menu(language: str) -> InlineKeyboardMarkup:
     )
     kb.button(text=str(texts.MENU_LEADERBOARD), callback_data=MenuCb(action=MenuAction.LEADERBOARD))
     kb.button(text=str(texts.MENU_SETTINGS), callback_data=MenuCb(action=MenuAction.SETTINGS))
-    kb.adjust(1, 2, 2, 1)
+    kb.adjust(1, 1, 2, 2, 1)
     return kb.as_markup()
 
 
@@ -47,5 +59,5 @@ def with_menu(text: str) -> Screen:
     return Screen(text, main_menu())
 
 
-def main_menu_screen() -> Screen:
-    return with_menu(str(texts.MAIN_MENU))
+def main_menu_screen(review_due: int | None = None) -> Screen:
+    return Screen(str(texts.MAIN_MENU), main_menu(review_due))

@@ -17,6 +17,7 @@ from bot.services.achievements import Achievement
 from bot.services.outbox import ClaimedRow, Finished
 from bot.texts import motivation
 from bot.texts import outbox as texts
+from bot.texts import review as review_texts
 from bot.views.keyboard import Keyboard
 from db.enums import BroadcastKind
 
@@ -46,11 +47,31 @@ def delivery_message(
         text = texts.new_lesson(delivery.text)
         return SendMessage(chat_id=chat_id, text=text, reply_markup=markup)
     if delivery.kind == BroadcastKind.REMINDER:
-        streak = delivery.current_streak
-        text = texts.reminder(streak) if streak > 0 else str(texts.REMINDER_NO_STREAK)
-        markup = _one_button(str(common.MENU_CONTINUE), MenuCb(action=MenuAction.CONTINUE))
-        return SendMessage(chat_id=chat_id, text=text, reply_markup=markup)
+        return _reminder(delivery)
     return SendMessage(chat_id=chat_id, text=_notice(delivery.payload, achievements))
+
+
+def _reminder(delivery: ClaimedRow) -> SendMessage:
+    """The streak to keep, and the review cards due (the payload: their count when queued);
+    a learner with only cards due is told of those alone."""
+    streak = delivery.current_streak
+    payload = delivery.payload or ""
+    cards = int(payload) if payload.isdigit() else 0
+    lines = []
+    if streak > 0:
+        lines.append(texts.reminder(streak))
+    elif not cards:
+        lines.append(str(texts.REMINDER_NO_STREAK))
+    kb = Keyboard()
+    if cards:
+        lines.append(review_texts.reminder_cards(cards))
+        kb.button(
+            text=str(review_texts.MENU_REVIEW), callback_data=MenuCb(action=MenuAction.REVIEW)
+        )
+    kb.button(text=str(common.MENU_CONTINUE), callback_data=MenuCb(action=MenuAction.CONTINUE))
+    return SendMessage(
+        chat_id=delivery.telegram_id, text="\n\n".join(lines), reply_markup=kb.as_markup()
+    )
 
 
 def _notice(code: str | None, achievements: dict[str, Achievement]) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from bot import texts
 from bot.services.summary import ProgressSummary
 from bot.texts import motivation
+from bot.texts import review as review_texts
 from bot.views.menu import back_to_menu
 from bot.views.screen import Screen
 from bot.views.telegram_length import list_text
@@ -30,5 +31,12 @@ def progress_screen(s: ProgressSummary) -> Screen:
     ]
     if s.streak.longest:
         lines.append(motivation.longest_streak(s.streak.longest))
+    if s.review.cards:
+        lines += [
+            "",
+            review_texts.cards_learned(s.review.learned, s.review.cards),
+            review_texts.due_today(s.review.due_today),
+            review_texts.retention(s.review.retention),
+        ]
     text = list_text([str(texts.PROGRESS_TITLE), ""], modules, lines, texts.and_more)
     return Screen(text, back_to_menu())

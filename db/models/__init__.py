@@ -8,6 +8,7 @@ from db.models.course import ContentVersion, Exercise, Lesson, Module
 from db.models.job import JobRun
 from db.models.leaderboard import LeaderboardEntry, LeaderboardState
 from db.models.progress import ExerciseAttempt, ModuleProgress, UserProgress
+from db.models.review import ReviewCard, ReviewLog
 from db.models.user import User
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "Lesson",
     "Module",
     "ModuleProgress",
+    "ReviewCard",
+    "ReviewLog",
     "SendPace",
     "User",
     "UserAchievement",

@@ -13,15 +13,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, select
+from sqlalchemy import Table, bindparam, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import note_write
-from db.models import User, UserAchievement
+from db.models import ReviewCard, User, UserAchievement
 from db.repositories.standing import Streak
 
 _users = cast(Table, User.__table__)
 _held = cast(Table, UserAchievement.__table__)
+_cards = cast(Table, ReviewCard.__table__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,8 @@ class DueLearner:
     remind_at: datetime | None
     # Achievement ids the learner holds.
     held: frozenset[int]
+    # Review cards due now (read by the reminders' sweep only).
+    cards_due: int = 0
 
 
 _COLUMNS = [
@@ -53,8 +56,19 @@ _COLUMNS = [
 ]
 
 
-def _due(instant: Any, *, with_held: bool) -> Any:
+def _due(instant: Any, *, with_held: bool, with_cards: bool = False) -> Any:
     columns: list[Any] = list(_COLUMNS)
+    if with_cards:
+        columns.append(
+            select(func.count())
+            .where(
+                _cards.c.user_id == _users.c.id,
+                _cards.c.retired_at.is_(None),
+                _cards.c.due_at <= bindparam("now"),
+            )
+            .scalar_subquery()
+            .label("cards_due")
+        )
     if with_held:
         columns.append(
             select(func.group_concat(_held.c.achievement_id))
@@ -73,7 +87,7 @@ def _due(instant: Any, *, with_held: bool) -> Any:
 
 
 _STREAKS_DUE = _due(_users.c.streak_due_at, with_held=True)
-_REMINDERS_DUE = _due(_users.c.remind_at, with_held=False)
+_REMINDERS_DUE = _due(_users.c.remind_at, with_held=False, with_cards=True)
 
 
 def _learner(values: Any) -> DueLearner:
@@ -93,6 +107,7 @@ def _learner(values: Any) -> DueLearner:
         is_active=bool(values["is_active"]),
         remind_at=values["remind_at"],
         held=frozenset(int(part) for part in (held or "").split(",") if part),
+        cards_due=int(values.get("cards_due") or 0),
     )
 
 
@@ -106,6 +121,40 @@ async def reminders_due(session: AsyncSession, now: datetime, limit: int) -> lis
     """Up to `limit` learners whose `remind_at` has come, locked."""
     result = await session.execute(_REMINDERS_DUE, {"now": now, "limit": limit})
     return [_learner(row._mapping) for row in result]
+
+
+def cards_due_of(user_id: Any, now: datetime) -> Any:
+    """The learner's live review cards due by `now`, as a scalar subquery."""
+    return (
+        select(func.count())
+        .where(_cards.c.user_id == user_id, _cards.c.retired_at.is_(None), _cards.c.due_at <= now)
+        .scalar_subquery()
+    )
+
+
+_ADOPT = (
+    update(_users)
+    .where(
+        _users.c.remind_at.is_(None),
+        _users.c.reminders_enabled.is_(True),
+        _users.c.reminder_hour.is_not(None),
+        _users.c.is_active.is_(True),
+        exists().where(
+            _cards.c.user_id == _users.c.id,
+            _cards.c.retired_at.is_(None),
+            _cards.c.due_at <= bindparam("now"),
+        ),
+    )
+    .values(remind_at=bindparam("now"))
+)
+
+
+async def adopt_review_learners(session: AsyncSession, now: datetime) -> int:
+    """Learners with review cards due and no reminder planned (no streak to keep) get one
+    planned for now, so the reminders' sweep looks at them and works out the real instant in
+    their zone. One UPDATE; how many learners."""
+    result = await session.execute(_ADOPT, {"now": now})
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def write_back(

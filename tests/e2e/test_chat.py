@@ -192,18 +192,18 @@ def test_quickstart_without_token_opens_the_local_chat(workdir: Path) -> None:
 
 async def test_chat_as_a_russian_client(tmp_path: Path, workdir: Path) -> None:
     url = await migrated_database(tmp_path / "chat.db", TEST_COURSE)
-    # Courses (second in the main menu), then the first module.
+    # Courses (third in the main menu, after Continue and Review), then the first module.
     result = run_command(
         learnbot("chat", "--language", "ru"),
         env=child_env(DATABASE_URL=url),
         cwd=workdir,
-        stdin="2\n1\n/help\n",
+        stdin="3\n1\n/help\n",
     )
     out = result.stdout
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr + out, result.stderr
     assert "language ru" in out
     assert "Привет, Саша!" in out
-    assert "  [2] 📚 Курсы" in out
+    assert "  [3] 📚 Курсы" in out
     assert "пройдено: 0 из 3 уроков" in out  # the first module's page
     assert "Как всё устроено" in out

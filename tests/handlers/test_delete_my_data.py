@@ -18,7 +18,7 @@ from bot.texts import settings as t
 from db.enums import LeaderboardPeriod
 from db.models import Achievement, Broadcast, BroadcastDelivery, User, UserAchievement
 from tests.support.chat import Chat, make_chat
-from tests.support.course import RIGHT, Course
+from tests.support.course import RIGHT, WRONG, Course
 from tests.support.factories import insert_row
 from tests.support.leaderboard import put_on_board
 from tests.support.rows import one, rows
@@ -36,6 +36,8 @@ FILLED = {
     "user_achievements",
     "leaderboard_cache",
     "broadcast_deliveries",
+    "review_cards",
+    "review_log",
 }
 
 
@@ -79,6 +81,9 @@ async def learner_with_history(
     """The chat's learner after a lesson, with an achievement, a place on both boards and a
     broadcast delivery; their users.id."""
     await chat.take_lesson(course.lessons["basics"], RIGHT["basics"])
+    await chat.take_lesson(course.lessons["deep"], WRONG["deep"])
+    await chat.send_text("/review")  # the mistake, answered right: a review card and its log
+    await chat.tap(texts.FALSE, exact=True)
     user = await one(sessionmaker, User, User.telegram_id == chat.user.id)
     held = await rows(sessionmaker, UserAchievement, UserAchievement.user_id == user.id)
     async with engine.begin() as conn:

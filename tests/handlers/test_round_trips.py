@@ -19,8 +19,10 @@ from db.roundtrips import RoundTrips, counting_as
 from tests.support.chat import Chat, make_chat
 from tests.support.course import RIGHT, Course
 
-# The learning loop's budget, on MySQL where a BEGIN is no round trip of its own.
-START, OPEN_AGAIN, ANSWER, LAST_ANSWER = 0, 3, 4, 6
+# The learning loop's budget, on MySQL where a BEGIN is no round trip of its own. An answer
+# (and so a last answer) includes the one upsert of the exercise's review card: it depends on
+# the card's own row, which the answer's locking read does not hold.
+START, OPEN_AGAIN, ANSWER, LAST_ANSWER = 0, 3, 5, 7
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from tests.support.chat import Chat
 from tests.support.course import Course
 from tests.support.rows import one, rows, set_values
 
-MENU = ["Continue", "Courses", "My progress", "Achievements", "Leaderboard", "Settings"]
+MENU = ["Continue", "Review", "Courses", "My progress", "Achievements", "Leaderboard", "Settings"]
 _update_ids = itertools.count(10_000)
 
 
@@ -39,7 +39,7 @@ async def test_start_registers_the_learner_and_shows_the_menu(
     assert reply.chat_id == 1000
     assert reply.text == en.welcome("Ada")
     labels = chat.labels()
-    assert len(labels) == 6
+    assert len(labels) == 7
     for label, expected in zip(labels, MENU, strict=True):
         assert expected in label
     user = await one(sessionmaker, User)
@@ -115,7 +115,7 @@ async def test_deep_link_to_an_unknown_lesson_shows_the_menu(
     await chat.send_text("/start lesson-nope")
 
     assert chat.last_text == en.LESSON_NOT_FOUND
-    assert len(chat.labels()) == 6
+    assert len(chat.labels()) == 7
     assert "Continue" in chat.labels()[0]
     assert await rows(sessionmaker, UserProgress) == []
 
@@ -138,7 +138,7 @@ async def test_help_answers(chat: Chat) -> None:
     await chat.send_text("/help")
 
     assert chat.last_text == en.HELP
-    assert len(chat.labels()) == 6
+    assert len(chat.labels()) == 7
 
 
 async def member_update(chat: Chat, new_status: str) -> None:

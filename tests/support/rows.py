@@ -15,6 +15,8 @@ from db.models import (
     Lesson,
     Module,
     ModuleProgress,
+    ReviewCard,
+    ReviewLog,
     UserProgress,
 )
 
@@ -26,6 +28,8 @@ LEARNING_TABLES: tuple[type[Base], ...] = (
     ModuleProgress,
     ExerciseAttempt,
     ActivityLog,
+    ReviewCard,
+    ReviewLog,
 )
 # The course itself: what importing a course file writes.
 CONTENT_TABLES: tuple[type[Base], ...] = (Module, Lesson, Exercise)

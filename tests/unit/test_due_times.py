@@ -81,6 +81,17 @@ def test_no_reminder_without_a_streak_an_hour_or_reminders() -> None:
     assert reminder(now, streak=Streak(0, 5, date(2026, 2, 1))) is None
 
 
+def test_review_cards_due_keep_reminders_going_without_a_streak() -> None:
+    now = utc(2026, 3, 2, 6)
+    assert reminder(now, streak=Streak(), cards_due=True) == utc(2026, 3, 2, 8)
+    assert reminder(now, streak=Streak(), cards_due=True, reminded_on=date(2026, 3, 2)) == utc(
+        2026, 3, 3, 8
+    )
+    # Still the learner's choice: no hour or reminders off, no reminder.
+    assert reminder(now, streak=Streak(), cards_due=True, hour=None) is None
+    assert reminder(now, streak=Streak(), cards_due=True, enabled=False) is None
+
+
 def test_a_reminder_is_owed_today_from_its_hour_on_unless_learned_or_reminded() -> None:
     last = date(2026, 3, 1)
     assert not reminder_owed_today(utc(2026, 3, 2, 7, 59), BERLIN, 9, last, None)

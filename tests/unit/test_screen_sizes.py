@@ -15,6 +15,7 @@ from bot.services.authoring.lessons import ExerciseLine, LessonDetail
 from bot.services.authoring.modules import LessonLine, ModuleDetail, ModuleSummary
 from bot.services.exercises import Feedback, NextQuestion, Question
 from bot.services.lessons import LessonView, ModuleView
+from bot.services.review import ReviewFigures
 from bot.services.summary import ProgressSummary
 from bot.views.admin import authoring
 from bot.views.admin.broadcasts import _shorten
@@ -81,7 +82,9 @@ def test_the_list_of_many_long_modules_says_how_many_more() -> None:
 
 def test_progress_keeps_its_figures_below_a_long_list_of_modules() -> None:
     rows = [ModuleRow(n, f"m{n}", TITLE, None, 10, 3) for n in range(1, 101)]
-    summary = ProgressSummary(rows, 30, 1000, 80.0, 3600, 500, Streak(current=3, longest=9))
+    summary = ProgressSummary(
+        rows, 30, 1000, 80.0, 3600, 500, Streak(current=3, longest=9), ReviewFigures(40, 30, 9, 85)
+    )
     text = progress_screen(summary).text
     assert telegram_length(text) <= LIMIT
     assert texts.and_more(100 - text.count(TITLE)) in text

@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.authoring import content_changed, values
@@ -18,8 +19,9 @@ from bot.services.lessons import LessonView
 from bot.services.unit_of_work import read_only, unit_of_work
 from db import clock
 from db.enums import ExerciseType, ProgressStatus
-from db.models import Lesson
+from db.models import Exercise, Lesson
 from db.repositories import authoring as repo
+from db.repositories import review
 
 log = logging.getLogger(__name__)
 
@@ -205,8 +207,11 @@ async def move_lesson(session: AsyncSession, lesson_id: int, direction: Directio
 async def delete_lesson(session: AsyncSession, lesson_id: int) -> int:
     """Soft delete: learners' progress rows stay. Returns the lesson's module id."""
     lesson = await _live_lesson(session, lesson_id)
-    if not await repo.soft_delete_lesson(session, lesson_id, clock.now(session)):
+    now = clock.now(session)
+    if not await repo.soft_delete_lesson(session, lesson_id, now):
         raise AuthoredLessonGone
+    # Its exercises are gone for learners: their review cards are no longer asked.
+    await review.retire(session, select(Exercise.id).where(Exercise.lesson_id == lesson_id), now)
     content_changed(session)
     log.info("lesson %s deleted", lesson_id)
     return lesson.module_id

@@ -11,8 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.content.spec import LessonSpec, ModuleSpec
 from bot.services.unit_of_work import read_only, unit_of_work
+from db import clock
 from db.models import Exercise, Lesson, Module
 from db.repositories import content as repo
+from db.repositories import review
 
 
 @dataclass
@@ -155,6 +157,10 @@ async def import_course(
         await _write(session, plans, publish=publish)
         if progress is not None:
             progress(min(start + CHUNK, len(modules)))
+    # A rewritten exercise asks another question: learners' review cards of the old one retire
+    # (a dropped exercise's cards went with its row).
+    if report.rewritten_exercise_ids:
+        await review.retire(session, report.rewritten_exercise_ids, clock.now(session))
     return report
 
 

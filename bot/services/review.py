@@ -1,0 +1,347 @@
+"""Spaced-repetition review of the exercises a learner answered, scheduled by FSRS.
+
+Every answer in a lesson writes the exercise's card (in the answer's own unit of work): a wrong
+answer makes it due at once, so the mistake comes back in the next review; a first right answer
+schedules it far out (FSRS's Easy). A review answer rates the card Good (right) or Again (wrong)
+and FSRS moves it on: days further out for each right answer, back within a day or two for a
+wrong one.
+
+Reviews never touch lesson progress, scores or lesson XP. They keep the learner's streak day like
+a lesson does, and a finished session pays REVIEW_XP once per local day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
+
+import fsrs
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import due_times, streaks
+from bot.services.catalog import CatalogExercise, catalog
+from bot.services.errors import AlreadyAnswered, Stale
+from bot.services.grading import choices_of, correct_answer_text, grade_choice, grade_text
+from bot.services.localtime import local_date, local_instant
+from bot.services.unit_of_work import read_only, unit_of_work
+from db import clock
+from db.enums import ActivityType, ExerciseType
+from db.repositories import activity, standing
+from db.repositories import review as repo
+from db.repositories.progress import UnknownLearner
+from db.repositories.review import CardState
+from db.repositories.standing import Streak
+
+SESSION_CARDS = 10
+REVIEW_XP = 5
+RETENTION_DAYS = 30
+# Due cards read per step: a card whose lesson is hidden now is skipped, not asked.
+_LOOK_AHEAD = SESSION_CARDS * 2
+
+
+@cache
+def scheduler() -> fsrs.Scheduler:
+    """FSRS with its published parameters. No learning steps of minutes: a chat learner reviews
+    in sessions, not every few minutes, so every interval is in days. No fuzz: the same history
+    gives the same schedule, which a learner (and a test) can follow."""
+    return fsrs.Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
+
+
+def _utc(instant: datetime) -> datetime:
+    return instant.astimezone(UTC) if instant.tzinfo else instant.replace(tzinfo=UTC)
+
+
+def _to_fsrs(state: CardState) -> fsrs.Card:
+    return fsrs.Card(
+        card_id=0,  # not used by the scheduler; 0 also spares the constructor its 1 ms sleep
+        state=fsrs.State(state.state),
+        step=state.step,
+        stability=state.stability,
+        difficulty=state.difficulty,
+        due=_utc(state.due_at),
+        last_review=_utc(state.last_review_at) if state.last_review_at else None,
+    )
+
+
+def _from_fsrs(card: fsrs.Card) -> CardState:
+    return CardState(
+        state=int(card.state),
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due_at=card.due,
+        last_review_at=card.last_review,
+    )
+
+
+def rated(state: CardState | None, right: bool, now: datetime) -> CardState:
+    """The card after an answer rated Good (right) or Again (wrong); a new card when None."""
+    card = _to_fsrs(state) if state else fsrs.Card(card_id=0, due=_utc(now))
+    rating = fsrs.Rating.Good if right else fsrs.Rating.Again
+    return _from_fsrs(scheduler().review_card(card, rating, _utc(now))[0])
+
+
+def first_card(right: bool, now: datetime) -> CardState:
+    """A card's state after its first answer, in a lesson: a right answer schedules it far out
+    (Easy); a wrong one makes it due now, so the next review asks it again."""
+    new = fsrs.Card(card_id=0, due=_utc(now))
+    rating = fsrs.Rating.Easy if right else fsrs.Rating.Again
+    card = scheduler().review_card(new, rating, _utc(now))[0]
+    if not right:
+        card.due = _utc(now)
+    return _from_fsrs(card)
+
+
+async def record_lesson_answer(
+    session: AsyncSession, user_id: int, exercise_id: int, *, right: bool
+) -> None:
+    """The exercise's card after an answer in a lesson: one statement, in the caller's unit."""
+    now = clock.now(session)
+    await repo.record_answer(
+        session, user_id, exercise_id, right=right, fresh=first_card(right, now), now=now
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Where a session stands: cards answered in it, and how many of them right."""
+
+    done: int = 0
+    right: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewQuestion:
+    card_id: int
+    # The card's review count when asked: the answer must carry it back (stale presses).
+    seen: int
+    lesson_title: str
+    type: ExerciseType
+    prompt: str
+    choices: list[str] | None
+    number: int
+    progress: Tally
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewFeedback:
+    given: str
+    correct: bool
+    correct_answer: str
+    explanation: str | None
+    # When the card comes back.
+    next_due: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    answered: int
+    right: int
+    # The day's review XP this session paid (0 when an earlier session today had it).
+    xp_gained: int
+    # The learner's streak after the session (which kept the day).
+    streak: Streak
+    next_due: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class NothingDue:
+    """No card due: when the next one is (None: no cards at all), and the time now."""
+
+    next_due: datetime | None
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewAnswered:
+    question: ReviewQuestion
+    feedback: ReviewFeedback
+    next: ReviewQuestion | None
+    summary: Summary | None
+    now: datetime
+
+
+async def _next_question(
+    session: AsyncSession, user_id: int, progress: Tally, *, skip: int | None = None
+) -> ReviewQuestion | None:
+    """The learner's longest-due card they can see now, as a question; None when none is due
+    or the session has had its cards."""
+    if progress.done >= SESSION_CARDS:
+        return None
+    found = await catalog(session)
+    for card in await repo.due_cards(session, user_id, clock.now(session), _LOOK_AHEAD):
+        if card.id == skip or card.exercise_id not in found.exercises:
+            continue
+        lesson, exercise = found.exercises[card.exercise_id]
+        return ReviewQuestion(
+            card_id=card.id,
+            seen=card.reviews,
+            lesson_title=lesson.title,
+            type=exercise.type,
+            prompt=exercise.prompt,
+            choices=choices_of(exercise),
+            number=progress.done + 1,
+            progress=progress,
+        )
+    return None
+
+
+@read_only
+async def start(session: AsyncSession, user_id: int) -> ReviewQuestion | NothingDue:
+    """A new session's first question, or when the next card comes due."""
+    question = await _next_question(session, user_id, Tally())
+    if question is not None:
+        return question
+    return NothingDue(await repo.next_due(session, user_id), clock.now(session))
+
+
+@read_only
+async def count_due(session: AsyncSession, user_id: int) -> int:
+    return await repo.count_due(session, user_id, clock.now(session))
+
+
+async def answer_choice(
+    session: AsyncSession,
+    user_id: int,
+    card_id: int,
+    seen: int,
+    progress: Tally,
+    option: int,
+    *,
+    zone: ZoneInfo,
+) -> ReviewAnswered:
+    return await _answer(
+        session, user_id, card_id, seen, progress, lambda e: grade_choice(e, option), zone
+    )
+
+
+async def answer_text(
+    session: AsyncSession,
+    user_id: int,
+    card_id: int,
+    seen: int,
+    progress: Tally,
+    text: str,
+    *,
+    zone: ZoneInfo,
+) -> ReviewAnswered:
+    return await _answer(
+        session, user_id, card_id, seen, progress, lambda e: grade_text(e, text), zone
+    )
+
+
+@unit_of_work
+async def _answer(
+    session: AsyncSession,
+    user_id: int,
+    card_id: int,
+    seen: int,
+    progress: Tally,
+    grade: Callable[[CatalogExercise], tuple[str, bool]],
+    zone: ZoneInfo,
+) -> ReviewAnswered:
+    # The tally rides in the button: a forged one must not claim more right than answered.
+    progress = Tally(progress.done, min(progress.right, progress.done))
+    now = clock.now(session)
+    today = local_date(now, zone)
+    reviewer = await repo.lock_reviewer(session, user_id, today)
+    if reviewer is None:
+        raise UnknownLearner(user_id)
+    card = await repo.card(session, user_id, card_id)
+    found = await catalog(session)
+    if card is None or card.exercise_id not in found.exercises:
+        raise Stale  # retired, hidden, or not this learner's
+    if card.reviews != seen:
+        raise AlreadyAnswered  # answered already from this button (or another copy of it)
+    lesson, exercise = found.exercises[card.exercise_id]
+    given, correct = grade(exercise)
+    new = rated(card.fsrs, correct, now)
+    rating = fsrs.Rating.Good if correct else fsrs.Rating.Again
+    if not await repo.save_review(
+        session, user_id, card_id, seen=seen, new=new, rating=int(rating), right=correct, now=now
+    ):
+        raise AlreadyAnswered
+    question = ReviewQuestion(
+        card_id=card.id,
+        seen=seen,
+        lesson_title=lesson.title,
+        type=exercise.type,
+        prompt=exercise.prompt,
+        choices=choices_of(exercise),
+        number=progress.done + 1,
+        progress=progress,
+    )
+    feedback = ReviewFeedback(
+        given, correct, correct_answer_text(exercise), exercise.explanation, new.due_at
+    )
+    after = Tally(progress.done + 1, progress.right + int(correct))
+    streak = await _keep_day(session, user_id, reviewer, now, zone)
+    following = await _next_question(session, user_id, after, skip=card.id)
+    if following is not None:
+        return ReviewAnswered(question, feedback, following, None, now)
+    # Every finished session is a row of the day; the day's first carries the XP. Checked and
+    # written under the learner's lock, so two sessions ending at once cannot both pay.
+    xp = 0 if reviewer.paid_today else REVIEW_XP
+    await activity.add(
+        session,
+        user_id,
+        ActivityType.REVIEW_SESSION,
+        entity_type=repo.REVIEW_DAY,
+        entity_id=repo.day_key(today),
+        xp=xp,
+        details={"answered": after.done, "right": after.right},
+    )
+    summary = Summary(after.done, after.right, xp, streak, await repo.next_due(session, user_id))
+    return ReviewAnswered(question, feedback, None, summary, now)
+
+
+async def _keep_day(
+    session: AsyncSession,
+    user_id: int,
+    reviewer: repo.Reviewer,
+    now: datetime,
+    zone: ZoneInfo,
+) -> Streak:
+    """A review keeps the learner's local day for the streak, as a lesson does: the same rule
+    and the same write (streak, and the instants the jobs next look at it), only when the day
+    was not kept yet. The streak after it."""
+    streak = streaks.keep_day(reviewer.streak, local_date(now, zone))
+    if streak == reviewer.streak:
+        return streak
+    remind_at = due_times.next_reminder(
+        now,
+        zone,
+        enabled=reviewer.reminders_enabled,
+        hour=reviewer.reminder_hour,
+        streak=streak,
+        reminded_on=reviewer.reminded_on,
+    )
+    await standing.save_streak(
+        session, user_id, streak, due_at=due_times.streak_due_at(streak, zone), remind_at=remind_at
+    )
+    return streak
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewFigures:
+    cards: int
+    learned: int
+    due_today: int
+    # Share of review answers right in the last RETENTION_DAYS, in percent; None without any.
+    retention: int | None
+
+
+async def figures(session: AsyncSession, user_id: int, zone: ZoneInfo) -> ReviewFigures:
+    """For My progress: cards, learned, due by the end of the learner's day, retention."""
+    now = clock.now(session)
+    end_of_day = local_instant(local_date(now, zone) + timedelta(days=1), 0, zone)
+    found = await repo.stats(
+        session, user_id, due_by=end_of_day, since=now - timedelta(days=RETENTION_DAYS)
+    )
+    retention = (
+        (found.right * 100 + found.answered // 2) // found.answered if found.answered else None
+    )
+    return ReviewFigures(found.cards, found.learned, found.due_today, retention)

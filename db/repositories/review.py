@@ -1,0 +1,327 @@
+"""Review cards: the card an answer writes, the cards due, a review answer, retirement.
+
+Every write that may race is one statement: the card an answer writes is one upsert, a review
+answer one UPDATE guarded by the count of reviews the learner saw, an admin's change to an
+exercise one UPDATE over all its cards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, cast
+
+from sqlalchemy import (
+    CursorResult,
+    Table,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects import mysql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import ActivityLog, ReviewCard, ReviewLog, User
+from db.repositories.standing import Streak
+
+_cards = cast(Table, ReviewCard.__table__)
+_log = cast(Table, ReviewLog.__table__)
+_users = cast(Table, User.__table__)
+_ledger = cast(Table, ActivityLog.__table__)
+
+# The FSRS state of a card, as the scheduler reads and writes it.
+FSRS_COLUMNS = ("state", "step", "stability", "difficulty", "due_at", "last_review_at")
+
+
+@dataclass(frozen=True, slots=True)
+class CardState:
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due_at: datetime
+    last_review_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    id: int
+    exercise_id: int
+    reviews: int
+    fsrs: CardState
+
+
+def _fresh_values(
+    user_id: int, exercise_id: int, fresh: CardState, right: bool, now: datetime
+) -> dict[str, Any]:
+    return {
+        "user_id": user_id,
+        "exercise_id": exercise_id,
+        **{name: getattr(fresh, name) for name in FSRS_COLUMNS},
+        "last_right": right,
+        "reviews": 0,
+        "retired_at": None,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _on_conflict(old: Any, new: Any) -> list[tuple[str, Any]]:
+    """What an answer in a lesson does to a card that exists: a retired card (its exercise was
+    rewritten) starts again as new; a live one keeps its schedule, except that a wrong answer
+    brings it back at once. Ordered: MySQL evaluates the assignments left to right, each seeing
+    the ones before, so `retired_at` is read by all before it is cleared last."""
+    retired = old["retired_at"].is_not(None)
+    columns: list[tuple[str, Any]] = [
+        (name, case((retired, new[name]), else_=old[name]))
+        for name in FSRS_COLUMNS
+        if name != "due_at"
+    ]
+    columns += [
+        (
+            "due_at",
+            case((retired | new["last_right"].is_(False), new["due_at"]), else_=old["due_at"]),
+        ),
+        ("reviews", case((retired, 0), else_=old["reviews"])),
+        ("last_right", new["last_right"]),
+        ("updated_at", new["updated_at"]),
+        ("retired_at", None),
+    ]
+    return columns
+
+
+async def record_answer(
+    session: AsyncSession,
+    user_id: int,
+    exercise_id: int,
+    *,
+    right: bool,
+    fresh: CardState,
+    now: datetime,
+) -> None:
+    """The card of an exercise answered in a lesson, in one statement: created with `fresh`
+    (the scheduler's state for a first answer), or updated as `_on_conflict` says."""
+    values = _fresh_values(user_id, exercise_id, fresh, right, now)
+    if session.get_bind().dialect.name == "mysql":
+        mine = mysql.insert(_cards).values(values)
+        statement: Any = mine.on_duplicate_key_update(_on_conflict(_cards.c, mine.inserted))
+    else:
+        lite = sqlite.insert(_cards).values(values)
+        statement = lite.on_conflict_do_update(
+            index_elements=["user_id", "exercise_id"],
+            set_=dict(_on_conflict(_cards.c, lite.excluded)),
+        )
+    await session.execute(statement)
+
+
+def _live(user_id: Any) -> Any:
+    return and_(_cards.c.user_id == user_id, _cards.c.retired_at.is_(None))
+
+
+_DUE = (
+    select(_cards)
+    .where(_live(bindparam("user_id")), _cards.c.due_at <= bindparam("now"))
+    .order_by(_cards.c.due_at, _cards.c.id)
+    .limit(bindparam("limit"))
+)
+
+
+def _card(values: Any) -> Card:
+    return Card(
+        id=values["id"],
+        exercise_id=values["exercise_id"],
+        reviews=values["reviews"],
+        fsrs=CardState(**{name: values[name] for name in FSRS_COLUMNS}),
+    )
+
+
+async def due_cards(session: AsyncSession, user_id: int, now: datetime, limit: int) -> list[Card]:
+    """The learner's live cards due by `now`, the longest due first."""
+    result = await session.execute(_DUE, {"user_id": user_id, "now": now, "limit": limit})
+    return [_card(row._mapping) for row in result]
+
+
+_CARD = select(_cards).where(_cards.c.id == bindparam("card_id"), _live(bindparam("user_id")))
+
+
+async def card(session: AsyncSession, user_id: int, card_id: int) -> Card | None:
+    """The learner's live card, or None (not theirs, retired or gone)."""
+    row = (await session.execute(_CARD, {"card_id": card_id, "user_id": user_id})).one_or_none()
+    return _card(row._mapping) if row is not None else None
+
+
+_NEXT_DUE = select(func.min(_cards.c.due_at)).where(_live(bindparam("user_id")))
+
+
+async def next_due(session: AsyncSession, user_id: int) -> datetime | None:
+    """When the learner's next live card comes due; None when they have none."""
+    return cast(datetime | None, await session.scalar(_NEXT_DUE, {"user_id": user_id}))
+
+
+_COUNT_DUE = select(func.count()).where(
+    _live(bindparam("user_id")), _cards.c.due_at <= bindparam("now")
+)
+
+
+async def count_due(session: AsyncSession, user_id: int, now: datetime) -> int:
+    """One indexed range count over (user_id, due_at)."""
+    return int(await session.scalar(_COUNT_DUE, {"user_id": user_id, "now": now}) or 0)
+
+
+_REVIEWED = (
+    update(_cards)
+    .where(_cards.c.id == bindparam("card_id"), _cards.c.reviews == bindparam("seen"))
+    .values(
+        **{name: bindparam(f"new_{name}") for name in FSRS_COLUMNS},
+        last_right=bindparam("right"),
+        reviews=_cards.c.reviews + 1,
+        updated_at=bindparam("now"),
+    )
+)
+_APPEND_LOG = insert(_log)
+
+
+async def save_review(
+    session: AsyncSession,
+    user_id: int,
+    card_id: int,
+    *,
+    seen: int,
+    new: CardState,
+    rating: int,
+    right: bool,
+    now: datetime,
+) -> bool:
+    """A review answer to the card as shown after `seen` reviews: the new state and a log row.
+    False (nothing written) when the card has been reviewed since: a stale or repeated press."""
+    result = await session.execute(
+        _REVIEWED,
+        {
+            "card_id": card_id,
+            "seen": seen,
+            **{f"new_{name}": getattr(new, name) for name in FSRS_COLUMNS},
+            "right": right,
+            "now": now,
+        },
+    )
+    if cast(CursorResult[Any], result).rowcount != 1:
+        return False
+    await session.execute(
+        _APPEND_LOG,
+        {
+            "card_id": card_id,
+            "user_id": user_id,
+            "rating": rating,
+            "is_correct": right,
+            "reviewed_at": now,
+        },
+    )
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewStats:
+    cards: int
+    learned: int
+    due_today: int
+    # Review answers in the window, and how many of them were right.
+    answered: int
+    right: int
+
+
+async def stats(
+    session: AsyncSession, user_id: int, *, due_by: datetime, since: datetime
+) -> ReviewStats:
+    """The learner's review figures for My progress, in one statement."""
+    live = _live(user_id)
+    statement = select(
+        select(func.count()).where(live).scalar_subquery(),
+        select(func.count()).where(live, _cards.c.last_right.is_(True)).scalar_subquery(),
+        select(func.count()).where(live, _cards.c.due_at <= due_by).scalar_subquery(),
+        select(func.count())
+        .where(_log.c.user_id == user_id, _log.c.reviewed_at >= since)
+        .scalar_subquery(),
+        select(func.count())
+        .where(_log.c.user_id == user_id, _log.c.reviewed_at >= since, _log.c.is_correct.is_(True))
+        .scalar_subquery(),
+    )
+    row = (await session.execute(statement)).one()
+    return ReviewStats(*(int(value or 0) for value in row))
+
+
+async def retire(session: AsyncSession, exercise_ids: Any, now: datetime) -> None:
+    """Retire every live card of the exercises (ids, or a subquery of them): one UPDATE."""
+    await session.execute(
+        update(_cards)
+        .where(_cards.c.exercise_id.in_(exercise_ids), _cards.c.retired_at.is_(None))
+        .values(retired_at=now, updated_at=now)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Reviewer:
+    """The learner answering a review, read under their lock: their streak, what moves their
+    reminder, and whether today's review XP is already theirs."""
+
+    streak: Streak
+    reminders_enabled: bool
+    reminder_hour: int | None
+    reminded_on: date | None
+    paid_today: bool
+
+
+REVIEW_DAY = "review_day"
+
+_REVIEWER = (
+    select(
+        _users.c.current_streak,
+        _users.c.longest_streak,
+        _users.c.last_active_date,
+        _users.c.streak_freezes,
+        _users.c.reminders_enabled,
+        _users.c.reminder_hour,
+        _users.c.last_reminded_on,
+        select(func.count())
+        .where(
+            _ledger.c.user_id == _users.c.id,
+            _ledger.c.entity_type == REVIEW_DAY,
+            _ledger.c.entity_id == bindparam("day"),
+        )
+        .scalar_subquery()
+        .label("paid"),
+    )
+    .where(_users.c.id == bindparam("user_id"))
+    # The learner's lock, as their lesson answers take it: one review answer at a time, and
+    # the day's XP checked and granted by one of them only.
+    .with_for_update()
+)
+
+
+def day_key(day: date) -> int:
+    """A local day as the ledger's entity id: 20261206."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+async def lock_reviewer(session: AsyncSession, user_id: int, day: date) -> Reviewer | None:
+    row = (
+        await session.execute(_REVIEWER, {"user_id": user_id, "day": day_key(day)})
+    ).one_or_none()
+    if row is None:
+        return None
+    values = row._mapping
+    return Reviewer(
+        streak=Streak(
+            current=values["current_streak"],
+            longest=values["longest_streak"],
+            last_active=values["last_active_date"],
+            freezes=values["streak_freezes"],
+        ),
+        reminders_enabled=bool(values["reminders_enabled"]),
+        reminder_hour=values["reminder_hour"],
+        reminded_on=values["last_reminded_on"],
+        paid_today=bool(values["paid"]),
+    )
