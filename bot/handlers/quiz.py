@@ -9,7 +9,7 @@ from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, Update
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,7 +19,7 @@ from bot.filters import typed_text
 from bot.handlers.common import show
 from bot.services import exercises, lessons
 from bot.services.errors import AlreadyAnswered, Stale
-from bot.services.exercises import Answered, NextQuestion, Question
+from bot.services.exercises import Answered, AnsweredAgain, NextQuestion, Question
 from bot.services.learners import Learner
 from bot.states import Quiz
 from bot.views.course import lesson_screen
@@ -85,8 +85,9 @@ async def choose(
     state: FSMContext,
     session: AsyncSession,
     learner: Learner,
+    event_update: Update,
 ) -> None:
-    answered = await exercises.answer_choice(
+    outcome = await exercises.answer_choice(
         session,
         learner.id,
         callback_data.lesson_id,
@@ -94,11 +95,23 @@ async def choose(
         callback_data.exercise_id,
         callback_data.option,
         zone=learner.zone,
+        update_id=event_update.update_id,
     )
+    answered, then = _replayed(outcome)
     callback_answer.text = feedback_mark(answered.feedback)
     # The question message keeps its text, loses its buttons and gains the feedback.
     await show(callback, Screen(answered_question_text(answered)))
-    await follow_up(bot, callback.from_user.id, state, answered)
+    if then:
+        await follow_up(bot, callback.from_user.id, state, answered)
+
+
+def _replayed(outcome: Answered | AnsweredAgain) -> tuple[Answered, bool]:
+    """The answer to show, and whether what followed it is shown too: an answer delivered
+    again (its first reply was lost) is shown as it was, followed only if the run still
+    stands where it left it."""
+    if isinstance(outcome, AnsweredAgain):
+        return outcome.answered, outcome.follow_up
+    return outcome, True
 
 
 def _asked(data: dict[str, Any]) -> tuple[int, int, int]:
@@ -110,22 +123,36 @@ def _asked(data: dict[str, Any]) -> tuple[int, int, int]:
 
 
 async def typed_answer(
-    message: Message, bot: Bot, state: FSMContext, session: AsyncSession, learner: Learner
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    session: AsyncSession,
+    learner: Learner,
+    event_update: Update,
 ) -> None:
     data = await state.get_data()
     assert message.text is not None
     lesson_id, run, exercise_id = _asked(data)
     try:
-        answered = await exercises.answer_text(
-            session, learner.id, lesson_id, run, exercise_id, message.text, zone=learner.zone
+        outcome = await exercises.answer_text(
+            session,
+            learner.id,
+            lesson_id,
+            run,
+            exercise_id,
+            message.text,
+            zone=learner.zone,
+            update_id=event_update.update_id,
         )
     except AlreadyAnswered:
         if (await state.get_data()).get("exercise_id") != exercise_id:
             return  # a copy of an answer already handled, whose next question owns the state now
         raise Stale from None
+    answered, then = _replayed(outcome)
     await _close_question(bot, message.chat.id, data.get("message_id"))
     await message.answer(typed_feedback_text(answered))
-    await follow_up(bot, message.chat.id, state, answered)
+    if then:
+        await follow_up(bot, message.chat.id, state, answered)
 
 
 async def typed_during_choice(

@@ -35,7 +35,7 @@ from bot.services.unit_of_work import unit_of_work
 from db import clock
 from db.enums import ExerciseType
 from db.repositories import progress
-from db.repositories.progress import Answer, LessonState
+from db.repositories.progress import Answer, LessonState, Progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +95,20 @@ class RunFinished:
 
 
 Answered = NextQuestion | RunFinished
+
+
+@dataclass(frozen=True, slots=True)
+class AnsweredAgain:
+    """The update that recorded an answer, delivered again: its reply was lost (the Bot API
+    failed, or the process stopped, after the answer was committed). The answer as it was
+    given the first time, rebuilt from what is stored; nothing is written, nothing earned
+    again, so `answered` carries no effects.
+
+    `follow_up`: the run still stands where this answer left it (no later answer), so what
+    followed it (the next question, or the run's result) is shown again too."""
+
+    answered: Answered
+    follow_up: bool
 
 
 def _question(lesson: CatalogLesson, run: int, answered: dict[int, Answer]) -> Question | None:
@@ -161,10 +175,19 @@ async def answer_choice(
     option: int,
     *,
     zone: tzinfo,
-) -> Answered:
-    """`zone` is the learner's: their streak counts their local days."""
+    update_id: int | None = None,
+) -> Answered | AnsweredAgain:
+    """`zone` is the learner's: their streak counts their local days. `update_id`: the
+    update carrying the answer, which tells its redelivery from another press."""
     return await _answer(
-        session, user_id, lesson_id, run, exercise_id, lambda e: grade_choice(e, option), zone
+        session,
+        user_id,
+        lesson_id,
+        run,
+        exercise_id,
+        lambda e: grade_choice(e, option),
+        zone,
+        update_id,
     )
 
 
@@ -177,9 +200,17 @@ async def answer_text(
     text: str,
     *,
     zone: tzinfo,
-) -> Answered:
+    update_id: int | None = None,
+) -> Answered | AnsweredAgain:
     return await _answer(
-        session, user_id, lesson_id, run, exercise_id, lambda e: grade_text(e, text), zone
+        session,
+        user_id,
+        lesson_id,
+        run,
+        exercise_id,
+        lambda e: grade_text(e, text),
+        zone,
+        update_id,
     )
 
 
@@ -192,7 +223,8 @@ async def _answer(
     exercise_id: int,
     grade: Callable[[CatalogExercise], tuple[str, bool]],
     zone: tzinfo,
-) -> Answered:
+    update_id: int | None,
+) -> Answered | AnsweredAgain:
     found, lesson, state = await learner_on_lesson(session, user_id, lesson_id, with_standing=True)
     row, answered = state.progress, state.run_answers
     if row.id is None or run != row.last_run:
@@ -200,7 +232,7 @@ async def _answer(
         # the latest run's answered buttons are double taps to ignore quietly.
         raise Stale
     if exercise_id in answered:
-        raise AlreadyAnswered
+        return await _answered_before(session, found, lesson, state, exercise_id, grade, update_id)
     current = _question(lesson, run, answered)
     if row.active_run != run or current is None or current.exercise_id != exercise_id:
         raise Stale
@@ -216,6 +248,7 @@ async def _answer(
         answer=given,
         is_correct=correct,
         points_earned=points,
+        update_id=update_id,
     )
     if not inserted:
         raise AlreadyAnswered
@@ -232,6 +265,79 @@ async def _answer(
     result = await _finish_run(session, state, lesson, found, answered, zone=zone, solved=solved)
     await progress.save_progress(session, row)
     return RunFinished(current, feedback, result)
+
+
+async def _answered_before(
+    session: AsyncSession,
+    found: Catalog,
+    lesson: CatalogLesson,
+    state: LessonState,
+    exercise_id: int,
+    grade: Callable[[CatalogExercise], tuple[str, bool]],
+    update_id: int | None,
+) -> AnsweredAgain:
+    """The exercise already has an answer in this run. The update that recorded it, delivered
+    again with the same answer, gets that answer's feedback again (and its run's result, if it
+    ended the run); any other press is a double tap or a change of mind: AlreadyAnswered.
+    Reads only."""
+    row, answered = state.progress, state.run_answers
+    stored = await progress.stored_answer(session, row.user_id, exercise_id, row.last_run)
+    exercise = next((e for e in lesson.exercises if e.id == exercise_id), None)
+    if stored is None or exercise is None or update_id is None or stored.update_id != update_id:
+        raise AlreadyAnswered
+    given, _ = grade(exercise)
+    if given[:500] != stored.answer:
+        raise AlreadyAnswered  # not what this update answered the first time
+    run = row.last_run
+    number = lesson.exercises.index(exercise) + 1
+    current = Question(
+        lesson_id=lesson.id,
+        lesson_title=lesson.title,
+        run=run,
+        exercise_id=exercise_id,
+        number=number,
+        total=len(lesson.exercises),
+        type=exercise.type,
+        prompt=exercise.prompt,
+        choices=choices_of(exercise),
+    )
+    recorded = answered[exercise_id]
+    feedback = Feedback(
+        stored.answer, recorded.correct, correct_answer_text(exercise), exercise.explanation
+    )
+    # Questions are asked in the lesson's order: an answer to a later one means the learner
+    # went on from this answer, and what followed it is no longer what they wait for.
+    latest = not any(e.id in answered for e in lesson.exercises[number:])
+    next_question = _question(lesson, run, answered)
+    if row.active_run == run and next_question is not None:
+        return AnsweredAgain(NextQuestion(current, feedback, next_question), follow_up=latest)
+    if row.active_run is not None or next_question is not None:
+        # The run's lesson changed questions since: its recorded result cannot be rebuilt.
+        raise AlreadyAnswered
+    result = _recorded_result(found, lesson, row, answered)
+    return AnsweredAgain(RunFinished(current, feedback, result), follow_up=latest)
+
+
+def _recorded_result(
+    found: Catalog, lesson: CatalogLesson, row: Progress, answered: dict[int, Answer]
+) -> RunResult:
+    """A finished run's result as its last answer recorded it: the score from the stored
+    answers, pass or fail by it. What the run earned (XP, achievements, a streak day, the
+    course's end) was granted and told once; it is not told again as if new."""
+    earned = sum(answered[e.id].points for e in lesson.exercises)
+    score = score_of(earned, sum(e.points for e in lesson.exercises))
+    return RunResult(
+        lesson_id=lesson.id,
+        module_id=lesson.module_id,
+        correct=sum(1 for e in lesson.exercises if answered[e.id].correct),
+        total=len(lesson.exercises),
+        score=score,
+        best_score=row.score,
+        pass_score=lesson.pass_score,
+        passed=score is None or score >= lesson.pass_score,
+        next_lesson_id=found.next_after(lesson.id),
+        effects=NO_EFFECTS,
+    )
 
 
 async def _finish_run(

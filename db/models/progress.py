@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     ForeignKey,
@@ -95,3 +96,6 @@ class ExerciseAttempt(CreatedAtMixin, Base):
     answer: Mapped[str] = mapped_column(String(500))
     is_correct: Mapped[bool] = mapped_column(Boolean)
     points_earned: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The update that recorded the answer: the same update delivered again (its reply was lost)
+    # is answered again from this row; another press of the same button is not.
+    update_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)

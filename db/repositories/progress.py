@@ -264,8 +264,10 @@ async def add_attempt(
     answer: str,
     is_correct: bool,
     points_earned: int,
+    update_id: int | None = None,
 ) -> bool:
-    """Record one answer; False when this exercise was already answered in this run."""
+    """Record one answer (`update_id`: the update that gave it); False when this exercise was
+    already answered in this run."""
     result = await session.execute(
         _INSERT_IGNORE_ATTEMPT,
         {
@@ -276,7 +278,33 @@ async def add_attempt(
             "answer": answer[:500],
             "is_correct": is_correct,
             "points_earned": points_earned,
+            "update_id": update_id,
             "created_at": clock.now(session),
         },
     )
     return cast(CursorResult[Any], result).rowcount == 1
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAnswer:
+    answer: str
+    update_id: int | None
+
+
+_STORED_ANSWER = select(_attempts.c.answer, _attempts.c.update_id).where(
+    _attempts.c.user_id == bindparam("user_id"),
+    _attempts.c.exercise_id == bindparam("exercise_id"),
+    _attempts.c.run == bindparam("run"),
+)
+
+
+async def stored_answer(
+    session: AsyncSession, user_id: int, exercise_id: int, run: int
+) -> StoredAnswer | None:
+    """The answer recorded for the exercise in the run, and the update that recorded it."""
+    row = (
+        await session.execute(
+            _STORED_ANSWER, {"user_id": user_id, "exercise_id": exercise_id, "run": run}
+        )
+    ).one_or_none()
+    return None if row is None else StoredAnswer(row.answer, row.update_id)

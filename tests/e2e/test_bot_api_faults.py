@@ -101,12 +101,18 @@ def answer_to(update: dict[str, Any]) -> tuple[str, Callable[[Call], bool]]:
     """The Bot API call that answers `update`: a message's reply, a press's alert or toast.
 
     A finisher's press whose first handling committed its answer before the reply failed is
-    answered with a plain toast when posted again (its answer is recorded: AlreadyAnswered)."""
+    answered when posted again from what was recorded: its feedback's toast, then the run's
+    result."""
     if "message" in update:
         chat_id = update["message"]["chat"]["id"]
         return "sendMessage", lambda call: call.params["chat_id"] == chat_id
     query_id = update["callback_query"]["id"]
     return "answerCallbackQuery", lambda call: call.params["callback_query_id"] == query_id
+
+
+def result_to(chat_id: int) -> Callable[[Call], bool]:
+    """A run's result sent to `chat_id`."""
+    return lambda call: call.params["chat_id"] == chat_id and "Finished" in call.params["text"]
 
 
 def log_lines(stderr: str) -> list[tuple[str, str, str]]:
@@ -219,6 +225,13 @@ async def test_a_webhook_process_rides_out_a_bot_api_outage_and_hostile_posts(
                 assert await post_again(update) == 200
             for update in put_off:
                 await bot.expect(fake_telegram.wait_for(*answer_to(update), since=since))
+            # A finisher whose result the outage swallowed is shown it now.
+            for update in put_off:
+                if "callback_query" in update:
+                    chat_id = update["callback_query"]["from"]["id"]
+                    await bot.expect(
+                        fake_telegram.wait_for("sendMessage", result_to(chat_id), since=since)
+                    )
             # A reply for each one, not only for each learner.
             owed = Counter(u["message"]["chat"]["id"] for u in put_off if "message" in u)
 
