@@ -157,7 +157,7 @@ def test_the_installed_wheel_migrates_seeds_and_speaks_russian_from_an_empty_dir
     assert (workdir / "learnbot.db").is_file()
     command("seed")
     transcript = command("chat", "--language", "ru", "--user-id", "77", stdin="2\n")
-    assert "👋 Привет, Learner!" in transcript
+    assert "👋 Привет, Саша!" in transcript
     assert "[7] ⚙️ Настройки" in transcript
     assert "sample course" not in transcript, "seed loaded it already"
     assert transcript.endswith("Bye!\n")
