@@ -6,8 +6,8 @@ tell that redelivery, which still owes the learner the answer's feedback, from a
 the same button, whose first press got it, each attempt keeps the id of the update that recorded
 it. NULL for answers recorded before this column existed: they are never answered again.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-06 09:20:00
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009"
-down_revision: str | None = "0008"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
