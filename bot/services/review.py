@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from functools import cache
-from zoneinfo import ZoneInfo
 
 import fsrs
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -211,7 +210,7 @@ async def answer_choice(
     progress: Tally,
     option: int,
     *,
-    zone: ZoneInfo,
+    zone: tzinfo,
 ) -> ReviewAnswered:
     return await _answer(
         session, user_id, card_id, seen, progress, lambda e: grade_choice(e, option), zone
@@ -226,7 +225,7 @@ async def answer_text(
     progress: Tally,
     text: str,
     *,
-    zone: ZoneInfo,
+    zone: tzinfo,
 ) -> ReviewAnswered:
     return await _answer(
         session, user_id, card_id, seen, progress, lambda e: grade_text(e, text), zone
@@ -241,7 +240,7 @@ async def _answer(
     seen: int,
     progress: Tally,
     grade: Callable[[CatalogExercise], tuple[str, bool]],
-    zone: ZoneInfo,
+    zone: tzinfo,
 ) -> ReviewAnswered:
     # The tally rides in the button: a forged one must not claim more right than answered.
     progress = Tally(progress.done, min(progress.right, progress.done))
@@ -303,7 +302,7 @@ async def _keep_day(
     user_id: int,
     reviewer: repo.Reviewer,
     now: datetime,
-    zone: ZoneInfo,
+    zone: tzinfo,
 ) -> Streak:
     """A review keeps the learner's local day for the streak, as a lesson does: the same rule
     and the same write (streak, and the instants the jobs next look at it), only when the day
@@ -334,7 +333,7 @@ class ReviewFigures:
     retention: int | None
 
 
-async def figures(session: AsyncSession, user_id: int, zone: ZoneInfo) -> ReviewFigures:
+async def figures(session: AsyncSession, user_id: int, zone: tzinfo) -> ReviewFigures:
     """For My progress: cards, learned, due by the end of the learner's day, retention."""
     now = clock.now(session)
     end_of_day = local_instant(local_date(now, zone) + timedelta(days=1), 0, zone)

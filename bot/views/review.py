@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime, tzinfo
 
 from bot import texts
 from bot.callbacks import MenuAction, MenuCb, ReviewCb
@@ -23,7 +22,7 @@ from bot.views.screen import Screen
 from bot.views.telegram_length import MESSAGE_LIMIT, clip, fit, html_length
 
 
-def when(due: datetime, now: datetime, zone: ZoneInfo) -> str:
+def when(due: datetime, now: datetime, zone: tzinfo) -> str:
     """When a card comes due, in the learner's days: later today, tomorrow, in 3 days."""
     days = (local_date(due, zone) - local_date(now, zone)).days
     if days <= 0:
@@ -57,7 +56,7 @@ def question_screen(q: ReviewQuestion) -> Screen:
     return Screen(fit(question_text(q)), kb.as_markup())
 
 
-def feedback_text(answered: ReviewAnswered, now: datetime, zone: ZoneInfo) -> str:
+def feedback_text(answered: ReviewAnswered, now: datetime, zone: tzinfo) -> str:
     q, feedback = answered.question, answered.feedback
     verdict = texts.answer_feedback(
         feedback.correct, answer_label(q.type, feedback.correct_answer), feedback.explanation
@@ -65,7 +64,7 @@ def feedback_text(answered: ReviewAnswered, now: datetime, zone: ZoneInfo) -> st
     return f"{verdict}\n\n{t.comes_back(when(feedback.next_due, now, zone))}"
 
 
-def answered_question_text(answered: ReviewAnswered, now: datetime, zone: ZoneInfo) -> str:
+def answered_question_text(answered: ReviewAnswered, now: datetime, zone: tzinfo) -> str:
     """The question message once answered with a button: its answer and feedback."""
     q = answered.question
     given = texts.your_answer(clip(answer_label(q.type, answered.feedback.given), ANSWER_ROOM))
@@ -74,7 +73,7 @@ def answered_question_text(answered: ReviewAnswered, now: datetime, zone: ZoneIn
     return fit(fit(question_text(q), room) + after)
 
 
-def summary_screen(summary: Summary, now: datetime, zone: ZoneInfo) -> Screen:
+def summary_screen(summary: Summary, now: datetime, zone: tzinfo) -> Screen:
     lines = [t.summary(summary.answered, summary.right)]
     if summary.xp_gained:
         lines.append(texts.xp_gained(summary.xp_gained))
@@ -90,7 +89,7 @@ def summary_screen(summary: Summary, now: datetime, zone: ZoneInfo) -> Screen:
     return Screen("\n".join(lines), kb.as_markup())
 
 
-def nothing_due_screen(nothing: NothingDue, now: datetime, zone: ZoneInfo) -> Screen:
+def nothing_due_screen(nothing: NothingDue, now: datetime, zone: tzinfo) -> Screen:
     text = (
         t.nothing_due(when(nothing.next_due, now, zone))
         if nothing.next_due is not None
