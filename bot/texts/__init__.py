@@ -72,6 +72,7 @@ RESET_CONFIRM = __("Yes, reset")
 RESET_CANCEL = __("No, keep it")
 TRY_AGAIN = __("🔁 Try again")
 READ_AGAIN = __("📖 Read again")
+REVIEW_MISTAKES = __("🧠 Review mistakes")
 NEXT_LESSON = __("⏭ Next lesson")
 STOP_EXERCISES = __("✖️ Stop")
 # TRANSLATORS: the two buttons of a true-or-false question, and the answer they give.

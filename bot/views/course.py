@@ -148,7 +148,8 @@ def after_lesson(
     read_again: bool = False,
     course_completed: bool = False,
 ) -> InlineKeyboardMarkup:
-    """`read_again` after a failed run: the lesson's first page, to learn before retrying.
+    """`read_again` after a failed run: the lesson's first page, to learn before retrying, and
+    the review of the questions just missed (their cards are due at once).
     At the course's end (its last lesson, or every lesson completed) the way on is the menu,
     and the leaderboard once the course is finished."""
     kb = Keyboard()
@@ -156,6 +157,8 @@ def after_lesson(
         kb.button(text=str(texts.READ_AGAIN), callback_data=LessonCb(lesson_id=lesson_id))
     if retry:
         kb.button(text=str(texts.TRY_AGAIN), callback_data=RunCb(lesson_id=lesson_id))
+    if read_again:
+        kb.button(text=str(texts.REVIEW_MISTAKES), callback_data=MenuCb(action=MenuAction.REVIEW))
     if next_lesson_id is not None:
         kb.button(text=str(texts.NEXT_LESSON), callback_data=LessonCb(lesson_id=next_lesson_id))
     kb.button(text=str(texts.BACK_TO_MODULE), callback_data=ModuleCb(module_id=module_id))

@@ -233,7 +233,13 @@ async def test_a_failed_run_then_a_passing_one(
     assert "Score: <b>50%</b> (pass mark 70%)" in result
     assert "Not passed yet" in result
     assert "XP" not in result
-    assert chat.labels() == [en.READ_AGAIN, en.TRY_AGAIN, en.NEXT_LESSON, en.BACK_TO_MODULE]
+    assert chat.labels() == [
+        en.READ_AGAIN,
+        en.TRY_AGAIN,
+        en.REVIEW_MISTAKES,
+        en.NEXT_LESSON,
+        en.BACK_TO_MODULE,
+    ]
     row = await one(sessionmaker, UserProgress)
     assert (row.status, row.score, row.attempts, row.completed_at) == (
         ProgressStatus.IN_PROGRESS,

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import texts as en
 from bot.callbacks import LessonCb, ResetCb
 from bot.texts import motivation
+from bot.texts import review as review_texts
 from db.clock import ManualClock
 from db.models import ExerciseAttempt
 from tests.support.chat import Chat
@@ -39,6 +40,26 @@ async def test_a_failed_run_offers_to_read_the_lesson_again_from_its_first_page(
     assert chat.last_text.startswith("📖 <b>Basics</b>")
     assert "<b>line by line</b>" in chat.last_text  # the lesson's first page
     assert chat.labels()[0] == en.START_EXERCISES
+
+
+async def test_a_failed_run_offers_to_review_the_questions_just_missed(
+    chat: Chat, course: Course
+) -> None:
+    await chat.take_lesson(course.lessons["basics"], WRONG["basics"])
+    assert en.REVIEW_MISTAKES in chat.labels()
+
+    await chat.tap(en.REVIEW_MISTAKES)
+
+    # Both questions were missed, so both cards are due now: the review asks them at once.
+    assert "card 1" in chat.last_text
+    await chat.tap("b", exact=True)
+    await chat.tap(en.TRUE, exact=True)
+    assert review_texts.summary(2, 2) in chat.last_text
+
+
+async def test_a_passed_run_offers_no_review_of_mistakes(chat: Chat, course: Course) -> None:
+    await chat.take_lesson(course.lessons["basics"], RIGHT["basics"])
+    assert en.REVIEW_MISTAKES not in chat.labels()
 
 
 async def test_reset_is_offered_only_once_there_is_progress_to_reset(

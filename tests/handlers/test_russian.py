@@ -400,6 +400,7 @@ async def test_a_failed_true_or_false_question_reads_consistently(
     assert chat.labels() == [
         texts.READ_AGAIN,
         texts.TRY_AGAIN,
+        texts.REVIEW_MISTAKES,
         texts.BACK_TO_MODULE,
         texts.BACK_TO_MENU,
     ]
