@@ -6,7 +6,6 @@ course file at its limits can hold: emoji-heavy, so each character weighs two un
 from __future__ import annotations
 
 from collections.abc import Iterator
-from html.parser import HTMLParser
 
 import pytest
 
@@ -26,36 +25,12 @@ from db.enums import ExerciseType, ProgressStatus
 from db.repositories.course import LessonRow, ModuleRow
 from db.repositories.standing import Streak
 from tests.support.i18n import reading
+from tests.support.telegram_text import telegram_length
 
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # 11 UTF-16 units
 LIMIT = 4096
 TITLE = "😀" * 200  # the longest title a course file accepts: 400 units
 LONG = "😀" * 3000  # what only SQL can write: 6,000 units
-
-
-class _Reader(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.stack.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        assert self.stack and self.stack.pop() == tag, f"</{tag}> out of order"
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
-def telegram_length(html: str) -> int:
-    """Telegram's count, read independently: fails on HTML that is not well-formed."""
-    reader = _Reader()
-    reader.feed(html)
-    reader.close()
-    assert not reader.stack, f"unclosed {reader.stack}"
-    return len("".join(reader.text).encode("utf-16-le")) // 2
 
 
 @pytest.fixture(autouse=True)

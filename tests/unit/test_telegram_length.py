@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import re
-from html.parser import HTMLParser
 
 import pytest
 
@@ -20,6 +19,7 @@ from bot.views.telegram_length import (
     utf16_len,
     visible_text,
 )
+from tests.support import telegram_text
 
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # 👨‍👩‍👧‍👦, 11 units
 THUMB = "\U0001f44d\U0001f3fd"  # 👍🏽, a skin tone
@@ -29,32 +29,10 @@ ACCENT = "e\u0301"  # é as e and a combining accent
 CJK = "中文"
 
 
-class _Reader(HTMLParser):
-    """The standard library's reading of a piece: fails on a tag closed out of order."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.stack.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        assert self.stack and self.stack.pop() == tag, f"</{tag}> out of order"
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
 def read(piece: str) -> str:
     """The visible text of a well-formed piece; fails on an unbalanced one or a cut entity."""
     assert not re.search(r"&[#A-Za-z0-9]*(?![#A-Za-z0-9;])", piece), piece
-    reader = _Reader()
-    reader.feed(piece)
-    reader.close()
-    assert not reader.stack, f"unclosed {reader.stack} in {piece!r}"
-    return "".join(reader.text)
+    return telegram_text.visible_text(piece)
 
 
 def units(piece: str) -> int:
