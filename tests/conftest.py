@@ -10,6 +10,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.achievements import ACHIEVEMENTS_KEY, AchievementCache
@@ -18,6 +19,7 @@ from db import migrations
 from db.clock import SYSTEM_CLOCK, Clock
 from db.engine import create_engine, create_sessionmaker
 from tests.support.databases import KINDS, empty_database, empty_tables, require_kind
+from tests.support.tcp_proxy import TcpProxy
 
 
 @pytest.fixture(
@@ -74,3 +76,16 @@ def sessionmaker(engine: AsyncEngine, clock: Clock) -> async_sessionmaker[AsyncS
 async def session(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     async with sessionmaker() as session:
         yield session
+
+
+@pytest.fixture
+async def mysql_proxy(db_kind: str, database_url: str) -> AsyncIterator[TcpProxy]:
+    """A TCP proxy in front of the test's MariaDB, for tests that refuse, drop or black-hole
+    the database; SQLite has no connection to cut, so its half is skipped."""
+    if db_kind != "mysql":
+        pytest.skip("SQLite has no connection to cut")
+    url = make_url(database_url)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 3306)
+    await proxy.start()
+    yield proxy
+    await proxy.close()

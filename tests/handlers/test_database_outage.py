@@ -27,23 +27,12 @@ ANSWER_WITHIN = 5.0
 
 
 @pytest.fixture
-async def proxy(db_kind: str, database_url: str) -> AsyncIterator[TcpProxy]:
-    if db_kind != "mysql":
-        pytest.skip("SQLite has no connection to cut")
-    url = make_url(database_url)
-    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 3306)
-    await proxy.start()
-    yield proxy
-    await proxy.close()
-
-
-@pytest.fixture
 async def outage_chat(
-    settings: Settings, database_url: str, proxy: TcpProxy
+    settings: Settings, database_url: str, mysql_proxy: TcpProxy
 ) -> AsyncIterator[Chat]:
     """A learner on an app whose database is reached through the proxy, with the serving
     process's time limits."""
-    url = make_url(database_url).set(host="127.0.0.1", port=proxy.port)
+    url = make_url(database_url).set(host="127.0.0.1", port=mysql_proxy.port)
     engine = create_engine(url, statement_seconds=SERVING_LIMITS.statement_seconds)
     sessionmaker = create_sessionmaker(
         engine,
@@ -65,7 +54,7 @@ async def timed_press(chat: Chat, data: LessonCb) -> float:
 
 
 async def test_refused_then_black_holed_database_gets_a_friendly_answer_and_recovers(
-    outage_chat: Chat, proxy: TcpProxy, course: Course, caplog: pytest.LogCaptureFixture
+    outage_chat: Chat, mysql_proxy: TcpProxy, course: Course, caplog: pytest.LogCaptureFixture
 ) -> None:
     chat = outage_chat
     lesson = LessonCb(lesson_id=course.lessons["basics"])
@@ -74,7 +63,7 @@ async def test_refused_then_black_holed_database_gets_a_friendly_answer_and_reco
     assert "Basics" in chat.last_text
 
     caplog.set_level(logging.INFO)
-    for cut in (proxy.refuse, proxy.blackhole):
+    for cut in (mysql_proxy.refuse, mysql_proxy.blackhole):
         await cut()
         for _ in range(2):
             chat.forget()
@@ -87,7 +76,7 @@ async def test_refused_then_black_holed_database_gets_a_friendly_answer_and_reco
         assert time.monotonic() - started < ANSWER_WITHIN
         assert chat.texts() == [outage.DATABASE_UNAVAILABLE]
 
-        await proxy.restore()
+        await mysql_proxy.restore()
         chat.forget()
         await chat.press_data(lesson)
         assert "Basics" in chat.last_text, "answers resume once the database is back"

@@ -33,22 +33,11 @@ WITHIN = 15.0
 
 
 @pytest.fixture
-async def proxy(db_kind: str, database_url: str) -> AsyncIterator[TcpProxy]:
-    if db_kind != "mysql":
-        pytest.skip("SQLite has no connection to cut")
-    url = make_url(database_url)
-    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 3306)
-    await proxy.start()
-    yield proxy
-    await proxy.close()
-
-
-@pytest.fixture
 async def proxied(
-    database_url: str, proxy: TcpProxy, engine: AsyncEngine
+    database_url: str, mysql_proxy: TcpProxy, engine: AsyncEngine
 ) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     """Sessions reaching the database through the proxy; `engine` empties the tables after."""
-    url = make_url(database_url).set(host="127.0.0.1", port=proxy.port)
+    url = make_url(database_url).set(host="127.0.0.1", port=mysql_proxy.port)
     engine = create_engine(url)
     try:
         yield create_sessionmaker(engine, clock=ManualClock(datetime(2026, 3, 4, 12, tzinfo=UTC)))
@@ -74,7 +63,7 @@ def assert_one_outage(caplog: pytest.LogCaptureFixture) -> None:
 
 async def test_the_sender_logs_a_database_outage_once_not_per_round(
     proxied: async_sessionmaker[AsyncSession],
-    proxy: TcpProxy,
+    mysql_proxy: TcpProxy,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO)
@@ -82,10 +71,10 @@ async def test_the_sender_logs_a_database_outage_once_not_per_round(
     sender = make_sender(proxied, LocalBotSession(), real_time=True, idle_seconds=0.05)
     await sender.start()
     try:
-        await proxy.refuse()
+        await mysql_proxy.refuse()
         # Many rounds fail meanwhile (each used to log a WARNING of its own).
         await until(lambda: health.failures >= 5)
-        await proxy.restore()
+        await mysql_proxy.restore()
         await until(lambda: not health.down)
     finally:
         await sender.stop()
@@ -95,7 +84,7 @@ async def test_the_sender_logs_a_database_outage_once_not_per_round(
 
 async def test_jobs_log_a_database_outage_once_not_per_run(
     proxied: async_sessionmaker[AsyncSession],
-    proxy: TcpProxy,
+    mysql_proxy: TcpProxy,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     cut_during_the_run = True
@@ -105,7 +94,7 @@ async def test_jobs_log_a_database_outage_once_not_per_run(
         if cut_during_the_run:
             # The outage begins while the run holds its lock and its session.
             cut_during_the_run = False
-            await proxy.refuse()
+            await mysql_proxy.refuse()
         await session.execute(text("SELECT 1"))
         return 1
 
@@ -118,7 +107,7 @@ async def test_jobs_log_a_database_outage_once_not_per_run(
     for _ in range(3):
         # As the scheduler fires it: the lock cannot be taken, the database is away.
         await worker._fire(job, EVERY)
-    await proxy.restore()
+    await mysql_proxy.restore()
     last = await runner.run_by_hand(job)
 
     assert first.status is JobStatus.FAILED
