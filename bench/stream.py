@@ -58,10 +58,19 @@ class Stream:
 
     def __init__(self, target: Target, learners: list[Learner]) -> None:
         self.target = target
-        self.learners = learners
-        self._ready: deque[tuple[Learner, list[Callable[[], Awaitable[None]]]]] = deque(
-            (learner, []) for learner in learners
-        )
+        self._ready: deque[tuple[Learner, list[Callable[[], Awaitable[None]]]]] = deque()
+        self._learners = learners
+
+    async def stagger(self) -> None:
+        """Learner i starts its practice at step i mod the run's length, unmeasured: the queue
+        then serves every step in turn, so each block has the same mix of Try again, answers
+        and last answers (in step, a block would be mostly one kind, then mostly another)."""
+        for i, learner in enumerate(self._learners):
+            steps = [action for _label, action in learner.practice()]
+            skipped = i % len(steps)
+            for action in steps[:skipped]:
+                await action()
+            self._ready.append((learner, steps[skipped:]))
 
     async def block(self, updates: int, concurrency: int) -> Block:
         remaining = updates
@@ -167,7 +176,9 @@ async def bench_database(url: str, args: argparse.Namespace) -> dict[str, Any]:
             # Today's first run for every learner, outside any measurement: from here on every
             # update is a later one of the same day.
             await first_runs(learners, max(args.concurrency))
-            streams.append(Stream(target, learners))
+            stream = Stream(target, learners)
+            await stream.stagger()
+            streams.append(stream)
         gc.collect()
         gc.freeze()  # as `learnbot run` does once it has started (see bot/runner.py)
         for concurrency in args.concurrency:
