@@ -72,6 +72,12 @@ class Stream:
                 await action()
             self._ready.append((learner, steps[skipped:]))
 
+    def check(self) -> None:
+        """Learners between two runs are on a result that offers Try again: nothing went astray."""
+        for learner, steps in self._ready:
+            if not steps:
+                learner.check_finished()
+
     async def block(self, updates: int, concurrency: int) -> Block:
         remaining = updates
 
@@ -193,6 +199,8 @@ async def bench_database(url: str, args: argparse.Namespace) -> dict[str, Any]:
                 if len(blocks) % 2 == 0 and time.monotonic() > deadline:
                     run["stopped_early"] = f"after {len(blocks) // 2} pairs, at --seconds"
                     break
+            for stream in streams:
+                stream.check()
             run.update(figures(blocks))
             run["load_average_after"] = load_average()
             result["runs"][f"concurrency {concurrency}"] = run
