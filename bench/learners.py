@@ -94,6 +94,22 @@ class Learner:
             (LAST_ANSWER, self._answer(last)),
         ]
 
+    def practice(self) -> list[tuple[str, Callable[[], Awaitable[None]]]]:
+        """The same day's next run, from the result the journey ended on: Try again, then the
+        answers. The steady stream repeats it; first-of-day costs were paid by the journey.
+        A later run may ask its questions in another order (review first), so each answer is
+        whichever right answer the question on screen offers."""
+        right = set(self.course.answers)
+
+        def answer() -> Awaitable[None]:
+            return self._press(lambda b: b.text in right)
+
+        return [
+            (START_RUN, lambda: self._press(_starts_a_run)),
+            *((ANSWER, answer) for _ in self.course.answers[:-1]),
+            (LAST_ANSWER, answer),
+        ]
+
     async def _open_lesson(self) -> None:
         # As if pressed on the menu /start sent: the press carries that message, to be edited.
         message = self._latest()
