@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import note_write
 from db.models import ReviewCard, User, UserAchievement
-from db.repositories.standing import Streak
+from db.repositories.standing import Streak, streak_of
 
 _users = cast(Table, User.__table__)
 _held = cast(Table, UserAchievement.__table__)
@@ -95,12 +95,7 @@ def _learner(values: Any) -> DueLearner:
     return DueLearner(
         id=values["id"],
         timezone=values["timezone"],
-        streak=Streak(
-            current=values["current_streak"],
-            longest=values["longest_streak"],
-            last_active=values["last_active_date"],
-            freezes=values["streak_freezes"],
-        ),
+        streak=streak_of(values),
         reminders_enabled=bool(values["reminders_enabled"]),
         reminder_hour=values["reminder_hour"],
         reminded_on=values["last_reminded_on"],

@@ -26,7 +26,7 @@ from sqlalchemy.dialects import mysql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ActivityLog, ReviewCard, ReviewLog, User
-from db.repositories.standing import Streak
+from db.repositories.standing import Streak, streak_of
 
 _cards = cast(Table, ReviewCard.__table__)
 _log = cast(Table, ReviewLog.__table__)
@@ -314,12 +314,7 @@ async def lock_reviewer(session: AsyncSession, user_id: int, day: date) -> Revie
         return None
     values = row._mapping
     return Reviewer(
-        streak=Streak(
-            current=values["current_streak"],
-            longest=values["longest_streak"],
-            last_active=values["last_active_date"],
-            freezes=values["streak_freezes"],
-        ),
+        streak=streak_of(values),
         reminders_enabled=bool(values["reminders_enabled"]),
         reminder_hour=values["reminder_hour"],
         reminded_on=values["last_reminded_on"],

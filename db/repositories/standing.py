@@ -131,6 +131,16 @@ def _ids(text: str | None) -> frozenset[int]:
     return frozenset(int(part) for part in (text or "").split(",") if part)
 
 
+def streak_of(values: Any) -> Streak:
+    """A Streak from a row holding the users table's streak columns."""
+    return Streak(
+        current=values["current_streak"],
+        longest=values["longest_streak"],
+        last_active=values["last_active_date"],
+        freezes=values["streak_freezes"],
+    )
+
+
 def standing_of(values: Any) -> Standing:
     """A Standing from a row holding the columns above (those of a lesson's state optional)."""
     return Standing(
@@ -139,12 +149,7 @@ def standing_of(values: Any) -> Standing:
         exercises_solved=int(values["exercises_solved"]),
         xp=int(values["xp_total"]),
         held=_ids(values["held"]),
-        streak=Streak(
-            current=values["current_streak"],
-            longest=values["longest_streak"],
-            last_active=values["last_active_date"],
-            freezes=values["streak_freezes"],
-        ),
+        streak=streak_of(values),
         module_was_completed=bool(values.get("module_was_completed", 0)),
         solved_here=_ids(values.get("solved_here")),
         reminders_enabled=bool(values["reminders_enabled"]),
