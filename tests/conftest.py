@@ -10,6 +10,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
+from redis.asyncio import Redis
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -19,6 +20,7 @@ from db import migrations
 from db.clock import SYSTEM_CLOCK, Clock
 from db.engine import create_engine, create_sessionmaker
 from tests.support.databases import KINDS, empty_database, empty_tables, require_kind
+from tests.support.redis import REDIS_URL, require_redis
 from tests.support.tcp_proxy import TcpProxy
 
 
@@ -89,3 +91,14 @@ async def mysql_proxy(db_kind: str, database_url: str) -> AsyncIterator[TcpProxy
     await proxy.start()
     yield proxy
     await proxy.close()
+
+
+@pytest.fixture
+async def redis() -> AsyncIterator[Redis]:
+    """A client of the tests' own Redis database (skipped without Redis, failed under CI)."""
+    require_redis()
+    client = Redis.from_url(REDIS_URL, decode_responses=True)
+    try:
+        yield client
+    finally:
+        await client.aclose()

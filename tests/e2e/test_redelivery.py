@@ -49,7 +49,7 @@ from tests.e2e.process import BotProcess, assert_clean_exit, child_env, free_por
 from tests.e2e.updates import callback_query, user
 from tests.support.course import TEST_COURSE
 from tests.support.factories import create_user
-from tests.support.redis import REDIS_URL, require_redis
+from tests.support.redis import REDIS_URL
 
 BOT_ID = int(TOKEN.split(":")[0])
 UTC = ZoneInfo("UTC")
@@ -80,16 +80,6 @@ async def course_url(database_url: str, engine: AsyncEngine) -> str:
     async with create_sessionmaker(engine)() as session:
         await import_course(session, parse_course(TEST_COURSE), publish=True)
     return database_url
-
-
-@pytest.fixture
-async def redis() -> AsyncIterator[Redis]:
-    require_redis()
-    client = Redis.from_url(REDIS_URL, decode_responses=True)
-    try:
-        yield client
-    finally:
-        await client.aclose()
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ from bot.middlewares.update_log import (
 from bot.redis_support import RedisHealth, TolerantRedisStorage
 from bot.services.errors import AlreadyAnswered
 from tests.e2e.process import free_port
-from tests.support.redis import REDIS_URL, require_redis
+from tests.support.redis import REDIS_URL
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -52,16 +52,6 @@ class Instance:
         data: dict[str, Any] = {"bot": self.bot, NOTE_KEY: note}
         result = await self.middleware(handler, Update(update_id=update_id), data)
         return result, note.outcome
-
-
-@pytest.fixture
-async def redis() -> AsyncIterator[Redis]:
-    require_redis()
-    client = Redis.from_url(REDIS_URL, decode_responses=True)
-    try:
-        yield client
-    finally:
-        await client.aclose()
 
 
 @pytest.fixture
