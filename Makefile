@@ -15,7 +15,7 @@ help: ## list the targets, one line each
 	@awk -F ':.*## ' '/^[a-zA-Z0-9_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 run: $(INSTALLED) ## the bot; with no BOT_TOKEN, the local chat on the embedded database
-	$(VENV)/bin/python -m bot.quickstart
+	$(VENV)/bin/python -m bot.cli.quickstart
 
 test: $(INSTALLED) ## the test suite (SQLite, and MariaDB/MySQL when it answers)
 	$(VENV)/bin/python -m pytest

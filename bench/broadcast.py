@@ -34,8 +34,8 @@ from sqlalchemy import func, insert, null, select
 
 from bench.machine import load_average, machine
 from bench.scratch import scratch_database
-from bot.app import open_database
 from bot.config import Settings
+from bot.database import open_database
 from db import migrations
 from db.enums import BroadcastKind, BroadcastStatus
 from db.models import Broadcast, BroadcastDelivery, User

@@ -27,8 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.machine import load_average, machine
 from bench.scratch import scratch_database
-from bot.app import open_database
 from bot.config import Settings
+from bot.database import open_database
 from bot.services.leaderboard_rebuild import build_and_switch, drop_replaced, week_start
 from db import migrations
 from db.repositories.leaderboard_rebuild import BOARD_COLUMNS, both_boards

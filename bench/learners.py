@@ -16,9 +16,9 @@ from aiogram import Bot, Dispatcher
 from aiogram.methods import TelegramMethod
 from aiogram.types import InlineKeyboardButton, Message, User
 
-from bot.callbacks import LessonCb, RunCb
-from bot.local_api import LocalBotSession
-from bot.localchat import Button, LocalChat
+from bot.callbacks.learner import LessonCb, RunCb
+from bot.cli.chat import Button, LocalChat
+from bot.serving.local_api import LocalBotSession
 
 START = "start"
 OPEN_LESSON = "open lesson"

@@ -33,8 +33,9 @@ from bench.loops import closed_loop, one_at_a_time, open_loop
 from bench.machine import load_average, machine
 from bench.rss import measure_rss
 from bench.scratch import scratch_database
-from bot.app import Database, build_app, open_database
+from bot.app import build_app
 from bot.config import Settings
+from bot.database import Database, open_database
 from bot.services.catalog import catalog
 from bot.services.content.importer import import_course
 from bot.services.content.parse import parse_course
@@ -42,7 +43,7 @@ from bot.services.grading import correct_answer_text
 from db import migrations
 from db.enums import ExerciseType
 from db.models import Lesson
-from db.roundtrips import RoundTrips
+from tests.support.roundtrips import RoundTrips
 
 COURSE_FILE = Path(__file__).with_name("course.yaml")
 LESSON = "basics"
@@ -92,7 +93,7 @@ async def bench_database(url: str, args: argparse.Namespace) -> dict[str, Any]:
     api = BenchBotSession()
     # The production dispatcher, throttling included: one journey stays far below its limit.
     app = build_app(settings, database=database, bot_session=api)
-    # As `learnbot run` does once it has started (see bot/runner.py).
+    # As `learnbot run` does once it has started (see bot/serving/runner.py).
     gc.collect()
     gc.freeze()
     learnbot = Target("learnbot", app.dispatcher, app.bot, api)

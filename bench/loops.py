@@ -9,7 +9,7 @@ from collections.abc import Awaitable
 from dataclasses import dataclass, field
 
 from bench.learners import FIRST_START, Learner
-from db.roundtrips import counting_as
+from tests.support.roundtrips import counting_as
 
 
 @dataclass(slots=True)

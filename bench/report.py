@@ -6,7 +6,7 @@ from typing import Any
 
 from bench.learners import FIRST_START, UPDATE_TYPES
 from bench.loops import Phase, percentile
-from db.roundtrips import KINDS, RoundTrips
+from tests.support.roundtrips import KINDS, RoundTrips
 
 
 def _ms(seconds: float) -> float:

@@ -32,7 +32,7 @@ from bot.services.streak_upkeep import BATCH_SIZE, upkeep_streaks
 from db import migrations
 from db.clock import ManualClock
 from db.engine import create_engine, create_sessionmaker
-from db.roundtrips import STATEMENT, RoundTrips, counting_as
+from tests.support.roundtrips import STATEMENT, RoundTrips, counting_as
 
 # Noon UTC on a Wednesday: every zone below is well inside its 4 March.
 NOW = datetime.datetime(2026, 3, 4, 12, 0, tzinfo=datetime.UTC)

@@ -35,8 +35,9 @@ from bench.learning_loop import load_course, server_version
 from bench.loops import register
 from bench.machine import load_average, machine
 from bench.scratch import scratch_database
-from bot.app import build_app, open_database
+from bot.app import build_app
 from bot.config import Settings
+from bot.database import open_database
 from db import migrations
 
 
@@ -186,7 +187,7 @@ async def bench_database(url: str, args: argparse.Namespace) -> dict[str, Any]:
             await stream.stagger()
             streams.append(stream)
         gc.collect()
-        gc.freeze()  # as `learnbot run` does once it has started (see bot/runner.py)
+        gc.freeze()  # as `learnbot run` does once it has started (see bot/serving/runner.py)
         for concurrency in args.concurrency:
             run: dict[str, Any] = {"load_average_before": load_average()}
             deadline = time.monotonic() + args.seconds

@@ -2,70 +2,31 @@
 
 `learnbot run`, `learnbot chat`, the content commands, the tests and bench/ all build what they
 need here, so they run the same wiring. Commands that do not talk to Telegram take only
-`open_database`, which imports no aiogram (importing it takes seconds).
+`bot.database`, which imports no aiogram (importing it takes seconds).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.database import Database, open_database
+from bot.middlewares.throttling import DEFAULT_THROTTLE, ThrottlePolicy
 from db.clock import SYSTEM_CLOCK, Clock
-from db.engine import ServingLimits, create_engine, create_sessionmaker
 
 if TYPE_CHECKING:
     from aiogram import Bot, Dispatcher
     from aiogram.client.session.base import BaseSession
     from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 
-    from bot.metrics import Metrics
-    from bot.workers import Worker
+    from bot.serving.metrics import Metrics
+    from bot.serving.workers import Worker
 
 # aiogram checks the token's shape even when no request ever leaves the process.
 OFFLINE_TOKEN = "1:offline"
-
-
-@dataclass(frozen=True, slots=True)
-class Database:
-    engine: AsyncEngine
-    sessionmaker: async_sessionmaker[AsyncSession]
-    clock: Clock
-
-    async def close(self) -> None:
-        await self.engine.dispose()
-
-
-def open_database(
-    settings: Settings, *, clock: Clock = SYSTEM_CLOCK, limits: ServingLimits | None = None
-) -> Database:
-    """`limits`: the time limits of a process that answers people (`learnbot run`)."""
-    from bot.services.achievements import ACHIEVEMENTS_KEY, AchievementCache
-    from bot.services.catalog import CATALOG_KEY, CatalogCache
-
-    engine = create_engine(
-        settings.database_url,
-        statement_seconds=limits.statement_seconds if limits else None,
-        pool_size=settings.database_pool_size if limits else None,
-    )
-    info = {CATALOG_KEY: CatalogCache(), ACHIEVEMENTS_KEY: AchievementCache()}
-    sessionmaker = create_sessionmaker(
-        engine, clock=clock, info=info, unit_seconds=limits.unit_seconds if limits else None
-    )
-    return Database(engine, sessionmaker, clock)
-
-
-@asynccontextmanager
-async def database(settings: Settings, *, clock: Clock = SYSTEM_CLOCK) -> AsyncIterator[Database]:
-    db = open_database(settings, clock=clock)
-    try:
-        yield db
-    finally:
-        await db.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,17 +54,6 @@ class App:
             await self.database.close()
 
 
-@dataclass(frozen=True, slots=True)
-class ThrottlePolicy:
-    """At most `limit` updates per learner in any `window` seconds."""
-
-    limit: int = 20
-    window: float = 10.0
-
-
-DEFAULT_THROTTLE = ThrottlePolicy()
-
-
 def build_app(
     settings: Settings,
     *,
@@ -116,9 +66,9 @@ def build_app(
     """The whole bot. Pass `database` to share one (tests, bench), `bot_session` to talk to
     something other than the configured Bot API (the local chat, a test's recorder), and
     `throttle=None` where one person at a keyboard is no flood."""
-    from bot.bot_api import HEALTH_KEY as BOT_API_HEALTH_KEY
-    from bot.bot_api import BotApiHealth, watch
-    from bot.metrics import Metrics
+    from bot.serving.bot_api import HEALTH_KEY as BOT_API_HEALTH_KEY
+    from bot.serving.bot_api import BotApiHealth, watch
+    from bot.serving.metrics import Metrics
 
     owns_database = database is None
     db = database or open_database(settings, clock=clock)
@@ -206,11 +156,9 @@ def _create_dispatcher(
     from aiogram import Dispatcher
     from aiogram.fsm.storage.memory import DisabledEventIsolation
 
-    from bot.background import BackgroundTasks
     from bot.broadcasting.nudge import NUDGE_KEY, OutboxNudge
-    from bot.command_menu import register_commands
-    from bot.fsm_storage import CompactMemoryStorage
     from bot.handlers import build_routers
+    from bot.handlers.command_menu import register_commands
     from bot.handlers.errors import ErrorHandlersNeverRaise
     from bot.i18n import create_i18n
     from bot.middlewares.callback_answer import AnswerAfterSuccess
@@ -223,13 +171,15 @@ def _create_dispatcher(
     from bot.middlewares.throttling import ThrottlingMiddleware
     from bot.middlewares.update_log import NoteHandlerMiddleware, UpdateLogMiddleware
     from bot.services.learners import LearnerCache
+    from bot.serving.background import BackgroundTasks
+    from bot.serving.fsm_storage import CompactMemoryStorage
 
     i18n = create_i18n()
 
     dedup = None
     isolation: BaseEventIsolation
     if settings.redis_url:
-        from bot.redis_support import TolerantRedisEventIsolation, TolerantRedisStorage
+        from bot.serving.redis_support import TolerantRedisEventIsolation, TolerantRedisStorage
 
         redis_storage = TolerantRedisStorage.connect(settings.redis_url)
         dedup = UpdateDeduplicationMiddleware(redis_storage.redis, redis_storage.health)

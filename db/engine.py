@@ -226,11 +226,6 @@ def create_sessionmaker(
     )
 
 
-def health_of(sessionmaker: async_sessionmaker[AsyncSession]) -> DatabaseHealth:
-    health: DatabaseHealth = sessionmaker.kw["info"][HEALTH_KEY]
-    return health
-
-
 def database_health(sessionmaker: async_sessionmaker[AsyncSession]) -> DatabaseHealth | None:
     """The sessionmaker's health, or None for one not made by create_sessionmaker."""
     health: DatabaseHealth | None = (sessionmaker.kw.get("info") or {}).get(HEALTH_KEY)

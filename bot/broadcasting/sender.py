@@ -20,13 +20,13 @@ from aiogram.exceptions import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.bot_api import describe as describe_api
-from bot.bot_api import is_transport_error
 from bot.broadcasting.nudge import OutboxNudge
 from bot.broadcasting.pace import SharedPace, Sleep, Timer
 from bot.services import outbox
 from bot.services.learners import LearnerCache
 from bot.services.outbox import Claim, ClaimedRow, Finished
+from bot.serving.bot_api import describe as describe_api
+from bot.serving.bot_api import is_transport_error
 from bot.views.outbox import Unsendable, delivery_message, report_message
 from db.engine import database_health
 from db.health import describe, is_unavailable
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from aiogram.methods import TelegramMethod
     from aiogram.utils.i18n import I18n
 
-    from bot.metrics import Metrics
+    from bot.serving.metrics import Metrics
 
 log = logging.getLogger(__name__)
 

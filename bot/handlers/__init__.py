@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.filters import in_private_chat, pressed_in_private_chat
 from bot.handlers import (
     achievements,
     errors,
@@ -24,6 +23,7 @@ from bot.handlers import (
     start,
 )
 from bot.handlers.admin import build_admin_routers
+from bot.handlers.filters import in_private_chat, pressed_in_private_chat
 
 
 def build_routers() -> list[Router]:

@@ -7,7 +7,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import MenuAction, MenuCb
+from bot.callbacks.learner import MenuAction, MenuCb
 from bot.handlers.common import show
 from bot.services import achievements
 from bot.services.learners import Learner

@@ -15,7 +15,6 @@ from aiogram.types import CallbackQuery, ErrorEvent, Message, TelegramObject, Us
 from babel.support import LazyProxy
 
 from bot import texts
-from bot.bot_api import BotApiHealth, is_transport_error
 from bot.handlers.common import show
 from bot.middlewares.update_log import UpdateNote
 from bot.services.errors import (
@@ -33,6 +32,7 @@ from bot.services.errors import (
     UnknownLesson,
     UnknownTimezone,
 )
+from bot.serving.bot_api import BotApiHealth, is_transport_error
 from bot.texts import outage
 from bot.texts import settings as settings_texts
 from bot.views.menu import with_menu

@@ -9,8 +9,8 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot import texts
-from bot.filters import command
 from bot.handlers.common import show
+from bot.handlers.filters import command
 from bot.views.menu import with_menu
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from aiogram.filters import Command
 from aiogram.types import Message
 
 from bot import texts
-from bot.filters import outside_private_chats
+from bot.handlers.filters import outside_private_chats
 
 
 async def private_only(message: Message) -> None:

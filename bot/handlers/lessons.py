@@ -9,7 +9,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
-from bot.callbacks import DoneCb, LessonCb, MenuAction, MenuCb, ModuleCb, ResetCb
+from bot.callbacks.learner import DoneCb, LessonCb, MenuAction, MenuCb, ModuleCb, ResetCb
 from bot.handlers.common import show
 from bot.services import lessons
 from bot.services.learners import Learner

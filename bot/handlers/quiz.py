@@ -14,14 +14,14 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
-from bot.callbacks import AnswerCb, RunCb, StopRunCb
-from bot.filters import typed_text
+from bot.callbacks.learner import AnswerCb, RunCb, StopRunCb
 from bot.handlers.common import show
+from bot.handlers.filters import typed_text
+from bot.handlers.states import Quiz
 from bot.services import exercises, lessons
 from bot.services.errors import AlreadyAnswered, Stale
 from bot.services.exercises import Answered, AnsweredAgain, NextQuestion, Question
 from bot.services.learners import Learner
-from bot.states import Quiz
 from bot.views.course import lesson_screen
 from bot.views.menu import with_menu
 from bot.views.quiz import (

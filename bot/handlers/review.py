@@ -10,14 +10,14 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
-from bot.callbacks import MenuAction, MenuCb, ReviewCb
-from bot.filters import typed_text
+from bot.callbacks.learner import MenuAction, MenuCb, ReviewCb
 from bot.handlers.common import show
+from bot.handlers.filters import typed_text
+from bot.handlers.states import Review
 from bot.services import review
 from bot.services.errors import AlreadyAnswered, Stale
 from bot.services.learners import Learner
 from bot.services.review import NothingDue, ReviewAnswered, ReviewQuestion, Tally
-from bot.states import Review
 from bot.views.review import (
     answered_question_text,
     feedback_text,

@@ -15,7 +15,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import (
+from bot.callbacks.learner import (
     LanguageCb,
     MenuAction,
     MenuCb,
@@ -26,12 +26,12 @@ from bot.callbacks import (
     ZoneCb,
 )
 from bot.config import Settings
-from bot.filters import typed_text
 from bot.handlers.common import show
+from bot.handlers.filters import typed_text
+from bot.handlers.states import SettingsInput
 from bot.services import settings as learner_settings
 from bot.services.learners import Learner, LearnerCache
 from bot.services.settings import ZONES
-from bot.states import SettingsInput
 from bot.texts import settings as t
 from bot.views import settings as views
 

@@ -16,7 +16,7 @@ from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
-from bot.callbacks import MenuAction, MenuCb
+from bot.callbacks.learner import MenuAction, MenuCb
 from bot.handlers.common import show
 from bot.services import learners, lessons, review
 from bot.services.learners import Learner

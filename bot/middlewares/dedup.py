@@ -33,8 +33,8 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot.middlewares.update_log import note_outcome
-from bot.redis_support import RedisHealth
 from bot.services.errors import DomainError
+from bot.serving.redis_support import RedisHealth
 
 log = logging.getLogger(__name__)
 

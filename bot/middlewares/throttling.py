@@ -4,18 +4,27 @@ import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update, User
 
 from bot import texts
-from bot.app import ThrottlePolicy
 from bot.middlewares.update_log import note_outcome
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ThrottlePolicy", "ThrottlingMiddleware"]
+
+@dataclass(frozen=True, slots=True)
+class ThrottlePolicy:
+    """At most `limit` updates per learner in any `window` seconds."""
+
+    limit: int = 20
+    window: float = 10.0
+
+
+DEFAULT_THROTTLE = ThrottlePolicy()
 
 
 class ThrottlingMiddleware(BaseMiddleware):

@@ -15,12 +15,12 @@ from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.dispatcher.event.handler import HandlerObject
 from aiogram.types import TelegramObject, Update, User
 
-from bot.bot_api import is_transport_error
 from bot.services.errors import DomainError
+from bot.serving.bot_api import is_transport_error
 from db.health import is_unavailable
 
 if TYPE_CHECKING:
-    from bot.metrics import Metrics
+    from bot.serving.metrics import Metrics
 
 log = logging.getLogger("bot.updates")
 

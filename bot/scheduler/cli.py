@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from bot.app import open_database
 from bot.config import Settings
+from bot.database import open_database
 from bot.scheduler.jobs import job_named
 from bot.scheduler.runner import JobRunner
 from db.enums import JobStatus

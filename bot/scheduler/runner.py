@@ -31,7 +31,7 @@ from db.enums import JobStatus
 from db.health import describe, is_unavailable
 
 if TYPE_CHECKING:
-    from bot.metrics import Metrics
+    from bot.serving.metrics import Metrics
 
 log = logging.getLogger(__name__)
 

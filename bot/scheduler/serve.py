@@ -10,10 +10,11 @@ import signal
 import sys
 from collections.abc import Callable
 
-from bot.app import build_app, build_workers, open_database
+from bot.app import build_app, build_workers
 from bot.config import Settings
-from bot.runner import NotReady, check_database, start_health_server
-from bot.workers import Worker, running
+from bot.database import open_database
+from bot.serving.runner import NotReady, check_database, start_health_server
+from bot.serving.workers import Worker, running
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from bot.scheduler.jobs import JOBS, Job
 from bot.scheduler.runner import JobRunner
 
 if TYPE_CHECKING:
-    from bot.app import Database
+    from bot.database import Database
 
 log = logging.getLogger(__name__)
 

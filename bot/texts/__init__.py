@@ -120,7 +120,6 @@ ANSWER_WITH_BUTTONS = __("Please answer this one with the buttons.")
 # Above a button question asked again after the learner typed something instead.
 TAP_AN_ANSWER = __("👇 Tap one of the answers below: this question takes a button.")
 NO_EXERCISES = __("This lesson has no exercises.")
-COMING_SOON = __("🚧 Coming soon.")
 NO_COURSES = __("📚 There are no courses yet. Please come back later.")
 ALL_DONE = __("🎉 You have completed every lesson. Well done!")
 ALREADY_DONE = __("You've already completed this lesson.")

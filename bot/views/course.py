@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardMarkup
 
 from bot import texts
-from bot.callbacks import DoneCb, LessonCb, MenuAction, MenuCb, ModuleCb, ResetCb, RunCb
+from bot.callbacks.learner import DoneCb, LessonCb, MenuAction, MenuCb, ModuleCb, ResetCb, RunCb
 from bot.services.lessons import LessonBrief, LessonDone, LessonView, ModuleView
 from bot.views.effects import effects_lines
 from bot.views.keyboard import Keyboard

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from bot import texts
-from bot.callbacks import LeaderboardCb, MenuAction, MenuCb
+from bot.callbacks.learner import LeaderboardCb, MenuAction, MenuCb
 from bot.services.leaderboard import Board, BoardRow
 from bot.texts import leaderboard as t
 from bot.views.keyboard import Keyboard

@@ -6,7 +6,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import get_i18n
 
 from bot import texts
-from bot.callbacks import MenuAction, MenuCb
+from bot.callbacks.learner import MenuAction, MenuCb
 from bot.texts import review as review_texts
 from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen

@@ -12,7 +12,7 @@ from aiogram.methods import CopyMessage, SendMessage, TelegramMethod
 from aiogram.types import InlineKeyboardMarkup
 
 from bot import texts as common
-from bot.callbacks import LessonCb, MenuAction, MenuCb
+from bot.callbacks.learner import LessonCb, MenuAction, MenuCb
 from bot.services.achievements import Achievement
 from bot.services.outbox import ClaimedRow, Finished
 from bot.texts import motivation

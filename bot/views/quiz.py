@@ -7,7 +7,7 @@ import random
 from aiogram.types import InlineKeyboardMarkup
 
 from bot import texts
-from bot.callbacks import AnswerCb, StopRunCb
+from bot.callbacks.learner import AnswerCb, StopRunCb
 from bot.services.exercises import (
     Answered,
     Feedback,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from bot import texts
-from bot.callbacks import MenuAction, MenuCb, ReviewCb
+from bot.callbacks.learner import MenuAction, MenuCb, ReviewCb
 from bot.services.localtime import local_date
 from bot.services.review import (
     SESSION_CARDS,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from aiogram.utils.i18n import get_i18n
 
 from bot import texts
-from bot.callbacks import (
+from bot.callbacks.learner import (
     LanguageCb,
     MenuAction,
     MenuCb,

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 import aiohttp
 from sqlalchemy import select
 
-from bot.callbacks import AnswerCb
+from bot.callbacks.learner import AnswerCb
 from bot.services import exercises
 from bot.services.achievements import ACHIEVEMENTS_KEY, AchievementCache
 from bot.services.catalog import CATALOG_KEY, CatalogCache

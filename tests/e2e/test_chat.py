@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.cli import EXIT_INTERRUPTED
+from bot.cli.main import EXIT_INTERRUPTED
 from bot.services.content.parse import parse_course
 from bot.services.content.spec import ExerciseSpec, LessonSpec
 from bot.services.exercises import Question
@@ -179,7 +179,7 @@ async def test_chat_stops_on_ctrl_c_without_waiting_for_input(
 def test_quickstart_without_token_opens_the_local_chat(workdir: Path) -> None:
     """README's `make run` path: no BOT_TOKEN, no DATABASE_URL, a fresh working directory."""
     result = run_command(
-        [sys.executable, "-m", "bot.quickstart"], env=child_env(), cwd=workdir, stdin="/quit\n"
+        [sys.executable, "-m", "bot.cli.quickstart"], env=child_env(), cwd=workdir, stdin="/quit\n"
     )
     assert result.returncode == 0, result.stderr
     output = result.stderr + result.stdout

@@ -191,7 +191,7 @@ def test_commands_that_need_no_telegram_do_not_import_aiogram(
     # Importing aiogram takes seconds: an operator's quick commands must not pay for it.
     probe = (
         "import sys\n"
-        "from bot.cli import main\n"
+        "from bot.cli.main import main\n"
         f"main({command!r}, exit_on_success=False)\n"
         "assert not [m for m in sys.modules if m.startswith('aiogram')], 'aiogram was imported'\n"
     )
@@ -206,7 +206,7 @@ def test_commands_that_need_no_telegram_do_not_import_aiogram(
 def test_version_is_the_installed_distributions_and_needs_no_aiogram(workdir: Path) -> None:
     probe = (
         "import sys\n"
-        "from bot.cli import main\n"
+        "from bot.cli.main import main\n"
         "try:\n"
         "    main(['--version'])\n"
         "except SystemExit as exit:\n"

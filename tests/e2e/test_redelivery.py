@@ -33,7 +33,7 @@ from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.callbacks import AnswerCb
+from bot.callbacks.learner import AnswerCb
 from bot.middlewares.dedup import CLAIM_PREFIX, DONE, update_key
 from bot.services import exercises
 from bot.services.achievements import ACHIEVEMENTS_KEY, AchievementCache

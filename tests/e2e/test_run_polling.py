@@ -12,7 +12,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.cli import EXIT_INTERRUPTED
+from bot.cli.main import EXIT_INTERRUPTED
 from tests.e2e.fake_telegram import TOKEN, Call, FakeTelegram
 from tests.e2e.process import (
     BotProcess,

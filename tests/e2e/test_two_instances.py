@@ -22,7 +22,7 @@ from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.callbacks import LessonCb
+from bot.callbacks.learner import LessonCb
 from db.engine import create_sessionmaker
 from db.models import Lesson
 from tests.e2e.fake_telegram import TOKEN, Call, FakeTelegram

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import delete, insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.callbacks import LessonCb, MenuAction, MenuCb
+from bot.callbacks.learner import LessonCb, MenuAction, MenuCb
 from db.clock import ManualClock
 from db.enums import AchievementType, ActivityType
 from db.models import Achievement, ActivityLog

@@ -14,7 +14,7 @@ from aiogram.types import Chat as TgChat
 from aiogram.types import Message, MessageEntity, Sticker, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.admin_callbacks import AuthorLessonCb, AuthorModuleCb
+from bot.callbacks.admin import AuthorLessonCb, AuthorModuleCb
 from bot.config import Settings
 from bot.services.authoring import lessons, modules
 from bot.services.authoring.exercises import add_exercise

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as learner_texts
-from bot.admin_callbacks import AuthorLessonCb, PickCb
+from bot.callbacks.admin import AuthorLessonCb, PickCb
 from bot.config import Settings
 from bot.services.content.spec import (
     EXPLANATION_MAX_LEN,

@@ -11,7 +11,7 @@ from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as learner_texts
-from bot.admin_callbacks import (
+from bot.callbacks.admin import (
     AnnounceLessonCb,
     AuthorLessonCb,
     AuthorModuleCb,
@@ -23,7 +23,7 @@ from bot.admin_callbacks import (
     MoveTo,
     PreviewCb,
 )
-from bot.callbacks import LessonCb
+from bot.callbacks.learner import LessonCb
 from bot.config import Settings
 from bot.services.authoring.values import TEXT_MAX_LEN
 from bot.services.content.spec import TITLE_MAX_LEN

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.admin_callbacks import AdminMenuCb, AdminSection, DialogAction, DialogCb
+from bot.callbacks.admin import AdminMenuCb, AdminSection, DialogAction, DialogCb
 from bot.config import Settings
 from bot.services.content.spec import SLUG_MAX_LEN, TITLE_MAX_LEN
 from bot.texts import admin as admin_texts

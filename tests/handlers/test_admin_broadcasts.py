@@ -20,7 +20,7 @@ from sqlalchemy import Select, null, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import texts
-from bot.admin_callbacks import (
+from bot.callbacks.admin import (
     AdminMenuCb,
     AdminSection,
     AnnounceLessonCb,
@@ -29,19 +29,19 @@ from bot.admin_callbacks import (
     PushKind,
 )
 from bot.config import Settings
-from bot.local_api import BOT_USER
+from bot.serving.local_api import BOT_USER
 from bot.texts import admin as admin_texts
 from bot.texts import broadcasts as t
 from db.enums import BroadcastKind, BroadcastStatus, DeliveryStatus
 from db.models import Broadcast, BroadcastDelivery, Lesson
 from db.models import User as UserRow
 from db.repositories.broadcasts import add_deliveries, create_broadcast
-from db.roundtrips import RoundTrips, counting_as
 from tests.support.chat import Chat, make_chat
 from tests.support.course import Course
 from tests.support.factories import create_user
 from tests.support.i18n import reading
 from tests.support.redis import REDIS_URL, require_redis
+from tests.support.roundtrips import RoundTrips, counting_as
 from tests.support.rows import one, rows, set_values
 
 ADMIN_ID = 1000

@@ -11,11 +11,11 @@ from aiogram.methods import GetFile, SendDocument
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
-from bot.admin_callbacks import AdminMenuCb, AdminSection, CourseFileAction, CourseFileCb
+from bot.callbacks.admin import AdminMenuCb, AdminSection, CourseFileAction, CourseFileCb
 from bot.config import Settings
-from bot.local_api import file_bytes
 from bot.services.content.parse import parse_course
 from bot.services.content.upload import MAX_BYTES, token_of
+from bot.serving.local_api import file_bytes
 from bot.texts import course_file as file_texts
 from db.enums import ProgressStatus
 from db.models import Exercise, ExerciseAttempt, Lesson, Module, UserProgress

@@ -14,12 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import bot.handlers  # noqa: F401 (imports every router module)
 from bot import texts
-from bot.admin_callbacks import ADMIN_PREFIX
 from bot.app import build_app
-from bot.command_menu import register_commands
+from bot.callbacks.admin import ADMIN_PREFIX
 from bot.config import Settings
+from bot.handlers.command_menu import register_commands
 from bot.i18n import create_i18n
-from bot.local_api import LocalBotSession
+from bot.serving.local_api import LocalBotSession
 from bot.texts import admin as admin_texts
 from tests.support.authoring import LEARNER_ID, admin_settings
 from tests.support.chat import Chat, database_of
@@ -97,7 +97,9 @@ async def test_a_learner_pressing_any_admin_button_is_not_understood(
 
 async def test_learner_buttons_never_look_like_admin_buttons() -> None:
     learner_prefixes = [
-        cls.__prefix__ for cls in CallbackData.__subclasses__() if cls.__module__ == "bot.callbacks"
+        cls.__prefix__
+        for cls in CallbackData.__subclasses__()
+        if cls.__module__ == "bot.callbacks.learner"
     ]
     assert learner_prefixes
     assert not [p for p in learner_prefixes if p.startswith(ADMIN_PREFIX)]
@@ -115,7 +117,7 @@ async def test_admins_get_the_admin_command_menu_in_each_language(
     app = build_app(settings, database=database_of(sessionmaker), bot_session=api)
     # Admin 6 never wrote to the bot: Telegram knows no such chat.
     api.fail(SetMyCommands, chat_id=6, status=400, description="Bad Request: chat not found")
-    caplog.set_level(logging.WARNING, logger="bot.command_menu")
+    caplog.set_level(logging.WARNING, logger="bot.handlers.command_menu")
 
     await register_commands(app.bot, create_i18n(), settings)
 

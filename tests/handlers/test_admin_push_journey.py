@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as learner_texts
-from bot.admin_callbacks import AuthorModuleCb
 from bot.broadcasting.nudge import NUDGE_KEY
+from bot.callbacks.admin import AuthorModuleCb
 from bot.texts import admin as admin_texts
 from bot.texts import authoring, broadcasts, outbox
 from db.enums import DeliveryStatus

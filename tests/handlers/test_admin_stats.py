@@ -11,9 +11,9 @@ from aiogram.types import InlineKeyboardMarkup
 from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.admin_callbacks import AdminMenuCb, AdminSection
+from bot.callbacks.admin import AdminMenuCb, AdminSection
 from bot.config import Settings
-from bot.local_api import file_bytes
+from bot.serving.local_api import file_bytes
 from bot.texts import admin as admin_texts
 from bot.texts import stats as texts
 from tests.support.authoring import ADMIN_ID, admin_settings

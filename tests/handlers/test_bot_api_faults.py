@@ -18,9 +18,9 @@ from aiogram.types import ErrorEvent, Message, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as en
-from bot.callbacks import LessonCb
+from bot.callbacks.learner import LessonCb
 from bot.handlers.errors import ErrorHandlersNeverRaise
-from bot.local_api import LocalBotSession
+from bot.serving.local_api import LocalBotSession
 from db.models import User as UserRow
 from tests.support.chat import Chat
 from tests.support.course import Course
@@ -61,13 +61,13 @@ async def test_a_bot_api_outage_is_two_lines_and_no_update_raises(
 
     assert chat.last_text  # answered once the API is back
     assert problems(caplog) == []
-    outage = lines_of(caplog, "bot.bot_api")
+    outage = lines_of(caplog, "bot.serving.bot_api")
     assert len(outage) == 2, outage
     assert outage[0].startswith("Bot API unavailable ("), outage
     assert "reachable again" in outage[1], outage
     assert "3 updates were put off" in outage[1], outage
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
-    assert [r.name for r in warnings] == ["bot.bot_api"], [r.getMessage() for r in warnings]
+    assert [r.name for r in warnings] == ["bot.serving.bot_api"], [r.getMessage() for r in warnings]
     outcomes = [line for line in lines_of(caplog, "bot.updates") if "bot-api-unavailable" in line]
     assert len(outcomes) == 3, lines_of(caplog, "bot.updates")
 
@@ -119,7 +119,7 @@ async def test_an_html_page_in_the_error_handler_does_not_raise(
     await chat.press(old)
 
     assert problems(caplog) == []
-    assert [line.split(" (")[0] for line in lines_of(caplog, "bot.bot_api")] == [
+    assert [line.split(" (")[0] for line in lines_of(caplog, "bot.serving.bot_api")] == [
         "Bot API unavailable"
     ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as en
-from bot.callbacks import MenuAction, MenuCb, ModuleCb
+from bot.callbacks.learner import MenuAction, MenuCb, ModuleCb
 from db.base import utcnow
 from db.models import Lesson, Module
 from tests.support.chat import Chat

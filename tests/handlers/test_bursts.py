@@ -14,14 +14,15 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import texts as en
-from bot.app import ThrottlePolicy
 from bot.config import Settings
 from bot.middlewares.concurrency import ConcurrencyLimit
+from bot.middlewares.throttling import ThrottlePolicy
 from bot.services.catalog import CATALOG_KEY, CatalogCache
 from bot.texts import outage
-from db.engine import SERVING_LIMITS, create_engine, create_sessionmaker, health_of
+from db.engine import SERVING_LIMITS, create_engine, create_sessionmaker
 from db.models import User
 from tests.support.chat import Chat, make_chat
+from tests.support.health import health_of
 from tests.support.rows import rows
 
 POOL = 2

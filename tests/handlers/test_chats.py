@@ -23,8 +23,8 @@ from aiogram.types import User as TgUser
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as en
-from bot.callbacks import LessonCb, MenuAction, MenuCb
-from bot.local_api import BOT_USER
+from bot.callbacks.learner import LessonCb, MenuAction, MenuCb
+from bot.serving.local_api import BOT_USER
 from db.models import User
 from tests.support.chat import Chat
 from tests.support.course import Course

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.callbacks import LessonCb
+from bot.callbacks.learner import LessonCb
 from db.clock import ManualClock
 from db.enums import ActivityType, ProgressStatus
 from db.models import ActivityLog, UserProgress

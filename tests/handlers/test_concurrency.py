@@ -7,7 +7,7 @@ import asyncio
 from aiogram.methods import SendMessage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.callbacks import AnswerCb, DoneCb, LessonCb, RunCb
+from bot.callbacks.learner import AnswerCb, DoneCb, LessonCb, RunCb
 from bot.config import Settings
 from db.enums import ActivityType, ProgressStatus
 from db.models import (

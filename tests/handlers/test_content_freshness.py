@@ -11,7 +11,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import texts as en
-from bot.callbacks import LessonCb
+from bot.callbacks.learner import LessonCb
 from bot.config import Settings
 from bot.services.catalog import CATALOG_KEY, DEFAULT_REFRESH_SECONDS, CatalogCache
 from bot.services.content.importer import import_course

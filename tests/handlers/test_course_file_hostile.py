@@ -15,22 +15,22 @@ from aiogram.methods import EditMessageText, SendMessage
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import texts
-from bot.background import BackgroundTasks
 from bot.config import Settings
 from bot.handlers.admin import course_file
-from bot.redis_support import TolerantRedisStorage
 from bot.services.content.parse import parse_course
+from bot.serving.background import BackgroundTasks
+from bot.serving.redis_support import TolerantRedisStorage
 from bot.texts import course_file as file_texts
 from bot.texts import outage
 from bot.views.telegram_length import MESSAGE_LIMIT
 from bot.views.telegram_length import html_length as telegram_length
-from db.engine import health_of
 from db.models import Exercise, ExerciseAttempt, Lesson, Module
 from db.repositories import content as content_repo
 from tests.support.authoring import ADMIN_ID, LEARNER_ID, admin_settings
 from tests.support.chat import Chat, make_chat
 from tests.support.course import TEST_COURSE
 from tests.support.factories import count, create_user, insert_row
+from tests.support.health import health_of
 from tests.support.hostile_files import HOSTILE, big_course
 from tests.support.redis import REDIS_URL, require_redis
 from tests.support.rows import rows

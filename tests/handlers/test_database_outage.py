@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.callbacks import LessonCb
+from bot.callbacks.learner import LessonCb
 from bot.config import Settings
 from bot.services.catalog import CATALOG_KEY, CatalogCache
 from bot.texts import outage

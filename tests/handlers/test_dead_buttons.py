@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as en
-from bot.callbacks import LessonCb
+from bot.callbacks.learner import LessonCb
 from bot.services.content.importer import import_course
 from bot.services.content.parse import parse_course
 from db.models import Lesson

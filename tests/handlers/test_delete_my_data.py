@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import texts
-from bot.callbacks import SettingsAction, SettingsCb
+from bot.callbacks.learner import SettingsAction, SettingsCb
 from bot.config import Settings
 from bot.texts import settings as t
 from db.enums import LeaderboardPeriod

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.callbacks import ReminderCb, ReminderHourCb, ZoneCb
+from bot.callbacks.learner import ReminderCb, ReminderHourCb, ZoneCb
 from bot.config import Settings
 from bot.services.reminders import queue_reminders
 from bot.services.settings import ZONES

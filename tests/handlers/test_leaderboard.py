@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.callbacks import LeaderboardCb, MenuAction, MenuCb
+from bot.callbacks.learner import LeaderboardCb, MenuAction, MenuCb
 from bot.config import Settings
 from bot.texts import BACK_TO_MENU, BUTTON_NOT_UNDERSTOOD
 from bot.texts import leaderboard as t

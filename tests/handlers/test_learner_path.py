@@ -11,7 +11,7 @@ from aiogram.methods import EditMessageReplyMarkup, SendMessage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as en
-from bot.callbacks import LessonCb, ResetCb
+from bot.callbacks.learner import LessonCb, ResetCb
 from bot.texts import motivation
 from bot.texts import review as review_texts
 from db.clock import ManualClock

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import i18n
+from bot.cli.chat import run_chat
 from bot.config import Settings
-from bot.localchat import run_chat
 from bot.services.exercises import Question
 from bot.views.quiz import option_order
 from db.enums import ExerciseType, ProgressStatus

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as en
-from bot.callbacks import LessonCb, MenuAction, MenuCb
+from bot.callbacks.learner import LessonCb, MenuAction, MenuCb
 from db.enums import ActivityType, ProgressStatus
 from db.models import ActivityLog, ExerciseAttempt, ModuleProgress, UserProgress
 from db.repositories.progress import LESSON

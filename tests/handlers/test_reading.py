@@ -8,7 +8,7 @@ from aiogram.methods import EditMessageText
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as en
-from bot.callbacks import DoneCb, LessonCb
+from bot.callbacks.learner import DoneCb, LessonCb
 from db.base import utcnow
 from db.enums import ActivityType, ProgressStatus
 from db.models import Achievement, ActivityLog, Lesson, ModuleProgress, UserProgress

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.callbacks import LessonCb
+from bot.callbacks.learner import LessonCb
 from tests.support.chat import Chat
 from tests.support.course import Course
 from tests.support.databases import kill_connections

@@ -15,7 +15,7 @@ from aiogram.types import Chat as TelegramChat
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as en
-from bot.callbacks import AnswerCb, LessonCb
+from bot.callbacks.learner import AnswerCb, LessonCb
 from db.models import Base, ExerciseAttempt, UserAchievement
 from tests.support.chat import Chat
 from tests.support.course import Course

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from aiogram.types import Chat, Message, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.callbacks import LessonCb
+from bot.callbacks.learner import LessonCb
 from bot.config import Settings
 from db.enums import ProgressStatus
 from db.models import UserProgress

@@ -15,11 +15,11 @@ import pytest
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import redis_support
 from bot import texts as en
-from bot.callbacks import LessonCb
+from bot.callbacks.learner import LessonCb
 from bot.config import Settings
-from bot.redis_support import TolerantRedisEventIsolation
+from bot.serving import redis_support
+from bot.serving.redis_support import TolerantRedisEventIsolation
 from tests.support.chat import Chat, make_chat
 from tests.support.course import Course
 from tests.support.redis import REDIS_URL, require_redis
@@ -68,7 +68,7 @@ async def test_learners_are_answered_through_a_redis_outage(
 ) -> None:
     chat = redis_chat
     await chat.send_text("/start")
-    caplog.set_level(logging.INFO, logger="bot.redis_support")
+    caplog.set_level(logging.INFO, logger="bot.serving.redis_support")
 
     for cut in (proxy.refuse, proxy.blackhole):
         await cut()

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
-from bot.callbacks import MenuAction, MenuCb, ReviewCb
+from bot.callbacks.learner import MenuAction, MenuCb, ReviewCb
 from bot.config import Settings
 from bot.services.authoring.lessons import delete_lesson
 from bot.services.content.importer import import_course

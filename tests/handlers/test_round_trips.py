@@ -9,15 +9,15 @@ from collections.abc import Awaitable, Iterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.callbacks import LessonCb
+from bot.callbacks.learner import LessonCb
 from bot.config import Settings
 from bot.services.achievements import ACHIEVEMENTS_KEY, AchievementCache
 from bot.services.catalog import CATALOG_KEY, CatalogCache
 from db.clock import ManualClock
 from db.engine import create_sessionmaker
-from db.roundtrips import RoundTrips, counting_as
 from tests.support.chat import Chat, make_chat
 from tests.support.course import RIGHT, Course
+from tests.support.roundtrips import RoundTrips, counting_as
 
 # The learning loop's budget, on MySQL where a BEGIN is no round trip of its own. An answer
 # (and so a last answer) includes the one upsert of the exercise's review card: it depends on

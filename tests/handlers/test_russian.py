@@ -27,10 +27,10 @@ from aiogram.types import InlineKeyboardMarkup, Message, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
-from bot.app import ThrottlePolicy
-from bot.callbacks import LessonCb, MenuAction, MenuCb
+from bot.callbacks.learner import LessonCb, MenuAction, MenuCb
+from bot.cli.chat import html_to_text
 from bot.config import Settings
-from bot.localchat import html_to_text
+from bot.middlewares.throttling import ThrottlePolicy
 from bot.services import lessons
 from bot.services.content.parse import parse_course
 from bot.texts import commands, motivation

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
-from bot.callbacks import LanguageCb, MenuAction, MenuCb, ZoneCb
+from bot.callbacks.learner import LanguageCb, MenuAction, MenuCb, ZoneCb
 from bot.services.learners import LearnerCache, TelegramProfile
 from bot.services.settings import ZONES, place_name
 from bot.texts import settings as t

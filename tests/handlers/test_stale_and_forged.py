@@ -10,9 +10,9 @@ from aiogram.methods import AnswerCallbackQuery, SendMessage
 from babel.support import LazyProxy
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import callbacks
 from bot import texts as en
-from bot.callbacks import (
+from bot.callbacks import learner as callbacks
+from bot.callbacks.learner import (
     AnswerCb,
     DoneCb,
     LessonCb,

@@ -19,7 +19,7 @@ from sqlalchemy import String
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as en
-from bot.local_api import BOT_USER
+from bot.serving.local_api import BOT_USER
 from db.enums import ActivityType, ProgressStatus
 from db.models import ActivityLog, User, UserProgress
 from tests.support.chat import Chat

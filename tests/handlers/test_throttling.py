@@ -6,7 +6,7 @@ from aiogram.methods import AnswerCallbackQuery, SendMessage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as en
-from bot.callbacks import LessonCb
+from bot.callbacks.learner import LessonCb
 from bot.config import Settings
 from bot.middlewares.throttling import ThrottlePolicy
 from db.models import User, UserProgress

@@ -9,7 +9,7 @@ from aiogram.methods import AnswerCallbackQuery
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as en
-from bot.callbacks import LessonCb, StopRunCb
+from bot.callbacks.learner import LessonCb, StopRunCb
 from bot.config import Settings
 from bot.middlewares.throttling import ThrottlePolicy
 from bot.services import lessons

@@ -14,11 +14,13 @@ from babel.support import LazyProxy
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
-from bot.app import Database, ThrottlePolicy, build_app
-from bot.callbacks import LessonCb
+from bot.app import build_app
+from bot.callbacks.learner import LessonCb
+from bot.cli.chat import Button, LocalChat
 from bot.config import Settings
-from bot.local_api import LocalBotSession
-from bot.localchat import Button, LocalChat
+from bot.database import Database
+from bot.middlewares.throttling import ThrottlePolicy
+from bot.serving.local_api import LocalBotSession
 from db.clock import CLOCK_KEY
 
 

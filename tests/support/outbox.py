@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.app import OFFLINE_TOKEN
 from bot.broadcasting import Sender
 from bot.i18n import create_i18n
-from bot.local_api import LocalBotSession
+from bot.serving.local_api import LocalBotSession
 from db.enums import BroadcastKind, DeliveryStatus
 from db.models import BroadcastDelivery, User
 from db.repositories.broadcasts import add_deliveries, create_broadcast

@@ -16,9 +16,9 @@ from aiogram.exceptions import (
 from aiogram.methods import SendMessage, SetMyCommands, SetWebhook
 from aiogram.types import BotCommand
 
-from bot.bot_api import SETUP_RETRY_DELAYS, BotApiHealth, RetrySetupCalls, WatchBotApi
 from bot.config import load_settings
-from bot.local_api import LocalBotSession
+from bot.serving.bot_api import SETUP_RETRY_DELAYS, BotApiHealth, RetrySetupCalls, WatchBotApi
+from bot.serving.local_api import LocalBotSession
 from tests.support.outbox import local_bot
 
 PAGE = "<html><body>502 Bad Gateway: /bot123:SECRET/setWebhook</body></html>"
@@ -105,7 +105,7 @@ async def test_a_message_is_never_sent_twice_by_the_retry() -> None:
 def test_the_outage_is_one_warning_and_one_line_with_the_updates_it_cost(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="bot.bot_api")
+    caplog.set_level(logging.DEBUG, logger="bot.serving.bot_api")
     now = [100.0]
     health = BotApiHealth(clock=lambda: now[0])
     error = TelegramServerError(method=SendMessage(chat_id=1, text="x"), message="Bad Gateway")

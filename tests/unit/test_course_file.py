@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.cli.content import content_import
 from bot.config import load_settings
-from bot.content_cli import content_import
 from bot.services.content.checks import unclosed_fence_line
 from bot.services.content.parse import load_course_file, parse_course
 from bot.services.content.spec import CourseFileError, ExerciseSpec, LessonSpec, ModuleSpec

@@ -17,8 +17,9 @@ from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from bot.services.unit_of_work import read_only, unit_of_work
-from db.engine import POOL_OVERFLOW, create_engine, create_sessionmaker, health_of
+from db.engine import POOL_OVERFLOW, create_engine, create_sessionmaker
 from db.health import NoAnswer, StillUnavailable, is_unavailable
+from tests.support.health import health_of
 
 LIMIT = 0.2  # seconds the database has to answer each round trip
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiogram.fsm.storage.base import StorageKey
 
-from bot.fsm_storage import CompactMemoryStorage
-from bot.states import Quiz
+from bot.handlers.states import Quiz
+from bot.serving.fsm_storage import CompactMemoryStorage
 
 KEY = StorageKey(bot_id=1, chat_id=42, user_id=42)
 

@@ -7,7 +7,7 @@ import logging
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 
-from bot.redis_support import TolerantRedisEventIsolation, TolerantRedisStorage
+from bot.serving.redis_support import TolerantRedisEventIsolation, TolerantRedisStorage
 from tests.support.redis import REDIS_URL, require_redis
 
 
@@ -20,7 +20,7 @@ async def test_an_update_that_outlived_its_lock_leaves_redis_in_use(
     key = StorageKey(bot_id=987654, chat_id=4242, user_id=4242)
     lock_name = storage.key_builder.build(key, "lock")
     try:
-        with caplog.at_level(logging.INFO, logger="bot.redis_support"):
+        with caplog.at_level(logging.INFO, logger="bot.serving.redis_support"):
             async with isolation.lock(key):
                 assert await storage.redis.exists(lock_name)
                 # As if the lock's time ran out while the update waited or worked.

@@ -8,7 +8,7 @@ from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, Teleg
 from aiogram.methods import EditMessageText, SendMessage
 from aiogram.types import Message
 
-from bot.local_api import LocalBotSession
+from bot.serving.local_api import LocalBotSession
 
 BLOCKED = "Forbidden: bot was blocked by the user"
 FLOOD = "Too Many Requests: retry after 3"

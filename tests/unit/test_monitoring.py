@@ -14,8 +14,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.local_api import LocalBotSession
-from bot.metrics import Metrics
+from bot.serving.local_api import LocalBotSession
+from bot.serving.metrics import Metrics
 from db.clock import ManualClock
 from db.engine import create_engine, create_sessionmaker
 from db.enums import BroadcastStatus, DeliveryStatus

@@ -18,13 +18,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.local_api import LocalBotSession
 from bot.scheduler.jobs import Job
 from bot.scheduler.runner import JobRunner
 from bot.scheduler.worker import SchedulerWorker
+from bot.serving.local_api import LocalBotSession
 from db.clock import ManualClock
-from db.engine import create_engine, create_sessionmaker, health_of
+from db.engine import create_engine, create_sessionmaker
 from db.enums import JobStatus
+from tests.support.health import health_of
 from tests.support.outbox import make_sender
 from tests.support.tcp_proxy import TcpProxy
 

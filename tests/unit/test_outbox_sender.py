@@ -14,9 +14,9 @@ from aiogram.methods import CopyMessage, SendMessage
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.bot_api import BotApiHealth, WatchBotApi
-from bot.local_api import LocalBotSession
 from bot.services.outbox import MAX_ATTEMPTS, retry_delay
+from bot.serving.bot_api import BotApiHealth, WatchBotApi
+from bot.serving.local_api import LocalBotSession
 from bot.texts import outbox as texts
 from db.clock import ManualClock
 from db.enums import BroadcastStatus, DeliveryStatus
@@ -223,11 +223,15 @@ async def test_a_bot_api_outage_longer_than_the_retries_costs_no_attempt_and_los
     reports = [m for m in api.sent(SendMessage) if m.chat_id == ADMIN]
     assert [m.text for m in reports] == [texts.broadcast_report(broadcast_id, 20, 0, 0)]
     # The outage is its two lines, nothing per delivery or per pause.
-    outage = [r.getMessage() for r in caplog.records if r.name == "bot.bot_api"]
+    outage = [r.getMessage() for r in caplog.records if r.name == "bot.serving.bot_api"]
     assert len(outage) == 2, outage
     assert outage[0].startswith("Bot API unavailable (an answer that is not the Bot API's JSON")
     assert outage[1].startswith("Bot API reachable again after")
-    loud = [r for r in caplog.records if r.levelno >= logging.WARNING and r.name != "bot.bot_api"]
+    loud = [
+        r
+        for r in caplog.records
+        if r.levelno >= logging.WARNING and r.name != "bot.serving.bot_api"
+    ]
     assert loud == [], [r.getMessage() for r in loud]
     given_back = [r for r in caplog.records if "given back" in r.getMessage()]
     assert given_back == [], [r.getMessage() for r in given_back]

@@ -14,8 +14,8 @@ import pytest
 from aiogram.methods import CopyMessage, TelegramMethod
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.local_api import LocalBotSession
 from bot.services import outbox
+from bot.serving.local_api import LocalBotSession
 from db.clock import ManualClock
 from db.engine import create_engine, create_sessionmaker
 from db.enums import DeliveryStatus

@@ -13,12 +13,12 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.methods import GetUpdates, SendMessage, TelegramMethod
 from aiogram.types import Chat, Message, Update
 
-from bot import polling
-from bot.bot_api import HEALTH_KEY, BotApiHealth, WatchBotApi
 from bot.handlers.errors import create_router as create_errors_router
-from bot.local_api import LocalBotSession
 from bot.middlewares.update_log import BOT_API_UNAVAILABLE, UpdateLogMiddleware
-from bot.polling import Poller
+from bot.serving import polling
+from bot.serving.bot_api import HEALTH_KEY, BotApiHealth, WatchBotApi
+from bot.serving.local_api import LocalBotSession
+from bot.serving.polling import Poller
 from tests.support.outbox import local_bot
 
 
@@ -219,7 +219,7 @@ async def test_updates_the_bot_api_failed_are_fed_again_in_order_once_it_is_back
         r.getMessage().split(": ")[1].split()[1] for r in caplog.records if r.name == "bot.updates"
     ]
     assert sorted(outcomes) == [BOT_API_UNAVAILABLE] * 3 + ["ok"] * 4, outcomes
-    outage = [r.getMessage() for r in caplog.records if r.name == "bot.bot_api"]
+    outage = [r.getMessage() for r in caplog.records if r.name == "bot.serving.bot_api"]
     assert len(outage) == 2 and "3 updates were put off" in outage[1], outage
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
 

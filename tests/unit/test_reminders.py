@@ -17,9 +17,9 @@ from bot.services.streak_upkeep import upkeep_streaks
 from db.clock import ManualClock
 from db.enums import BroadcastKind
 from db.models import Broadcast, BroadcastDelivery, User
-from db.roundtrips import STATEMENT, RoundTrips, counting_as
 from tests.support.factories import insert_row
 from tests.support.instants import utc
+from tests.support.roundtrips import STATEMENT, RoundTrips, counting_as
 from tests.support.rows import rows
 from tests.support.standing import prepare_learner
 

@@ -8,7 +8,7 @@ import asyncio
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from db.roundtrips import COMMIT, PING, ROLLBACK, STATEMENT, RoundTrips, counting_as
+from tests.support.roundtrips import COMMIT, PING, ROLLBACK, STATEMENT, RoundTrips, counting_as
 
 
 def _trips(counter: RoundTrips, label: str) -> list[tuple[str, str | None]]:

@@ -7,7 +7,7 @@ from typing import get_args
 
 import pytest
 
-from bot.callbacks import LanguageCode
+from bot.callbacks.learner import LanguageCode
 from bot.services.errors import SeveralTimezones, UnknownTimezone
 from bot.services.learners import LANGUAGES
 from bot.services.localtime import known_zone, zone_named

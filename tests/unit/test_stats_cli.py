@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.cli import main
-from bot.stats_cli import render, table
+from bot.cli.main import main
+from bot.cli.stats import render, table
 from db import migrations
 from db.clock import Clock, ManualClock
 from db.migrations import PROJECT_ROOT
@@ -60,7 +60,7 @@ def test_the_command_prints_tables_without_importing_aiogram(tmp_path: Path) -> 
     # Importing aiogram takes seconds: an operator's quick commands must not pay for it.
     probe = (
         "import sys\n"
-        "from bot.cli import main\n"
+        "from bot.cli.main import main\n"
         "main(['stats', '--min-completions', '2'], exit_on_success=False)\n"
         "assert not [m for m in sys.modules if m.startswith('aiogram')], 'aiogram was imported'\n"
         "assert 'matplotlib' not in sys.modules, 'matplotlib was imported'\n"

@@ -15,9 +15,9 @@ from bot.services.streak_upkeep import upkeep_streaks
 from db.clock import ManualClock
 from db.enums import ActivityType, BroadcastKind
 from db.models import Achievement, ActivityLog, Broadcast, BroadcastDelivery, User, UserAchievement
-from db.roundtrips import STATEMENT, RoundTrips, counting_as
 from tests.support.factories import insert_row
 from tests.support.instants import utc
+from tests.support.roundtrips import STATEMENT, RoundTrips, counting_as
 from tests.support.rows import rows
 from tests.support.standing import held_codes, prepare_learner
 

@@ -22,7 +22,6 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot.handlers.errors import create_router as create_errors_router
-from bot.local_api import LocalBotSession
 from bot.middlewares.dedup import CLAIM_PREFIX, DONE, DONE_SECONDS, UpdateDeduplicationMiddleware
 from bot.middlewares.update_log import (
     BOT_API_UNAVAILABLE,
@@ -30,8 +29,9 @@ from bot.middlewares.update_log import (
     UpdateLogMiddleware,
     UpdateNote,
 )
-from bot.redis_support import RedisHealth, TolerantRedisStorage
 from bot.services.errors import AlreadyAnswered
+from bot.serving.local_api import LocalBotSession
+from bot.serving.redis_support import RedisHealth, TolerantRedisStorage
 from tests.e2e.process import free_port
 from tests.support.redis import REDIS_URL
 

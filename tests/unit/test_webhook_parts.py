@@ -21,11 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot import texts
 from bot.handlers.errors import create_router as create_errors_router
 from bot.i18n import create_i18n
-from bot.local_api import LocalBotSession
 from bot.middlewares.recent_updates import RecentUpdatesMiddleware
 from bot.middlewares.update_log import NOTE_KEY, UpdateLogMiddleware, UpdateNote
 from bot.services.errors import Stale
-from bot.webhook import RETRY_AFTER_SECONDS, WebhookHandler, add_health_route
+from bot.serving.local_api import LocalBotSession
+from bot.serving.webhook import RETRY_AFTER_SECONDS, WebhookHandler, add_health_route
 from db.engine import create_engine
 from tests.e2e.process import free_port
 from tests.support.databases import sqlite_url

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot.workers import running
+from bot.serving.workers import running
 
 
 class Recorder:

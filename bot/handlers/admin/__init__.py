@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.filters import from_admin
 from bot.handlers.admin import (
     authoring_dialog,
     authoring_exercises,
@@ -20,6 +19,7 @@ from bot.handlers.admin import (
     refusals,
     stats,
 )
+from bot.handlers.filters import from_admin
 
 
 def build_admin_routers() -> list[Router]:

@@ -16,9 +16,9 @@ from aiogram.types import CallbackQuery, ErrorEvent, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.admin_callbacks import DialogAction, DialogCb, PickCb, PreviewCb
-from bot.filters import command
+from bot.callbacks.admin import DialogAction, DialogCb, PickCb, PreviewCb
 from bot.handlers.admin.authoring_states import Authoring
+from bot.handlers.filters import command
 from bot.services.authoring import lessons, modules
 from bot.services.authoring.values import BadValue
 from bot.services.errors import AuthoringGone

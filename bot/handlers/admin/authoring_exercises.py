@@ -16,7 +16,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts as learner_texts
-from bot.admin_callbacks import (
+from bot.callbacks.admin import (
     DialogAction,
     DialogCb,
     ExerciseKind,
@@ -25,7 +25,6 @@ from bot.admin_callbacks import (
     NewExerciseCb,
     PickCb,
 )
-from bot.filters import typed_text
 from bot.handlers.admin.authoring_dialog import (
     ask,
     ask_again,
@@ -35,6 +34,7 @@ from bot.handlers.admin.authoring_dialog import (
 )
 from bot.handlers.admin.authoring_states import Authoring
 from bot.handlers.common import show
+from bot.handlers.filters import typed_text
 from bot.services.authoring import lessons, values
 from bot.services.authoring.exercises import add_exercise
 from bot.services.content.spec import OPTIONS_MAX, OPTIONS_MIN

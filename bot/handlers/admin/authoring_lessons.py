@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.admin_callbacks import (
+from bot.callbacks.admin import (
     AuthorLessonCb,
     DialogAction,
     DialogCb,
@@ -23,11 +23,11 @@ from bot.admin_callbacks import (
     MoveLessonCb,
     MoveTo,
 )
-from bot.filters import typed_text
 from bot.handlers.admin.authoring_dialog import ask, finish, send, with_notice
 from bot.handlers.admin.authoring_markdown import lesson_text
 from bot.handlers.admin.authoring_states import Authoring
 from bot.handlers.common import show
+from bot.handlers.filters import typed_text
 from bot.services.authoring import lessons, modules, values
 from bot.services.authoring.lessons import Direction
 from bot.services.authoring.values import NumberField

@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.admin_callbacks import (
+from bot.callbacks.admin import (
     AdminMenuCb,
     AdminSection,
     AuthorModuleCb,
@@ -20,7 +20,6 @@ from bot.admin_callbacks import (
     ModuleActionCb,
     NewModuleCb,
 )
-from bot.filters import typed_text
 from bot.handlers.admin.authoring_dialog import (
     ask,
     finish,
@@ -31,6 +30,7 @@ from bot.handlers.admin.authoring_dialog import (
 )
 from bot.handlers.admin.authoring_states import Authoring
 from bot.handlers.common import show
+from bot.handlers.filters import typed_text
 from bot.services.authoring import modules, values
 from bot.services.authoring.values import BadValue
 from bot.services.content.spec import SLUG_MAX_LEN, TITLE_MAX_LEN

@@ -25,7 +25,8 @@ from aiogram.types import CallbackQuery, ErrorEvent, Message, ReplyParameters
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.admin_callbacks import (
+from bot.broadcasting.nudge import OutboxNudge
+from bot.callbacks.admin import (
     AdminMenuCb,
     AdminSection,
     AnnounceLessonCb,
@@ -34,7 +35,6 @@ from bot.admin_callbacks import (
     PushConfirmCb,
     PushKind,
 )
-from bot.broadcasting.nudge import OutboxNudge
 from bot.handlers.common import show
 from bot.services import broadcast
 from bot.services.broadcast import (

@@ -3,7 +3,7 @@ then applied on Confirm), and /export (or the section's Export) sends the course
 
 Checking a file (download, reading, the preview) and applying it take seconds for a big one,
 so neither runs in the update: the handler answers with a progress message and returns, and
-the work runs as a background task (bot.background) with its own time budget, editing that
+the work runs as a background task (bot.serving.background) with its own time budget, editing that
 message as it goes. The admin's event-isolation lock is held only by the short handlers and
 by the task's one write to the admin's FSM data; learners and the admin's other updates are
 never queued behind a file.
@@ -37,8 +37,7 @@ from aiohttp import ClientError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as common_texts
-from bot.admin_callbacks import AdminMenuCb, AdminSection, CourseFileAction, CourseFileCb
-from bot.background import REPLACED, SHUTDOWN, BackgroundTasks
+from bot.callbacks.admin import AdminMenuCb, AdminSection, CourseFileAction, CourseFileCb
 from bot.handlers.common import show
 from bot.services.content.exporter import export_course
 from bot.services.content.parse import parse_course
@@ -54,6 +53,7 @@ from bot.services.content.upload import (
     preview_course,
     token_of,
 )
+from bot.serving.background import REPLACED, SHUTDOWN, BackgroundTasks
 from bot.texts import course_file as texts
 from bot.texts import outage
 from bot.views.admin import course_file as views

@@ -7,7 +7,7 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from bot.admin_callbacks import AdminMenuCb, AdminSection
+from bot.callbacks.admin import AdminMenuCb, AdminSection
 from bot.handlers.common import show
 from bot.views.admin.menu import admin_menu_screen
 

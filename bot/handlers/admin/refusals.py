@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot import texts
-from bot.admin_callbacks import ADMIN_PREFIX
+from bot.callbacks.admin import ADMIN_PREFIX
 from bot.texts.admin import ADMIN_COMMAND_DESCRIPTIONS
 
 log = logging.getLogger(__name__)

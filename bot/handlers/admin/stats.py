@@ -11,7 +11,7 @@ from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.admin_callbacks import AdminMenuCb, AdminSection
+from bot.callbacks.admin import AdminMenuCb, AdminSection
 from bot.services import analytics
 from bot.views.admin.menu import back_to_admin
 from bot.views.admin.stats import stats_report

@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts as learner_texts
-from bot.admin_callbacks import (
+from bot.callbacks.admin import (
     AdminMenuCb,
     AdminSection,
     AnnounceLessonCb,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.admin_callbacks import CourseFileAction, CourseFileCb
+from bot.callbacks.admin import CourseFileAction, CourseFileCb
 from bot.services.content.importer import Counts, ImportReport
 from bot.services.content.upload import Preview
 from bot.texts import course_file as texts

@@ -5,7 +5,7 @@ from functools import cache
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import get_i18n
 
-from bot.admin_callbacks import AdminMenuCb, AdminSection
+from bot.callbacks.admin import AdminMenuCb, AdminSection
 from bot.texts import admin as texts
 from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen

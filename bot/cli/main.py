@@ -220,21 +220,21 @@ def dispatch(args: argparse.Namespace, settings: Settings, redact: Redactor) -> 
     if args.command == "db":
         return _db(args, settings)
     if args.command == "seed":
-        from bot.content_cli import seed
+        from bot.cli.content import seed
 
         return asyncio.run(seed(settings))
     if args.command == "content":
-        from bot.content_cli import content_export, content_import
+        from bot.cli.content import content_export, content_import
 
         if args.content_command == "import":
             return asyncio.run(content_import(settings, args.file, publish=args.publish))
         return asyncio.run(content_export(settings, args.module, args.output))
     if args.command == "stats":
-        from bot.stats_cli import stats
+        from bot.cli.stats import stats
 
         return asyncio.run(stats(settings, min_completions=args.min_completions))
     if args.command == "chat":
-        from bot.localchat import run_chat
+        from bot.cli.chat import run_chat
 
         return asyncio.run(
             run_chat(
@@ -260,7 +260,7 @@ def dispatch(args: argparse.Namespace, settings: Settings, redact: Redactor) -> 
         if (problem := settings.serving_problem()) is not None:
             print(f"learnbot: configuration error: {problem}", file=sys.stderr)
             return EXIT_CONFIG
-        from bot.runner import run
+        from bot.serving.runner import run
 
         return run(settings, redact, scheduler=not args.no_scheduler)
     raise AssertionError(f"unhandled command {args.command}")

@@ -41,11 +41,12 @@ from aiogram.types import (
     User,
 )
 
-from bot.app import build_app, database
+from bot.app import build_app
 from bot.config import Settings
-from bot.local_api import LocalBotSession
+from bot.database import database
 from bot.services.content.sample import has_published_content, seed_sample_course
 from bot.services.learners import language_for
+from bot.serving.local_api import LocalBotSession
 from db import migrations
 
 QUIT = {"/quit", "/exit"}

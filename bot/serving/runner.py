@@ -24,17 +24,18 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import build_app, build_workers, open_database
-from bot.bot_api import first_line, network_reason
+from bot.app import build_app, build_workers
 from bot.config import Settings
-from bot.workers import running
+from bot.database import open_database
+from bot.serving.bot_api import first_line, network_reason
+from bot.serving.workers import running
 from db import migrations
 from db.engine import SERVING_LIMITS
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
-    from bot.metrics import Metrics
+    from bot.serving.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ async def check_redis(url: str) -> None:
     from redis.asyncio import Redis
     from redis.exceptions import RedisError
 
-    from bot.redis_support import CONNECTION_KWARGS
+    from bot.serving.redis_support import CONNECTION_KWARGS
 
     parts = urlsplit(url)
     # Without the password the URL may hold.
@@ -167,8 +168,8 @@ async def start_health_server(
     taken port the first refusal."""
     if settings.health_port is None:
         return None
-    from bot.metrics import add_metrics_route
-    from bot.webhook import add_health_route
+    from bot.serving.metrics import add_metrics_route
+    from bot.serving.webhook import add_health_route
 
     app = web.Application()
     add_health_route(app, engine, redis)
@@ -187,7 +188,7 @@ async def start_health_server(
 async def _serve_polling(
     settings: Settings, dp: Dispatcher, bot: Bot, engine: AsyncEngine, metrics: Metrics
 ) -> None:
-    from bot.polling import Poller
+    from bot.serving.polling import Poller
 
     health: web.AppRunner | None = None
     try:
@@ -214,8 +215,8 @@ async def _serve_webhook(
 ) -> None:
     from aiogram.webhook.aiohttp_server import setup_application
 
-    from bot.metrics import add_metrics_route
-    from bot.webhook import WebhookHandler, add_health_route
+    from bot.serving.metrics import add_metrics_route
+    from bot.serving.webhook import WebhookHandler, add_health_route
 
     assert settings.webhook_url is not None
     assert settings.webhook_secret is not None, "run() refuses a webhook without its secret"

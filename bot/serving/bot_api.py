@@ -7,7 +7,7 @@ that could not be answered because of it is counted, not logged with a traceback
 outage every update fails the same way, and a traceback apiece buried the log (hundreds of
 them a minute) while saying nothing a single line does not. Such an update is not lost: the
 webhook answers it 503, so Telegram posts it again, and the poller keeps it to feed it again
-once the API answers (bot.webhook, bot.polling).
+once the API answers (bot.serving.webhook, bot.serving.polling).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from bot.cli import main as cli_main
+from bot.cli.main import main as cli_main
 from bot.config import ConfigError, load_settings
 
 

@@ -12,7 +12,7 @@ from typing import Annotated
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
-from bot.callbacks import DbId, Option
+from bot.callbacks.learner import DbId, Option
 
 ADMIN_PREFIX = "a_"
 

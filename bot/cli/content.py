@@ -16,8 +16,8 @@ from typing import TypeVar
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import database
 from bot.config import Settings
+from bot.database import database
 from bot.services.content.exporter import export_course
 from bot.services.content.importer import import_course
 from bot.services.content.parse import load_course_file

@@ -30,8 +30,8 @@ from aiogram.methods import GetUpdates, TelegramMethod
 from aiogram.types import Update
 from pydantic import ValidationError
 
-from bot.bot_api import HEALTH_KEY, BotApiHealth, is_transport_error
 from bot.middlewares.update_log import BOT_API_UNAVAILABLE, NOTE_KEY, UpdateNote
+from bot.serving.bot_api import HEALTH_KEY, BotApiHealth, is_transport_error
 
 log = logging.getLogger(__name__)
 

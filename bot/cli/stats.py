@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import DBAPIError
 
-from bot.app import database
 from bot.config import Settings
+from bot.database import database
 from bot.services.analytics import DEFAULT_MIN_COMPLETIONS, CourseStats, course_stats
 
 NONE = "-"

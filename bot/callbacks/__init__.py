@@ -1,0 +1,1 @@
+"""The callback data of every button: views build keyboards from them, handlers filter on them."""
