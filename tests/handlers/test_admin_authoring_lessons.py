@@ -396,12 +396,21 @@ async def test_preview_shows_what_a_learner_sees_and_records_nothing(
     for message in messages[1:4]:
         assert isinstance(message.reply_markup, InlineKeyboardMarkup)
         buttons = [b for row in message.reply_markup.inline_keyboard for b in row]
-        assert {b.callback_data for b in buttons} == {PreviewCb().pack()}
+        assert all(str(b.callback_data).startswith(PreviewCb.__prefix__) for b in buttons)
     question = messages[2].reply_markup
     assert isinstance(question, InlineKeyboardMarkup)
     assert [b.text for row in question.inline_keyboard for b in row] == learner_choices
+    # The page's and the question's other buttons do nothing.
     await admin.press_data(PreviewCb())
     assert admin.callback_texts()[-1] == str(texts.PREVIEW_PRESSED)
+    # An answer is graded and explained as a learner's is, and marked as the preview's.
+    answers = {b.text: str(b.callback_data) for row in question.inline_keyboard for b in row}
+    await admin.press_data(answers["a"])
+    assert admin.last_text.startswith(learner_texts.answer_feedback(False, "b", "b is right."))
+    assert str(texts.PREVIEW_NOT_RECORDED) in admin.last_text
+    assert admin.callback_texts()[-1] == str(texts.PREVIEW_NOT_RECORDED)
+    await admin.press_data(answers["b"])
+    assert admin.last_text.startswith(learner_texts.answer_feedback(True, "b", "b is right."))
     assert await content_snapshot(sessionmaker) == content_before
     assert await snapshot(sessionmaker) == learning_before
     await admin.tap(texts.BACK_TO_LESSON)

@@ -1,0 +1,194 @@
+"""Modules: the list, a module's screen, publishing, the reorder screen, deleting (asked first),
+and the dialogs that create a module and edit its title or description."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.scene import ScenesManager
+from aiogram.types import CallbackQuery
+from aiogram.utils.callback_answer import CallbackAnswer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks.admin import (
+    AdminMenuCb,
+    AdminSection,
+    AuthorModuleCb,
+    ModuleAction,
+    ModuleActionCb,
+    NewModuleCb,
+)
+from bot.handlers.admin.authoring.dialog import (
+    Data,
+    Dialog,
+    Step,
+    start_dialog,
+    typed_value,
+    with_notice,
+)
+from bot.handlers.common import show
+from bot.services.authoring import modules
+from bot.services.authoring import values as fields
+from bot.services.content.spec import TITLE_MAX_LEN
+from bot.texts import authoring as texts
+from bot.views.admin.authoring.modules import (
+    confirm_delete_module_screen,
+    module_screen,
+    modules_screen,
+    reorder_screen,
+)
+from bot.views.screen import Screen
+
+TITLE = Step("title", lambda d: texts.title_prompt(TITLE_MAX_LEN), typed_value(fields.title))
+DESCRIPTION = Step(
+    "description",
+    lambda d: str(texts.DESCRIPTION_PROMPT),
+    typed_value(fields.description),
+    skip=True,
+)
+
+
+class NewModule(Dialog, state="authoring:new_module"):
+    steps = (
+        Step("title", lambda d: texts.new_module_title(TITLE_MAX_LEN), TITLE.read),
+        DESCRIPTION,
+    )
+
+    async def save(self, data: Data, session: AsyncSession) -> Screen:
+        module = await modules.create_module(
+            session, title=data["title"], description=data["description"]
+        )
+        return with_notice(texts.module_created(module.title, module.slug), module_screen(module))
+
+
+class EditModuleTitle(Dialog, state="authoring:module_title"):
+    steps = (
+        Step(
+            "title",
+            lambda d: texts.edit_title_prompt(d["current_title"], TITLE_MAX_LEN),
+            TITLE.read,
+        ),
+    )
+
+    async def save(self, data: Data, session: AsyncSession) -> Screen:
+        module = await modules.edit_module_title(session, data["module_id"], data["title"])
+        return with_notice(str(texts.SAVED), module_screen(module))
+
+
+class EditModuleDescription(Dialog, state="authoring:module_description"):
+    steps = (
+        Step(
+            "description",
+            lambda d: texts.edit_description_prompt(d["current_title"]),
+            DESCRIPTION.read,
+            skip=True,
+        ),
+    )
+
+    async def save(self, data: Data, session: AsyncSession) -> Screen:
+        module = await modules.edit_module_description(
+            session, data["module_id"], data["description"]
+        )
+        return with_notice(str(texts.SAVED), module_screen(module))
+
+
+DIALOGS = (NewModule, EditModuleTitle, EditModuleDescription)
+
+
+async def list_modules(callback: CallbackQuery, state: FSMContext, session: AsyncSession) -> None:
+    # Like the admin menu, the list is a place to leave any dialog for.
+    await state.clear()
+    await show(callback, modules_screen(await modules.list_modules(session)))
+
+
+async def open_module(
+    callback: CallbackQuery, callback_data: AuthorModuleCb, session: AsyncSession
+) -> None:
+    await show(
+        callback, module_screen(await modules.module_detail(session, callback_data.module_id))
+    )
+
+
+async def publish(
+    callback: CallbackQuery,
+    callback_data: ModuleActionCb,
+    callback_answer: CallbackAnswer,
+    session: AsyncSession,
+) -> None:
+    published = callback_data.action is ModuleAction.PUBLISH
+    module = await modules.set_module_published(session, callback_data.module_id, published)
+    callback_answer.text = str(texts.MODULE_PUBLISHED if published else texts.MODULE_UNPUBLISHED)
+    await show(callback, module_screen(module))
+
+
+async def reorder(
+    callback: CallbackQuery, callback_data: ModuleActionCb, session: AsyncSession
+) -> None:
+    await show(
+        callback, reorder_screen(await modules.module_detail(session, callback_data.module_id))
+    )
+
+
+async def ask_delete(
+    callback: CallbackQuery, callback_data: ModuleActionCb, session: AsyncSession
+) -> None:
+    module = await modules.module_detail(session, callback_data.module_id)
+    await show(callback, confirm_delete_module_screen(module))
+
+
+async def delete(
+    callback: CallbackQuery,
+    callback_data: ModuleActionCb,
+    callback_answer: CallbackAnswer,
+    session: AsyncSession,
+) -> None:
+    await modules.delete_module(session, callback_data.module_id)
+    callback_answer.text = str(texts.MODULE_DELETED)
+    await show(callback, modules_screen(await modules.list_modules(session)))
+
+
+async def start_new_module(
+    callback: CallbackQuery, bot: Bot, state: FSMContext, scenes: ScenesManager
+) -> None:
+    await start_dialog(callback, bot, state, scenes, NewModule)
+
+
+async def start_edit(
+    callback: CallbackQuery,
+    callback_data: ModuleActionCb,
+    bot: Bot,
+    state: FSMContext,
+    scenes: ScenesManager,
+    session: AsyncSession,
+) -> None:
+    module = await modules.module_detail(session, callback_data.module_id)
+    edit = (
+        EditModuleTitle
+        if callback_data.action is ModuleAction.EDIT_TITLE
+        else EditModuleDescription
+    )
+    await start_dialog(
+        callback, bot, state, scenes, edit, module_id=module.id, current_title=module.title
+    )
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    cb = router.callback_query
+    cb.register(list_modules, AdminMenuCb.filter(F.section == AdminSection.COURSE))
+    cb.register(open_module, AuthorModuleCb.filter())
+    cb.register(
+        publish,
+        ModuleActionCb.filter(F.action.in_({ModuleAction.PUBLISH, ModuleAction.UNPUBLISH})),
+    )
+    cb.register(reorder, ModuleActionCb.filter(F.action == ModuleAction.REORDER))
+    cb.register(ask_delete, ModuleActionCb.filter(F.action == ModuleAction.DELETE))
+    cb.register(delete, ModuleActionCb.filter(F.action == ModuleAction.DELETE_CONFIRMED))
+    cb.register(start_new_module, NewModuleCb.filter())
+    cb.register(
+        start_edit,
+        ModuleActionCb.filter(
+            F.action.in_({ModuleAction.EDIT_TITLE, ModuleAction.EDIT_DESCRIPTION})
+        ),
+    )
+    return router
