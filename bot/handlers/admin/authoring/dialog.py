@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 from aiogram import Bot, F
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command
+from aiogram.filters import Command, or_f
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.scene import Scene, ScenesManager, on
 from aiogram.types import CallbackQuery, Message
@@ -29,6 +28,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks.admin import DialogAction, DialogCb, PickCb
+from bot.handlers.admin.authoring.steps import Data, Step
 from bot.handlers.filters import command
 from bot.services.authoring import lessons, modules
 from bot.services.authoring import values as fields
@@ -40,34 +40,7 @@ from bot.views.screen import Screen
 
 log = logging.getLogger(__name__)
 
-Data = Mapping[str, Any]
 Event = Message | CallbackQuery
-
-
-def _always(_: Data) -> bool:
-    return True
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One value a dialog asks for.
-
-    `read` checks a typed message and returns the value (or raises BadValue); a step without it
-    is answered by pressing one of `choices`, whose value `chosen` gives. `skip` offers Skip
-    (the value None), `default` a button giving that value. `when` leaves the step out of
-    dialogs it does not belong to (an exercise's kind decides its steps)."""
-
-    key: str
-    question: Callable[[Data], str]
-    read: Callable[[Message], Any] | None = None
-    skip: bool = False
-    default: Callable[[Data], int | None] | None = None
-    choices: Callable[[Data], list[str]] | None = None
-    chosen: Callable[[Data, int], Any] | None = None
-    when: Callable[[Data], bool] = _always
-
-    def default_of(self, data: Data) -> int | None:
-        return None if self.default is None else self.default(data)
 
 
 def chat_of(event: Event) -> int:
@@ -83,6 +56,10 @@ def with_notice(notice: str, screen: Screen) -> Screen:
     return Screen(f"{notice}\n\n{screen.text}", screen.markup)
 
 
+def saved(screen: Screen) -> Screen:
+    return with_notice(str(texts.SAVED), screen)
+
+
 async def close_prompt(bot: Bot, chat_id: int, data: Data) -> None:
     """An answered question loses its buttons: only the step being asked looks answerable."""
     message_id = data.get("prompt_id")
@@ -91,18 +68,33 @@ async def close_prompt(bot: Bot, chat_id: int, data: Data) -> None:
             await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
 
 
-async def start_dialog(
-    event: Event,
-    bot: Bot,
-    state: FSMContext,
-    scenes: ScenesManager,
-    dialog: type[Dialog],
-    **start: Any,
-) -> None:
-    """Leave whatever dialog the chat was in (its question loses its buttons) and begin
-    `dialog` with `start` as its first data."""
-    await close_prompt(bot, chat_of(event), await state.get_data())
-    await scenes.enter(dialog, start=start)
+StartData = Callable[[CallbackQuery, Any, AsyncSession], Awaitable[dict[str, Any]]]
+
+
+async def _nothing(
+    callback: CallbackQuery, callback_data: Any, session: AsyncSession
+) -> dict[str, Any]:
+    return {}
+
+
+def entry(dialog: type[Dialog], start_data: StartData = _nothing) -> Callable[..., Awaitable[None]]:
+    """The handler of a button that begins `dialog`, its first data read by `start_data` (which
+    raises a gone error when what the button names was deleted). Whatever dialog the chat was
+    in is left, its question losing its buttons."""
+
+    async def begin(
+        callback: CallbackQuery,
+        callback_data: Any,
+        bot: Bot,
+        state: FSMContext,
+        scenes: ScenesManager,
+        session: AsyncSession,
+    ) -> None:
+        start = await start_data(callback, callback_data, session)
+        await close_prompt(bot, chat_of(callback), await state.get_data())
+        await scenes.enter(dialog, start=start)
+
+    return begin
 
 
 async def back_screen(session: AsyncSession, data: Data) -> Screen:
@@ -256,47 +248,22 @@ class Dialog(Scene, reset_data_on_enter=True, reset_history_on_enter=True):
     async def not_text(self, message: Message, bot: Bot, state: FSMContext) -> None:
         await self._ask(message, bot, state, str(texts.TEXT_ONLY))
 
-    @on.callback_query(DialogCb.filter())
+    @on.callback_query(or_f(DialogCb.filter(), PickCb.filter()))
     async def pressed(
         self,
         callback: CallbackQuery,
-        callback_data: DialogCb,
+        callback_data: DialogCb | PickCb,
         callback_answer: CallbackAnswer,
         bot: Bot,
         state: FSMContext,
         session: AsyncSession,
     ) -> None:
+        """Skip, the default or a choice, where the step being asked offers it."""
         data = await state.get_data()
         step = self._step(data)
-        if callback_data.action is DialogAction.SKIP and step.skip:
-            await self._advance(callback, bot, state, session, **{step.key: None})
-        elif callback_data.action is DialogAction.DEFAULT and step.default_of(data) is not None:
-            await self._advance(callback, bot, state, session, **{step.key: step.default_of(data)})
-        else:
-            callback_answer.text = str(texts.NOT_THIS_STEP)
-
-    @on.callback_query(PickCb.filter())
-    async def picked(
-        self,
-        callback: CallbackQuery,
-        callback_data: PickCb,
-        callback_answer: CallbackAnswer,
-        bot: Bot,
-        state: FSMContext,
-        session: AsyncSession,
-    ) -> None:
-        data = await state.get_data()
-        step = self._step(data)
-        if step.choices is None or step.chosen is None:
+        action = callback_data.index if isinstance(callback_data, PickCb) else callback_data.action
+        taken, value = step.value_of(data, action)
+        if not taken:
             callback_answer.text = str(texts.NOT_THIS_STEP)
             return
-        if callback_data.index >= len(step.choices(data)):
-            callback_answer.text = str(texts.NOT_THIS_STEP)
-            return
-        value = step.chosen(data, callback_data.index)
         await self._advance(callback, bot, state, session, **{step.key: value})
-
-
-def typed_value(check: Callable[[str | None], Any]) -> Callable[[Message], Any]:
-    """A step's `read` for a plain typed value checked by `check`."""
-    return lambda message: check(message.text)

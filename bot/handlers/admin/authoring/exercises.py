@@ -10,10 +10,9 @@ per line), whether case matters (a button each) and the explanation.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from aiogram import Bot, F, Router
-from aiogram.fsm.context import FSMContext
-from aiogram.fsm.scene import ScenesManager
+from aiogram import F, Router
 from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,14 +27,8 @@ from bot.callbacks.admin import (
     LessonActionCb,
     NewExerciseCb,
 )
-from bot.handlers.admin.authoring.dialog import (
-    Data,
-    Dialog,
-    Step,
-    start_dialog,
-    typed_value,
-    with_notice,
-)
+from bot.handlers.admin.authoring.dialog import Dialog, entry, with_notice
+from bot.handlers.admin.authoring.steps import Data, Step, typed_value
 from bot.handlers.common import show
 from bot.services.authoring import lessons
 from bot.services.authoring import values as fields
@@ -139,26 +132,12 @@ async def choose_kind(
     await show(callback, choose_kind_screen(lesson))
 
 
-async def start_new(
-    callback: CallbackQuery,
-    callback_data: NewExerciseCb,
-    bot: Bot,
-    state: FSMContext,
-    scenes: ScenesManager,
-    session: AsyncSession,
-) -> None:
+async def new_exercise(
+    callback: CallbackQuery, callback_data: NewExerciseCb, session: AsyncSession
+) -> dict[str, Any]:
     lesson = await lessons.lesson_detail(session, callback_data.lesson_id)
     kind = TYPES[callback_data.kind].value
-    await start_dialog(
-        callback,
-        bot,
-        state,
-        scenes,
-        WriteExercise,
-        lesson_id=lesson.id,
-        lesson_title=lesson.title,
-        kind=kind,
-    )
+    return {"lesson_id": lesson.id, "lesson_title": lesson.title, "kind": kind}
 
 
 async def _find(
@@ -173,46 +152,33 @@ async def _find(
 
 
 async def open_exercise(
-    callback: CallbackQuery, callback_data: AuthorExerciseCb, session: AsyncSession
-) -> None:
-    lesson, number, exercise = await _find(
-        session, callback_data.lesson_id, callback_data.exercise_id
-    )
-    await show(callback, exercise_screen(lesson, number, exercise))
-
-
-async def start_edit(
     callback: CallbackQuery,
-    callback_data: ExerciseActionCb,
-    bot: Bot,
-    state: FSMContext,
-    scenes: ScenesManager,
+    callback_data: AuthorExerciseCb | ExerciseActionCb,
     session: AsyncSession,
 ) -> None:
+    """The exercise's screen, or (Delete pressed on it) the question whether to delete it."""
     lesson, number, exercise = await _find(
         session, callback_data.lesson_id, callback_data.exercise_id
     )
-    await start_dialog(
-        callback,
-        bot,
-        state,
-        scenes,
-        WriteExercise,
-        lesson_id=lesson.id,
-        lesson_title=lesson.title,
-        kind=exercise.type.value,
-        exercise_id=exercise.id,
-        number=number,
-    )
+    if isinstance(callback_data, ExerciseActionCb):
+        await show(callback, confirm_delete_exercise_screen(lesson, number, exercise.id))
+    else:
+        await show(callback, exercise_screen(lesson, number, exercise))
 
 
-async def ask_delete(
+async def exercise_again(
     callback: CallbackQuery, callback_data: ExerciseActionCb, session: AsyncSession
-) -> None:
+) -> dict[str, Any]:
     lesson, number, exercise = await _find(
         session, callback_data.lesson_id, callback_data.exercise_id
     )
-    await show(callback, confirm_delete_exercise_screen(lesson, number, exercise.id))
+    return {
+        "lesson_id": lesson.id,
+        "lesson_title": lesson.title,
+        "kind": exercise.type.value,
+        "exercise_id": exercise.id,
+        "number": number,
+    }
 
 
 async def delete(
@@ -230,9 +196,12 @@ def create_router() -> Router:
     router = Router(name=__name__)
     cb = router.callback_query
     cb.register(choose_kind, LessonActionCb.filter(F.action == LessonAction.ADD_EXERCISE))
-    cb.register(start_new, NewExerciseCb.filter())
+    cb.register(entry(WriteExercise, new_exercise), NewExerciseCb.filter())
     cb.register(open_exercise, AuthorExerciseCb.filter())
-    cb.register(start_edit, ExerciseActionCb.filter(F.action == ExerciseAction.EDIT))
-    cb.register(ask_delete, ExerciseActionCb.filter(F.action == ExerciseAction.DELETE))
+    cb.register(
+        entry(WriteExercise, exercise_again),
+        ExerciseActionCb.filter(F.action == ExerciseAction.EDIT),
+    )
+    cb.register(open_exercise, ExerciseActionCb.filter(F.action == ExerciseAction.DELETE))
     cb.register(delete, ExerciseActionCb.filter(F.action == ExerciseAction.DELETE_CONFIRMED))
     return router

@@ -3,9 +3,9 @@ lesson (title, text, minutes, XP, pass mark) and the ones that edit its title, t
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
-from aiogram.fsm.context import FSMContext
-from aiogram.fsm.scene import ScenesManager
+from typing import Any
+
+from aiogram import F, Router
 from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,8 +19,9 @@ from bot.callbacks.admin import (
     MoveLessonCb,
     MoveTo,
 )
-from bot.handlers.admin.authoring.dialog import Data, Dialog, Step, start_dialog, with_notice
+from bot.handlers.admin.authoring.dialog import Dialog, entry, saved, with_notice
 from bot.handlers.admin.authoring.markdown import lesson_text
+from bot.handlers.admin.authoring.steps import NEW_TITLE, Data, Step
 from bot.handlers.common import show
 from bot.services.authoring import lessons, modules
 from bot.services.authoring import values as fields
@@ -95,17 +96,12 @@ class NewLesson(Dialog, state="authoring:new_lesson"):
 
 
 class EditLessonTitle(Dialog, state="authoring:lesson_title"):
-    steps = (
-        Step(
-            "title",
-            lambda d: texts.edit_title_prompt(d["current_title"], TITLE_MAX_LEN),
-            TITLE.read,
-        ),
-    )
+    steps = (NEW_TITLE,)
 
     async def save(self, data: Data, session: AsyncSession) -> Screen:
-        lesson = await lessons.edit_title(session, data["lesson_id"], data["title"])
-        return with_notice(str(texts.SAVED), lesson_screen(lesson))
+        return saved(
+            lesson_screen(await lessons.edit_title(session, data["lesson_id"], data["title"]))
+        )
 
 
 class EditLessonContent(Dialog, state="authoring:lesson_content"):
@@ -114,8 +110,9 @@ class EditLessonContent(Dialog, state="authoring:lesson_content"):
     )
 
     async def save(self, data: Data, session: AsyncSession) -> Screen:
-        lesson = await lessons.edit_content(session, data["lesson_id"], data["content"])
-        return with_notice(str(texts.SAVED), lesson_screen(lesson))
+        return saved(
+            lesson_screen(await lessons.edit_content(session, data["lesson_id"], data["content"]))
+        )
 
 
 class EditLessonNumbers(Dialog, state="authoring:lesson_numbers"):
@@ -125,14 +122,11 @@ class EditLessonNumbers(Dialog, state="authoring:lesson_numbers"):
         return texts.edit_numbers(data["current_title"])
 
     async def save(self, data: Data, session: AsyncSession) -> Screen:
+        numbers = {"estimated_minutes": data["minutes"], "xp": data["xp"]}
         lesson = await lessons.edit_numbers(
-            session,
-            data["lesson_id"],
-            estimated_minutes=data["minutes"],
-            xp=data["xp"],
-            pass_score=data["pass_score"],
+            session, data["lesson_id"], pass_score=data["pass_score"], **numbers
         )
-        return with_notice(str(texts.SAVED), lesson_screen(lesson))
+        return saved(lesson_screen(lesson))
 
 
 DIALOGS = (NewLesson, EditLessonTitle, EditLessonContent, EditLessonNumbers)
@@ -199,18 +193,31 @@ async def delete(
     await show(callback, module_screen(await modules.module_detail(session, module_id)))
 
 
-async def start_new_lesson(
-    callback: CallbackQuery,
-    callback_data: ModuleActionCb,
-    bot: Bot,
-    state: FSMContext,
-    scenes: ScenesManager,
-    session: AsyncSession,
-) -> None:
+async def in_module(
+    callback: CallbackQuery, callback_data: ModuleActionCb, session: AsyncSession
+) -> dict[str, Any]:
     module = await modules.module_detail(session, callback_data.module_id)
-    await start_dialog(
-        callback, bot, state, scenes, NewLesson, module_id=module.id, module_title=module.title
-    )
+    return {"module_id": module.id, "module_title": module.title}
+
+
+async def named_lesson(
+    callback: CallbackQuery, callback_data: LessonActionCb, session: AsyncSession
+) -> dict[str, Any]:
+    lesson = await lessons.lesson_detail(session, callback_data.lesson_id)
+    # The current text as it was typed, to copy, change and send back (a text longer than a
+    # message, imported from a course file, is better changed there).
+    if callback_data.action is LessonAction.EDIT_CONTENT and (
+        lesson.content.strip() and utf16_len(lesson.content) <= MESSAGE_LIMIT
+    ):
+        assert callback.bot is not None
+        await callback.bot.send_message(callback.from_user.id, lesson.content, parse_mode=None)
+    return {
+        "lesson_id": lesson.id,
+        "current_title": lesson.title,
+        "current_minutes": lesson.estimated_minutes,
+        "current_xp": lesson.xp,
+        "current_pass": lesson.pass_score,
+    }
 
 
 EDITS: dict[LessonAction, type[Dialog]] = {
@@ -218,35 +225,6 @@ EDITS: dict[LessonAction, type[Dialog]] = {
     LessonAction.EDIT_CONTENT: EditLessonContent,
     LessonAction.EDIT_NUMBERS: EditLessonNumbers,
 }
-
-
-async def start_edit(
-    callback: CallbackQuery,
-    callback_data: LessonActionCb,
-    bot: Bot,
-    state: FSMContext,
-    scenes: ScenesManager,
-    session: AsyncSession,
-) -> None:
-    lesson = await lessons.lesson_detail(session, callback_data.lesson_id)
-    # The current text as it was typed, to copy, change and send back (a text longer than a
-    # message, imported from a course file, is better changed there).
-    if callback_data.action is LessonAction.EDIT_CONTENT and (
-        lesson.content.strip() and utf16_len(lesson.content) <= MESSAGE_LIMIT
-    ):
-        await bot.send_message(callback.from_user.id, lesson.content, parse_mode=None)
-    await start_dialog(
-        callback,
-        bot,
-        state,
-        scenes,
-        EDITS[callback_data.action],
-        lesson_id=lesson.id,
-        current_title=lesson.title,
-        current_minutes=lesson.estimated_minutes,
-        current_xp=lesson.xp,
-        current_pass=lesson.pass_score,
-    )
 
 
 def create_router() -> Router:
@@ -260,6 +238,9 @@ def create_router() -> Router:
     cb.register(move, MoveLessonCb.filter())
     cb.register(ask_delete, LessonActionCb.filter(F.action == LessonAction.DELETE))
     cb.register(delete, LessonActionCb.filter(F.action == LessonAction.DELETE_CONFIRMED))
-    cb.register(start_edit, LessonActionCb.filter(F.action.in_(set(EDITS))))
-    cb.register(start_new_lesson, ModuleActionCb.filter(F.action == ModuleAction.ADD_LESSON))
+    for action, dialog in EDITS.items():
+        cb.register(entry(dialog, named_lesson), LessonActionCb.filter(F.action == action))
+    cb.register(
+        entry(NewLesson, in_module), ModuleActionCb.filter(F.action == ModuleAction.ADD_LESSON)
+    )
     return router

@@ -3,9 +3,10 @@ and the dialogs that create a module and edit its title or description."""
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from typing import Any
+
+from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.scene import ScenesManager
 from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,14 +19,8 @@ from bot.callbacks.admin import (
     ModuleActionCb,
     NewModuleCb,
 )
-from bot.handlers.admin.authoring.dialog import (
-    Data,
-    Dialog,
-    Step,
-    start_dialog,
-    typed_value,
-    with_notice,
-)
+from bot.handlers.admin.authoring.dialog import Dialog, entry, saved, with_notice
+from bot.handlers.admin.authoring.steps import NEW_TITLE, Data, Step, typed_value
 from bot.handlers.common import show
 from bot.services.authoring import modules
 from bot.services.authoring import values as fields
@@ -39,7 +34,6 @@ from bot.views.admin.authoring.modules import (
 )
 from bot.views.screen import Screen
 
-TITLE = Step("title", lambda d: texts.title_prompt(TITLE_MAX_LEN), typed_value(fields.title))
 DESCRIPTION = Step(
     "description",
     lambda d: str(texts.DESCRIPTION_PROMPT),
@@ -50,7 +44,7 @@ DESCRIPTION = Step(
 
 class NewModule(Dialog, state="authoring:new_module"):
     steps = (
-        Step("title", lambda d: texts.new_module_title(TITLE_MAX_LEN), TITLE.read),
+        Step("title", lambda d: texts.new_module_title(TITLE_MAX_LEN), NEW_TITLE.read),
         DESCRIPTION,
     )
 
@@ -62,17 +56,14 @@ class NewModule(Dialog, state="authoring:new_module"):
 
 
 class EditModuleTitle(Dialog, state="authoring:module_title"):
-    steps = (
-        Step(
-            "title",
-            lambda d: texts.edit_title_prompt(d["current_title"], TITLE_MAX_LEN),
-            TITLE.read,
-        ),
-    )
+    steps = (NEW_TITLE,)
 
     async def save(self, data: Data, session: AsyncSession) -> Screen:
-        module = await modules.edit_module_title(session, data["module_id"], data["title"])
-        return with_notice(str(texts.SAVED), module_screen(module))
+        return saved(
+            module_screen(
+                await modules.edit_module_title(session, data["module_id"], data["title"])
+            )
+        )
 
 
 class EditModuleDescription(Dialog, state="authoring:module_description"):
@@ -86,10 +77,10 @@ class EditModuleDescription(Dialog, state="authoring:module_description"):
     )
 
     async def save(self, data: Data, session: AsyncSession) -> Screen:
-        module = await modules.edit_module_description(
-            session, data["module_id"], data["description"]
+        module_id, description = data["module_id"], data["description"]
+        return saved(
+            module_screen(await modules.edit_module_description(session, module_id, description))
         )
-        return with_notice(str(texts.SAVED), module_screen(module))
 
 
 DIALOGS = (NewModule, EditModuleTitle, EditModuleDescription)
@@ -147,29 +138,11 @@ async def delete(
     await show(callback, modules_screen(await modules.list_modules(session)))
 
 
-async def start_new_module(
-    callback: CallbackQuery, bot: Bot, state: FSMContext, scenes: ScenesManager
-) -> None:
-    await start_dialog(callback, bot, state, scenes, NewModule)
-
-
-async def start_edit(
-    callback: CallbackQuery,
-    callback_data: ModuleActionCb,
-    bot: Bot,
-    state: FSMContext,
-    scenes: ScenesManager,
-    session: AsyncSession,
-) -> None:
+async def named_module(
+    callback: CallbackQuery, callback_data: ModuleActionCb, session: AsyncSession
+) -> dict[str, Any]:
     module = await modules.module_detail(session, callback_data.module_id)
-    edit = (
-        EditModuleTitle
-        if callback_data.action is ModuleAction.EDIT_TITLE
-        else EditModuleDescription
-    )
-    await start_dialog(
-        callback, bot, state, scenes, edit, module_id=module.id, current_title=module.title
-    )
+    return {"module_id": module.id, "current_title": module.title}
 
 
 def create_router() -> Router:
@@ -184,11 +157,11 @@ def create_router() -> Router:
     cb.register(reorder, ModuleActionCb.filter(F.action == ModuleAction.REORDER))
     cb.register(ask_delete, ModuleActionCb.filter(F.action == ModuleAction.DELETE))
     cb.register(delete, ModuleActionCb.filter(F.action == ModuleAction.DELETE_CONFIRMED))
-    cb.register(start_new_module, NewModuleCb.filter())
-    cb.register(
-        start_edit,
-        ModuleActionCb.filter(
-            F.action.in_({ModuleAction.EDIT_TITLE, ModuleAction.EDIT_DESCRIPTION})
-        ),
-    )
+    cb.register(entry(NewModule), NewModuleCb.filter())
+    edit = {
+        ModuleAction.EDIT_TITLE: EditModuleTitle,
+        ModuleAction.EDIT_DESCRIPTION: EditModuleDescription,
+    }
+    for action, dialog in edit.items():
+        cb.register(entry(dialog, named_module), ModuleActionCb.filter(F.action == action))
     return router
