@@ -170,7 +170,7 @@ class Dialog(Scene, reset_data_on_enter=True, reset_history_on_enter=True):
     def _step(self, data: Data) -> Step:
         return self.steps[data["step"]]
 
-    # Entering
+    # Entering: only ever from a button (see `entry`)
 
     @on.callback_query.enter()
     async def entered_by_button(
@@ -182,17 +182,6 @@ class Dialog(Scene, reset_data_on_enter=True, reset_history_on_enter=True):
         start: dict[str, Any],
     ) -> None:
         await self._advance(callback, bot, state, session, step=-1, **start)
-
-    @on.message.enter()
-    async def entered_by_message(
-        self,
-        message: Message,
-        bot: Bot,
-        state: FSMContext,
-        session: AsyncSession,
-        start: dict[str, Any],
-    ) -> None:
-        await self._advance(message, bot, state, session, step=-1, **start)
 
     # Leaving
 
