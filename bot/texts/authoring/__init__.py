@@ -143,6 +143,18 @@ def exercise_button(number: int) -> str:
     return f"✏️ {_decimal(number)}"
 
 
+def exercise_heading(number: int, kind_label: str) -> str:
+    return _("<b>Exercise {number}</b> · {kind}").format(number=_decimal(number), kind=kind_label)
+
+
+def option_line(option: str, right: bool) -> str:
+    return f"{PUBLISHED_MARK if right else '▫️'} {esc(option)}"
+
+
+def answer_line(answer: str) -> str:
+    return _("Answer: {answer}").format(answer=esc(answer))
+
+
 def explanation_line(explanation: str) -> str:
     return f"💡 {esc(explanation)}"
 

@@ -12,10 +12,12 @@ from bot.callbacks.admin import (
 )
 from bot.services.authoring.lessons import ExerciseLine, LessonDetail
 from bot.texts import authoring as texts
-from bot.views.admin.authoring.lessons import exercise_text
+from bot.texts import esc
+from bot.views.admin.authoring.lessons import answer_text
 from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
 from bot.views.telegram_length import MESSAGE_LIMIT, fit
+from db.enums import ExerciseType
 
 KIND_LABELS = {
     ExerciseKind.MULTIPLE_CHOICE: texts.KIND_MULTIPLE_CHOICE,
@@ -44,9 +46,18 @@ def exercise_screen(lesson: LessonDetail, number: int, exercise: ExerciseLine) -
     action(texts.DELETE, ExerciseAction.DELETE)
     kb.button(text=str(texts.BACK_TO_LESSON), callback_data=AuthorLessonCb(lesson_id=lesson.id))
     kb.adjust(2, 1)
-    head = fit(texts.lesson_heading(lesson.title), MESSAGE_LIMIT // 8)
-    body = exercise_text(number, exercise, MESSAGE_LIMIT // 2)
-    lines = [head, "", body]
+    kind = str(texts.KIND_NAMES[exercise.type.value])
+    lines = [
+        fit(texts.lesson_heading(lesson.title), MESSAGE_LIMIT // 8),
+        texts.exercise_heading(number, kind),
+        "",
+        fit(esc(exercise.prompt), MESSAGE_LIMIT // 4),
+        "",
+    ]
+    if exercise.type is ExerciseType.MULTIPLE_CHOICE:
+        lines += [texts.option_line(o, o == exercise.answer) for o in exercise.options or []]
+    else:
+        lines.append(texts.answer_line(answer_text(exercise)))
     if exercise.explanation:
         lines.append(fit(texts.explanation_line(exercise.explanation), MESSAGE_LIMIT // 4))
     lines += ["", str(texts.EDIT_EXERCISE_HINT)]
