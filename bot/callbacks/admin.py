@@ -205,3 +205,9 @@ class PreviewCb(CallbackData, prefix="a_pv"):
 
     exercise_id: DbId | None = None
     option: Option | None = None
+
+
+class PreviewTypeCb(CallbackData, prefix="a_pvt"):
+    """A previewed question answered by typing: asks for the answer, then grades it."""
+
+    exercise_id: DbId

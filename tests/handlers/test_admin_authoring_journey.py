@@ -181,6 +181,16 @@ async def test_an_admin_writes_a_module_from_the_chat_and_a_learner_takes_it(
     )
     await admin.press_data(by_label[str(learner_texts.TRUE)])
     assert admin.last_text.startswith(learner_texts.answer_feedback(True, "True", None))
+    # The short answer is typed, as a learner types it.
+    await admin.press_data(by_label[str(texts.PREVIEW_TYPE_ANSWER)])
+    assert texts.preview_answer_prompt("Which command shows the state of the files?") in (
+        admin.last_text
+    )
+    await admin.send_text(" STATUS ")
+    assert admin.last_text.startswith(
+        learner_texts.answer_feedback(True, "git status", "It lists what changed.")
+    )
+    assert str(texts.PREVIEW_NOT_RECORDED) in admin.last_text
     assert await snapshot(sessionmaker) == learning_before
 
     # Published and announced; the learner gets it and takes it.

@@ -11,7 +11,7 @@ from bot.services.authoring.lessons import ExerciseLine, lesson_detail
 from bot.services.catalog import CatalogExercise
 from bot.services.errors import AuthoredLessonGone
 from bot.services.exercises import Question
-from bot.services.grading import choices_of, correct_answer_text, grade_choice
+from bot.services.grading import choices_of, correct_answer_text, grade_choice, grade_text
 from bot.services.lessons import LessonView
 from bot.services.unit_of_work import read_only
 from db.enums import ExerciseType, ProgressStatus
@@ -28,12 +28,22 @@ class LessonPreview:
 
 @dataclass(frozen=True, slots=True)
 class PreviewAnswer:
-    """How a pressed option of a previewed question is graded, as a learner's would be."""
+    """How an answer to a previewed question is graded, as a learner's would be."""
 
+    lesson_id: int
     type: ExerciseType
     correct: bool
     correct_answer: str
     explanation: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewQuestion:
+    """A previewed question answered by typing."""
+
+    lesson_id: int
+    exercise_id: int
+    prompt: str
 
 
 def _catalog_exercise(e: ExerciseLine) -> CatalogExercise:
@@ -76,16 +86,37 @@ async def preview_lesson(session: AsyncSession, lesson_id: int) -> LessonPreview
     return LessonPreview(view, questions)
 
 
-@read_only
-async def try_answer(session: AsyncSession, exercise_id: int, option: int) -> PreviewAnswer:
-    """Grades the option as a learner's answer is graded, and writes nothing."""
+async def _exercise(session: AsyncSession, exercise_id: int) -> tuple[int, CatalogExercise]:
+    """The exercise's lesson id, and the exercise as the learner's grading reads it."""
     found = await repo.live_exercise(session, exercise_id)
     if found is None:
         raise AuthoredLessonGone
     exercise = CatalogExercise(
         found.id, found.type, found.prompt, found.options, found.answer, found.explanation, 1
     )
-    _, correct = grade_choice(exercise, option)
-    return PreviewAnswer(
-        exercise.type, correct, correct_answer_text(exercise), exercise.explanation
-    )
+    return found.lesson_id, exercise
+
+
+def _graded(lesson_id: int, exercise: CatalogExercise, correct: bool) -> PreviewAnswer:
+    right = correct_answer_text(exercise)
+    return PreviewAnswer(lesson_id, exercise.type, correct, right, exercise.explanation)
+
+
+@read_only
+async def try_answer(session: AsyncSession, exercise_id: int, option: int) -> PreviewAnswer:
+    """Grades the option as a learner's answer is graded, and writes nothing."""
+    lesson_id, exercise = await _exercise(session, exercise_id)
+    return _graded(lesson_id, exercise, grade_choice(exercise, option)[1])
+
+
+@read_only
+async def try_typed_answer(session: AsyncSession, exercise_id: int, text: str) -> PreviewAnswer:
+    """Grades a typed answer as a learner's is graded, and writes nothing."""
+    lesson_id, exercise = await _exercise(session, exercise_id)
+    return _graded(lesson_id, exercise, grade_text(exercise, text)[1])
+
+
+@read_only
+async def typed_question(session: AsyncSession, exercise_id: int) -> PreviewQuestion:
+    lesson_id, exercise = await _exercise(session, exercise_id)
+    return PreviewQuestion(lesson_id, exercise.id, exercise.prompt)

@@ -66,6 +66,7 @@ PREVIEW_HEADER = __(
 )
 PREVIEW_PRESSED = __("This is a preview: only its answers do something.")
 PREVIEW_NOT_RECORDED = __("👀 Preview: nothing was recorded.")
+PREVIEW_TYPE_ANSWER = __("✍️ Type an answer")
 EDIT_EXERCISE_HINT = __(
     "Writing it again asks every step of its kind anew; it keeps its place in the lesson."
 )

@@ -159,3 +159,9 @@ def duplicate_option(option: str) -> str:
 TEXT_ONLY = __("Please send text.")
 PRESS_A_BUTTON = __("Please press one of the buttons.")
 IN_A_DIALOG = __("You are in the middle of writing: send what is asked, or /cancel.")
+
+
+def preview_answer_prompt(prompt: str) -> str:
+    return _("👀 Type your answer to <i>{prompt}</i> as a learner would.").format(
+        prompt=esc(prompt)
+    )

@@ -19,7 +19,7 @@ def create_router() -> Router:
     registry = SceneRegistry(router)
     # First: a dialog takes what is typed and pressed for it before any other handler; what it
     # does not take (another screen's buttons) goes on to the features.
-    registry.add(*modules.DIALOGS, *lessons.DIALOGS, *exercises.DIALOGS)
+    registry.add(*modules.DIALOGS, *lessons.DIALOGS, *exercises.DIALOGS, *preview.DIALOGS)
     router.include_routers(
         modules.create_router(),
         lessons.create_router(),

@@ -1,19 +1,39 @@
-"""A lesson's preview: the lesson as a learner gets it, its answer buttons graded and explained,
-nothing recorded."""
+"""A lesson's preview: the lesson as a learner gets it, its answers graded and explained,
+nothing recorded. A pressed answer is graded at once; a typed one is asked for by a one-step
+dialog, so the admin's next message is taken as the answer and nothing else."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks.admin import LessonAction, LessonActionCb, PreviewCb
-from bot.handlers.admin.authoring.dialog import send
+from bot.callbacks.admin import LessonAction, LessonActionCb, PreviewCb, PreviewTypeCb
+from bot.handlers.admin.authoring.dialog import Dialog, entry, send
+from bot.handlers.admin.authoring.steps import Data, Step, typed_value
 from bot.services.authoring import preview
+from bot.services.authoring import values as fields
 from bot.texts import authoring as texts
-from bot.views.admin.authoring.preview import preview_answer_text, preview_screens
+from bot.views.admin.authoring.preview import preview_answer_screen, preview_screens
 from bot.views.screen import Screen
+
+
+class TypedAnswer(Dialog, state="authoring:preview_answer"):
+    steps = (
+        Step(
+            "answer", lambda d: texts.preview_answer_prompt(d["prompt"]), typed_value(fields.text)
+        ),
+    )
+
+    async def save(self, data: Data, session: AsyncSession) -> Screen:
+        answer = await preview.try_typed_answer(session, data["exercise_id"], data["answer"])
+        return preview_answer_screen(answer)
+
+
+DIALOGS = (TypedAnswer,)
 
 
 async def show_preview(
@@ -36,13 +56,25 @@ async def pressed(
         return
     answer = await preview.try_answer(session, callback_data.exercise_id, callback_data.option)
     callback_answer.text = str(texts.PREVIEW_NOT_RECORDED)
-    await send(callback, bot, Screen(preview_answer_text(answer)))
+    await send(callback, bot, preview_answer_screen(answer))
+
+
+async def typed_question(
+    callback: CallbackQuery, callback_data: PreviewTypeCb, session: AsyncSession
+) -> dict[str, Any]:
+    question = await preview.typed_question(session, callback_data.exercise_id)
+    # The lesson is where Cancel goes back to.
+    return {
+        "lesson_id": question.lesson_id,
+        "exercise_id": question.exercise_id,
+        "prompt": question.prompt,
+    }
 
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.callback_query.register(
-        show_preview, LessonActionCb.filter(F.action == LessonAction.PREVIEW)
-    )
-    router.callback_query.register(pressed, PreviewCb.filter())
+    cb = router.callback_query
+    cb.register(show_preview, LessonActionCb.filter(F.action == LessonAction.PREVIEW))
+    cb.register(pressed, PreviewCb.filter())
+    cb.register(entry(TypedAnswer, typed_question), PreviewTypeCb.filter())
     return router

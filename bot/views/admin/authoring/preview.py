@@ -1,5 +1,6 @@
 """A lesson's preview, made of the learner's own views: the pages as a learner reads them, each
-question with its answer buttons graded on press, nothing recorded."""
+question with its answer buttons graded on press (a typed answer asked for by a button),
+nothing recorded."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from pydantic import ValidationError
 
 from bot import texts as learner_texts
-from bot.callbacks.admin import AuthorLessonCb, PreviewCb
+from bot.callbacks.admin import AuthorLessonCb, PreviewCb, PreviewTypeCb
 from bot.callbacks.learner import AnswerCb
 from bot.services.authoring.preview import LessonPreview, PreviewAnswer
 from bot.texts import authoring as texts
@@ -54,15 +55,27 @@ def preview_screens(preview: LessonPreview) -> list[Screen]:
         screens.append(Screen(screen.text, _for_preview(screen.markup)))
     for question in preview.questions:
         screen = question_screen(question)
-        screens.append(Screen(screen.text, _for_preview(screen.markup)))
+        markup = _for_preview(screen.markup)
+        if question.choices is None and markup is not None:
+            # Typed, not pressed: a learner's answer is a message, here a short dialog.
+            typing = InlineKeyboardButton(
+                text=str(texts.PREVIEW_TYPE_ANSWER),
+                callback_data=PreviewTypeCb(exercise_id=question.exercise_id).pack(),
+            )
+            markup = InlineKeyboardMarkup(inline_keyboard=[[typing], *markup.inline_keyboard])
+        screens.append(Screen(screen.text, markup))
     kb = Keyboard()
     kb.button(text=str(texts.BACK_TO_LESSON), callback_data=AuthorLessonCb(lesson_id=view.id))
     screens.append(Screen(str(texts.PREVIEW_END), kb.as_markup()))
     return screens
 
 
-def preview_answer_text(answer: PreviewAnswer) -> str:
-    """The learner's feedback on that answer, marked as a preview's."""
+def preview_answer_screen(answer: PreviewAnswer) -> Screen:
+    """The learner's feedback on that answer, marked as a preview's, and the way back."""
     right = answer_label(answer.type, answer.correct_answer)
     feedback = learner_texts.answer_feedback(answer.correct, right, answer.explanation)
-    return f"{feedback}\n\n{texts.PREVIEW_NOT_RECORDED}"
+    kb = Keyboard()
+    kb.button(
+        text=str(texts.BACK_TO_LESSON), callback_data=AuthorLessonCb(lesson_id=answer.lesson_id)
+    )
+    return Screen(f"{feedback}\n\n{texts.PREVIEW_NOT_RECORDED}", kb.as_markup())
