@@ -13,20 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks.admin import LessonAction, LessonActionCb, PreviewCb, PreviewTypeCb
 from bot.handlers.admin.authoring.dialog import Dialog, entry, send
-from bot.handlers.admin.authoring.steps import Data, Step, typed_value
+from bot.handlers.admin.authoring.steps import Data, Step
 from bot.services.authoring import preview
-from bot.services.authoring import values as fields
 from bot.texts import authoring as texts
 from bot.views.admin.authoring.preview import preview_answer_screen, preview_screens
 from bot.views.screen import Screen
 
 
 class TypedAnswer(Dialog, state="authoring:preview_answer"):
-    steps = (
-        Step(
-            "answer", lambda d: texts.preview_answer_prompt(d["prompt"]), typed_value(fields.text)
-        ),
-    )
+    # Any text is an answer, as a learner's is: grading says whether it is right.
+    steps = (Step("answer", lambda d: texts.preview_answer_prompt(d["prompt"]), lambda m: m.text),)
 
     async def save(self, data: Data, session: AsyncSession) -> Screen:
         answer = await preview.try_typed_answer(session, data["exercise_id"], data["answer"])
