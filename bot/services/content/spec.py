@@ -1,5 +1,5 @@
 """A course file's content as plain values: what parsing produces, importing consumes and
-exporting writes back."""
+exporting writes back. The rules these values passed are the content model's (model.py)."""
 
 from __future__ import annotations
 
@@ -7,24 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from db.enums import ExerciseType
-
-SLUG_MAX_LEN = 100  # modules.slug and lessons.slug are VARCHAR(100)
-TITLE_MAX_LEN = 200  # modules.title and lessons.title are VARCHAR(200)
-# The ranges a course file and the chat's authoring dialogs both accept. The caps keep values
-# inside a 32-bit INT and a multiple-choice question inside one readable keyboard.
-MINUTES_MAX = 999
-XP_MAX = 10_000
-PASS_SCORE_MAX = 100
-# Beyond any real course, well inside the INT columns: a larger number is a mistake.
-POINTS_MAX = 1000
-ORDER_MAX = 1_000_000_000
-# A question, its explanation and the learner's answer share one message (4096 characters);
-# a module's description heads the list of its lessons.
-PROMPT_MAX_LEN = 1000
-EXPLANATION_MAX_LEN = 1000
-DESCRIPTION_MAX_LEN = 1000
-OPTIONS_MIN = 2
-OPTIONS_MAX = 10
 
 Answer = str | bool | list[str]
 
