@@ -97,7 +97,7 @@ async def test_a_preview_reads_the_file_once_and_its_confirm_once_more(
     admin: Chat, sessionmaker: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     read: list[str] = []
-    real = upload_service.parse_course
+    real = parse_course
 
     def counted(text: str, *args: Any) -> Any:
         read.append(text)

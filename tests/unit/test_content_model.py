@@ -208,3 +208,31 @@ def test_the_chats_lesson_text_is_bounded_by_one_message_not_by_the_model() -> N
     with pytest.raises(BadValue) as refused:
         fields.content(long)
     assert refused.value.problem is Problem.TOO_LONG
+
+
+ODD_VALUES = [None, 5, 1.5, True, "", [], ["a"], {}, {"a": 1}, [[1]], [None], -1, 10**12]
+EVERY_PLACE = [
+    ("module",),
+    ("lessons",),
+    ("lessons", 0),
+    ("lessons", 0, "exercises"),
+    ("lessons", 0, "exercises", 0),
+    *(("module", name) for name in ("slug", "title", "description", "order")),
+    *((*LESSON, name) for name in BASE["lessons"][0]),
+    *((*CHOICE, name) for name in ("type", "options", "answer", "points", "answers")),
+    *((*SHORT, name) for name in ("answers", "case_sensitive", "answer", "options")),
+]
+# pydantic's own wording, and the catch-all kept for an error the model never raises.
+NOT_OURS = ("Input should", "Field required", "Extra inputs", "validation error", "not valid here")
+
+
+@pytest.mark.parametrize("where", EVERY_PLACE, ids=[".".join(map(str, p)) for p in EVERY_PLACE])
+def test_every_problem_is_worded_by_the_project_not_by_pydantic(
+    where: tuple[str | int, ...],
+) -> None:
+    for value in ODD_VALUES:
+        try:
+            parse_course(course_file_with(where, value))
+        except CourseFileError as refused:
+            for problem in refused.problems:
+                assert not any(words in problem for words in NOT_OURS), (value, problem)

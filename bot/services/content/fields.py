@@ -53,6 +53,7 @@ def _adapter(field_type: Any) -> TypeAdapter[Any]:
     return TypeAdapter(field_type)
 
 
+@functools.cache
 def _range(field_type: Any) -> tuple[int, int]:
     schema = _adapter(field_type).json_schema()
     return int(schema["minimum"]), int(schema["maximum"])
