@@ -1,5 +1,6 @@
 """A course file's content as plain values: what parsing produces, importing consumes and
-exporting writes back. The rules these values passed are the content model's (model.py)."""
+exporting writes back (the rules these values passed are the content model's, model.py); and
+what an import changed, counted."""
 
 from __future__ import annotations
 
@@ -78,3 +79,47 @@ class CourseFileError(Exception):
     def __init__(self, problems: list[str]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(self.problems))
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.deleted)
+
+
+@dataclass
+class ImportReport:
+    modules: Counts = field(default_factory=Counts)
+    lessons: Counts = field(default_factory=Counts)
+    exercises: Counts = field(default_factory=Counts)
+    # Exercises whose learners' answers no longer fit them: rows deleted (their attempts go
+    # with them) and rows rewritten in place as another question (type, prompt, options or
+    # answer changed), so the admin can be warned before either happens.
+    dropped_exercise_ids: list[int] = field(default_factory=list)
+    rewritten_exercise_ids: list[int] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.modules.changed or self.lessons.changed or self.exercises.changed
+
+    def summary(self) -> str:
+        lines = []
+        for name, counts in (
+            ("modules", self.modules),
+            ("lessons", self.lessons),
+            ("exercises", self.exercises),
+        ):
+            line = f"{name}: {counts.created} created, {counts.updated} updated, "
+            line += f"{counts.unchanged} unchanged"
+            if name == "exercises":
+                line += f", {counts.deleted} deleted"
+            lines.append(line)
+        if not self.changed:
+            lines.append("nothing changed")
+        return "\n".join(lines)

@@ -25,9 +25,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.catalog import CATALOG_KEY, CatalogCache
-from bot.services.content.importer import ImportReport, Progress, import_course, plan_course
+from bot.services.content.importer import Progress, import_course, plan_course
 from bot.services.content.parse import parse_course
-from bot.services.content.spec import ModuleSpec
+from bot.services.content.spec import ImportReport, ModuleSpec
 from bot.services.unit_of_work import at_least, read_only
 from db.repositories import content as repo
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.callbacks.admin import CourseFileAction, CourseFileCb
-from bot.services.content.importer import Counts, ImportReport
+from bot.services.content.spec import Counts, ImportReport
 from bot.services.content.upload import Preview, Stage, UploadProgress
 from bot.texts import course_file as texts
 from bot.views.admin.menu import back_to_admin, back_to_admin_button
