@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import texts as learner_texts
 from bot.callbacks.admin import AuthorLessonCb, PickCb
 from bot.config import Settings
-from bot.services.content.spec import (
+from bot.services.content.model import (
     EXPLANATION_MAX_LEN,
     OPTIONS_MAX,
     OPTIONS_MIN,

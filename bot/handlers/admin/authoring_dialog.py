@@ -20,7 +20,7 @@ from bot.callbacks.admin import DialogAction, DialogCb, PickCb, PreviewCb
 from bot.handlers.admin.authoring_states import Authoring
 from bot.handlers.filters import command
 from bot.services.authoring import lessons, modules
-from bot.services.authoring.values import BadValue
+from bot.services.content.fields import BadValue
 from bot.services.errors import AuthoringGone
 from bot.texts import authoring as texts
 from bot.views.admin.authoring import (

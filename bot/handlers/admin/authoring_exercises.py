@@ -35,9 +35,10 @@ from bot.handlers.admin.authoring_dialog import (
 from bot.handlers.admin.authoring_states import Authoring
 from bot.handlers.common import show
 from bot.handlers.filters import typed_text
-from bot.services.authoring import lessons, values
+from bot.services.authoring import lessons
 from bot.services.authoring.exercises import add_exercise
-from bot.services.content.spec import OPTIONS_MAX, OPTIONS_MIN
+from bot.services.content import fields as values
+from bot.services.content.model import OPTIONS_MAX, OPTIONS_MIN
 from bot.texts import authoring as texts
 from bot.views.admin.authoring import choose_kind_screen, lesson_screen
 from db.enums import ExerciseType

@@ -28,10 +28,11 @@ from bot.handlers.admin.authoring_markdown import lesson_text
 from bot.handlers.admin.authoring_states import Authoring
 from bot.handlers.common import show
 from bot.handlers.filters import typed_text
-from bot.services.authoring import lessons, modules, values
+from bot.services.authoring import lessons, modules
 from bot.services.authoring.lessons import Direction
-from bot.services.authoring.values import NumberField
-from bot.services.content.spec import TITLE_MAX_LEN
+from bot.services.content import fields as values
+from bot.services.content.fields import NumberField
+from bot.services.content.model import TITLE_MAX_LEN
 from bot.texts import authoring as texts
 from bot.views.admin.authoring import (
     confirm_delete_screen,

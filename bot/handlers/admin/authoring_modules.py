@@ -31,9 +31,10 @@ from bot.handlers.admin.authoring_dialog import (
 from bot.handlers.admin.authoring_states import Authoring
 from bot.handlers.common import show
 from bot.handlers.filters import typed_text
-from bot.services.authoring import modules, values
-from bot.services.authoring.values import BadValue
-from bot.services.content.spec import SLUG_MAX_LEN, TITLE_MAX_LEN
+from bot.services.authoring import modules
+from bot.services.content import fields as values
+from bot.services.content.fields import BadValue
+from bot.services.content.model import SLUG_MAX_LEN, TITLE_MAX_LEN
 from bot.texts import authoring as texts
 from bot.views.admin.authoring import module_screen, modules_screen, reorder_screen
 

@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.authoring import content_changed, values
+from bot.services.authoring import content_changed
 from bot.services.catalog import CatalogExercise
+from bot.services.content import fields as values
 from bot.services.errors import AuthoredLessonGone, AuthoredModuleGone
 from bot.services.exercises import Question
 from bot.services.grading import choices_of

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.authoring import content_changed, values
-from bot.services.authoring.values import BadValue, Problem
+from bot.services.authoring import content_changed
+from bot.services.content import fields as values
+from bot.services.content.fields import BadValue, Problem
 from bot.services.errors import AuthoredModuleGone
 from bot.services.unit_of_work import read_only, unit_of_work
 from db.models import Module

@@ -28,7 +28,7 @@ from bot.callbacks.admin import (
 )
 from bot.services.authoring.lessons import ExerciseLine, LessonDetail, LessonPreview
 from bot.services.authoring.modules import ModuleDetail, ModuleSummary
-from bot.services.authoring.values import BadValue, Problem
+from bot.services.content.fields import BadValue, Problem
 from bot.services.content.spec import short_answer_parts
 from bot.texts import authoring as texts
 from bot.views.admin.menu import back_to_admin_button
