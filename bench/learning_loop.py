@@ -93,7 +93,7 @@ async def bench_database(url: str, args: argparse.Namespace) -> dict[str, Any]:
     api = BenchBotSession()
     # The production dispatcher, throttling included: one journey stays far below its limit.
     app = build_app(settings, database=database, bot_session=api)
-    # As `learnbot run` does once it has started (see bot/serving/runner.py).
+    # As `learnbot run` does once it has started (see bot/cli/run.py).
     gc.collect()
     gc.freeze()
     learnbot = Target("learnbot", app.dispatcher, app.bot, api)

@@ -187,7 +187,7 @@ async def bench_database(url: str, args: argparse.Namespace) -> dict[str, Any]:
             await stream.stagger()
             streams.append(stream)
         gc.collect()
-        gc.freeze()  # as `learnbot run` does once it has started (see bot/serving/runner.py)
+        gc.freeze()  # as `learnbot run` does once it has started (see bot/cli/run.py)
         for concurrency in args.concurrency:
             run: dict[str, Any] = {"load_average_before": load_average()}
             deadline = time.monotonic() + args.seconds

@@ -30,6 +30,8 @@ class ActivityType(enum.StrEnum):
     LESSON_COMPLETED = "LESSON_COMPLETED"
     # A completed lesson's best score went up; carries the extra XP.
     SCORE_IMPROVED = "SCORE_IMPROVED"
+    # Written for each answer by earlier versions, no longer: ledgers keep such rows, and the
+    # column reads only the values named here.
     CHALLENGE_ATTEMPTED = "CHALLENGE_ATTEMPTED"
     CHALLENGE_SOLVED = "CHALLENGE_SOLVED"
     ACHIEVEMENT_EARNED = "ACHIEVEMENT_EARNED"

@@ -9,7 +9,8 @@ from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
 from bot.services.review import SESSION_CARDS
-from bot.services.settings import HOURS, ZONES
+from bot.services.settings import HOURS
+from bot.services.timezones import ZONES
 from db.enums import LeaderboardPeriod
 
 # Callback data comes from the client and can be forged. Bounds make the filter refuse what no
@@ -95,7 +96,7 @@ class SettingsCb(CallbackData, prefix="set"):
 
 
 class ZoneCb(CallbackData, prefix="tz"):
-    """A zone of bot.services.settings.ZONES, by index."""
+    """A zone of bot.services.timezones.ZONES, by index."""
 
     zone: ZoneIndex
 

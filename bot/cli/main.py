@@ -250,7 +250,7 @@ def dispatch(args: argparse.Namespace, settings: Settings, redact: Redactor) -> 
 
         return asyncio.run(run_job(settings, args.job))
     if args.command == "scheduler":
-        from bot.scheduler.serve import run_scheduler
+        from bot.cli.scheduler import run_scheduler
 
         return run_scheduler(settings, redact)
     if args.command == "run":
@@ -260,7 +260,7 @@ def dispatch(args: argparse.Namespace, settings: Settings, redact: Redactor) -> 
         if (problem := settings.serving_problem()) is not None:
             print(f"learnbot: configuration error: {problem}", file=sys.stderr)
             return EXIT_CONFIG
-        from bot.serving.runner import run
+        from bot.cli.run import run
 
         return run(settings, redact, scheduler=not args.no_scheduler)
     raise AssertionError(f"unhandled command {args.command}")

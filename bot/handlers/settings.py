@@ -31,7 +31,7 @@ from bot.handlers.filters import typed_text
 from bot.handlers.states import SettingsInput
 from bot.services import settings as learner_settings
 from bot.services.learners import Learner, LearnerCache
-from bot.services.settings import ZONES
+from bot.services.timezones import ZONES
 from bot.texts import settings as t
 from bot.views import settings as views
 

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
-from functools import cache
+from datetime import datetime, timedelta, tzinfo
 
 import fsrs
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,13 +24,14 @@ from bot.services.catalog import CatalogExercise, catalog
 from bot.services.errors import AlreadyAnswered, Stale
 from bot.services.grading import choices_of, correct_answer_text, grade_choice, grade_text
 from bot.services.localtime import local_date, local_instant
+from bot.services.review_schedule import first_card, rated
 from bot.services.unit_of_work import read_only, unit_of_work
 from db import clock
 from db.enums import ActivityType, ExerciseType
 from db.repositories import activity, standing
 from db.repositories import review as repo
+from db.repositories import reviewer as reviewer_repo
 from db.repositories.progress import UnknownLearner
-from db.repositories.review import CardState
 from db.repositories.standing import Streak
 
 SESSION_CARDS = 10
@@ -39,59 +39,6 @@ REVIEW_XP = 5
 RETENTION_DAYS = 30
 # Due cards read per step: a card whose lesson is hidden now is skipped, not asked.
 _LOOK_AHEAD = SESSION_CARDS * 2
-
-
-@cache
-def scheduler() -> fsrs.Scheduler:
-    """FSRS with its published parameters. No learning steps of minutes: a chat learner reviews
-    in sessions, not every few minutes, so every interval is in days. No fuzz: the same history
-    gives the same schedule, which a learner (and a test) can follow."""
-    return fsrs.Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
-
-
-def _utc(instant: datetime) -> datetime:
-    return instant.astimezone(UTC) if instant.tzinfo else instant.replace(tzinfo=UTC)
-
-
-def _to_fsrs(state: CardState) -> fsrs.Card:
-    return fsrs.Card(
-        card_id=0,  # not used by the scheduler; 0 also spares the constructor its 1 ms sleep
-        state=fsrs.State(state.state),
-        step=state.step,
-        stability=state.stability,
-        difficulty=state.difficulty,
-        due=_utc(state.due_at),
-        last_review=_utc(state.last_review_at) if state.last_review_at else None,
-    )
-
-
-def _from_fsrs(card: fsrs.Card) -> CardState:
-    return CardState(
-        state=int(card.state),
-        step=card.step,
-        stability=card.stability,
-        difficulty=card.difficulty,
-        due_at=card.due,
-        last_review_at=card.last_review,
-    )
-
-
-def rated(state: CardState | None, right: bool, now: datetime) -> CardState:
-    """The card after an answer rated Good (right) or Again (wrong); a new card when None."""
-    card = _to_fsrs(state) if state else fsrs.Card(card_id=0, due=_utc(now))
-    rating = fsrs.Rating.Good if right else fsrs.Rating.Again
-    return _from_fsrs(scheduler().review_card(card, rating, _utc(now))[0])
-
-
-def first_card(right: bool, now: datetime) -> CardState:
-    """A card's state after its first answer, in a lesson: a right answer schedules it far out
-    (Easy); a wrong one makes it due now, so the next review asks it again."""
-    new = fsrs.Card(card_id=0, due=_utc(now))
-    rating = fsrs.Rating.Easy if right else fsrs.Rating.Again
-    card = scheduler().review_card(new, rating, _utc(now))[0]
-    if not right:
-        card.due = _utc(now)
-    return _from_fsrs(card)
 
 
 async def record_lesson_answer(
@@ -246,7 +193,7 @@ async def _answer(
     progress = Tally(progress.done, min(progress.right, progress.done))
     now = clock.now(session)
     today = local_date(now, zone)
-    reviewer = await repo.lock_reviewer(session, user_id, today)
+    reviewer = await reviewer_repo.lock_reviewer(session, user_id, today)
     if reviewer is None:
         raise UnknownLearner(user_id)
     card = await repo.card(session, user_id, card_id)
@@ -288,8 +235,8 @@ async def _answer(
         session,
         user_id,
         ActivityType.REVIEW_SESSION,
-        entity_type=repo.REVIEW_DAY,
-        entity_id=repo.day_key(today),
+        entity_type=reviewer_repo.REVIEW_DAY,
+        entity_id=reviewer_repo.day_key(today),
         xp=xp,
         details={"answered": after.done, "right": after.right},
     )
@@ -300,7 +247,7 @@ async def _answer(
 async def _keep_day(
     session: AsyncSession,
     user_id: int,
-    reviewer: repo.Reviewer,
+    reviewer: reviewer_repo.Reviewer,
     now: datetime,
     zone: tzinfo,
 ) -> Streak:

@@ -11,8 +11,10 @@ lock, so readers never queue behind writers.
 
 Connections are not pinged before use; a unit whose connection turns out to have been dropped
 by the server (a restart, a network cut) fails before it commits, so it is run once more on a
-fresh connection. A failure during the commit itself is not retried: whether it was committed
-cannot be known, and running it again could apply it twice.
+fresh connection. A unit that lost a lock conflict on MySQL (a deadlock, a lock wait timeout) was
+rolled back whole and is run again too, up to LOCK_CONFLICT_RUNS times in all. A failure during
+the commit itself is not retried: whether it was committed cannot be known, and running it again
+could apply it twice.
 
 A serving process gives each unit's round trips to the database a time limit
 (db.engine.ServingLimits, db.watchdog): aiomysql has no read timeout, so without one a server
@@ -35,7 +37,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import UNIT_TIMEOUT_KEY, WRITES, wrote
-from db.health import HEALTH_KEY, DatabaseHealth, is_unavailable
+from db.health import HEALTH_KEY, DatabaseHealth, is_lock_conflict, is_unavailable
 from db.watchdog import answers_within
 
 P = ParamSpec("P")
@@ -44,6 +46,8 @@ R = TypeVar("R")
 log = logging.getLogger(__name__)
 
 _DEPTH = "unit_of_work_depth"
+# Runs of a unit that keeps losing lock conflicts before its error reaches the caller.
+LOCK_CONFLICT_RUNS = 3
 
 Service = Callable[Concatenate[AsyncSession, P], Awaitable[R]]
 
@@ -107,16 +111,28 @@ async def _run_once_more_if_dropped(
     *args: P.args,
     **kwargs: P.kwargs,
 ) -> R:
-    try:
-        return await _run(fn, writes, session, *args, **kwargs)
-    except DBAPIError as exc:
-        if not exc.connection_invalidated:
-            raise
-        # Routine after a server restart, and the run below usually succeeds; when it does not,
-        # the outage is logged once, by DatabaseHealth.
-        level = logging.DEBUG if health is not None and health.down else logging.INFO
-        log.log(level, "database connection lost (%s); running %s again", exc.orig, fn.__name__)
-        return await _run(fn, writes, session, *args, **kwargs)
+    reconnected = False
+    conflicts = 0
+    while True:
+        try:
+            return await _run(fn, writes, session, *args, **kwargs)
+        except DBAPIError as exc:
+            if exc.connection_invalidated and not reconnected:
+                reconnected = True
+                # Routine after a server restart, and the run below usually succeeds; when it
+                # does not, the outage is logged once, by DatabaseHealth.
+                level = logging.DEBUG if health is not None and health.down else logging.INFO
+                log.log(
+                    level, "database connection lost (%s); running %s again", exc.orig, fn.__name__
+                )
+            elif is_lock_conflict(exc) and conflicts < LOCK_CONFLICT_RUNS - 1:
+                # MySQL chose this transaction to lose a deadlock (or a lock wait ran out): the
+                # whole transaction is rolled back, so running the unit again is safe, and two
+                # writers on the same rows (two senders, two answers) usually pass the second time.
+                conflicts += 1
+                log.info("%s lost a lock conflict (%s); running it again", fn.__name__, exc.orig)
+            else:
+                raise
 
 
 async def _run(

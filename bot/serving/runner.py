@@ -1,36 +1,25 @@
-"""`learnbot run`: serve Telegram by long polling, or by webhook when WEBHOOK_URL is set."""
+"""Serving a built dispatcher: by long polling, or by webhook when WEBHOOK_URL is set, and the
+checks before it (database migrated, Redis answering, the port free). `learnbot run` builds the
+app and hands it here (bot/cli/run.py); this package stays below the app it serves."""
 
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import os
 import signal
-import sys
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from aiogram import Bot, Dispatcher
-from aiogram.exceptions import (
-    ClientDecodeError,
-    TelegramAPIError,
-    TelegramNetworkError,
-    TelegramUnauthorizedError,
-)
 from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import build_app, build_workers
 from bot.config import Settings
-from bot.database import open_database
-from bot.serving.bot_api import first_line, network_reason
-from bot.serving.workers import running
+from bot.serving.bot_api import first_line
 from db import migrations
-from db.engine import SERVING_LIMITS
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -42,19 +31,6 @@ log = logging.getLogger(__name__)
 
 class NotReady(Exception):
     """The bot cannot serve (database, Telegram, port); the message says what to do."""
-
-
-def run(settings: Settings, redact: Callable[[str], str], *, scheduler: bool = True) -> int:
-    """Serve until interrupted; 1 with a message when the database or Telegram is not ready."""
-    assert settings.bot_token is not None, "the CLI checks the token first"
-    assert settings.serving_problem() is None, "the CLI checks the settings first"
-    try:
-        asyncio.run(serve(settings, scheduler=scheduler))
-    except NotReady as exc:
-        # The reasons come from libraries, which may quote a URL holding the token.
-        print(redact(f"learnbot: {exc}"), file=sys.stderr)
-        return 1
-    return 0
 
 
 async def check_database(engine: AsyncEngine) -> None:
@@ -95,48 +71,6 @@ async def check_redis(url: str) -> None:
         raise NotReady(f"cannot reach Redis at {where}: {reason}") from None
     finally:
         await client.aclose()
-
-
-async def serve(settings: Settings, *, scheduler: bool = True) -> None:
-    database = open_database(settings, limits=SERVING_LIMITS)
-    try:
-        await check_database(database.engine)
-        if settings.redis_url:
-            await check_redis(settings.redis_url)
-        app = build_app(settings, database=database)
-        # What was imported and built so far lives as long as the process: without this, every
-        # full collection walks those few hundred thousand objects again (a latency spike).
-        gc.collect()
-        gc.freeze()
-        where = settings.bot_api_url or "https://api.telegram.org"
-        try:
-            async with running(build_workers(app, scheduler=scheduler)):
-                if settings.webhook_url:
-                    await _serve_webhook(
-                        settings, app.dispatcher, app.bot, database.engine, app.metrics
-                    )
-                else:
-                    await _serve_polling(
-                        settings, app.dispatcher, app.bot, database.engine, app.metrics
-                    )
-        except TelegramUnauthorizedError:
-            raise NotReady("the Bot API refused BOT_TOKEN (401 Unauthorized): check it") from None
-        except TelegramNetworkError as exc:
-            raise NotReady(f"cannot reach the Bot API at {where}: {network_reason(exc)}") from None
-        except TelegramAPIError as exc:
-            method = exc.method.__api_method__
-            raise NotReady(
-                f"the Bot API at {where} refused {method}: {first_line(exc.message)}"
-            ) from None
-        except ClientDecodeError:
-            # Its text quotes the whole body, which may echo the request's URL.
-            raise NotReady(
-                f"the server at {where} does not answer as a Bot API: check BOT_API_URL"
-            ) from None
-        finally:
-            await app.close()
-    finally:
-        await database.close()
 
 
 def _stop_on_signals() -> asyncio.Event:
@@ -185,7 +119,7 @@ async def start_health_server(
     return health
 
 
-async def _serve_polling(
+async def serve_polling(
     settings: Settings, dp: Dispatcher, bot: Bot, engine: AsyncEngine, metrics: Metrics
 ) -> None:
     from bot.serving.polling import Poller
@@ -210,7 +144,7 @@ async def _serve_polling(
             await health.cleanup()
 
 
-async def _serve_webhook(
+async def serve_webhook(
     settings: Settings, dp: Dispatcher, bot: Bot, engine: AsyncEngine, metrics: Metrics
 ) -> None:
     from aiogram.webhook.aiohttp_server import setup_application

@@ -137,8 +137,6 @@ def reset_question(title: str) -> str:
 
 
 COURSES_TITLE = __("📚 <b>Courses</b>")
-PROGRESS_TITLE = __("📊 <b>My progress</b>")
-NO_SCORES_YET = __("no scores yet")
 # Marks, not words: the same in every language.
 CORRECT_MARK = "✅"
 WRONG_MARK = "❌"
@@ -203,32 +201,6 @@ def question_heading(lesson_title: str, number: int, total: int) -> str:
     return _("✍️ <b>{title}</b> · question {number} of {total}").format(
         title=esc(lesson_title), number=_decimal(number), total=_decimal(total)
     )
-
-
-def lessons_completed_of(done: int, total: int) -> str:
-    # TRANSLATORS: English says this the same way for every count; languages whose words agree
-    # with the number of lessons completed ({done}) write each form.
-    return ngettext(
-        "✅ Lessons completed: <b>{done}</b> of {total}",
-        "✅ Lessons completed: <b>{done}</b> of {total}",
-        done,
-    ).format(done=_decimal(done), total=_decimal(total))
-
-
-def average_score(score: str) -> str:
-    return _("🎯 Average score: <b>{score}</b>").format(score=score)
-
-
-def score_percent(score: float) -> str:
-    return _percent(score)
-
-
-def time_spent(duration_text: str) -> str:
-    return _("⏱ Time spent: <b>{duration}</b>").format(duration=duration_text)
-
-
-def total_xp(xp: int) -> str:
-    return _("⭐ XP: <b>{xp}</b>").format(xp=_decimal(xp))
 
 
 def xp_gained(xp: int) -> str:

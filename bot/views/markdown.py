@@ -16,7 +16,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from bot.services.content.checks import FENCE
+from bot.services.content.model import FENCE
 from bot.views.telegram_length import html_length, split_html, utf16_len, visible_text
 
 # The smallest page size for which the splitter can always make progress.

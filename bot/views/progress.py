@@ -3,6 +3,7 @@ from __future__ import annotations
 from bot import texts
 from bot.services.summary import ProgressSummary
 from bot.texts import motivation
+from bot.texts import progress as progress_texts
 from bot.texts import review as review_texts
 from bot.views.menu import back_to_menu
 from bot.views.screen import Screen
@@ -15,15 +16,15 @@ def progress_screen(s: ProgressSummary) -> Screen:
     ]
     lines = [""] if s.modules else []
     average = (
-        str(texts.NO_SCORES_YET)
+        str(progress_texts.NO_SCORES_YET)
         if s.average_score is None
-        else texts.score_percent(s.average_score)
+        else progress_texts.score_percent(s.average_score)
     )
     lines += [
-        texts.lessons_completed_of(s.lessons_completed, s.lessons_total),
-        texts.average_score(average),
-        texts.time_spent(texts.duration(s.time_spent_seconds)),
-        texts.total_xp(s.xp),
+        progress_texts.lessons_completed_of(s.lessons_completed, s.lessons_total),
+        progress_texts.average_score(average),
+        progress_texts.time_spent(texts.duration(s.time_spent_seconds)),
+        progress_texts.total_xp(s.xp),
         "",
         motivation.streak(s.streak.current, s.streak.freezes)
         if s.streak.current
@@ -38,5 +39,5 @@ def progress_screen(s: ProgressSummary) -> Screen:
             review_texts.due_today(s.review.due_today),
             review_texts.retention(s.review.retention),
         ]
-    text = list_text([str(texts.PROGRESS_TITLE), ""], modules, lines, texts.and_more)
+    text = list_text([str(progress_texts.PROGRESS_TITLE), ""], modules, lines, texts.and_more)
     return Screen(text, back_to_menu())

@@ -14,13 +14,12 @@ from bot.callbacks.learner import (
     ZoneCb,
 )
 from bot.services.learners import LANGUAGES
-from bot.services.settings import (
+from bot.services.settings import HOURS, LearnerSettings
+from bot.services.timezones import (
     COMMON_ZONES,
-    HOURS,
     OFFSETS,
     UTC,
     ZONES,
-    LearnerSettings,
     local_time,
     offset_zone,
     place_name,

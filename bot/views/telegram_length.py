@@ -6,18 +6,18 @@ one character each. Python's `len` counts code points, so an emoji outside the B
 Multilingual Plane weighs 2 to Telegram and 1 to `len`, and a family emoji (four people joined by
 zero-width joiners) weighs 11 to Telegram and 7 to `len`.
 
-Cuts fall between tags, entities and grapheme-like clusters (a character with its combining marks,
-variation selectors, skin tones and zero-width-joined partners), so a cut never splits an emoji
-sequence, a tag or an entity; formatting open at a cut is closed before it and opened again
-after it.
+Cuts fall between tags, entities and grapheme-like clusters (bot/views/clusters.py), so a cut
+never splits an emoji sequence, a tag or an entity; formatting open at a cut is closed before it
+and opened again after it.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+
+from bot.views.clusters import ZWJ, boundary
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -25,7 +25,6 @@ CAPTION_LIMIT = 1024
 CALLBACK_ANSWER_LIMIT = 200
 ELLIPSIS = "…"
 
-_ZWJ = "\u200d"
 _MARKUP = re.compile(r"<[^>]*>|&[#A-Za-z0-9]+;")
 _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 # The only named entities Telegram's HTML parser knows; all numeric ones are understood.
@@ -64,43 +63,6 @@ def html_length(html: str) -> int:
     return utf16_len(visible_text(html))
 
 
-def _extends(char: str) -> bool:
-    """Whether `char` belongs to the cluster before it rather than starting one."""
-    code = ord(char)
-    return (
-        char == _ZWJ
-        or 0xFE00 <= code <= 0xFE0F  # variation selectors (emoji or text style)
-        or 0x1F3FB <= code <= 0x1F3FF  # skin tones
-        or 0xE0020 <= code <= 0xE007F  # tag characters of subdivision flags
-        or code == 0x20E3  # the keycap of 1️⃣
-        or unicodedata.category(char) in ("Mn", "Me", "Mc")
-    )
-
-
-def _regional(char: str) -> bool:
-    return 0x1F1E6 <= ord(char) <= 0x1F1FF
-
-
-def clusters(text: str) -> Iterator[str]:
-    """`text` cut into grapheme-like clusters: never inside an emoji sequence, a flag, or a
-    letter with its combining marks."""
-    current = ""
-    for char in text:
-        joined = current and (
-            _extends(char)
-            or current[-1] == _ZWJ
-            or (_regional(char) and len(current) == 1 and _regional(current))
-        )
-        if joined:
-            current += char
-        else:
-            if current:
-                yield current
-            current = char
-    if current:
-        yield current
-
-
 def clip(text: str, limit: int, ellipsis: str = ELLIPSIS) -> str:
     """Plain `text` at most `limit` UTF-16 units long: cut between clusters with `ellipsis`
     after the cut when it is too long."""
@@ -133,22 +95,6 @@ def _tokens(html: str) -> Iterator[_Token]:
             yield _Token(raw, utf16_len(raw), "text")
 
 
-def _boundary(text: str, index: int) -> bool:
-    """Whether a cut before `text[index]` falls between clusters."""
-    if index <= 0 or index >= len(text):
-        return True
-    char, before = text[index], text[index - 1]
-    if _extends(char) or before == _ZWJ:
-        return False
-    if _regional(char) and _regional(before):
-        # Flags pair regional indicators from the start of their run.
-        start = index - 1
-        while start > 0 and _regional(text[start - 1]):
-            start -= 1
-        return (index - start) % 2 == 0
-    return True
-
-
 def _units_prefix(text: str, room: int) -> int:
     """The most code points from the start of `text` that are at most `room` UTF-16 units."""
     if room <= 0:
@@ -166,7 +112,7 @@ def _prefix(text: str, room: int) -> int:
     """The length (in code points) of the longest beginning of `text` that is at most `room`
     UTF-16 units long and ends between clusters; 0 when even its first cluster is longer."""
     index = _units_prefix(text, room)
-    while index > 0 and not _boundary(text, index):
+    while index > 0 and not boundary(text, index):
         index -= 1
     return index
 
@@ -240,8 +186,8 @@ def split_html(html: str, limit: int, *, at_lines: bool = True) -> list[str]:
                     # chain of joined emoji): cut between its characters, dropping the joiners
                     # that would dangle at the cut.
                     count = max(1, _units_prefix(token.text, limit))
-                    head = token.text[:count].rstrip(_ZWJ)
-                    rest = token.text[count:].lstrip(_ZWJ)
+                    head = token.text[:count].rstrip(ZWJ)
+                    rest = token.text[count:].lstrip(ZWJ)
                 elif count:
                     head, rest = token.text[:count], token.text[count:]
                 else:

@@ -1,8 +1,8 @@
 """A learner's progress on lessons and modules, and their answers.
 
 The hot path of the bot (open a lesson, start a run, answer) reads everything it needs about
-one learner and one lesson in one locking statement, `lesson_state`, and writes each table at
-most once. Statements are built once, here, so SQLAlchemy compiles each only once.
+one learner and one lesson in one locking statement, `lesson_state` (built in lesson_state.py),
+and writes each table at most once. Statements are built once, so SQLAlchemy compiles each once.
 """
 
 from __future__ import annotations
@@ -11,35 +11,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import (
-    CursorResult,
-    Integer,
-    String,
-    Table,
-    and_,
-    bindparam,
-    func,
-    insert,
-    literal,
-    select,
-    update,
-)
-from sqlalchemy import (
-    cast as sql_cast,
-)
+from sqlalchemy import CursorResult, Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import clock
 from db.enums import ProgressStatus
-from db.models import ActivityLog, ExerciseAttempt, Lesson, ModuleProgress, User, UserProgress
-from db.repositories.standing import LESSON_COLUMNS, Standing, standing_of
+from db.models import ExerciseAttempt, UserProgress
+from db.repositories.lesson_state import LESSON_STATE, LESSON_STATE_WITH_STANDING, PROGRESS_COLUMNS
+from db.repositories.standing import Standing, standing_of
 
-_users = cast(Table, User.__table__)
 _progress = cast(Table, UserProgress.__table__)
 _attempts = cast(Table, ExerciseAttempt.__table__)
-_ledger = cast(Table, ActivityLog.__table__)
-_lessons = cast(Table, Lesson.__table__)
-_modules = cast(Table, ModuleProgress.__table__)
 
 LESSON = "lesson"
 
@@ -85,82 +67,6 @@ class LessonState:
     standing: Standing | None = None
 
 
-_PROGRESS_COLUMNS = [c for c in _progress.c if c.name not in ("created_at", "updated_at")]
-
-
-def _others_in_module(condition: Any) -> Any:
-    mine = _progress.alias("mine")
-    return (
-        select(func.count())
-        .select_from(mine.join(_lessons, _lessons.c.id == mine.c.lesson_id))
-        .where(
-            mine.c.user_id == _users.c.id,
-            _lessons.c.module_id == bindparam("module_id"),
-            _lessons.c.id != bindparam("lesson_id"),
-            _lessons.c.is_published.is_(True),
-            _lessons.c.deleted_at.is_(None),
-            condition(mine),
-        )
-        .scalar_subquery()
-    )
-
-
-# One answer as "exercise:correct:points"; the run's answers come back as one string.
-_ANSWER_TEXT = (
-    sql_cast(_attempts.c.exercise_id, String)
-    + literal(":")
-    + sql_cast(sql_cast(_attempts.c.is_correct, Integer), String)
-    + literal(":")
-    + sql_cast(_attempts.c.points_earned, String)
-)
-
-LESSON_STATE = (
-    select(
-        _users.c.id,
-        *_PROGRESS_COLUMNS,
-        select(func.group_concat(_ANSWER_TEXT))
-        .where(
-            _attempts.c.user_id == _users.c.id,
-            _attempts.c.lesson_id == bindparam("lesson_id"),
-            _attempts.c.run == _progress.c.last_run,
-        )
-        .scalar_subquery()
-        .label("run_answers"),
-        select(func.coalesce(func.sum(_ledger.c.xp), 0))
-        .where(
-            _ledger.c.user_id == _users.c.id,
-            _ledger.c.entity_type == LESSON,
-            _ledger.c.entity_id == bindparam("lesson_id"),
-        )
-        .scalar_subquery()
-        .label("xp_granted"),
-        _others_in_module(lambda p: p.c.status == ProgressStatus.COMPLETED.value).label(
-            "module_done"
-        ),
-        _others_in_module(lambda p: p.c.status != ProgressStatus.NOT_STARTED.value).label(
-            "module_started"
-        ),
-    )
-    .select_from(
-        _users.outerjoin(
-            _progress,
-            and_(
-                _progress.c.user_id == _users.c.id, _progress.c.lesson_id == bindparam("lesson_id")
-            ),
-        )
-    )
-    .where(_users.c.id == bindparam("user_id"))
-    # Serialises one learner's writes (two devices, double taps, two bot instances) until the
-    # transaction ends; SQLite's BEGIN IMMEDIATE already serialises every writer.
-    .with_for_update()
-)
-
-
-# The same, with the learner's standing: for the actions that may earn something (answers, a
-# lesson marked done), so earning costs the answer no extra round trip.
-LESSON_STATE_WITH_STANDING = LESSON_STATE.add_columns(*LESSON_COLUMNS)
-
-
 _COMPLETED_LESSONS = select(_progress.c.lesson_id).where(
     _progress.c.user_id == bindparam("user_id"),
     _progress.c.status == ProgressStatus.COMPLETED.value,
@@ -189,7 +95,13 @@ async def lesson_state(
     statement = LESSON_STATE_WITH_STANDING if with_standing else LESSON_STATE
     row = (
         await session.execute(
-            statement, {"user_id": user_id, "lesson_id": lesson_id, "module_id": module_id}
+            statement,
+            {
+                "user_id": user_id,
+                "lesson_id": lesson_id,
+                "module_id": module_id,
+                "entity_type": LESSON,
+            },
         )
     ).one_or_none()
     if row is None:
@@ -198,7 +110,7 @@ async def lesson_state(
     if values[_progress.c.id] is None:
         progress = Progress(user_id, lesson_id)
     else:
-        progress = Progress(**{c.name: values[c] for c in _PROGRESS_COLUMNS})
+        progress = Progress(**{c.name: values[c] for c in PROGRESS_COLUMNS})
     return LessonState(
         progress=progress,
         run_answers=_parse_answers(values["run_answers"]),
@@ -230,7 +142,7 @@ async def save_progress(session: AsyncSession, progress: Progress) -> None:
     """Write the row as it is now: one INSERT the first time, one UPDATE after."""
     now = clock.now(session)
     values: dict[str, Any] = {
-        c.name: getattr(progress, c.name) for c in _PROGRESS_COLUMNS if c.name != "id"
+        c.name: getattr(progress, c.name) for c in PROGRESS_COLUMNS if c.name != "id"
     }
     values["status"] = progress.status.value
     values["updated_at"] = now

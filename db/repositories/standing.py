@@ -103,7 +103,7 @@ def _counts(user_id: Any) -> list[Any]:
     ]
 
 
-# Columns for progress.LESSON_STATE, correlated with its `users` row and its binds.
+# Columns for lesson_state.LESSON_STATE, correlated with its `users` row and its binds.
 LESSON_COLUMNS = [
     *_counts(_users.c.id),
     select(func.count())

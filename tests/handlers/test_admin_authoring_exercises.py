@@ -15,7 +15,7 @@ from bot.callbacks.admin import (
     PickCb,
 )
 from bot.config import Settings
-from bot.services.content.spec import (
+from bot.services.content.model import (
     EXPLANATION_MAX_LEN,
     OPTIONS_MAX,
     OPTIONS_MIN,

@@ -25,8 +25,8 @@ from bot.callbacks.admin import (
 )
 from bot.callbacks.learner import LessonCb
 from bot.config import Settings
-from bot.services.authoring.values import TEXT_MAX_LEN
-from bot.services.content.spec import TITLE_MAX_LEN, XP_MAX
+from bot.services.content.fields import TEXT_MAX_LEN
+from bot.services.content.model import TITLE_MAX_LEN, XP_MAX
 from bot.texts import admin as admin_texts
 from bot.texts import authoring as texts
 from db.models import Lesson, Module, UserProgress

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks.admin import AdminMenuCb, AdminSection, AuthorModuleCb, DialogAction, DialogCb
 from bot.config import Settings
-from bot.services.content.spec import DESCRIPTION_MAX_LEN, TITLE_MAX_LEN
+from bot.services.content.model import DESCRIPTION_MAX_LEN, TITLE_MAX_LEN
 from bot.texts import admin as admin_texts
 from bot.texts import authoring as texts
 from db.models import ExerciseAttempt, Module, ModuleProgress, UserProgress

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import texts
 from bot.callbacks.admin import AdminMenuCb, AdminSection, CourseFileAction, CourseFileCb
 from bot.config import Settings
+from bot.services.content import upload as upload_service
 from bot.services.content.parse import parse_course
 from bot.services.content.upload import MAX_BYTES, token_of
 from bot.serving.local_api import file_bytes
@@ -90,6 +91,28 @@ async def test_a_valid_file_is_previewed_then_creates_everything(
     assert not any(les.is_published for les in lessons)  # as `content import` without --publish
     exercises = await rows(sessionmaker, Exercise)
     assert [e.answer for e in exercises] == ["b", True, ["42", "forty-two"], "c", False]
+
+
+async def test_a_preview_reads_the_file_once_and_its_confirm_once_more(
+    admin: Chat, sessionmaker: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read: list[str] = []
+    real = parse_course
+
+    def counted(text: str, *args: Any) -> Any:
+        read.append(text)
+        return real(text, *args)
+
+    monkeypatch.setattr(upload_service, "parse_course", counted)
+    await upload(admin, TEST_COURSE)
+    assert read == [TEST_COURSE]
+    assert await rows(sessionmaker, Module) == []
+
+    await admin.tap(file_texts.APPLY, exact=True)
+
+    assert read == [TEST_COURSE, TEST_COURSE]
+    assert file_texts.applied_head("course.yaml", published=False) in admin.last_text
+    assert len(await rows(sessionmaker, Module)) == 2
 
 
 async def test_apply_and_publish_publishes_what_the_file_holds(

@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import texts
 from bot.config import Settings
-from bot.handlers.admin import course_file
+from bot.handlers.admin import course_file_jobs
+from bot.services.content import upload as upload_service
 from bot.services.content.parse import parse_course
 from bot.serving.background import BackgroundTasks
 from bot.serving.redis_support import TolerantRedisStorage
@@ -107,7 +108,7 @@ def held_reading(
         go_on.wait(DEADLINE)
         return real(text, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(course_file, "parse_course", held)
+    monkeypatch.setattr(upload_service, "parse_course", held)
     yield started, go_on
     go_on.set()
 
@@ -120,7 +121,7 @@ async def test_learners_and_the_admin_are_answered_while_a_big_file_is_checked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     started, go_on = held_reading
-    monkeypatch.setattr(course_file, "PROGRESS_SECONDS", 0.01)
+    monkeypatch.setattr(course_file_jobs, "PROGRESS_SECONDS", 0.01)
     admin.settle = False
     background = admin.dp["background"]
 
@@ -148,7 +149,7 @@ async def test_learners_and_the_admin_are_answered_while_a_big_file_is_checked(
 async def test_a_big_file_is_checked_with_progress_then_applied(
     admin: Chat, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(course_file, "PROGRESS_SECONDS", 0.01)
+    monkeypatch.setattr(course_file_jobs, "PROGRESS_SECONDS", 0.01)
 
     await upload(admin, big_course(), name="big.yaml")
 
@@ -180,7 +181,7 @@ def stall_reads(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("unreachable")
 
     monkeypatch.setattr(content_repo, "lessons_of_modules", never)
-    monkeypatch.setattr(course_file, "BUDGET_SECONDS", 0.5)
+    monkeypatch.setattr(course_file_jobs, "BUDGET_SECONDS", 0.5)
 
 
 @pytest.mark.usefixtures("stalled_reads")

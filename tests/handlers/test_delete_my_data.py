@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot import texts
 from bot.callbacks.learner import SettingsAction, SettingsCb
 from bot.config import Settings
+from bot.texts import progress as progress_texts
 from bot.texts import settings as t
 from db.enums import LeaderboardPeriod
 from db.models import Achievement, Broadcast, BroadcastDelivery, User, UserAchievement
@@ -140,7 +141,7 @@ async def test_delete_my_data_leaves_no_row_about_the_learner(
     assert (again.timezone, again.reminder_hour, again.current_streak) == (None, None, 0)
     assert sum((await rows_about(engine, again.id)).values()) == 0
     await chat.send_text("/progress")
-    assert texts.lessons_completed_of(0, 4) in chat.last_text
+    assert progress_texts.lessons_completed_of(0, 4) in chat.last_text
     await bob.bot.session.close()
 
 

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.callbacks.learner import ReminderCb, ReminderHourCb, ZoneCb
 from bot.config import Settings
 from bot.services.reminders import queue_reminders
-from bot.services.settings import ZONES
 from bot.services.streak_upkeep import upkeep_streaks
+from bot.services.timezones import ZONES
 from db.clock import ManualClock
 from db.models import User
 from tests.support.chat import Chat, make_chat

@@ -34,6 +34,7 @@ from bot.middlewares.throttling import ThrottlePolicy
 from bot.services import lessons
 from bot.services.content.parse import parse_course
 from bot.texts import commands, motivation
+from bot.texts import progress as progress_texts
 from bot.views.markdown import render_pages
 from db.enums import ExerciseType
 from db.models import Lesson, User
@@ -205,7 +206,7 @@ async def test_the_journey_speaks_the_learners_language(
 
     # My progress.
     await chat.send_text("/progress")
-    assert texts.lessons_completed_of(3, 4) in chat.last_text
+    assert progress_texts.lessons_completed_of(3, 4) in chat.last_text
     assert chat.labels() == [texts.BACK_TO_MENU]
 
     # Reset a lesson: asked first, then done.

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import texts
 from bot.callbacks.learner import LanguageCb, MenuAction, MenuCb, ZoneCb
 from bot.services.learners import LearnerCache, TelegramProfile
-from bot.services.settings import ZONES, place_name
+from bot.services.timezones import ZONES, place_name
 from bot.texts import settings as t
 from db.clock import ManualClock
 from db.models import User

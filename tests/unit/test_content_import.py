@@ -12,14 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.content import importer
 from bot.services.content.exporter import export_course
-from bot.services.content.importer import ImportReport, import_course
+from bot.services.content.importer import import_course
 from bot.services.content.parse import load_course_file, parse_course
 from bot.services.content.sample import (
     has_published_content,
     sample_course_path,
     seed_sample_course,
 )
-from bot.services.content.spec import ModuleSpec
+from bot.services.content.spec import ImportReport, ModuleSpec
 from db.base import utcnow
 from db.enums import ExerciseType
 from db.models import Exercise, ExerciseAttempt, Lesson, Module

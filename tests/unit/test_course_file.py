@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.cli.content import content_import
 from bot.config import load_settings
-from bot.services.content.checks import unclosed_fence_line
+from bot.services.content.model import unclosed_fence_line
 from bot.services.content.parse import load_course_file, parse_course
 from bot.services.content.spec import CourseFileError, ExerciseSpec, LessonSpec, ModuleSpec
 from db.enums import ExerciseType

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.content.importer import Counts, ImportReport
-from bot.services.content.spec import SLUG_MAX_LEN, TITLE_MAX_LEN
+from bot.services.content.model import SLUG_MAX_LEN, TITLE_MAX_LEN
+from bot.services.content.spec import Counts, ImportReport
 from bot.services.content.upload import AnsweredLoss, Preview
 from bot.texts import course_file as texts
 from bot.views.admin.course_file import preview_screen, problems_text

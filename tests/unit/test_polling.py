@@ -15,7 +15,7 @@ from aiogram.types import Chat, Message, Update
 
 from bot.handlers.errors import create_router as create_errors_router
 from bot.middlewares.update_log import BOT_API_UNAVAILABLE, UpdateLogMiddleware
-from bot.serving import polling
+from bot.serving import kept, polling
 from bot.serving.bot_api import HEALTH_KEY, BotApiHealth, WatchBotApi
 from bot.serving.local_api import LocalBotSession
 from bot.serving.polling import Poller
@@ -227,7 +227,7 @@ async def test_updates_the_bot_api_failed_are_fed_again_in_order_once_it_is_back
 async def test_kept_updates_are_bounded_and_the_drop_is_said_once(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(polling, "KEEP_MAX", 3)
+    monkeypatch.setattr(kept, "KEEP_MAX", 3)
     poller = Poller(
         cast(Dispatcher, FakeDispatcher({})), cast(Bot, FakeApi([])), allowed_updates=[]
     )

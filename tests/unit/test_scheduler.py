@@ -207,7 +207,7 @@ async def test_the_scheduler_fires_every_job_of_the_table_once_at_a_time(
 
 
 def test_the_scheduler_command_asks_for_a_token_only_for_workers_that_talk_to_telegram() -> None:
-    from bot.scheduler.serve import needs_telegram
+    from bot.cli.scheduler import needs_telegram
 
     class Sender:
         name = "broadcast sender"

@@ -16,6 +16,7 @@ from bot.services.exercises import Feedback, NextQuestion, Question
 from bot.services.lessons import LessonView, ModuleView
 from bot.services.review import ReviewFigures
 from bot.services.summary import ProgressSummary
+from bot.texts import progress as progress_texts
 from bot.views.admin.authoring import lessons as authoring_lessons
 from bot.views.admin.authoring import modules as authoring_modules
 from bot.views.admin.broadcasts import _shorten
@@ -64,7 +65,7 @@ def test_progress_keeps_its_figures_below_a_long_list_of_modules() -> None:
     text = progress_screen(summary).text
     assert telegram_length(text) <= LIMIT
     assert texts.and_more(100 - text.count(TITLE)) in text
-    assert texts.total_xp(500) in text
+    assert progress_texts.total_xp(500) in text
 
 
 def test_a_module_with_a_description_written_in_sql_still_fits() -> None:

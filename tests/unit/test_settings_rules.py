@@ -11,7 +11,7 @@ from bot.callbacks.learner import LanguageCode
 from bot.services.errors import SeveralTimezones, UnknownTimezone
 from bot.services.learners import LANGUAGES
 from bot.services.localtime import known_zone, zone_named
-from bot.services.settings import (
+from bot.services.timezones import (
     OFFSETS,
     ZONES,
     local_time,

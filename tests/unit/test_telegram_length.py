@@ -7,9 +7,9 @@ import re
 
 import pytest
 
+from bot.views.clusters import clusters
 from bot.views.telegram_length import (
     clip,
-    clusters,
     fit,
     fit_lines,
     html_length,

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from bot import texts
+from bot.texts import progress as progress_texts
 from db.enums import ProgressStatus
 from tests.support.i18n import reading
 
@@ -48,13 +49,13 @@ def test_exercise_counts_in_russian() -> None:
 
 def test_lessons_completed_in_english() -> None:
     # English says it the same way whatever the count.
-    assert said("en", lambda n: texts.lessons_completed_of(n, 30)) == [
+    assert said("en", lambda n: progress_texts.lessons_completed_of(n, 30)) == [
         f"✅ Lessons completed: <b>{n}</b> of 30" for n in COUNTS
     ]
 
 
 def test_lessons_completed_in_russian_agree_with_the_count() -> None:
-    assert said("ru", lambda n: texts.lessons_completed_of(n, 30)) == [
+    assert said("ru", lambda n: progress_texts.lessons_completed_of(n, 30)) == [
         "✅ Пройдено <b>0</b> уроков из 30",
         "✅ Пройден <b>1</b> урок из 30",
         "✅ Пройдено <b>2</b> урока из 30",
@@ -133,13 +134,13 @@ def test_durations(language: str, expected: list[str]) -> None:
 
 def test_numbers_and_percentages_are_written_for_the_language() -> None:
     with reading("en"):
-        assert texts.total_xp(12345) == "⭐ XP: <b>12,345</b>"
-        assert texts.score_percent(66.6) == "67%"
+        assert progress_texts.total_xp(12345) == "⭐ XP: <b>12,345</b>"
+        assert progress_texts.score_percent(66.6) == "67%"
         assert texts.status_mark(ProgressStatus.COMPLETED, 100) == "✅ 100%"
         assert texts.minutes(5) == "⏱ 5 min"
     with reading("ru"):
-        assert texts.total_xp(12345) == f"⭐ XP: <b>12{NBSP}345</b>"
-        assert texts.score_percent(66.6) == f"67{NBSP}%"
+        assert progress_texts.total_xp(12345) == f"⭐ XP: <b>12{NBSP}345</b>"
+        assert progress_texts.score_percent(66.6) == f"67{NBSP}%"
         assert texts.status_mark(ProgressStatus.COMPLETED, 100) == f"✅ 100{NBSP}%"
         assert texts.minutes(5) == "⏱ 5 мин"
 

@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.authoring import content_changed, values
+from bot.services.authoring import content_changed
 from bot.services.authoring.lessons import LessonDetail, lesson_detail
+from bot.services.content import fields as values
 from bot.services.content.spec import stored_short_answer
 from bot.services.errors import AuthoredLessonGone, NotUnderstood
 from bot.services.unit_of_work import unit_of_work

@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.authoring import content_changed, values
+from bot.services.authoring import content_changed
+from bot.services.content import fields as values
 from bot.services.errors import AuthoredLessonGone, AuthoredModuleGone
 from bot.services.unit_of_work import read_only, unit_of_work
 from db import clock

@@ -4,61 +4,17 @@ so importing the same file again changes nothing and learners' history stays att
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.content.spec import LessonSpec, ModuleSpec
+from bot.services.content.spec import Counts, ImportReport, LessonSpec, ModuleSpec
 from bot.services.unit_of_work import read_only, unit_of_work
 from db import clock
 from db.models import Exercise, Lesson, Module
 from db.repositories import content as repo
 from db.repositories import review
-
-
-@dataclass
-class Counts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    deleted: int = 0
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated or self.deleted)
-
-
-@dataclass
-class ImportReport:
-    modules: Counts = field(default_factory=Counts)
-    lessons: Counts = field(default_factory=Counts)
-    exercises: Counts = field(default_factory=Counts)
-    # Exercises whose learners' answers no longer fit them: rows deleted (their attempts go
-    # with them) and rows rewritten in place as another question (type, prompt, options or
-    # answer changed), so the admin can be warned before either happens.
-    dropped_exercise_ids: list[int] = field(default_factory=list)
-    rewritten_exercise_ids: list[int] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return self.modules.changed or self.lessons.changed or self.exercises.changed
-
-    def summary(self) -> str:
-        lines = []
-        for name, counts in (
-            ("modules", self.modules),
-            ("lessons", self.lessons),
-            ("exercises", self.exercises),
-        ):
-            line = f"{name}: {counts.created} created, {counts.updated} updated, "
-            line += f"{counts.unchanged} unchanged"
-            if name == "exercises":
-                line += f", {counts.deleted} deleted"
-            lines.append(line)
-        if not self.changed:
-            lines.append("nothing changed")
-        return "\n".join(lines)
 
 
 def _assign(row: object, values: Mapping[str, Any]) -> bool:

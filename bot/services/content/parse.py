@@ -1,4 +1,5 @@
-"""Reading a course file: strict YAML, then every module, lesson and exercise checked.
+"""Reading a course file: strict YAML (yaml_reader), then every document validated whole
+through the content model (model.py), every problem listed by path.
 
 Nothing here touches the database, so a file can be validated before any session is opened.
 """
@@ -8,48 +9,40 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from bot.services.content.checks import (
-    Checker,
-    exercise_answer,
-    exercise_options,
-    unclosed_fence_line,
-)
-from bot.services.content.spec import (
-    DESCRIPTION_MAX_LEN,
-    EXPLANATION_MAX_LEN,
-    MINUTES_MAX,
-    ORDER_MAX,
-    PASS_SCORE_MAX,
-    POINTS_MAX,
-    PROMPT_MAX_LEN,
-    TITLE_MAX_LEN,
-    XP_MAX,
-    CourseFileError,
-    ExerciseSpec,
-    LessonSpec,
-    ModuleSpec,
-)
-from bot.services.content.yaml_reader import YamlRefused, read_documents
-from db.enums import ExerciseType
+from pydantic import TypeAdapter, ValidationError
 
-_MODULE_KEYS = ("slug", "title", "description", "order")
-_LESSON_KEYS = (
-    "slug",
-    "title",
-    "estimated_minutes",
-    "xp",
-    "pass_score",
-    "content",
-    "exercises",
-)
-_EXERCISE_COMMON_KEYS = ("type", "prompt", "explanation", "points")
-_EXERCISE_TYPE_KEYS: dict[ExerciseType, tuple[str, ...]] = {
-    ExerciseType.MULTIPLE_CHOICE: ("options", "answer"),
-    ExerciseType.TRUE_FALSE: ("answer",),
-    ExerciseType.SHORT_ANSWER: ("answers", "case_sensitive"),
-}
-_EXERCISE_KEYS = (*_EXERCISE_COMMON_KEYS, "options", "answer", "answers", "case_sensitive")
-_TYPE_NAMES = ", ".join(t.value for t in ExerciseType)
+from bot.services.content.model import CourseDocument, repeated
+from bot.services.content.problems import problem
+from bot.services.content.spec import CourseFileError, ModuleSpec
+from bot.services.content.yaml_reader import YamlRefused, read_documents
+
+_DOCUMENT: TypeAdapter[CourseDocument] = TypeAdapter(CourseDocument)
+
+
+class _Problems:
+    """Every problem of a file, each under its document and a sort key that keeps a document's
+    problems in the order of its lessons (the duplicate slug of lesson 2 after the problems
+    inside lesson 1), and without repeating a value the reader already refused."""
+
+    def __init__(self, several: bool) -> None:
+        self.several = several
+        self.found: list[tuple[tuple[int, int], str]] = []
+        self.settled: set[tuple[int, str]] = set()
+
+    def add(self, document: int, path: str, message: str, lesson: int = -1) -> None:
+        if (document, path) in self.settled:
+            return
+        prefix = f"document {document}: " if self.several or document > 1 else ""
+        self.found.append(((document, lesson), f"{prefix}{path}: {message}"))
+
+    def refused(self, document: int, path: str, message: str) -> None:
+        """A value the reader refused: it reads as missing, and "required" for it would only
+        repeat the reason given here."""
+        self.add(document, path, message, _lesson_of(path))
+        self.settled.add((document, path))
+
+    def listed(self) -> list[str]:
+        return [text for _, text in sorted(self.found, key=lambda item: item[0])]
 
 
 def parse_course(text: str, on_document: Callable[[int], None] | None = None) -> list[ModuleSpec]:
@@ -67,24 +60,19 @@ def parse_course(text: str, on_document: Callable[[int], None] | None = None) ->
     documents = read.documents
     if not documents and not read.problems:
         raise CourseFileError(["the file holds no module (expected `module:` and `lessons:`)"])
-    several = len(documents) > 1 or any(number > 1 for number, _ in documents)
-
-    def prefix(number: int) -> str:
-        return f"document {number}: " if several or number > 1 else ""
-
-    checker = Checker()
-    for problem in read.problems:
-        checker.prefix = prefix(problem.document)
-        checker.refused(problem.path, problem.message)
+    problems = _Problems(len(documents) > 1 or any(number > 1 for number, _ in documents))
+    for value in read.problems:
+        problems.refused(value.document, value.path, value.message)
     modules: list[ModuleSpec] = []
-    seen: set[str] = set()
     for number, document in documents:
-        checker.prefix = prefix(number)
-        module = _parse_module(checker, document, default_order=number, seen_slugs=seen)
+        module = _module(problems, number, _plain(document))
         if module is not None:
             modules.append(module)
-    if checker.problems:
-        raise CourseFileError(checker.problems)
+    module_slugs = [_slug(_field(document, "module")) for _, document in documents]
+    for index, slug in repeated(module_slugs):
+        problems.add(documents[index][0], "module.slug", f"duplicate slug {slug!r}")
+    if problems.found:
+        raise CourseFileError(problems.listed())
     return modules
 
 
@@ -98,144 +86,46 @@ def load_course_file(path: Path) -> list[ModuleSpec]:
     return parse_course(text)
 
 
-def _parse_module(
-    checker: Checker, document: object, *, default_order: int, seen_slugs: set[str]
-) -> ModuleSpec | None:
-    if not isinstance(document, Mapping):
-        checker.report("document", "must be a mapping with `module:` and `lessons:`")
+def _module(problems: _Problems, number: int, document: object) -> ModuleSpec | None:
+    before = len(problems.found)
+    try:
+        parsed = _DOCUMENT.validate_python(document)
+    except ValidationError as invalid:
+        for error in invalid.errors(include_url=False):
+            path, message = problem(error)
+            problems.add(number, path, message, _lesson_of(path))
+        parsed = None
+    lessons = _field(document, "lessons")
+    raw_slugs = [_slug(lesson) for lesson in lessons] if isinstance(lessons, list) else []
+    for index, slug in repeated(raw_slugs):
+        problems.add(number, f"lessons[{index}].slug", f"duplicate slug {slug!r}", index)
+    if parsed is None or len(problems.found) > before:
         return None
-    checker.known_keys(document, ("module", "lessons"), "")
-
-    slug = title = None
-    description: str | None = None
-    order: int | None = default_order
-    module = document.get("module")
-    if module is None:
-        checker.report("module", "required")
-    elif (data := checker.mapping(module, "module")) is not None:
-        checker.known_keys(data, _MODULE_KEYS, "module")
-        slug = checker.slug(data, "module")
-        if slug is not None and slug in seen_slugs:
-            checker.report("module.slug", f"duplicate slug {slug!r}")
-        elif slug is not None:
-            seen_slugs.add(slug)
-        title = checker.text(data, "title", "module", max_len=TITLE_MAX_LEN)
-        description = checker.text(
-            data, "description", "module", required=False, max_len=DESCRIPTION_MAX_LEN
-        )
-        order = checker.integer(
-            data, "order", "module", default=default_order, minimum=0, maximum=ORDER_MAX
-        )
-
-    lessons: list[LessonSpec] = []
-    raw_lessons = document.get("lessons")
-    if not isinstance(raw_lessons, list) or not raw_lessons:
-        checker.report("lessons", "required: a list with at least one lesson")
-    else:
-        slugs: set[str] = set()
-        for index, raw in enumerate(raw_lessons):
-            path = f"lessons[{index}]"
-            lesson = _parse_lesson(checker, raw, path)
-            slug_value = raw.get("slug") if isinstance(raw, Mapping) else None
-            if isinstance(slug_value, str) and slug_value in slugs:
-                checker.report(f"{path}.slug", f"duplicate slug {slug_value!r}")
-            elif isinstance(slug_value, str):
-                slugs.add(slug_value)
-            if lesson is not None:
-                lessons.append(lesson)
-
-    if slug is None or title is None or order is None or len(lessons) != len(raw_lessons or []):
-        return None
-    return ModuleSpec(slug=slug, title=title, description=description, order=order, lessons=lessons)
+    return parsed.spec(default_order=number)
 
 
-def _parse_lesson(checker: Checker, raw: object, path: str) -> LessonSpec | None:
-    data = checker.mapping(raw, path)
-    if data is None:
-        return None
-    before = checker.count
-    checker.known_keys(data, _LESSON_KEYS, path)
-    slug = checker.slug(data, path)
-    title = checker.text(data, "title", path, max_len=TITLE_MAX_LEN)
-    content = checker.text(data, "content", path)
-    if content is not None and (line := unclosed_fence_line(content)) is not None:
-        checker.report(f"{path}.content", f"``` code block opened on line {line} is never closed")
-    minutes = checker.integer(
-        data, "estimated_minutes", path, default=None, minimum=0, maximum=MINUTES_MAX
-    )
-    xp = checker.integer(data, "xp", path, default=10, minimum=0, maximum=XP_MAX)
-    pass_score = checker.integer(
-        data, "pass_score", path, default=70, minimum=0, maximum=PASS_SCORE_MAX
-    )
-
-    exercises: list[ExerciseSpec] = []
-    raw_exercises = data.get("exercises")
-    if raw_exercises is not None and not isinstance(raw_exercises, list):
-        checker.report(f"{path}.exercises", "must be a list")
-    for index, raw_exercise in enumerate(raw_exercises if isinstance(raw_exercises, list) else []):
-        exercise = _parse_exercise(checker, raw_exercise, f"{path}.exercises[{index}]")
-        if exercise is not None:
-            exercises.append(exercise)
-
-    if checker.count > before:
-        return None
-    assert slug is not None and title is not None and content is not None
-    assert xp is not None and pass_score is not None
-    return LessonSpec(
-        slug=slug,
-        title=title,
-        estimated_minutes=minutes,
-        xp=xp,
-        pass_score=pass_score,
-        content=content,
-        exercises=exercises,
-    )
+def _plain(value: object) -> object:
+    """The tree as the model reads it: a key given no value (`xp:`) is a key not given, as it
+    always was in a course file, and every key is text (a key `1:` is an unknown key `1`)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
 
 
-def _parse_exercise(checker: Checker, raw: object, path: str) -> ExerciseSpec | None:
-    data = checker.mapping(raw, path)
-    if data is None:
-        return None
-    before = checker.count
-    checker.known_keys(data, _EXERCISE_KEYS, path)
-    kind: ExerciseType | None = None
-    raw_type = data.get("type")
-    if raw_type is None:
-        checker.report(f"{path}.type", f"required (one of {_TYPE_NAMES})")
-    elif not isinstance(raw_type, str) or raw_type not in {t.value for t in ExerciseType}:
-        checker.report(f"{path}.type", f"must be one of {_TYPE_NAMES}")
-    else:
-        kind = ExerciseType(raw_type)
-    prompt = checker.text(data, "prompt", path, max_len=PROMPT_MAX_LEN)
-    explanation = checker.text(
-        data, "explanation", path, required=False, max_len=EXPLANATION_MAX_LEN
-    )
-    points = checker.integer(data, "points", path, default=1, minimum=1, maximum=POINTS_MAX)
-    if kind is None:
-        return None
+def _field(document: object, key: str) -> object:
+    return document.get(key) if isinstance(document, Mapping) else None
 
-    for key in ("options", "answer", "answers", "case_sensitive"):
-        if key in data and key not in _EXERCISE_TYPE_KEYS[kind]:
-            hint = " (use answers: [...])" if key == "answer" else ""
-            checker.report(f"{path}.{key}", f"not used by {kind.value} exercises{hint}")
 
-    options: list[str] | None = None
-    answer = exercise_answer(checker, kind, data, path)
-    case_sensitive = checker.flag(data, "case_sensitive", path)
-    if kind is ExerciseType.MULTIPLE_CHOICE:
-        options = exercise_options(checker, data, path)
-        if options is not None and answer is not None and answer not in options:
-            checker.report(f"{path}.answer", "not one of options")
+def _slug(data: object) -> object:
+    return _field(data, "slug")
 
-    if checker.count > before:
-        return None
-    assert prompt is not None and points is not None and answer is not None
-    return ExerciseSpec(
-        type=kind,
-        prompt=prompt,
-        options=options,
-        answer=answer,
-        explanation=explanation,
-        points=points,
-        case_sensitive=bool(case_sensitive) and kind is ExerciseType.SHORT_ANSWER,
-    )
+
+def _lesson_of(path: str) -> int:
+    """The lesson a problem's path is in (its index), or -1 for the module's own problems."""
+    if path.startswith("lessons["):
+        number = path[len("lessons[") :].split("]", 1)[0]
+        if number.isdigit():
+            return int(number)
+    return -1

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.content.importer import ImportReport, import_course
+from bot.services.content.importer import import_course
 from bot.services.content.parse import load_course_file
+from bot.services.content.spec import ImportReport
 from bot.services.unit_of_work import read_only, unit_of_work
 from db.repositories import content as repo
 

@@ -1,5 +1,6 @@
 """A course file's content as plain values: what parsing produces, importing consumes and
-exporting writes back."""
+exporting writes back (the rules these values passed are the content model's, model.py); and
+what an import changed, counted."""
 
 from __future__ import annotations
 
@@ -7,24 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from db.enums import ExerciseType
-
-SLUG_MAX_LEN = 100  # modules.slug and lessons.slug are VARCHAR(100)
-TITLE_MAX_LEN = 200  # modules.title and lessons.title are VARCHAR(200)
-# The ranges a course file and the chat's authoring dialogs both accept. The caps keep values
-# inside a 32-bit INT and a multiple-choice question inside one readable keyboard.
-MINUTES_MAX = 999
-XP_MAX = 10_000
-PASS_SCORE_MAX = 100
-# Beyond any real course, well inside the INT columns: a larger number is a mistake.
-POINTS_MAX = 1000
-ORDER_MAX = 1_000_000_000
-# A question, its explanation and the learner's answer share one message (4096 characters);
-# a module's description heads the list of its lessons.
-PROMPT_MAX_LEN = 1000
-EXPLANATION_MAX_LEN = 1000
-DESCRIPTION_MAX_LEN = 1000
-OPTIONS_MIN = 2
-OPTIONS_MAX = 10
 
 Answer = str | bool | list[str]
 
@@ -96,3 +79,47 @@ class CourseFileError(Exception):
     def __init__(self, problems: list[str]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(self.problems))
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.deleted)
+
+
+@dataclass
+class ImportReport:
+    modules: Counts = field(default_factory=Counts)
+    lessons: Counts = field(default_factory=Counts)
+    exercises: Counts = field(default_factory=Counts)
+    # Exercises whose learners' answers no longer fit them: rows deleted (their attempts go
+    # with them) and rows rewritten in place as another question (type, prompt, options or
+    # answer changed), so the admin can be warned before either happens.
+    dropped_exercise_ids: list[int] = field(default_factory=list)
+    rewritten_exercise_ids: list[int] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.modules.changed or self.lessons.changed or self.exercises.changed
+
+    def summary(self) -> str:
+        lines = []
+        for name, counts in (
+            ("modules", self.modules),
+            ("lessons", self.lessons),
+            ("exercises", self.exercises),
+        ):
+            line = f"{name}: {counts.created} created, {counts.updated} updated, "
+            line += f"{counts.unchanged} unchanged"
+            if name == "exercises":
+                line += f", {counts.deleted} deleted"
+            lines.append(line)
+        if not self.changed:
+            lines.append("nothing changed")
+        return "\n".join(lines)

@@ -1,4 +1,5 @@
-"""A course file an admin sends to the bot: what is accepted, what it would change, applying it.
+"""A course file an admin sends to the bot, as one use case: what is accepted, previewing it
+(what it would change), and applying it on Confirm.
 
 The file is checked in the order that costs least first: its declared name, type and size
 (before anything is downloaded), its bytes as they arrive (a size that was missing or wrong
@@ -6,22 +7,27 @@ cannot make the bot hold more than MAX_BYTES), then its text, then the course fi
 
 What the file would change is counted by the importer's own planning (the step that matches
 the file with the stored rows before anything is written), so the preview counts exactly what
-Confirm will do, in a read-only transaction: checking a big file takes no write lock, and the
-learners' writes go on meanwhile.
+Confirm will do, in a read-only transaction: checking a big file takes no write lock, nothing
+is written and nothing needs undoing, and the learners' writes go on meanwhile. Between the
+preview and Confirm the caller keeps the file's text (PendingFile); Confirm reads it once more,
+the one parse of that Confirm, and imports it in one unit of work.
 """
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import hashlib
 import io
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.catalog import CATALOG_KEY, CatalogCache
-from bot.services.content.importer import ImportReport, Progress, import_course, plan_course
-from bot.services.content.spec import ModuleSpec
+from bot.services.content.importer import Progress, import_course, plan_course
+from bot.services.content.parse import parse_course
+from bot.services.content.spec import ImportReport, ModuleSpec
 from bot.services.unit_of_work import at_least, read_only
 from db.repositories import content as repo
 
@@ -167,3 +173,83 @@ async def apply_course(
         if isinstance(cache, CatalogCache):
             cache.forget()
     return report
+
+
+class Stage(enum.Enum):
+    READING = "reading"
+    CHECKING = "checking"
+    APPLYING = "applying"
+
+
+@dataclass(slots=True)
+class UploadProgress:
+    """How far one file's work has come, for the caller to show while it runs; set from the
+    worker thread that reads the file too (plain assignments)."""
+
+    stage: Stage = Stage.READING
+    done: int = 0
+    total: int = 0
+
+    def set_done(self, done: int) -> None:
+        self.done = done
+
+    def start(self, stage: Stage, total: int = 0) -> None:
+        self.stage, self.done, self.total = stage, 0, total
+
+
+@dataclass(frozen=True, slots=True)
+class PendingFile:
+    """A previewed file waiting for Confirm: `token` names this version of its text, so a
+    button applies exactly the file it was shown for."""
+
+    token: str
+    name: str
+    text: str
+    modules: int
+
+    def as_data(self) -> dict[str, Any]:
+        """Plain values, for storage that keeps JSON (the FSM's, Redis included)."""
+        return asdict(self)
+
+    @classmethod
+    def from_data(cls, data: object) -> PendingFile | None:
+        if not isinstance(data, dict):
+            return None
+        try:
+            return cls(
+                str(data["token"]), str(data["name"]), str(data["text"]), int(data["modules"])
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    pending: PendingFile
+    preview: Preview
+
+
+async def preview_upload(
+    session: AsyncSession, name: str, data: bytes, progress: UploadProgress
+) -> Checked:
+    """Read, validate and preview one uploaded file; nothing is written. FileRefused for bytes
+    that are not a text file, CourseFileError listing a bad file's problems."""
+    text = decode(data)
+    progress.start(Stage.READING)
+    # Off the event loop: reading 1 MB takes a second or two. A thread cannot be cancelled,
+    # but reading is bounded (yaml_reader) and ends by itself.
+    modules = await asyncio.to_thread(parse_course, text, progress.set_done)
+    progress.start(Stage.CHECKING, len(modules))
+    preview = await preview_course(session, modules, progress.set_done)
+    return Checked(PendingFile(token_of(text), name, text, len(modules)), preview)
+
+
+async def apply_upload(
+    session: AsyncSession, pending: PendingFile, *, publish: bool, progress: UploadProgress
+) -> ImportReport:
+    """Import a previewed file, all or nothing; its text is read here once (it was valid when
+    previewed, and the reader is deterministic)."""
+    progress.start(Stage.APPLYING, pending.modules)
+    modules = await asyncio.to_thread(parse_course, pending.text)
+    progress.total = len(modules)
+    return await apply_course(session, modules, publish=publish, progress=progress.set_done)

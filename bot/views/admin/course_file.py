@@ -8,8 +8,8 @@ from collections.abc import Callable
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.callbacks.admin import CourseFileAction, CourseFileCb
-from bot.services.content.importer import Counts, ImportReport
-from bot.services.content.upload import Preview
+from bot.services.content.spec import Counts, ImportReport
+from bot.services.content.upload import Preview, Stage, UploadProgress
 from bot.texts import course_file as texts
 from bot.views.admin.menu import back_to_admin, back_to_admin_button
 from bot.views.keyboard import Keyboard
@@ -136,3 +136,12 @@ def note_screen(text: str) -> Screen:
 def text_screen(text: str) -> Screen:
     """A message without buttons: a step of a long check or import, or why a file was refused."""
     return Screen(text)
+
+
+def progress_screen(file_name: str, progress: UploadProgress) -> Screen:
+    """How far a file's check or import has come (`file_name` as clip_name gives it)."""
+    if progress.stage is Stage.APPLYING:
+        return text_screen(texts.applying_progress(file_name, progress.done, progress.total))
+    if progress.stage is Stage.CHECKING:
+        return text_screen(texts.checking_progress(file_name, progress.done, progress.total))
+    return text_screen(texts.reading_progress(file_name, progress.done))

@@ -31,7 +31,7 @@ from bot.callbacks.admin import DialogAction, DialogCb, PickCb
 from bot.handlers.admin.authoring.steps import Data, Step
 from bot.handlers.filters import command
 from bot.services.authoring import lessons, modules
-from bot.services.authoring import values as fields
+from bot.services.content import fields
 from bot.texts import authoring as texts
 from bot.views.admin.authoring.dialog import pick_screen, problem_text, prompt_screen
 from bot.views.admin.authoring.lessons import lesson_screen

@@ -31,10 +31,10 @@ from bot.handlers.admin.authoring.dialog import Dialog, entry, with_notice
 from bot.handlers.admin.authoring.steps import Data, Step, typed_value
 from bot.handlers.common import show
 from bot.services.authoring import lessons
-from bot.services.authoring import values as fields
 from bot.services.authoring.exercises import delete_exercise, save_exercise
 from bot.services.authoring.lessons import ExerciseLine, LessonDetail
-from bot.services.content.spec import OPTIONS_MAX, OPTIONS_MIN
+from bot.services.content import fields
+from bot.services.content.model import OPTIONS_MAX, OPTIONS_MIN
 from bot.services.errors import AuthoredLessonGone
 from bot.texts import authoring as texts
 from bot.views.admin.authoring.exercises import (

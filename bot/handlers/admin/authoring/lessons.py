@@ -24,9 +24,9 @@ from bot.handlers.admin.authoring.markdown import lesson_text
 from bot.handlers.admin.authoring.steps import NEW_TITLE, Data, Step
 from bot.handlers.common import show
 from bot.services.authoring import lessons, modules
-from bot.services.authoring import values as fields
 from bot.services.authoring.lessons import Direction
-from bot.services.content.spec import TITLE_MAX_LEN
+from bot.services.content import fields
+from bot.services.content.model import TITLE_MAX_LEN
 from bot.texts import authoring as texts
 from bot.views.admin.authoring.lessons import confirm_delete_screen, lesson_screen
 from bot.views.admin.authoring.modules import module_screen, reorder_screen

@@ -23,8 +23,8 @@ from bot.handlers.admin.authoring.dialog import Dialog, entry, saved, with_notic
 from bot.handlers.admin.authoring.steps import NEW_TITLE, Data, Step, typed_value
 from bot.handlers.common import show
 from bot.services.authoring import modules
-from bot.services.authoring import values as fields
-from bot.services.content.spec import TITLE_MAX_LEN
+from bot.services.content import fields
+from bot.services.content.model import TITLE_MAX_LEN
 from bot.texts import authoring as texts
 from bot.views.admin.authoring.modules import (
     confirm_delete_module_screen,

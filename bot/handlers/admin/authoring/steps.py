@@ -11,8 +11,8 @@ from typing import Any
 from aiogram.types import Message
 
 from bot.callbacks.admin import DialogAction
-from bot.services.authoring import values as fields
-from bot.services.content.spec import TITLE_MAX_LEN
+from bot.services.content import fields
+from bot.services.content.model import TITLE_MAX_LEN
 from bot.texts import authoring as texts
 
 Data = Mapping[str, Any]

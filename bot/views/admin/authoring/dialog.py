@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.callbacks.admin import DialogAction, DialogCb, PickCb
-from bot.services.authoring.values import BadValue, Problem
+from bot.services.content.fields import BadValue, Problem
 from bot.texts import authoring as texts
 from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
