@@ -90,7 +90,7 @@ class CourseFileCb(CallbackData, prefix="a_cf"):
     token: FileToken | None = None
 
 
-# Authoring the course from the chat (bot/handlers/admin/authoring_*.py).
+# Authoring the course from the chat (bot/handlers/admin/authoring/).
 
 
 class NewModuleCb(CallbackData, prefix="a_nmod"):
@@ -106,6 +106,10 @@ class ModuleAction(enum.StrEnum):
     PUBLISH = "pub"
     UNPUBLISH = "unpub"
     REORDER = "order"
+    EDIT_TITLE = "title"
+    EDIT_DESCRIPTION = "desc"
+    DELETE = "del"
+    DELETE_CONFIRMED = "delok"
 
 
 class ModuleActionCb(CallbackData, prefix="a_modx"):
@@ -120,6 +124,7 @@ class AuthorLessonCb(CallbackData, prefix="a_les"):
 class LessonAction(enum.StrEnum):
     EDIT_TITLE = "title"
     EDIT_CONTENT = "text"
+    EDIT_NUMBERS = "num"
     ADD_EXERCISE = "ex"
     PREVIEW = "view"
     PUBLISH = "pub"
@@ -157,6 +162,25 @@ class NewExerciseCb(CallbackData, prefix="a_nex"):
     kind: ExerciseKind
 
 
+class AuthorExerciseCb(CallbackData, prefix="a_exr"):
+    """An exercise's screen in its lesson."""
+
+    lesson_id: DbId
+    exercise_id: DbId
+
+
+class ExerciseAction(enum.StrEnum):
+    EDIT = "edit"
+    DELETE = "del"
+    DELETE_CONFIRMED = "delok"
+
+
+class ExerciseActionCb(CallbackData, prefix="a_exx"):
+    lesson_id: DbId
+    exercise_id: DbId
+    action: ExerciseAction
+
+
 class DialogAction(enum.StrEnum):
     CANCEL = "cancel"
     SKIP = "skip"
@@ -176,4 +200,14 @@ class PickCb(CallbackData, prefix="a_pick"):
 
 
 class PreviewCb(CallbackData, prefix="a_pv"):
-    """Every button of a preview: pressing it records nothing."""
+    """Every button of a preview: an answer's is graded and explained, the others do nothing;
+    none records anything."""
+
+    exercise_id: DbId | None = None
+    option: Option | None = None
+
+
+class PreviewTypeCb(CallbackData, prefix="a_pvt"):
+    """A previewed question answered by typing: asks for the answer, then grades it."""
+
+    exercise_id: DbId

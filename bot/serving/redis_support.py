@@ -14,9 +14,10 @@ import logging
 import time
 from collections.abc import AsyncGenerator, Callable, Mapping
 from contextlib import asynccontextmanager
-from typing import Any
+from dataclasses import replace
+from typing import Any, Literal
 
-from aiogram.fsm.storage.base import StateType, StorageKey
+from aiogram.fsm.storage.base import DEFAULT_DESTINY, DefaultKeyBuilder, StateType, StorageKey
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from redis.exceptions import LockNotOwnedError, RedisError
 
@@ -79,6 +80,18 @@ class RedisHealth:
             self.down_since, self.failures = None, 0
 
 
+class SceneKeyBuilder(DefaultKeyBuilder):
+    """The default builder's keys for the chat's own state, so states written before are still
+    found; another destiny (aiogram Scenes keep their history under one) gets a key of its own
+    instead of the default builder's refusal."""
+
+    def build(self, key: StorageKey, part: Literal["data", "state", "lock"] | None = None) -> str:
+        if key.destiny == DEFAULT_DESTINY:
+            return super().build(key, part)
+        built = super().build(replace(key, destiny=DEFAULT_DESTINY), part)
+        return f"{built}{self.separator}{key.destiny}"
+
+
 class TolerantRedisStorage(RedisStorage):
     """RedisStorage whose failures read as an empty state and drop writes."""
 
@@ -90,7 +103,9 @@ class TolerantRedisStorage(RedisStorage):
 
     @classmethod
     def connect(cls, url: str) -> TolerantRedisStorage:
-        storage = cls.from_url(url, connection_kwargs=CONNECTION_KWARGS)
+        storage = cls.from_url(
+            url, connection_kwargs=CONNECTION_KWARGS, key_builder=SceneKeyBuilder()
+        )
         assert isinstance(storage, TolerantRedisStorage)
         return storage
 

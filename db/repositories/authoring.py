@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, case, func, select, update
+from sqlalchemy import Row, and_, case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Exercise, Lesson, Module
@@ -57,9 +57,20 @@ async def module_lessons(session: AsyncSession, module_id: int) -> Sequence[Row[
     return (await session.execute(MODULE_LESSONS.where(Lesson.module_id == module_id))).all()
 
 
-async def module_slug_exists(session: AsyncSession, slug: str) -> bool:
-    """Deleted modules count: the slug stays theirs, so a course file can restore them."""
-    return bool(await session.scalar(select(func.count()).where(Module.slug == slug)))
+async def module_slugs(session: AsyncSession) -> set[str]:
+    """Every module's slug, deleted modules' included: theirs stay theirs."""
+    return set(await session.scalars(select(Module.slug)))
+
+
+async def soft_delete_module(session: AsyncSession, module_id: int, now: datetime) -> bool:
+    """Marks the module deleted; False when it already was (or never existed)."""
+    result = await session.execute(
+        update(Module)
+        .where(Module.id == module_id, Module.deleted_at.is_(None))
+        .values(deleted_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
 
 
 async def next_module_order(session: AsyncSession) -> int:
@@ -92,6 +103,23 @@ async def live_lesson(session: AsyncSession, lesson_id: int) -> Lesson | None:
 async def lesson_exercises(session: AsyncSession, lesson_id: int) -> list[Exercise]:
     stmt = select(Exercise).where(Exercise.lesson_id == lesson_id)
     return list(await session.scalars(stmt.order_by(Exercise.order, Exercise.id)))
+
+
+async def live_exercise(session: AsyncSession, exercise_id: int) -> Exercise | None:
+    """The exercise unless its lesson or module is deleted."""
+    found: Exercise | None = await session.scalar(
+        select(Exercise)
+        .join(Lesson, Lesson.id == Exercise.lesson_id)
+        .join(Module, Module.id == Lesson.module_id)
+        .where(Exercise.id == exercise_id, _LIVE_LESSON, Module.deleted_at.is_(None))
+    )
+    return found
+
+
+async def delete_exercise(session: AsyncSession, exercise_id: int) -> None:
+    """The row goes, its learners' answers and review cards with it, as a course file that
+    drops an exercise does."""
+    await session.execute(delete(Exercise).where(Exercise.id == exercise_id))
 
 
 async def next_exercise_order(session: AsyncSession, lesson_id: int) -> int:

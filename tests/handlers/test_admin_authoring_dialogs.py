@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.callbacks.admin import AuthorLessonCb, AuthorModuleCb
 from bot.config import Settings
 from bot.services.authoring import lessons, modules
-from bot.services.authoring.exercises import add_exercise
+from bot.services.authoring.exercises import delete_exercise, save_exercise
 from bot.services.authoring.lessons import Direction
 from bot.texts import authoring as texts
 from db.enums import ExerciseType
@@ -129,7 +129,12 @@ async def test_formatting_typed_in_telegram_is_kept_as_the_course_markdown(
 
 Write = Callable[[AsyncSession, Course], Awaitable[Any]]
 WRITES: dict[str, Write] = {
-    "create module": lambda s, c: modules.create_module(s, slug="m", title="M", description=None),
+    "create module": lambda s, c: modules.create_module(s, title="M", description=None),
+    "edit module title": lambda s, c: modules.edit_module_title(s, c.modules["next"], "N"),
+    "edit module description": lambda s, c: modules.edit_module_description(
+        s, c.modules["next"], "D"
+    ),
+    "delete module": lambda s, c: modules.delete_module(s, c.modules["next"]),
     "publish module": lambda s, c: modules.set_module_published(s, c.modules["next"], False),
     "add lesson": lambda s, c: lessons.add_lesson(
         s, c.modules["intro"], title="T", content="C", estimated_minutes=None, xp=1, pass_score=1
@@ -138,8 +143,11 @@ WRITES: dict[str, Write] = {
     "edit content": lambda s, c: lessons.edit_content(s, c.lessons["basics"], "New"),
     "publish lesson": lambda s, c: lessons.set_lesson_published(s, c.lessons["basics"], False),
     "move lesson": lambda s, c: lessons.move_lesson(s, c.lessons["basics"], Direction.DOWN),
+    "edit numbers": lambda s, c: lessons.edit_numbers(
+        s, c.lessons["basics"], estimated_minutes=None, xp=3, pass_score=50
+    ),
     "delete lesson": lambda s, c: lessons.delete_lesson(s, c.lessons["reading"]),
-    "add exercise": lambda s, c: add_exercise(
+    "add exercise": lambda s, c: save_exercise(
         s,
         c.lessons["reading"],
         kind=ExerciseType.TRUE_FALSE,
@@ -147,6 +155,16 @@ WRITES: dict[str, Write] = {
         answer=True,
         explanation=None,
     ),
+    "rewrite exercise": lambda s, c: save_exercise(
+        s,
+        c.lessons["deep"],
+        exercise_id=c.exercises["deep"][0],
+        kind=ExerciseType.TRUE_FALSE,
+        prompt="P",
+        answer=True,
+        explanation=None,
+    ),
+    "delete exercise": lambda s, c: delete_exercise(s, c.exercises["deep"][0]),
 }
 
 

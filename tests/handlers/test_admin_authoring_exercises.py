@@ -7,7 +7,13 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as learner_texts
-from bot.callbacks.admin import AuthorLessonCb, PickCb
+from bot.callbacks.admin import (
+    AuthorExerciseCb,
+    AuthorLessonCb,
+    ExerciseAction,
+    ExerciseActionCb,
+    PickCb,
+)
 from bot.config import Settings
 from bot.services.content.model import (
     EXPLANATION_MAX_LEN,
@@ -261,3 +267,37 @@ async def test_buttons_of_an_earlier_step_get_a_clear_answer(
     await admin.press_data(PickCb(index=0))  # no question yet to answer
     assert admin.callback_texts()[-1] == str(texts.NOT_THIS_STEP)
     assert await content_snapshot(sessionmaker) == before
+
+
+async def test_writing_an_exercise_again_can_be_cancelled_and_a_deleted_one_is_gone(
+    admin: Chat, course: Course, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    lesson_id = course.lessons["basics"]
+    exercise_id = course.exercises["basics"][0]
+    before = await content_snapshot(sessionmaker)
+    await admin.send_text("/admin")
+    await admin.press_data(AuthorLessonCb(lesson_id=lesson_id))
+    await admin.tap(texts.exercise_button(1), exact=True)
+    assert "Pick b" in admin.last_text
+    await admin.tap(texts.EDIT_EXERCISE)
+    await admin.send_text("Pick a")
+    await admin.send_text("a\nb")
+    await admin.send_text("/cancel")
+    assert admin.last_text.startswith(str(texts.CANCELLED))
+    assert await content_snapshot(sessionmaker) == before
+
+    await admin.tap(texts.exercise_button(1), exact=True)
+    await admin.tap(texts.DELETE)
+    await admin.tap(texts.DELETE_KEEP)
+    assert await content_snapshot(sessionmaker) == before
+    await admin.tap(texts.DELETE)
+    await admin.tap(texts.DELETE_CONFIRM)
+    assert [e.id for e in await exercises_of(sessionmaker, lesson_id)] == [
+        course.exercises["basics"][1]
+    ]
+    for button in (
+        AuthorExerciseCb(lesson_id=lesson_id, exercise_id=exercise_id),
+        ExerciseActionCb(lesson_id=lesson_id, exercise_id=exercise_id, action=ExerciseAction.EDIT),
+    ):
+        await admin.press_data(button)
+        assert admin.last_text == str(texts.GONE)

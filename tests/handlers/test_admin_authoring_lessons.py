@@ -26,7 +26,7 @@ from bot.callbacks.admin import (
 from bot.callbacks.learner import LessonCb
 from bot.config import Settings
 from bot.services.content.fields import TEXT_MAX_LEN
-from bot.services.content.model import TITLE_MAX_LEN
+from bot.services.content.model import TITLE_MAX_LEN, XP_MAX
 from bot.texts import admin as admin_texts
 from bot.texts import authoring as texts
 from db.models import Lesson, Module, UserProgress
@@ -396,13 +396,48 @@ async def test_preview_shows_what_a_learner_sees_and_records_nothing(
     for message in messages[1:4]:
         assert isinstance(message.reply_markup, InlineKeyboardMarkup)
         buttons = [b for row in message.reply_markup.inline_keyboard for b in row]
-        assert {b.callback_data for b in buttons} == {PreviewCb().pack()}
+        assert all(str(b.callback_data).startswith(PreviewCb.__prefix__) for b in buttons)
     question = messages[2].reply_markup
     assert isinstance(question, InlineKeyboardMarkup)
     assert [b.text for row in question.inline_keyboard for b in row] == learner_choices
+    # The page's and the question's other buttons do nothing.
     await admin.press_data(PreviewCb())
     assert admin.callback_texts()[-1] == str(texts.PREVIEW_PRESSED)
+    # An answer is graded and explained as a learner's is, and marked as the preview's.
+    answers = {b.text: str(b.callback_data) for row in question.inline_keyboard for b in row}
+    await admin.press_data(answers["a"])
+    assert admin.last_text.startswith(learner_texts.answer_feedback(False, "b", "b is right."))
+    assert str(texts.PREVIEW_NOT_RECORDED) in admin.last_text
+    assert admin.callback_texts()[-1] == str(texts.PREVIEW_NOT_RECORDED)
+    await admin.press_data(answers["b"])
+    assert admin.last_text.startswith(learner_texts.answer_feedback(True, "b", "b is right."))
     assert await content_snapshot(sessionmaker) == content_before
     assert await snapshot(sessionmaker) == learning_before
     await admin.tap(texts.BACK_TO_LESSON)
     assert str(texts.PREVIEW) in admin.labels()
+
+
+async def test_a_lessons_numbers_change_after_it_was_made(
+    admin: Chat, course: Course, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    lesson_id = course.lessons["basics"]
+    await admin.send_text("/admin")
+    await admin.press_data(AuthorLessonCb(lesson_id=lesson_id))
+    await admin.tap(texts.EDIT_NUMBERS)
+    assert admin.last_text.startswith(texts.edit_numbers("Basics"))
+    # Each step offers the lesson's current value.
+    await admin.tap(texts.use_default(3))
+    await admin.send_text("-5")
+    assert admin.last_text.startswith(texts.not_in_range(0, XP_MAX))
+    await admin.send_text("25")
+    await admin.tap(texts.use_default(70))
+    assert admin.last_text.startswith(str(texts.SAVED))
+    lesson = await one(sessionmaker, Lesson, Lesson.id == lesson_id)
+    assert (lesson.estimated_minutes, lesson.xp, lesson.pass_score) == (3, 25, 70)
+
+    before = await content_snapshot(sessionmaker)
+    await admin.tap(texts.EDIT_NUMBERS)
+    await admin.tap(texts.SKIP)
+    await admin.send_text("/cancel")
+    assert admin.last_text.startswith(str(texts.CANCELLED))
+    assert await content_snapshot(sessionmaker) == before

@@ -17,7 +17,8 @@ from bot.services.lessons import LessonView, ModuleView
 from bot.services.review import ReviewFigures
 from bot.services.summary import ProgressSummary
 from bot.texts import progress as progress_texts
-from bot.views.admin import authoring
+from bot.views.admin.authoring import lessons as authoring_lessons
+from bot.views.admin.authoring import modules as authoring_modules
 from bot.views.admin.broadcasts import _shorten
 from bot.views.course import courses_screen, lesson_screen, module_screen
 from bot.views.progress import progress_screen
@@ -113,12 +114,12 @@ def test_a_question_and_its_feedback_fit_one_message() -> None:
 
 def test_the_admin_lists_fit_and_say_how_many_more() -> None:
     summaries = [ModuleSummary(n, f"m{n}", TITLE, True, 3, 3) for n in range(1, 101)]
-    text = authoring.modules_screen(summaries).text
+    text = authoring_modules.modules_screen(summaries).text
     assert telegram_length(text) <= LIMIT
     assert texts.and_more(100 - text.count(TITLE)) in text
 
     lines = [LessonLine(n, f"l{n}", TITLE, True, 2) for n in range(1, 101)]
-    text = authoring.module_screen(ModuleDetail(1, "m", LONG, LONG, True, lines)).text
+    text = authoring_modules.module_screen(ModuleDetail(1, "m", LONG, LONG, True, lines)).text
     assert telegram_length(text) <= LIMIT
     shown = text.count("· 2 exercises")
     assert shown > 0
@@ -144,7 +145,7 @@ def test_the_admin_lists_fit_and_say_how_many_more() -> None:
         position=1,
         siblings=1,
     )
-    text = authoring.lesson_screen(detail).text
+    text = authoring_lessons.lesson_screen(detail).text
     assert telegram_length(text) <= LIMIT
     assert "…and " in text.splitlines()[-1]
 

@@ -9,10 +9,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from bot.handlers.admin import (
-    authoring_dialog,
-    authoring_exercises,
-    authoring_lessons,
-    authoring_modules,
+    authoring,
     broadcasts,
     course_file,
     menu,
@@ -28,13 +25,9 @@ def build_admin_routers() -> list[Router]:
     admin.callback_query.filter(from_admin)
     admin.include_routers(
         menu.create_router(),
-        authoring_modules.create_router(),
-        authoring_lessons.create_router(),
-        authoring_exercises.create_router(),
-        # Last of the authoring routers: what no dialog step took (Cancel, /cancel, other
-        # commands and non-text mid-dialog, buttons of another step). Before the other admin
-        # features, so a command or a file sent mid-dialog gets the dialog's question again.
-        authoring_dialog.create_router(),
+        # Before the other admin features, so a command or a file sent mid-dialog gets the
+        # dialog's question again.
+        authoring.create_router(),
         broadcasts.create_router(),
         stats.create_router(),
         course_file.create_router(),

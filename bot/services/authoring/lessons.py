@@ -1,4 +1,4 @@
-"""A lesson as the admin sees it: adding one, editing, publishing, moving, deleting, previewing."""
+"""A lesson as the admin sees it: adding one, editing, publishing, moving, deleting."""
 
 from __future__ import annotations
 
@@ -11,15 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.authoring import content_changed
-from bot.services.catalog import CatalogExercise
 from bot.services.content import fields as values
 from bot.services.errors import AuthoredLessonGone, AuthoredModuleGone
-from bot.services.exercises import Question
-from bot.services.grading import choices_of
-from bot.services.lessons import LessonView
 from bot.services.unit_of_work import read_only, unit_of_work
 from db import clock
-from db.enums import ExerciseType, ProgressStatus
+from db.enums import ExerciseType
 from db.models import Exercise, Lesson
 from db.repositories import authoring as repo
 from db.repositories import review
@@ -61,14 +57,6 @@ class NewLesson:
     lesson: LessonDetail
     # The slug made from the title before a suffix made it unique.
     slug_base: str
-
-
-@dataclass(frozen=True, slots=True)
-class LessonPreview:
-    """The lesson exactly as a learner would get it: its page view and every question."""
-
-    view: LessonView
-    questions: list[Question]
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +157,27 @@ async def edit_content(session: AsyncSession, lesson_id: int, content: str) -> L
 
 
 @unit_of_work
+async def edit_numbers(
+    session: AsyncSession,
+    lesson_id: int,
+    *,
+    estimated_minutes: int | None,
+    xp: int,
+    pass_score: int,
+) -> LessonDetail:
+    """Reading minutes (None: no estimate), XP and pass mark, checked as a course file's."""
+    lesson = await _live_lesson(session, lesson_id)
+    lesson.estimated_minutes = (
+        None
+        if estimated_minutes is None
+        else values.number(str(estimated_minutes), values.NumberField.MINUTES)
+    )
+    lesson.xp = values.number(str(xp), values.NumberField.XP)
+    lesson.pass_score = values.number(str(pass_score), values.NumberField.PASS_SCORE)
+    return await _saved(session, lesson, "numbers edited")
+
+
+@unit_of_work
 async def set_lesson_published(
     session: AsyncSession, lesson_id: int, published: bool
 ) -> LessonDetail:
@@ -216,41 +225,3 @@ async def delete_lesson(session: AsyncSession, lesson_id: int) -> int:
     content_changed(session)
     log.info("lesson %s deleted", lesson_id)
     return lesson.module_id
-
-
-@read_only
-async def preview_lesson(session: AsyncSession, lesson_id: int) -> LessonPreview:
-    """What a learner who never opened the lesson would get, published or not."""
-    detail = await lesson_detail(session, lesson_id)
-    view = LessonView(
-        id=detail.id,
-        module_id=detail.module_id,
-        slug=detail.slug,
-        title=detail.title,
-        content=detail.content,
-        estimated_minutes=detail.estimated_minutes,
-        xp=detail.xp,
-        pass_score=detail.pass_score,
-        exercise_count=len(detail.exercises),
-        status=ProgressStatus.NOT_STARTED,
-        score=None,
-        attempts=0,
-        run_open=False,
-    )
-    questions = []
-    for number, e in enumerate(detail.exercises, start=1):
-        exercise = CatalogExercise(e.id, e.type, e.prompt, e.options, e.answer, e.explanation, 1)
-        questions.append(
-            Question(
-                lesson_id=detail.id,
-                lesson_title=detail.title,
-                run=1,
-                exercise_id=e.id,
-                number=number,
-                total=len(detail.exercises),
-                type=e.type,
-                prompt=e.prompt,
-                choices=choices_of(exercise),
-            )
-        )
-    return LessonPreview(view, questions)

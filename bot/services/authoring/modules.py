@@ -1,20 +1,21 @@
-"""The modules list, one module's lessons, creating a module, publishing one."""
+"""The modules list, one module's lessons, creating, editing, publishing and deleting a module."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.authoring import content_changed
 from bot.services.content import fields as values
-from bot.services.content.fields import BadValue, Problem
 from bot.services.errors import AuthoredModuleGone
 from bot.services.unit_of_work import read_only, unit_of_work
-from db.models import Module
+from db import clock
+from db.models import Exercise, Lesson, Module
 from db.repositories import authoring as repo
+from db.repositories import review
 
 log = logging.getLogger(__name__)
 
@@ -72,46 +73,77 @@ async def module_detail(session: AsyncSession, module_id: int) -> ModuleDetail:
     )
 
 
-@read_only
-async def check_module_slug(session: AsyncSession, slug: str | None) -> str:
-    """The slug if it has the right shape and no module (deleted ones included) has it."""
-    clean = values.slug(slug)
-    if await repo.module_slug_exists(session, clean):
-        raise BadValue(Problem.SLUG_TAKEN, slug=clean)
-    return clean
-
-
 @unit_of_work
 async def create_module(
-    session: AsyncSession, *, slug: str, title: str, description: str | None
+    session: AsyncSession, *, title: str, description: str | None
 ) -> ModuleDetail:
-    """A new unpublished module at the end of the course."""
-    clean_slug = await check_module_slug(session, slug)
+    """A new unpublished module at the end of the course; its slug made from the title as a
+    lesson's is, with a number added when a module (deleted ones too) already has it."""
+    clean_title = values.title(title)
+    taken = await repo.module_slugs(session)
     module = Module(
-        slug=clean_slug,
-        title=values.title(title),
+        slug=values.first_free(values.slug_from_title(clean_title), taken),
+        title=clean_title,
         description=values.description(description) if description else None,
         order=await repo.next_module_order(session),
         is_published=False,
     )
     session.add(module)
-    try:
-        await session.flush()
-    except IntegrityError:
-        # Another admin took the slug between the check and the insert.
-        raise BadValue(Problem.SLUG_TAKEN, slug=clean_slug) from None
+    await session.flush()
     content_changed(session)
     log.info("module %s (%s) created", module.id, module.slug)
     return await module_detail(session, module.id)
+
+
+async def _live_module(session: AsyncSession, module_id: int) -> Module:
+    module = await repo.live_module(session, module_id)
+    if module is None:
+        raise AuthoredModuleGone
+    return module
+
+
+@unit_of_work
+async def edit_module_title(session: AsyncSession, module_id: int, title: str) -> ModuleDetail:
+    module = await _live_module(session, module_id)
+    module.title = values.title(title)
+    return await _saved(session, module, "title edited")
+
+
+@unit_of_work
+async def edit_module_description(
+    session: AsyncSession, module_id: int, description: str | None
+) -> ModuleDetail:
+    """None removes the description."""
+    module = await _live_module(session, module_id)
+    module.description = values.description(description) if description else None
+    return await _saved(session, module, "description edited")
+
+
+async def _saved(session: AsyncSession, module: Module, what: str) -> ModuleDetail:
+    await session.flush()
+    content_changed(session)
+    log.info("module %s %s", module.id, what)
+    return await module_detail(session, module.id)
+
+
+@unit_of_work
+async def delete_module(session: AsyncSession, module_id: int) -> None:
+    """Soft delete, as a lesson's: learners' progress rows stay, the module and its lessons
+    disappear for learners, and its slug stays taken so a course file can bring it back."""
+    now = clock.now(session)
+    if not await repo.soft_delete_module(session, module_id, now):
+        raise AuthoredModuleGone
+    lessons = select(Lesson.id).where(Lesson.module_id == module_id)
+    await review.retire(session, select(Exercise.id).where(Exercise.lesson_id.in_(lessons)), now)
+    content_changed(session)
+    log.info("module %s deleted", module_id)
 
 
 @unit_of_work
 async def set_module_published(
     session: AsyncSession, module_id: int, published: bool
 ) -> ModuleDetail:
-    module = await repo.live_module(session, module_id)
-    if module is None:
-        raise AuthoredModuleGone
+    module = await _live_module(session, module_id)
     if module.is_published != published:
         module.is_published = published
         await session.flush()

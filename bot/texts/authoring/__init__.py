@@ -1,4 +1,5 @@
-"""The texts of authoring the course from the chat: modules, lessons, exercises, previews."""
+"""The texts of authoring the course from the chat: modules, lessons, exercises, previews; the
+dialogs' questions and the problems with a typed value are in `steps`, and read from here too."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ BACK_TO_MODULE = __("⬅️ Back to module")
 BACK_TO_LESSON = __("⬅️ Back to lesson")
 EDIT_TITLE = __("✏️ Edit title")
 EDIT_CONTENT = __("📝 Edit text")
+EDIT_DESCRIPTION = __("📝 Edit description")
+EDIT_NUMBERS = __("🔢 Minutes, XP, pass mark")
+EDIT_EXERCISE = __("✏️ Write it again")
 ADD_EXERCISE = __("➕ Add exercise")
 PREVIEW = __("👀 Preview")
 PUBLISH_LESSON = __("👁 Publish")
@@ -56,8 +60,16 @@ MODULE_IS_DRAFT = __(
 )
 REORDER_HINT = __("Press ⬆️ or ⬇️ beside a lesson to move it.")
 CHOOSE_KIND = __("Which kind of exercise?")
-PREVIEW_HEADER = __("👀 <b>Preview</b>: this is what a learner sees. Its buttons do nothing here.")
-PREVIEW_PRESSED = __("This is a preview: its buttons do nothing.")
+PREVIEW_HEADER = __(
+    "👀 <b>Preview</b>: this is what a learner sees. Answer its questions to try them: "
+    "nothing is recorded."
+)
+PREVIEW_PRESSED = __("This is a preview: only its answers do something.")
+PREVIEW_NOT_RECORDED = __("👀 Preview: nothing was recorded.")
+PREVIEW_TYPE_ANSWER = __("✍️ Type an answer")
+EDIT_EXERCISE_HINT = __(
+    "Writing it again asks every step of its kind anew; it keeps its place in the lesson."
+)
 PREVIEW_END = __("👀 End of the preview.")
 
 
@@ -128,6 +140,40 @@ KIND_NAMES = {
 }
 
 
+def exercise_button(number: int) -> str:
+    return f"✏️ {_decimal(number)}"
+
+
+def exercise_heading(number: int, kind_label: str) -> str:
+    return _("<b>Exercise {number}</b> · {kind}").format(number=_decimal(number), kind=kind_label)
+
+
+def option_line(option: str, right: bool) -> str:
+    return f"{PUBLISHED_MARK if right else '▫️'} {esc(option)}"
+
+
+def answer_line(answer: str) -> str:
+    return _("Answer: {answer}").format(answer=esc(answer))
+
+
+def explanation_line(explanation: str) -> str:
+    return f"💡 {esc(explanation)}"
+
+
+def confirm_delete_module(title: str, lessons: int) -> str:
+    count = ngettext("{n} lesson", "{n} lessons", lessons).format(n=_decimal(lessons))
+    return _(
+        "Delete the module <b>{title}</b> and its {count}? Learners will no longer see them. "
+        "Their progress is kept, and a course file with its slug brings it back."
+    ).format(title=esc(title), count=count)
+
+
+def confirm_delete_exercise(number: int, title: str) -> str:
+    return _(
+        "Delete exercise {number} of <b>{title}</b>? Learners' answers to it are deleted with it."
+    ).format(number=_decimal(number), title=esc(title))
+
+
 def confirm_delete(title: str) -> str:
     return _(
         "Delete <b>{title}</b>? Learners will no longer see it. Their progress on it is kept, "
@@ -142,6 +188,8 @@ LESSON_PUBLISHED = __("Lesson published: learners see it now.")
 LESSON_PUBLISHED_IN_DRAFT = __("Lesson published; learners see it once its module is published.")
 LESSON_UNPUBLISHED = __("Lesson unpublished: learners no longer see it.")
 LESSON_DELETED = __("Lesson deleted. Learners' progress on it is kept.")
+MODULE_DELETED = __("Module deleted. Learners' progress on it is kept.")
+EXERCISE_DELETED = __("Exercise deleted.")
 AT_THE_EDGE = __("It is already there.")
 GONE = __("That lesson or module no longer exists. Here are the modules.")
 CANCELLED = __("Cancelled: nothing was saved.")
@@ -151,10 +199,11 @@ SAVED = __("✅ Saved.")
 EXERCISE_ADDED = __("✅ Exercise added.")
 
 
-def module_created(title: str) -> str:
-    return _("✅ Module <b>{title}</b> created as a draft: add lessons, then publish it.").format(
-        title=esc(title)
-    )
+def module_created(title: str, slug: str) -> str:
+    return _(
+        "✅ Module <b>{title}</b> created as a draft: add lessons, then publish it. "
+        "Its slug is <code>{slug}</code>, made from the title."
+    ).format(title=esc(title), slug=esc(slug))
 
 
 def lesson_created(title: str, slug: str, base: str) -> str:
@@ -171,139 +220,5 @@ def lesson_created(title: str, slug: str, base: str) -> str:
     return f"{head}\n{made}"
 
 
-# Dialog steps: each names what it accepts.
-def step(number: int, total: int) -> str:
-    return _("Step {number} of {total}").format(number=_decimal(number), total=_decimal(total))
-
-
-def new_module_slug(max_len: int) -> str:
-    return _(
-        "<b>New module.</b> Send its slug: lowercase Latin letters, digits and hyphens, like "
-        "<code>python-basics</code>, at most {max} characters. It names the module in course "
-        "files and cannot be changed later."
-    ).format(max=_decimal(max_len))
-
-
-def title_prompt(max_len: int) -> str:
-    return _("Send the title, at most {max} characters.").format(max=_decimal(max_len))
-
-
-DESCRIPTION_PROMPT = __("Send a short description of the module, or press Skip.")
-
-
-def new_lesson_title(module_title: str, max_len: int) -> str:
-    return _("<b>New lesson in {module}.</b> Send its title, at most {max} characters.").format(
-        module=esc(module_title), max=_decimal(max_len)
-    )
-
-
-def content_prompt(max_len: int) -> str:
-    return _(
-        "Send the lesson's text, at most {max} characters. Markdown as plain text: "
-        "**bold**, *italic*, `code`, ``` code blocks (each closed by a ``` line), "
-        "# headings, - lists, [links](https://...). Long texts are split into pages."
-    ).format(max=_decimal(max_len))
-
-
-def minutes_prompt(minimum: int, maximum: int) -> str:
-    return _(
-        "How many minutes does it take to read? A whole number from {min} to {max}, or press Skip."
-    ).format(min=_decimal(minimum), max=_decimal(maximum))
-
-
-def xp_prompt(minimum: int, maximum: int, default: int) -> str:
-    return _(
-        "How much XP does completing it give? A whole number from {min} to {max}, "
-        "or press Use {default}."
-    ).format(min=_decimal(minimum), max=_decimal(maximum), default=_decimal(default))
-
-
-def pass_score_prompt(minimum: int, maximum: int, default: int) -> str:
-    return _(
-        "Which score in percent passes it? A whole number from {min} to {max}, "
-        "or press Use {default}."
-    ).format(min=_decimal(minimum), max=_decimal(maximum), default=_decimal(default))
-
-
-def edit_title_prompt(title: str, max_len: int) -> str:
-    return _("Send the new title of <b>{title}</b>, at most {max} characters.").format(
-        title=esc(title), max=_decimal(max_len)
-    )
-
-
-def edit_content_prompt(title: str) -> str:
-    return _(
-        "Send the new text of <b>{title}</b>. Its current text follows, to copy and change."
-    ).format(title=esc(title))
-
-
-def new_exercise(lesson_title: str, kind: str) -> str:
-    return _("<b>New {kind} exercise in {title}.</b>").format(kind=kind, title=esc(lesson_title))
-
-
-PROMPT_PROMPT = __("Send the question.")
-
-
-def options_prompt(minimum: int, maximum: int) -> str:
-    return _("Send the options, one per line: {min} to {max}, no two the same.").format(
-        min=_decimal(minimum), max=_decimal(maximum)
-    )
-
-
-PICK_OPTION = __("Which option is right? Press it.")
-PICK_TRUE_FALSE = __("Is the statement true or false?")
-ANSWERS_PROMPT = __("Send the accepted answers, one per line. Extra spaces don't matter.")
-PICK_CASE = __("Does letter case matter in the answer?")
-CASE_IGNORED = __("Aa = aa: ignore case")
-CASE_MATTERS = __("Aa ≠ aa: case matters")
-# TRANSLATORS: after a short answer's accepted texts in the lesson's list of exercises.
-CASE_SENSITIVE_MARK = __("(case matters)")
-EXPLANATION_PROMPT = __("Send an explanation learners see after answering, or press Skip.")
-
-
-# Problems with a typed value; the step is asked again after them.
-EMPTY = __("That is empty.")
-
-
-def too_long(maximum: int) -> str:
-    return _("That is too long: at most {max} characters.").format(max=_decimal(maximum))
-
-
-SLUG_SHAPE = __(
-    "A slug has lowercase Latin letters, digits and hyphens only, and starts with a letter or "
-    "digit, like <code>python-basics</code>."
-)
-
-
-def slug_taken(slug: str) -> str:
-    return _(
-        "The slug <code>{slug}</code> is taken by another module (deleted ones keep theirs). "
-        "Choose another."
-    ).format(slug=esc(slug))
-
-
-def unclosed_fence(line: int) -> str:
-    return _(
-        "The ``` code block opened on line {line} is never closed: add a line with ``` after it."
-    ).format(line=_decimal(line))
-
-
-def not_in_range(minimum: int, maximum: int) -> str:
-    return _("Please send a whole number from {min} to {max}.").format(
-        min=_decimal(minimum), max=_decimal(maximum)
-    )
-
-
-def options_count(minimum: int, maximum: int) -> str:
-    return _("Send from {min} to {max} options, one per line.").format(
-        min=_decimal(minimum), max=_decimal(maximum)
-    )
-
-
-def duplicate_option(option: str) -> str:
-    return _("The option {option} is there twice: options must differ.").format(option=esc(option))
-
-
-TEXT_ONLY = __("Please send text.")
-PRESS_A_BUTTON = __("Please press one of the buttons.")
-IN_A_DIALOG = __("You are in the middle of writing: send what is asked, or /cancel.")
+# The dialogs' questions and the problems with a typed value, read from here as the rest.
+from bot.texts.authoring.steps import *  # noqa: E402, F403

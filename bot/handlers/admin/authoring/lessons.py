@@ -1,0 +1,246 @@
+"""A lesson's screen and what its buttons do (publish, move, delete), the dialog that adds a
+lesson (title, text, minutes, XP, pass mark) and the ones that edit its title, text or numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery
+from aiogram.utils.callback_answer import CallbackAnswer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks.admin import (
+    AuthorLessonCb,
+    LessonAction,
+    LessonActionCb,
+    ModuleAction,
+    ModuleActionCb,
+    MoveLessonCb,
+    MoveTo,
+)
+from bot.handlers.admin.authoring.dialog import Dialog, entry, saved, with_notice
+from bot.handlers.admin.authoring.markdown import lesson_text
+from bot.handlers.admin.authoring.steps import NEW_TITLE, Data, Step
+from bot.handlers.common import show
+from bot.services.authoring import lessons, modules
+from bot.services.authoring.lessons import Direction
+from bot.services.content import fields
+from bot.services.content.model import TITLE_MAX_LEN
+from bot.texts import authoring as texts
+from bot.views.admin.authoring.lessons import confirm_delete_screen, lesson_screen
+from bot.views.admin.authoring.modules import module_screen, reorder_screen
+from bot.views.screen import Screen
+from bot.views.telegram_length import MESSAGE_LIMIT, utf16_len
+
+DEFAULT_XP = 10
+DEFAULT_PASS_SCORE = 70
+MINUTES, XP, PASS_SCORE = (
+    fields.NumberField.MINUTES,
+    fields.NumberField.XP,
+    fields.NumberField.PASS_SCORE,
+)
+
+TITLE = Step(
+    "title",
+    lambda d: texts.new_lesson_title(d["module_title"], TITLE_MAX_LEN),
+    lambda m: fields.title(m.text),
+)
+CONTENT = Step(
+    "content",
+    lambda d: texts.content_prompt(fields.TEXT_MAX_LEN),
+    lambda m: fields.content(lesson_text(m)),
+)
+# The numbers: a new lesson offers the usual values, an edited one its current ones.
+NUMBERS = (
+    Step(
+        "minutes",
+        lambda d: texts.minutes_prompt(MINUTES.minimum, MINUTES.maximum),
+        lambda m: fields.number(m.text, MINUTES),
+        skip=True,
+        default=lambda d: d.get("current_minutes"),
+    ),
+    Step(
+        "xp",
+        lambda d: texts.xp_prompt(XP.minimum, XP.maximum, d.get("current_xp", DEFAULT_XP)),
+        lambda m: fields.number(m.text, XP),
+        default=lambda d: d.get("current_xp", DEFAULT_XP),
+    ),
+    Step(
+        "pass_score",
+        lambda d: texts.pass_score_prompt(
+            PASS_SCORE.minimum, PASS_SCORE.maximum, d.get("current_pass", DEFAULT_PASS_SCORE)
+        ),
+        lambda m: fields.number(m.text, PASS_SCORE),
+        default=lambda d: d.get("current_pass", DEFAULT_PASS_SCORE),
+    ),
+)
+
+
+class NewLesson(Dialog, state="authoring:new_lesson"):
+    steps = (TITLE, CONTENT, *NUMBERS)
+
+    async def save(self, data: Data, session: AsyncSession) -> Screen:
+        created = await lessons.add_lesson(
+            session,
+            data["module_id"],
+            title=data["title"],
+            content=data["content"],
+            estimated_minutes=data["minutes"],
+            xp=data["xp"],
+            pass_score=data["pass_score"],
+        )
+        lesson = created.lesson
+        notice = texts.lesson_created(lesson.title, lesson.slug, created.slug_base)
+        return with_notice(notice, lesson_screen(lesson))
+
+
+class EditLessonTitle(Dialog, state="authoring:lesson_title"):
+    steps = (NEW_TITLE,)
+
+    async def save(self, data: Data, session: AsyncSession) -> Screen:
+        return saved(
+            lesson_screen(await lessons.edit_title(session, data["lesson_id"], data["title"]))
+        )
+
+
+class EditLessonContent(Dialog, state="authoring:lesson_content"):
+    steps = (
+        Step("content", lambda d: texts.edit_content_prompt(d["current_title"]), CONTENT.read),
+    )
+
+    async def save(self, data: Data, session: AsyncSession) -> Screen:
+        return saved(
+            lesson_screen(await lessons.edit_content(session, data["lesson_id"], data["content"]))
+        )
+
+
+class EditLessonNumbers(Dialog, state="authoring:lesson_numbers"):
+    steps = NUMBERS
+
+    def heading(self, data: Data) -> str | None:
+        return texts.edit_numbers(data["current_title"])
+
+    async def save(self, data: Data, session: AsyncSession) -> Screen:
+        numbers = {"estimated_minutes": data["minutes"], "xp": data["xp"]}
+        lesson = await lessons.edit_numbers(
+            session, data["lesson_id"], pass_score=data["pass_score"], **numbers
+        )
+        return saved(lesson_screen(lesson))
+
+
+DIALOGS = (NewLesson, EditLessonTitle, EditLessonContent, EditLessonNumbers)
+
+
+async def open_lesson(
+    callback: CallbackQuery, callback_data: AuthorLessonCb, session: AsyncSession
+) -> None:
+    await show(
+        callback, lesson_screen(await lessons.lesson_detail(session, callback_data.lesson_id))
+    )
+
+
+async def publish(
+    callback: CallbackQuery,
+    callback_data: LessonActionCb,
+    callback_answer: CallbackAnswer,
+    session: AsyncSession,
+) -> None:
+    published = callback_data.action is LessonAction.PUBLISH
+    lesson = await lessons.set_lesson_published(session, callback_data.lesson_id, published)
+    if not published:
+        callback_answer.text = str(texts.LESSON_UNPUBLISHED)
+    elif lesson.module_published:
+        callback_answer.text = str(texts.LESSON_PUBLISHED)
+    else:
+        callback_answer.text = str(texts.LESSON_PUBLISHED_IN_DRAFT)
+    await show(callback, lesson_screen(lesson))
+
+
+async def move(
+    callback: CallbackQuery,
+    callback_data: MoveLessonCb,
+    callback_answer: CallbackAnswer,
+    session: AsyncSession,
+) -> None:
+    direction = Direction.UP if callback_data.up else Direction.DOWN
+    result = await lessons.move_lesson(session, callback_data.lesson_id, direction)
+    if not result.moved:
+        callback_answer.text = str(texts.AT_THE_EDGE)
+        return
+    if callback_data.screen is MoveTo.REORDER:
+        module = await modules.module_detail(session, result.lesson.module_id)
+        await show(callback, reorder_screen(module))
+    else:
+        await show(callback, lesson_screen(result.lesson))
+
+
+async def ask_delete(
+    callback: CallbackQuery, callback_data: LessonActionCb, session: AsyncSession
+) -> None:
+    lesson = await lessons.lesson_detail(session, callback_data.lesson_id)
+    await show(callback, confirm_delete_screen(lesson))
+
+
+async def delete(
+    callback: CallbackQuery,
+    callback_data: LessonActionCb,
+    callback_answer: CallbackAnswer,
+    session: AsyncSession,
+) -> None:
+    module_id = await lessons.delete_lesson(session, callback_data.lesson_id)
+    callback_answer.text = str(texts.LESSON_DELETED)
+    await show(callback, module_screen(await modules.module_detail(session, module_id)))
+
+
+async def in_module(
+    callback: CallbackQuery, callback_data: ModuleActionCb, session: AsyncSession
+) -> dict[str, Any]:
+    module = await modules.module_detail(session, callback_data.module_id)
+    return {"module_id": module.id, "module_title": module.title}
+
+
+async def named_lesson(
+    callback: CallbackQuery, callback_data: LessonActionCb, session: AsyncSession
+) -> dict[str, Any]:
+    lesson = await lessons.lesson_detail(session, callback_data.lesson_id)
+    # The current text as it was typed, to copy, change and send back (a text longer than a
+    # message, imported from a course file, is better changed there).
+    if callback_data.action is LessonAction.EDIT_CONTENT and (
+        lesson.content.strip() and utf16_len(lesson.content) <= MESSAGE_LIMIT
+    ):
+        assert callback.bot is not None
+        await callback.bot.send_message(callback.from_user.id, lesson.content, parse_mode=None)
+    return {
+        "lesson_id": lesson.id,
+        "current_title": lesson.title,
+        "current_minutes": lesson.estimated_minutes,
+        "current_xp": lesson.xp,
+        "current_pass": lesson.pass_score,
+    }
+
+
+EDITS: dict[LessonAction, type[Dialog]] = {
+    LessonAction.EDIT_TITLE: EditLessonTitle,
+    LessonAction.EDIT_CONTENT: EditLessonContent,
+    LessonAction.EDIT_NUMBERS: EditLessonNumbers,
+}
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    cb = router.callback_query
+    cb.register(open_lesson, AuthorLessonCb.filter())
+    cb.register(
+        publish,
+        LessonActionCb.filter(F.action.in_({LessonAction.PUBLISH, LessonAction.UNPUBLISH})),
+    )
+    cb.register(move, MoveLessonCb.filter())
+    cb.register(ask_delete, LessonActionCb.filter(F.action == LessonAction.DELETE))
+    cb.register(delete, LessonActionCb.filter(F.action == LessonAction.DELETE_CONFIRMED))
+    for action, dialog in EDITS.items():
+        cb.register(entry(dialog, named_lesson), LessonActionCb.filter(F.action == action))
+    cb.register(
+        entry(NewLesson, in_module), ModuleActionCb.filter(F.action == ModuleAction.ADD_LESSON)
+    )
+    return router

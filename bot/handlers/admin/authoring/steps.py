@@ -1,0 +1,68 @@
+"""What a dialog asks, as data: a `Step` names the value, its question, how a typed value is
+checked (the course format's own rules) and the buttons it offers; and the steps several
+dialogs share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram.types import Message
+
+from bot.callbacks.admin import DialogAction
+from bot.services.content import fields
+from bot.services.content.model import TITLE_MAX_LEN
+from bot.texts import authoring as texts
+
+Data = Mapping[str, Any]
+
+
+def _always(_: Data) -> bool:
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One value a dialog asks for.
+
+    `read` checks a typed message and returns the value (or raises BadValue); a step without it
+    is answered by pressing one of `choices`, whose value `chosen` gives. `skip` offers Skip
+    (the value None), `default` a button giving that value. `when` leaves the step out of
+    dialogs it does not belong to (an exercise's kind decides its steps)."""
+
+    key: str
+    question: Callable[[Data], str]
+    read: Callable[[Message], Any] | None = None
+    skip: bool = False
+    default: Callable[[Data], int | None] | None = None
+    choices: Callable[[Data], list[str]] | None = None
+    chosen: Callable[[Data, int], Any] | None = None
+    when: Callable[[Data], bool] = _always
+
+    def default_of(self, data: Data) -> int | None:
+        return None if self.default is None else self.default(data)
+
+    def value_of(self, data: Data, action: DialogAction | int) -> tuple[bool, Any]:
+        """(taken, value) of a press: Skip, the default, or a choice's index."""
+        if action is DialogAction.SKIP and self.skip:
+            return True, None
+        if action is DialogAction.DEFAULT and self.default_of(data) is not None:
+            return True, self.default_of(data)
+        choices = [] if self.choices is None else self.choices(data)
+        if isinstance(action, int) and self.chosen is not None and action < len(choices):
+            return True, self.chosen(data, action)
+        return False, None
+
+
+def typed_value(check: Callable[[str | None], Any]) -> Callable[[Message], Any]:
+    """A step's `read` for a plain typed value checked by `check`."""
+    return lambda message: check(message.text)
+
+
+# Renaming a module or a lesson: the start data names what it is called now.
+NEW_TITLE = Step(
+    "title",
+    lambda d: texts.edit_title_prompt(d["current_title"], TITLE_MAX_LEN),
+    typed_value(fields.title),
+)
