@@ -123,7 +123,7 @@ async def add_lesson(
     if await repo.live_module(session, module_id) is None:
         raise AuthoredModuleGone
     clean_title = values.title(title)
-    base = values.slug_from_title(clean_title)
+    base = values.slug_from_title(clean_title, fallback="lesson")
     lesson = Lesson(
         module_id=module_id,
         slug=values.first_free(base, await repo.lesson_slugs(session, module_id)),

@@ -82,7 +82,7 @@ async def create_module(
     clean_title = values.title(title)
     taken = await repo.module_slugs(session)
     module = Module(
-        slug=values.first_free(values.slug_from_title(clean_title), taken),
+        slug=values.first_free(values.slug_from_title(clean_title, fallback="module"), taken),
         title=clean_title,
         description=values.description(description) if description else None,
         order=await repo.next_module_order(session),

@@ -177,17 +177,17 @@ _LATIN = (
 )
 _CYRILLIC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", _LATIN.split(" "), strict=True))
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
-FALLBACK_SLUG = "lesson"
 # Room for a "-NN" suffix within the column.
 _BASE_MAX_LEN = model.SLUG_MAX_LEN - 6
 
 
-def slug_from_title(value: str) -> str:
-    """Lowercase Latin letters and digits of the title, words joined by hyphens."""
+def slug_from_title(value: str, *, fallback: str) -> str:
+    """Lowercase Latin letters and digits of the title, words joined by hyphens; `fallback`
+    (the kind of thing named: "module", "lesson") for a title with none of them."""
     lowered = "".join(_CYRILLIC.get(ch, ch) for ch in value.lower())
     ascii_only = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode()
     base = _NOT_SLUG.sub("-", ascii_only).strip("-")[:_BASE_MAX_LEN].rstrip("-")
-    return base or FALLBACK_SLUG
+    return base or fallback
 
 
 def first_free(base: str, taken: Collection[str]) -> str:
