@@ -1,5 +1,6 @@
-"""The admin's broadcast texts: pushing a message or a lesson to learners, the recent
-broadcasts, cancelling one."""
+"""Broadcast texts: what an admin sees pushing a message or a lesson to learners, following
+and cancelling broadcasts; then what the sender sends (reminders, achievement notices, a
+lesson announcement, the admin's report)."""
 
 from __future__ import annotations
 
@@ -156,4 +157,35 @@ def already_over(broadcast_id: int, status: BroadcastStatus) -> str:
         return _("Broadcast #{id} is already cancelled.").format(id=broadcast_id)
     return _("Broadcast #{id} has already finished: there is nothing left to cancel.").format(
         id=broadcast_id
+    )
+
+
+# What the sender sends, in the recipient's language.
+START_LESSON = __("▶️ Start lesson")
+REMINDER_NO_STREAK = __("👋 Time for a lesson! Complete one today to start a streak.")
+NOTICE_GENERIC = __("🏆 You earned a new achievement! See it under /achievements.")
+
+
+def reminder(streak: int) -> str:
+    return ngettext(
+        "🔥 Your streak is {days} day. A lesson today keeps it going!",
+        "🔥 Your streak is {days} days. A lesson today keeps it going!",
+        streak,
+    ).format(days=_decimal(streak))
+
+
+def new_lesson(title: str) -> str:
+    return _("📣 A new lesson is waiting for you: <b>{title}</b>").format(title=esc(title))
+
+
+def new_achievement(icon: str | None, title: str) -> str:
+    return _("{icon} New achievement: <b>{title}</b>").format(icon=icon or "🏆", title=esc(title))
+
+
+def broadcast_report(broadcast_id: int, sent: int, failed: int, blocked: int) -> str:
+    return _(
+        "📣 Broadcast #{id} is finished.\n"
+        "Delivered: {sent}\nFailed: {failed}\nBlocked the bot: {blocked}"
+    ).format(
+        id=broadcast_id, sent=_decimal(sent), failed=_decimal(failed), blocked=_decimal(blocked)
     )

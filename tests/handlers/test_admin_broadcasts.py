@@ -35,7 +35,7 @@ from bot.texts import broadcasts as t
 from db.enums import BroadcastKind, BroadcastStatus, DeliveryStatus
 from db.models import Broadcast, BroadcastDelivery, Lesson
 from db.models import User as UserRow
-from db.repositories.broadcasts import add_deliveries, create_broadcast
+from db.repositories.broadcasts.enqueue import add_deliveries, create_broadcast
 from tests.support.chat import Chat, make_chat
 from tests.support.course import Course
 from tests.support.factories import create_user

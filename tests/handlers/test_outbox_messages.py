@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as common
 from bot.config import Settings
+from bot.texts import broadcasts as texts
 from bot.texts import motivation
-from bot.texts import outbox as texts
 from db.enums import BroadcastKind, DeliveryStatus
 from db.models import User
 from tests.support.chat import Chat, make_chat

@@ -25,7 +25,7 @@ from aiogram.types import CallbackQuery, ErrorEvent, Message, ReplyParameters
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.broadcasting.nudge import OutboxNudge
+from bot.broadcasts.nudge import OutboxNudge
 from bot.callbacks.admin import (
     AdminMenuCb,
     AdminSection,
@@ -36,8 +36,8 @@ from bot.callbacks.admin import (
     PushKind,
 )
 from bot.handlers.common import show
-from bot.services import broadcast
-from bot.services.broadcast import (
+from bot.services.broadcasts import pushes
+from bot.services.broadcasts.pushes import (
     BroadcastError,
     BroadcastOver,
     LessonNotAnnounceable,
@@ -105,12 +105,12 @@ async def ask_copy(message: Message, state: FSMContext, session: AsyncSession) -
     if source.content_type not in COPYABLE:
         await message.answer(str(t.CANNOT_COPY))
         return
-    audience = await broadcast.count_recipients(session, message.from_user.id)
+    audience = await pushes.count_recipients(session, message.from_user.id)
     if not audience.learners:
         await message.answer(str(t.NO_RECIPIENTS))
         return
     # Its text, cut short, is what /broadcasts will call it by.
-    preview = (source.text or source.caption or "")[: broadcast.PREVIEW_LIMIT]
+    preview = (source.text or source.caption or "")[: pushes.PREVIEW_LIMIT]
     await _hold(state, PushKind.COPY, source.message_id, chat=message.chat.id, preview=preview)
     screen = views.confirm_copy_screen(audience, source.message_id)
     # Said as a reply to the message it would send, so the admin sees which one.
@@ -130,7 +130,7 @@ async def ask_announce(
     session: AsyncSession,
 ) -> None:
     lesson_id = callback_data.lesson_id
-    lesson = await broadcast.lesson_to_announce(session, callback.from_user.id, lesson_id)
+    lesson = await pushes.lesson_to_announce(session, callback.from_user.id, lesson_id)
     if not lesson.audience.learners:
         await _say(callback, views.after_push_screen(str(t.NO_RECIPIENTS)))
         return
@@ -158,11 +158,11 @@ async def confirm(
         return
     admin_id = callback.from_user.id
     if kind is PushKind.COPY:
-        queued = await broadcast.push_copy(
+        queued = await pushes.push_copy(
             session, admin_id, int(held["chat"]), ref, preview=str(held.get("preview", ""))
         )
     else:
-        queued = await broadcast.announce_lesson(session, admin_id, ref)
+        queued = await pushes.announce_lesson(session, admin_id, ref)
     _queued(queued, kind, admin_id, outbox_nudge)
     await show(callback, views.queued_screen(queued))
 
@@ -184,7 +184,7 @@ def _queued(queued: Queued, kind: PushKind, admin_id: int, nudge: OutboxNudge) -
 async def list_broadcasts(
     event: Message | CallbackQuery, session: AsyncSession, learner: Learner
 ) -> None:
-    summaries = await broadcast.recent(session)
+    summaries = await pushes.recent(session)
     await show(event, views.broadcasts_screen(summaries, learner.zone))
 
 
@@ -204,7 +204,7 @@ async def ask_cancel(
     session: AsyncSession,
     learner: Learner,
 ) -> None:
-    summaries = await broadcast.recent(session)
+    summaries = await pushes.recent(session)
     screen = views.broadcasts_screen(
         summaries, learner.zone, asking_to_cancel=callback_data.broadcast_id
     )
@@ -218,7 +218,7 @@ async def cancel(
     session: AsyncSession,
     learner: Learner,
 ) -> None:
-    cancelled = await broadcast.cancel(session, callback_data.broadcast_id)
+    cancelled = await pushes.cancel(session, callback_data.broadcast_id)
     log.info(
         "broadcast %s cancelled by admin %s: %s deliveries will not be sent",
         cancelled.broadcast_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import tzinfo
 
 from bot.callbacks.admin import BroadcastCancelCb, BroadcastListCb, PushConfirmCb, PushKind
-from bot.services.broadcast import Audience, BroadcastSummary, LessonToAnnounce, Queued
+from bot.services.broadcasts.pushes import Audience, BroadcastSummary, LessonToAnnounce, Queued
 from bot.texts import broadcasts as t
 from bot.views.admin.menu import back_to_admin_button
 from bot.views.keyboard import Keyboard

@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.errors import DomainError
 from bot.services.unit_of_work import read_only, unit_of_work
 from db.enums import BroadcastKind, BroadcastStatus
-from db.repositories import broadcasts
-from db.repositories.broadcasts import Audience, BroadcastSummary, DeliveryCounts
+from db.repositories.broadcasts import enqueue
+from db.repositories.broadcasts.enqueue import Audience, BroadcastSummary, DeliveryCounts
 
 __all__ = [
     "Audience",
@@ -99,7 +99,7 @@ class Cancelled:
 @read_only
 async def count_recipients(session: AsyncSession, admin_id: int) -> Audience:
     """Who a push by `admin_id` (a Telegram id) would reach now."""
-    return await broadcasts.audience(session, admin_id)
+    return await enqueue.audience(session, admin_id)
 
 
 @unit_of_work
@@ -108,7 +108,7 @@ async def push_copy(
 ) -> Queued:
     """Queue a copy of message `message_id` of chat `chat_id` for every active learner.
     NoRecipients (and nothing written) when there is none."""
-    broadcast_id = await broadcasts.create_broadcast(
+    broadcast_id = await enqueue.create_broadcast(
         session,
         kind=BroadcastKind.COPY,
         text=preview[:PREVIEW_LIMIT],
@@ -126,7 +126,7 @@ async def lesson_to_announce(
     """What an announcement of the lesson would say and reach; LessonNotAnnounceable when
     learners cannot open it."""
     lesson = await _announceable(session, lesson_id)
-    audience = await broadcasts.audience(session, admin_id)
+    audience = await enqueue.audience(session, admin_id)
     return LessonToAnnounce(lesson_id, lesson.title, lesson.module_title, audience)
 
 
@@ -136,7 +136,7 @@ async def announce_lesson(session: AsyncSession, admin_id: int, lesson_id: int) 
     title alone: each learner's message around it is written in their own language when it is
     sent."""
     lesson = await _announceable(session, lesson_id)
-    broadcast_id = await broadcasts.create_broadcast(
+    broadcast_id = await enqueue.create_broadcast(
         session,
         kind=BroadcastKind.LESSON,
         text=lesson.title,
@@ -149,7 +149,7 @@ async def announce_lesson(session: AsyncSession, admin_id: int, lesson_id: int) 
 @read_only
 async def recent(session: AsyncSession, limit: int = RECENT_LIMIT) -> list[BroadcastSummary]:
     """The latest broadcasts, newest first, each with its deliveries counted by status."""
-    return await broadcasts.recent(session, limit)
+    return await enqueue.recent(session, limit)
 
 
 @unit_of_work
@@ -159,25 +159,23 @@ async def cancel(session: AsyncSession, broadcast_id: int) -> Cancelled:
     cancelled, UnknownBroadcast when there is no such broadcast."""
     # The broadcast first: on MySQL its row lock orders this cancel against another one and
     # against a sender finishing it, so exactly one of them wins.
-    if not await broadcasts.cancel_broadcast(session, broadcast_id):
-        status = await broadcasts.status_of(session, broadcast_id)
+    if not await enqueue.cancel_broadcast(session, broadcast_id):
+        status = await enqueue.status_of(session, broadcast_id)
         if status is None:
             raise UnknownBroadcast(broadcast_id)
         raise BroadcastOver(broadcast_id, status)
-    return Cancelled(
-        broadcast_id, await broadcasts.cancel_pending_deliveries(session, broadcast_id)
-    )
+    return Cancelled(broadcast_id, await enqueue.cancel_pending_deliveries(session, broadcast_id))
 
 
-async def _announceable(session: AsyncSession, lesson_id: int) -> broadcasts.LessonState:
-    lesson = await broadcasts.lesson_state(session, lesson_id)
+async def _announceable(session: AsyncSession, lesson_id: int) -> enqueue.LessonState:
+    lesson = await enqueue.lesson_state(session, lesson_id)
     if lesson is None or not lesson.visible:
         raise LessonNotAnnounceable(lesson_id, deleted=lesson is None or lesson.deleted)
     return lesson
 
 
 async def _to_active_learners(session: AsyncSession, broadcast_id: int) -> Queued:
-    recipients = await broadcasts.add_deliveries(session, broadcast_id, broadcasts.ACTIVE_LEARNERS)
+    recipients = await enqueue.add_deliveries(session, broadcast_id, enqueue.ACTIVE_LEARNERS)
     if not recipients:
         # Raising rolls the unit back: the broadcast row goes too, so nothing is written.
         raise NoRecipients

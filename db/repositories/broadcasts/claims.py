@@ -1,5 +1,6 @@
 """Draining the broadcast outbox: claiming deliveries, writing their outcomes, finishing
-broadcasts, and the shared send pace. SQL only; the rules are in bot.services.outbox.
+broadcasts, and the shared send pace. SQL only; the rules are in
+bot.services.broadcasts.deliveries.
 
 Every statement that can race with another sender is one statement guarded by the status it
 expects, so two processes never both win the same row.

@@ -1,6 +1,7 @@
 """The broadcast sender, a Worker: claim a short batch of deliveries, send each at the shared
 pace, record each outcome, finish drained broadcasts and tell their admins. See
-bot.services.outbox for the claim rules and why delivery is at least once across a crash."""
+bot.services.broadcasts.deliveries for the claim rules and why delivery is at least once
+across a crash."""
 
 from __future__ import annotations
 
@@ -20,14 +21,14 @@ from aiogram.exceptions import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.broadcasting.nudge import OutboxNudge
-from bot.broadcasting.pace import SharedPace, Sleep, Timer
-from bot.services import outbox
+from bot.broadcasts.nudge import OutboxNudge
+from bot.broadcasts.pace import SharedPace, Sleep, Timer
+from bot.services.broadcasts import deliveries
+from bot.services.broadcasts.deliveries import Claim, ClaimedRow, Finished
 from bot.services.learners import LearnerCache
-from bot.services.outbox import Claim, ClaimedRow, Finished
 from bot.serving.bot_api import describe as describe_api
 from bot.serving.bot_api import is_transport_error
-from bot.views.outbox import Unsendable, delivery_message, report_message
+from bot.views.broadcasts import Unsendable, delivery_message, report_message
 from db.engine import database_health
 from db.health import describe, is_unavailable
 
@@ -158,7 +159,7 @@ class Sender:
         await self._pace.until_unpaused()
         token = f"{self.id}:{next(self._batches)}"
         async with self._sessionmaker() as session:
-            claim = await outbox.claim(
+            claim = await deliveries.claim(
                 session, token, limit=self._batch_size, lease_seconds=self._lease_seconds
             )
         if claim.skipped_inactive:
@@ -206,7 +207,7 @@ class Sender:
 
     async def _release(self, token: str, keys: list[tuple[int, int]]) -> None:
         async with self._sessionmaker() as session:
-            released = await outbox.release(session, token, keys)
+            released = await deliveries.release(session, token, keys)
         log.log(
             # Each pause of an outage gives a batch back: the outage's own lines say it.
             logging.DEBUG if self._api_away else logging.INFO,
@@ -238,7 +239,7 @@ class Sender:
             self._count("rate_limited")
             await self._pace.pause(exc.retry_after)
             async with self._sessionmaker() as session:
-                await outbox.release(session, claim.token, [ids])
+                await deliveries.release(session, claim.token, [ids])
             return
         except TelegramForbiddenError as exc:
             log.info(
@@ -248,7 +249,7 @@ class Sender:
             )
             self._count("blocked")
             async with self._sessionmaker() as session:
-                await outbox.record_blocked(session, *ids, exc.message)
+                await deliveries.record_blocked(session, *ids, exc.message)
             if self._learner_cache is not None:
                 # Their next update (/start) then goes through registration, which makes them
                 # active again; other processes' caches forget them within their TTL.
@@ -293,11 +294,11 @@ class Sender:
             await self._pace.pause(self._outage_pause)
             self._outage_pause = min(2 * self._outage_pause, OUTAGE_PAUSE_MAX_SECONDS)
         async with self._sessionmaker() as session:
-            await outbox.release(session, token, [(delivery.broadcast_id, delivery.user_id)])
+            await deliveries.release(session, token, [(delivery.broadcast_id, delivery.user_id)])
 
     async def _record_sent(self, broadcast_id: int, user_id: int) -> None:
         async with self._sessionmaker() as session:
-            await outbox.record_sent(session, broadcast_id, user_id)
+            await deliveries.record_sent(session, broadcast_id, user_id)
 
     def _count(self, result: str) -> None:
         if self._metrics is not None:
@@ -306,7 +307,7 @@ class Sender:
     async def _record_error(self, delivery: ClaimedRow, token: str, reason: str) -> None:
         self._count("error")
         async with self._sessionmaker() as session:
-            gave_up = await outbox.record_error(session, delivery, token, reason)
+            gave_up = await deliveries.record_error(session, delivery, token, reason)
         log.log(
             logging.WARNING,
             "broadcast %d: sending to user %d failed (attempt %d%s): %s",
@@ -314,7 +315,7 @@ class Sender:
             delivery.user_id,
             delivery.attempts + 1,
             ", giving up" if gave_up else ", will retry",
-            outbox.short_reason(reason),
+            deliveries.short_reason(reason),
         )
 
     def _render(self, delivery: ClaimedRow, claim: Claim) -> TelegramMethod[Any]:
@@ -328,7 +329,7 @@ class Sender:
 
     async def _finish(self) -> None:
         async with self._sessionmaker() as session:
-            finished = await outbox.finish_broadcasts(session)
+            finished = await deliveries.finish_broadcasts(session)
         for report in finished:
             await self._tell_admin(report)
 
@@ -354,5 +355,5 @@ class Sender:
                 report.broadcast_id,
                 report.admin_telegram_id,
                 type(exc).__name__,
-                outbox.short_reason(str(exc)),
+                deliveries.short_reason(str(exc)),
             )

@@ -14,9 +14,9 @@ from aiogram.types import InlineKeyboardMarkup
 from bot import texts as common
 from bot.callbacks.learner import LessonCb, MenuAction, MenuCb
 from bot.services.achievements import Achievement
-from bot.services.outbox import ClaimedRow, Finished
+from bot.services.broadcasts.deliveries import ClaimedRow, Finished
+from bot.texts import broadcasts as texts
 from bot.texts import motivation
-from bot.texts import outbox as texts
 from bot.texts import review as review_texts
 from bot.views.keyboard import Keyboard
 from db.enums import BroadcastKind
