@@ -1,7 +1,7 @@
 """The send pace: BROADCAST_RATE messages a second for all sending processes together, at most
 about one a second to the same chat, and everybody still while Telegram asks for a pause.
 
-Slots come from one shared row (db.repositories.broadcasts.claims.reserve_slots, a GCRA
+Slots come from one shared row (db.repositories.broadcasts.pace.reserve_slots, a GCRA
 without burst): one UPDATE reserves a short run of evenly spaced slots, and the sender sleeps
 until each. Time
 here is seconds since the epoch from `timer` (the wall clock, which processes share), and

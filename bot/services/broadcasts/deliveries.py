@@ -24,7 +24,7 @@ from bot.services.achievements import Achievement, catalogue
 from bot.services.unit_of_work import unit_of_work
 from db.clock import now
 from db.enums import BroadcastKind, DeliveryStatus
-from db.repositories.broadcasts import claims
+from db.repositories.broadcasts import claims, outcomes, pace
 from db.repositories.broadcasts.claims import ClaimedRow
 
 __all__ = [
@@ -108,7 +108,7 @@ async def claim(session: AsyncSession, token: str, *, limit: int, lease_seconds:
 
 @unit_of_work
 async def record_sent(session: AsyncSession, broadcast_id: int, user_id: int) -> None:
-    await claims.mark_sent(session, broadcast_id, user_id, now(session))
+    await outcomes.mark_sent(session, broadcast_id, user_id, now(session))
 
 
 @unit_of_work
@@ -116,8 +116,8 @@ async def record_blocked(
     session: AsyncSession, broadcast_id: int, user_id: int, error: str
 ) -> None:
     """The learner blocked the bot (or is gone): this delivery and every later one skip them."""
-    await claims.mark_blocked(session, broadcast_id, user_id, short_reason(error))
-    await claims.deactivate_user(session, user_id)
+    await outcomes.mark_blocked(session, broadcast_id, user_id, short_reason(error))
+    await outcomes.deactivate_user(session, user_id)
 
 
 @unit_of_work
@@ -125,7 +125,7 @@ async def record_error(session: AsyncSession, delivery: ClaimedRow, token: str, 
     """An attempt failed for a reason worth trying again; True when it was the last one and
     the delivery is now failed."""
     give_up = delivery.attempts + 1 >= MAX_ATTEMPTS
-    await claims.mark_attempt_failed(
+    await outcomes.mark_attempt_failed(
         session,
         delivery.broadcast_id,
         delivery.user_id,
@@ -150,12 +150,12 @@ async def finish_broadcasts(session: AsyncSession) -> list[Finished]:
     """Close drained broadcasts, and take the reports of those whose admin is still to be told:
     each report is taken by exactly one process."""
     at = now(session)
-    await claims.finish_drained(session, at)
+    await outcomes.finish_drained(session, at)
     finished = []
-    for row in await claims.unreported(session):
-        if not await claims.take_report(session, row.broadcast_id, at):
+    for row in await outcomes.unreported(session):
+        if not await outcomes.take_report(session, row.broadcast_id, at):
             continue
-        counts = await claims.outcome_counts(session, row.broadcast_id)
+        counts = await outcomes.outcome_counts(session, row.broadcast_id)
         finished.append(
             Finished(
                 broadcast_id=row.broadcast_id,
@@ -172,9 +172,9 @@ async def finish_broadcasts(session: AsyncSession) -> list[Finished]:
 @unit_of_work
 async def reserve_pace(session: AsyncSession, at: float, span: float) -> float:
     """Reserve `span` seconds of the shared send pace; when they start."""
-    return await claims.reserve_slots(session, now=at, span=span)
+    return await pace.reserve_slots(session, now=at, span=span)
 
 
 @unit_of_work
 async def hold_pace(session: AsyncSession, until: float) -> None:
-    await claims.hold_slots_until(session, until=until)
+    await pace.hold_slots_until(session, until=until)

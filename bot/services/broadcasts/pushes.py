@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.errors import DomainError
 from bot.services.unit_of_work import read_only, unit_of_work
 from db.enums import BroadcastKind, BroadcastStatus
-from db.repositories.broadcasts import enqueue
-from db.repositories.broadcasts.enqueue import Audience, BroadcastSummary, DeliveryCounts
+from db.repositories.broadcasts import enqueue, overview
+from db.repositories.broadcasts.overview import Audience, BroadcastSummary, DeliveryCounts
 
 __all__ = [
     "Audience",
@@ -99,7 +99,7 @@ class Cancelled:
 @read_only
 async def count_recipients(session: AsyncSession, admin_id: int) -> Audience:
     """Who a push by `admin_id` (a Telegram id) would reach now."""
-    return await enqueue.audience(session, admin_id)
+    return await overview.audience(session, admin_id)
 
 
 @unit_of_work
@@ -126,7 +126,7 @@ async def lesson_to_announce(
     """What an announcement of the lesson would say and reach; LessonNotAnnounceable when
     learners cannot open it."""
     lesson = await _announceable(session, lesson_id)
-    audience = await enqueue.audience(session, admin_id)
+    audience = await overview.audience(session, admin_id)
     return LessonToAnnounce(lesson_id, lesson.title, lesson.module_title, audience)
 
 
@@ -149,7 +149,7 @@ async def announce_lesson(session: AsyncSession, admin_id: int, lesson_id: int) 
 @read_only
 async def recent(session: AsyncSession, limit: int = RECENT_LIMIT) -> list[BroadcastSummary]:
     """The latest broadcasts, newest first, each with its deliveries counted by status."""
-    return await enqueue.recent(session, limit)
+    return await overview.recent(session, limit)
 
 
 @unit_of_work
@@ -159,16 +159,16 @@ async def cancel(session: AsyncSession, broadcast_id: int) -> Cancelled:
     cancelled, UnknownBroadcast when there is no such broadcast."""
     # The broadcast first: on MySQL its row lock orders this cancel against another one and
     # against a sender finishing it, so exactly one of them wins.
-    if not await enqueue.cancel_broadcast(session, broadcast_id):
-        status = await enqueue.status_of(session, broadcast_id)
+    if not await overview.cancel_broadcast(session, broadcast_id):
+        status = await overview.status_of(session, broadcast_id)
         if status is None:
             raise UnknownBroadcast(broadcast_id)
         raise BroadcastOver(broadcast_id, status)
-    return Cancelled(broadcast_id, await enqueue.cancel_pending_deliveries(session, broadcast_id))
+    return Cancelled(broadcast_id, await overview.cancel_pending_deliveries(session, broadcast_id))
 
 
-async def _announceable(session: AsyncSession, lesson_id: int) -> enqueue.LessonState:
-    lesson = await enqueue.lesson_state(session, lesson_id)
+async def _announceable(session: AsyncSession, lesson_id: int) -> overview.LessonState:
+    lesson = await overview.lesson_state(session, lesson_id)
     if lesson is None or not lesson.visible:
         raise LessonNotAnnounceable(lesson_id, deleted=lesson is None or lesson.deleted)
     return lesson
