@@ -16,8 +16,11 @@ from db.enums import BroadcastKind, BroadcastStatus
 HOW_TO = __(
     "📣 <b>Broadcast</b>\n"
     "Write the message for your learners here (text, photo, video, file: anything), "
-    "then reply to it with /broadcast. I will ask you to confirm before sending."
+    "then reply to it with /broadcast. A text can also follow the command in one message: "
+    "<code>/broadcast Hello, everyone!</code> I will ask you to confirm before sending."
 )
+# An admin's message that no dialog or command took: most likely written to be broadcast.
+DRAFT_HINT = __("📣 To send this to every learner, reply to it with /broadcast.")
 NOT_YOUR_MESSAGE = __(
     "📣 I can only send a copy of a message you wrote: reply with /broadcast to one of yours."
 )
@@ -52,6 +55,7 @@ CANCEL_NO = __("⬅️ No, keep it")
 
 _KINDS = {
     BroadcastKind.COPY: __("copied message"),
+    BroadcastKind.TEXT: __("text"),
     BroadcastKind.LESSON: __("lesson announcement"),
     BroadcastKind.REMINDER: __("daily reminders"),
     BroadcastKind.NOTICE: __("notices"),
@@ -74,6 +78,18 @@ def confirm_copy(learners: int, *, includes_admin: bool) -> str:
         "📣 Send a copy of this message to {n} learners?",
         learners,
     ).format(n=_decimal(learners)) + _you_included(includes_admin)
+
+
+def confirm_text(learners: int, *, includes_admin: bool) -> str:
+    return ngettext(
+        "📣 Send this text to {n} learner?",
+        "📣 Send this text to {n} learners?",
+        learners,
+    ).format(n=_decimal(learners)) + _you_included(includes_admin)
+
+
+def quoted(text: str) -> str:
+    return f"<blockquote>{esc(text)}</blockquote>"
 
 
 def confirm_lesson(title: str, module: str, learners: int, *, includes_admin: bool) -> str:

@@ -38,6 +38,9 @@ def delivery_message(
             from_chat_id=delivery.source_chat_id,
             message_id=delivery.source_message_id,
         )
+    if delivery.kind == BroadcastKind.TEXT:
+        # Plain text: the admin typed it, so nothing in it is markup.
+        return SendMessage(chat_id=chat_id, text=delivery.text, parse_mode=None)
     if delivery.kind == BroadcastKind.LESSON:
         markup = None
         if delivery.lesson_id is not None:

@@ -1,5 +1,6 @@
-"""/broadcast, "Announce to learners" and /broadcasts: an admin pushes a copy of their message or
-a lesson to every active learner, after confirming, and follows (or cancels) what was queued.
+"""/broadcast, "Announce to learners" and /broadcasts: an admin pushes a copy of their message,
+the text after /broadcast, or a lesson to every active learner, after confirming, and follows
+(or cancels) what was queued.
 
 The sender drains what is queued here; these handlers only write the outbox.
 
@@ -19,7 +20,7 @@ from typing import Any
 
 from aiogram import F, Router
 from aiogram.enums import ContentType
-from aiogram.filters import Command, ExceptionTypeFilter
+from aiogram.filters import Command, CommandObject, ExceptionTypeFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ErrorEvent, Message, ReplyParameters
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -93,6 +94,27 @@ async def _take(state: FSMContext, kind: PushKind, ref: int) -> dict[str, Any] |
     return held
 
 
+async def ask_broadcast(
+    message: Message, command: CommandObject, state: FSMContext, session: AsyncSession
+) -> None:
+    """`/broadcast <text>` offers that text; `/broadcast` in reply to a message, a copy of it."""
+    if command.args and command.args.strip():
+        await ask_text(message, command.args.strip(), state, session)
+    else:
+        await ask_copy(message, state, session)
+
+
+async def ask_text(message: Message, text: str, state: FSMContext, session: AsyncSession) -> None:
+    assert message.from_user is not None
+    audience = await pushes.count_recipients(session, message.from_user.id)
+    if not audience.learners:
+        await message.answer(str(t.NO_RECIPIENTS))
+        return
+    await _hold(state, PushKind.TEXT, message.message_id, text=text)
+    screen = views.confirm_text_screen(audience, message.message_id, text)
+    await message.answer(screen.text, reply_markup=screen.markup)
+
+
 async def ask_copy(message: Message, state: FSMContext, session: AsyncSession) -> None:
     assert message.from_user is not None
     source = message.reply_to_message
@@ -161,6 +183,8 @@ async def confirm(
         queued = await pushes.push_copy(
             session, admin_id, int(held["chat"]), ref, preview=str(held.get("preview", ""))
         )
+    elif kind is PushKind.TEXT:
+        queued = await pushes.push_text(session, admin_id, str(held["text"]))
     else:
         queued = await pushes.announce_lesson(session, admin_id, ref)
     _queued(queued, kind, admin_id, outbox_nudge)
@@ -268,7 +292,7 @@ async def _say(callback: CallbackQuery, screen: Screen) -> None:
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(ask_copy, Command("broadcast"))
+    router.message.register(ask_broadcast, Command("broadcast"))
     router.callback_query.register(ask_announce, AnnounceLessonCb.filter())
     router.callback_query.register(confirm, PushConfirmCb.filter())
     router.message.register(list_broadcasts, Command("broadcasts"))

@@ -1,6 +1,6 @@
-"""An admin's pushes to learners: a copy of their message or a lesson announcement, queued in
-the outbox (a broadcast and one delivery per active learner) for the sender to drain; the
-recent broadcasts with how far each got; cancelling one that is still going out.
+"""An admin's pushes to learners: a copy of their message, a text, or a lesson announcement,
+queued in the outbox (a broadcast and one delivery per active learner) for the sender to
+drain; the recent broadcasts with how far each got; cancelling one that is still going out.
 
 Recipients are the learners who have not blocked the bot, an admin among them when they are one.
 """
@@ -34,6 +34,7 @@ __all__ = [
     "count_recipients",
     "lesson_to_announce",
     "push_copy",
+    "push_text",
     "recent",
 ]
 
@@ -115,6 +116,16 @@ async def push_copy(
         created_by=admin_id,
         source_chat_id=chat_id,
         source_message_id=message_id,
+    )
+    return await _to_active_learners(session, broadcast_id)
+
+
+@unit_of_work
+async def push_text(session: AsyncSession, admin_id: int, text: str) -> Queued:
+    """Queue `text` (plain text, as the admin wrote it) for every active learner. NoRecipients
+    (and nothing written) when there is none."""
+    broadcast_id = await enqueue.create_broadcast(
+        session, kind=BroadcastKind.TEXT, text=text, created_by=admin_id
     )
     return await _to_active_learners(session, broadcast_id)
 
