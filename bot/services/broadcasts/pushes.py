@@ -32,6 +32,7 @@ __all__ = [
     "announce_lesson",
     "cancel",
     "count_recipients",
+    "going_out",
     "lesson_to_announce",
     "push_copy",
     "push_text",
@@ -161,6 +162,12 @@ async def announce_lesson(session: AsyncSession, admin_id: int, lesson_id: int) 
 async def recent(session: AsyncSession, limit: int = RECENT_LIMIT) -> list[BroadcastSummary]:
     """The latest broadcasts, newest first, each with its deliveries counted by status."""
     return await overview.recent(session, limit)
+
+
+@read_only
+async def going_out(session: AsyncSession) -> int:
+    """How many broadcasts are still going out (queued, or being sent)."""
+    return await overview.live(session)
 
 
 @unit_of_work

@@ -28,6 +28,7 @@ __all__ = [
     "cancel_broadcast",
     "cancel_pending_deliveries",
     "lesson_state",
+    "live",
     "recent",
     "status_of",
 ]
@@ -204,3 +205,11 @@ async def cancel_pending_deliveries(session: AsyncSession, broadcast_id: int) ->
 async def status_of(session: AsyncSession, broadcast_id: int) -> BroadcastStatus | None:
     status = (await session.execute(_STATUS, {"b_id": broadcast_id})).scalar_one_or_none()
     return None if status is None else BroadcastStatus(status)
+
+
+_LIVE_COUNT = select(func.count()).select_from(_broadcasts).where(_broadcasts.c.status.in_(_LIVE))
+
+
+async def live(session: AsyncSession) -> int:
+    """How many broadcasts are pending or being sent."""
+    return int(await session.scalar(_LIVE_COUNT) or 0)
