@@ -11,9 +11,8 @@ from aiogram.types import CallbackQuery, Message, ReplyParameters
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot import texts
-from bot.handlers.admin.broadcasts import COPYABLE
 from bot.handlers.common import show
-from bot.handlers.filters import command, from_admin
+from bot.handlers.filters import command, copyable, from_admin
 from bot.texts import broadcasts
 from bot.views.menu import with_menu
 
@@ -32,10 +31,6 @@ async def admin_draft(message: Message) -> None:
             message_id=message.message_id, allow_sending_without_reply=True
         ),
     )
-
-
-async def is_copyable(message: Message) -> bool:
-    return message.content_type in COPYABLE
 
 
 async def stray_message(message: Message) -> None:
@@ -57,7 +52,7 @@ async def unknown_button(callback: CallbackQuery, callback_answer: CallbackAnswe
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.register(unknown_command, command)
-    router.message.register(admin_draft, from_admin, is_copyable)
+    router.message.register(admin_draft, from_admin, copyable)
     router.message.register(stray_message)
     router.callback_query.register(unknown_button)
     return router

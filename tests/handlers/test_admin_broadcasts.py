@@ -1,5 +1,6 @@
-"""An admin pushes to learners: /broadcast as a reply to their message, "Announce to learners"
-for a lesson, both confirmed first; /broadcasts lists what was queued with its deliveries
+"""An admin pushes to learners: /broadcast as a reply to their message or followed by a text,
+"Announce to learners" for a lesson, all confirmed first (and an admin's stray message is told
+how); /broadcasts lists what was queued with its deliveries
 counted and cancels what is still going out. Sending is the sender's: here only the outbox
 rows are looked at."""
 

@@ -19,7 +19,6 @@ import logging
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.enums import ContentType
 from aiogram.filters import Command, CommandObject, ExceptionTypeFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ErrorEvent, Message, ReplyParameters
@@ -37,6 +36,7 @@ from bot.callbacks.admin import (
     PushKind,
 )
 from bot.handlers.common import show
+from bot.handlers.filters import copyable
 from bot.services.broadcasts import pushes
 from bot.services.broadcasts.pushes import (
     BroadcastError,
@@ -55,26 +55,6 @@ log = logging.getLogger(__name__)
 
 # The FSM data key of the push awaiting the admin's yes or no: {"kind": ..., "ref": ...}.
 PENDING = "pending_push"
-
-# What copyMessage copies; service messages (a pin, a member joining) and the like cannot be.
-COPYABLE = frozenset(
-    {
-        ContentType.TEXT,
-        ContentType.PHOTO,
-        ContentType.VIDEO,
-        ContentType.ANIMATION,
-        ContentType.AUDIO,
-        ContentType.DOCUMENT,
-        ContentType.VOICE,
-        ContentType.VIDEO_NOTE,
-        ContentType.STICKER,
-        ContentType.LOCATION,
-        ContentType.VENUE,
-        ContentType.CONTACT,
-        ContentType.POLL,
-        ContentType.DICE,
-    }
-)
 
 
 async def _hold(state: FSMContext, kind: PushKind, ref: int, **details: Any) -> None:
@@ -124,7 +104,7 @@ async def ask_copy(message: Message, state: FSMContext, session: AsyncSession) -
     if source.from_user is None or source.from_user.id != message.from_user.id:
         await message.answer(str(t.NOT_YOUR_MESSAGE))
         return
-    if source.content_type not in COPYABLE:
+    if not await copyable(source):
         await message.answer(str(t.CANNOT_COPY))
         return
     audience = await pushes.count_recipients(session, message.from_user.id)
