@@ -2,7 +2,7 @@
 Telegram's limits.
 
 A scratch MariaDB/MySQL database (at TEST_MYSQL_URL) gets --learners learners in bulk and one
-broadcast (a copied message) to all of them; learnbot's sender (bot.broadcasting.Sender, as
+broadcast (a copied message) to all of them; learnbot's sender (bot.broadcasts.Sender, as
 `learnbot run` builds it) drains it at --rate through aiogram's HTTP session, to a fake Bot API
 on 127.0.0.1 that answers like Telegram's flood control: more than --limit messages in any
 second, or more than one a second to one chat, gets 429 with retry_after. With --inject-every K
@@ -39,7 +39,7 @@ from bot.database import open_database
 from db import migrations
 from db.enums import BroadcastKind, BroadcastStatus
 from db.models import Broadcast, BroadcastDelivery, User
-from db.repositories.broadcasts import add_deliveries, create_broadcast
+from db.repositories.broadcasts.enqueue import add_deliveries, create_broadcast
 
 TOKEN = "42:bench"
 FIRST_CHAT = 10_000_000
@@ -160,7 +160,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     from aiogram.client.session.aiohttp import AiohttpSession
     from aiogram.client.telegram import TelegramAPIServer
 
-    from bot.broadcasting import Sender
+    from bot.broadcasts import Sender
     from bot.i18n import create_i18n
 
     flood = FloodControl(limit=args.limit, inject_every=args.inject_every)

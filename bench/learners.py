@@ -17,7 +17,8 @@ from aiogram.methods import TelegramMethod
 from aiogram.types import InlineKeyboardButton, Message, User
 
 from bot.callbacks.learner import LessonCb, RunCb
-from bot.cli.chat import Button, LocalChat
+from bot.cli.chat import LocalChat
+from bot.cli.transcript import Button
 from bot.serving.local_api import LocalBotSession
 
 START = "start"

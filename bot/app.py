@@ -87,8 +87,8 @@ def build_workers(app: App, *, scheduler: bool = True) -> list[Worker]:
     """What runs beside the updates in `learnbot run`, and alone in `learnbot scheduler`:
     the broadcast sender always, the scheduler unless `scheduler` is False (extra web workers
     of a deployment whose scheduler runs elsewhere)."""
-    from bot.broadcasting import Sender
-    from bot.broadcasting.nudge import NUDGE_KEY
+    from bot.broadcasts import Sender
+    from bot.broadcasts.nudge import NUDGE_KEY
 
     workers: list[Worker] = [
         Sender(
@@ -156,7 +156,7 @@ def _create_dispatcher(
     from aiogram import Dispatcher
     from aiogram.fsm.storage.memory import DisabledEventIsolation
 
-    from bot.broadcasting.nudge import NUDGE_KEY, OutboxNudge
+    from bot.broadcasts.nudge import NUDGE_KEY, OutboxNudge
     from bot.handlers import build_routers
     from bot.handlers.command_menu import register_commands
     from bot.handlers.errors import ErrorHandlersNeverRaise

@@ -50,6 +50,8 @@ class BroadcastKind(enum.StrEnum):
 
     # An admin's message copied to every recipient (copyMessage of source chat and message).
     COPY = "copy"
+    # An admin's text (/broadcast followed by it), sent as a message of its own, plain text.
+    TEXT = "text"
     # A lesson announcement: the broadcast's text with a "Start lesson" button.
     LESSON = "lesson"
     # The daily reminder, rendered per learner (language, streak) when it is sent.

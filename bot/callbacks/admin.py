@@ -41,6 +41,8 @@ class PushKind(enum.StrEnum):
 
     # A copy of the admin's message; the confirmation's `ref` is that message's id.
     COPY = "c"
+    # The text of the admin's /broadcast command; `ref` is that command message's id.
+    TEXT = "t"
     # A lesson announcement; `ref` is the lesson's id.
     LESSON = "l"
 

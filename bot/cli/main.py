@@ -83,7 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "A local chat with the real dispatcher: the bot's messages are printed with their "
             "buttons numbered; type a number to press a button, anything else is sent as text "
-            '(quote a number to send it as text: "1). '
+            '(quote a number to send it as text: "1). A line ending in \\ goes on to the next, '
+            'and lines between two lines of """ are one message. The broadcast sender and the '
+            "scheduled jobs run while the chat is open. "
             "Reads piped standard input too. On an empty database the sample course is loaded."
         ),
     )

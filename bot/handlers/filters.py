@@ -6,7 +6,7 @@ worker thread, a thread hop for every update it is checked against; a coroutine 
 
 from __future__ import annotations
 
-from aiogram.enums import ChatType
+from aiogram.enums import ChatType, ContentType
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 
 from bot.config import Settings
@@ -38,3 +38,29 @@ async def typed_text(message: Message) -> bool:
 async def from_admin(event: Message | CallbackQuery, settings: Settings) -> bool:
     """The sender is one of ADMIN_IDS. Set once, on the admin parent router."""
     return event.from_user is not None and settings.is_admin(event.from_user.id)
+
+
+# What copyMessage copies; service messages (a pin, a member joining) and the like cannot be.
+COPYABLE = frozenset(
+    {
+        ContentType.TEXT,
+        ContentType.PHOTO,
+        ContentType.VIDEO,
+        ContentType.ANIMATION,
+        ContentType.AUDIO,
+        ContentType.DOCUMENT,
+        ContentType.VOICE,
+        ContentType.VIDEO_NOTE,
+        ContentType.STICKER,
+        ContentType.LOCATION,
+        ContentType.VENUE,
+        ContentType.CONTACT,
+        ContentType.POLL,
+        ContentType.DICE,
+    }
+)
+
+
+async def copyable(message: Message) -> bool:
+    """copyMessage can send a copy of it (a broadcast of it)."""
+    return message.content_type in COPYABLE

@@ -23,7 +23,8 @@ from bot.services.unit_of_work import unit_of_work
 from db import clock
 from db.enums import BroadcastKind
 from db.models import User
-from db.repositories import broadcasts, due
+from db.repositories import due
+from db.repositories.broadcasts import enqueue
 from db.repositories.due import DueLearner
 
 log = logging.getLogger(__name__)
@@ -72,9 +73,9 @@ async def remind_batch(session: AsyncSession, default_timezone: str, limit: int)
         if is_owed:
             owed.append(learner.id)
     if owed:
-        broadcast_id = await broadcasts.create_broadcast(session, kind=BroadcastKind.REMINDER)
+        broadcast_id = await enqueue.create_broadcast(session, kind=BroadcastKind.REMINDER)
         # Each delivery's payload: the learner's review cards due, which the reminder names.
-        await broadcasts.add_deliveries(
+        await enqueue.add_deliveries(
             session,
             broadcast_id,
             select(User.id, cast(due.cards_due_of(User.id, now), String)).where(User.id.in_(owed)),

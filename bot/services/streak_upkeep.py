@@ -26,7 +26,8 @@ from bot.services.unit_of_work import unit_of_work
 from db import clock
 from db.enums import AchievementType, BroadcastKind
 from db.models import User
-from db.repositories import broadcasts, due
+from db.repositories import due
+from db.repositories.broadcasts import enqueue
 from db.repositories.due import DueLearner
 from db.repositories.standing import Streak
 
@@ -107,8 +108,8 @@ async def _tell(session: AsyncSession, given: list[tuple[int, Achievement]]) -> 
     for user_id, achievement in given:
         learners_by_code[achievement.code].append(user_id)
     for code, user_ids in learners_by_code.items():
-        broadcast_id = await broadcasts.create_broadcast(session, kind=BroadcastKind.NOTICE)
-        await broadcasts.add_deliveries(
+        broadcast_id = await enqueue.create_broadcast(session, kind=BroadcastKind.NOTICE)
+        await enqueue.add_deliveries(
             session,
             broadcast_id,
             select(User.id, literal(code)).where(User.id.in_(user_ids)),

@@ -1,7 +1,8 @@
 """A Bot API stand-in inside the process: records every call and answers it like Telegram would.
 
 `learnbot chat` prints what it records; the tests assert on it. Messages the bot sends or edits
-are kept, so a pressed button can carry the message it belongs to, as Telegram's would.
+are kept, so a pressed button can carry the message it belongs to, as Telegram's would; so are
+the messages users sent (`receive`), so a copy of one (a broadcast) carries its text.
 
 Telegram's errors can be scripted with `LocalBotSession.fail`, so code that must survive them
 (a broadcast meeting a blocked learner or flood control, an edit that changes nothing) can be
@@ -100,6 +101,12 @@ class LocalBotSession(BaseSession):
         self._message_ids = itertools.count(1)
         # Files a user "uploaded" (file_id -> bytes): getFile and the download serve them.
         self.files: dict[str, bytes] = {}
+        # What users sent, by (chat id, message id): what copyMessage copies.
+        self.received: dict[tuple[int, int], Message] = {}
+
+    def receive(self, message: Message) -> None:
+        """Keep a message a user sent, as Telegram keeps it for copyMessage."""
+        self.received[message.chat.id, message.message_id] = message
 
     def upload(self, file_id: str, content: bytes) -> None:
         """Make `content` downloadable as `file_id`, as if a user had sent it."""
@@ -223,7 +230,7 @@ class LocalBotSession(BaseSession):
                 file_path=method.file_id,
             )
         if isinstance(method, CopyMessage):
-            return MessageId(message_id=next(self._message_ids))
+            return self._copy(bot, method)
         if isinstance(method, SendDocument | SendPhoto):
             caption = method.caption or ""
             return self._store(
@@ -235,6 +242,15 @@ class LocalBotSession(BaseSession):
         if method.__returning__ is bool:
             return True
         raise NotImplementedError(f"the local Bot API does not answer {type(method).__name__}")
+
+    def _copy(self, bot: Bot, method: CopyMessage) -> MessageId:
+        key = (int(method.from_chat_id), method.message_id)
+        source = self.received.get(key) or self.messages.get(key)
+        text = (source.text or source.caption or "") if source is not None else ""
+        copy = self._store(
+            bot, int(method.chat_id), next(self._message_ids), text, method.reply_markup
+        )
+        return MessageId(message_id=copy.message_id)
 
     def _store(self, bot: Bot, chat_id: int, message_id: int, text: str, markup: Any) -> Message:
         message = Message(

@@ -1,5 +1,6 @@
-"""The admin's broadcast texts: pushing a message or a lesson to learners, the recent
-broadcasts, cancelling one."""
+"""Broadcast texts: what an admin sees pushing a message or a lesson to learners, following
+and cancelling broadcasts; then what the sender sends (reminders, achievement notices, a
+lesson announcement, the admin's report)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,11 @@ from db.enums import BroadcastKind, BroadcastStatus
 HOW_TO = __(
     "📣 <b>Broadcast</b>\n"
     "Write the message for your learners here (text, photo, video, file: anything), "
-    "then reply to it with /broadcast. I will ask you to confirm before sending."
+    "then reply to it with /broadcast. A text can also follow the command in one message: "
+    "<code>/broadcast Hello, everyone!</code> I will ask you to confirm before sending."
 )
+# An admin's message that no dialog or command took: most likely written to be broadcast.
+DRAFT_HINT = __("📣 To send this to every learner, reply to it with /broadcast.")
 NOT_YOUR_MESSAGE = __(
     "📣 I can only send a copy of a message you wrote: reply with /broadcast to one of yours."
 )
@@ -51,6 +55,7 @@ CANCEL_NO = __("⬅️ No, keep it")
 
 _KINDS = {
     BroadcastKind.COPY: __("copied message"),
+    BroadcastKind.TEXT: __("text"),
     BroadcastKind.LESSON: __("lesson announcement"),
     BroadcastKind.REMINDER: __("daily reminders"),
     BroadcastKind.NOTICE: __("notices"),
@@ -73,6 +78,18 @@ def confirm_copy(learners: int, *, includes_admin: bool) -> str:
         "📣 Send a copy of this message to {n} learners?",
         learners,
     ).format(n=_decimal(learners)) + _you_included(includes_admin)
+
+
+def confirm_text(learners: int, *, includes_admin: bool) -> str:
+    return ngettext(
+        "📣 Send this text to {n} learner?",
+        "📣 Send this text to {n} learners?",
+        learners,
+    ).format(n=_decimal(learners)) + _you_included(includes_admin)
+
+
+def quoted(text: str) -> str:
+    return f"<blockquote>{esc(text)}</blockquote>"
 
 
 def confirm_lesson(title: str, module: str, learners: int, *, includes_admin: bool) -> str:
@@ -156,4 +173,35 @@ def already_over(broadcast_id: int, status: BroadcastStatus) -> str:
         return _("Broadcast #{id} is already cancelled.").format(id=broadcast_id)
     return _("Broadcast #{id} has already finished: there is nothing left to cancel.").format(
         id=broadcast_id
+    )
+
+
+# What the sender sends, in the recipient's language.
+START_LESSON = __("▶️ Start lesson")
+REMINDER_NO_STREAK = __("👋 Time for a lesson! Complete one today to start a streak.")
+NOTICE_GENERIC = __("🏆 You earned a new achievement! See it under /achievements.")
+
+
+def reminder(streak: int) -> str:
+    return ngettext(
+        "🔥 Your streak is {days} day. A lesson today keeps it going!",
+        "🔥 Your streak is {days} days. A lesson today keeps it going!",
+        streak,
+    ).format(days=_decimal(streak))
+
+
+def new_lesson(title: str) -> str:
+    return _("📣 A new lesson is waiting for you: <b>{title}</b>").format(title=esc(title))
+
+
+def new_achievement(icon: str | None, title: str) -> str:
+    return _("{icon} New achievement: <b>{title}</b>").format(icon=icon or "🏆", title=esc(title))
+
+
+def broadcast_report(broadcast_id: int, sent: int, failed: int, blocked: int) -> str:
+    return _(
+        "📣 Broadcast #{id} is finished.\n"
+        "Delivered: {sent}\nFailed: {failed}\nBlocked the bot: {blocked}"
+    ).format(
+        id=broadcast_id, sent=_decimal(sent), failed=_decimal(failed), blocked=_decimal(blocked)
     )

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from db.engine import create_engine, create_sessionmaker
 from db.enums import BroadcastKind, BroadcastStatus, DeliveryStatus
 from db.models import Broadcast, BroadcastDelivery, User
-from db.repositories.broadcasts import add_deliveries, create_broadcast
+from db.repositories.broadcasts.enqueue import add_deliveries, create_broadcast
 from tests.e2e.fake_telegram import TOKEN, FakeTelegram
 from tests.e2e.process import BotProcess, child_env
 

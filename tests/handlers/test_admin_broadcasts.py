@@ -1,5 +1,6 @@
-"""An admin pushes to learners: /broadcast as a reply to their message, "Announce to learners"
-for a lesson, both confirmed first; /broadcasts lists what was queued with its deliveries
+"""An admin pushes to learners: /broadcast as a reply to their message or followed by a text,
+"Announce to learners" for a lesson, all confirmed first (and an admin's stray message is told
+how); /broadcasts lists what was queued with its deliveries
 counted and cancels what is still going out. Sending is the sender's: here only the outbox
 rows are looked at."""
 
@@ -35,7 +36,7 @@ from bot.texts import broadcasts as t
 from db.enums import BroadcastKind, BroadcastStatus, DeliveryStatus
 from db.models import Broadcast, BroadcastDelivery, Lesson
 from db.models import User as UserRow
-from db.repositories.broadcasts import add_deliveries, create_broadcast
+from db.repositories.broadcasts.enqueue import add_deliveries, create_broadcast
 from tests.support.chat import Chat, make_chat
 from tests.support.course import Course
 from tests.support.factories import create_user
@@ -149,6 +150,74 @@ async def test_a_reply_with_broadcast_queues_a_copy_for_every_active_learner(
         (broadcast.id, user, "pending") for user in (admin_row, active_one, active_two)
     )
     assert admin.last_text == t.queued(broadcast.id, 3)
+
+
+async def test_broadcast_with_a_text_queues_that_text_for_every_active_learner(
+    admin: Chat, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    active_one, active_two, _blocked = await learners(engine, active=2, blocked=1)
+    admin_row = await user_id_of(sessionmaker, ADMIN_ID)
+
+    await admin.send_text("/broadcast hello")
+
+    # Asked first, quoting what learners would read; nothing written yet.
+    assert admin.last_text == (t.confirm_text(3, includes_admin=True) + "\n\n" + t.quoted("hello"))
+    assert admin.labels() == [str(t.SEND), str(t.DROP)]
+    assert await rows(sessionmaker, Broadcast) == []
+
+    await admin.tap(t.SEND)
+
+    broadcast = await one(sessionmaker, Broadcast)
+    assert (
+        broadcast.kind,
+        broadcast.status,
+        broadcast.created_by,
+        broadcast.source_message_id,
+        broadcast.text,
+    ) == (BroadcastKind.TEXT, BroadcastStatus.PENDING, ADMIN_ID, None, "hello")
+    assert await deliveries(sessionmaker) == sorted(
+        (broadcast.id, user, "pending") for user in (admin_row, active_one, active_two)
+    )
+    assert admin.last_text == t.queued(broadcast.id, 3)
+
+
+async def test_a_text_broadcast_keeps_its_lines_and_can_be_dropped(
+    admin: Chat, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await learners(engine, active=1)
+    await admin.send_text("/broadcast  Line one\nLine <two> & more  ")
+    assert t.quoted("Line one\nLine <two> & more") in admin.last_text
+
+    await admin.tap(t.DROP)
+
+    assert admin.last_text == str(t.DROPPED)
+    assert await rows(sessionmaker, Broadcast) == []
+
+
+async def test_an_admins_plain_message_gets_the_broadcast_hint(
+    admin: Chat, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await learners(engine, active=1)
+    draft = await says(admin, text="Big news: a new module is out!")
+
+    assert admin.texts() == [str(t.DRAFT_HINT)]
+    [hint] = admin.api.sent(SendMessage)
+    assert hint.reply_parameters is not None
+    assert hint.reply_parameters.message_id == draft.message_id
+    assert await rows(sessionmaker, Broadcast) == []
+
+
+async def test_a_learners_plain_message_still_gets_the_learners_hint(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    learner = make_chat(settings, sessionmaker, user_id=5000)
+    await learner.send_text("/start")
+    learner.forget()
+
+    await learner.send_text("Big news: a new module is out!")
+
+    assert learner.texts() == [str(texts.STRAY_TEXT)]
+    await learner.bot.session.close()
 
 
 async def test_a_photo_is_queued_by_its_own_message_id(

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as learner_texts
-from bot.broadcasting.nudge import NUDGE_KEY
+from bot.broadcasts.nudge import NUDGE_KEY
 from bot.callbacks.admin import AuthorModuleCb
 from bot.texts import admin as admin_texts
-from bot.texts import authoring, broadcasts, outbox
+from bot.texts import authoring, broadcasts
 from db.enums import DeliveryStatus
 from db.models import BroadcastDelivery, Lesson
 from tests.support.authoring import ADMIN_ID, LEARNER_ID, admin_settings
@@ -50,8 +50,8 @@ async def test_a_lesson_written_in_the_chat_reaches_learners_announced(
     assert set(deliveries.values()) == {DeliveryStatus.SENT}
     assert len(deliveries) == 2  # the learner and the admin, both active learners
     to_learner = [m for m in admin.api.sent(SendMessage) if m.chat_id == LEARNER_ID]
-    assert to_learner[-1].text == outbox.new_lesson("Loops & lists")
-    await learner.tap(outbox.START_LESSON)
+    assert to_learner[-1].text == broadcasts.new_lesson("Loops & lists")
+    await learner.tap(broadcasts.START_LESSON)
     assert "Loops &amp; lists" in learner.last_text
     assert str(learner_texts.ERROR) not in learner.texts()
     assert lesson.is_published

@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as common
 from bot.config import Settings
+from bot.texts import broadcasts as texts
 from bot.texts import motivation
-from bot.texts import outbox as texts
 from db.enums import BroadcastKind, DeliveryStatus
 from db.models import User
 from tests.support.chat import Chat, make_chat
@@ -47,6 +47,20 @@ async def test_a_lesson_announcement_opens_the_lesson(
     await chat.tap(texts.START_LESSON)
     assert "Basics" in chat.last_text
     assert chat.last_text != texts.new_lesson("Basics <& more>")
+
+
+async def test_an_admins_text_reaches_learners_as_they_wrote_it(
+    chat: Chat, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    user = await learner(chat, sessionmaker)
+    # Typed by the admin, so "<b>" is two words and a sign, not markup.
+    text = "Exam on Friday!\n2 < 3 & <b>not bold</b>"
+    broadcast_id = await push(sessionmaker, [user.id], kind=BroadcastKind.TEXT, text=text)
+    await make_sender(sessionmaker, chat.api, bot=chat.bot).drain()
+
+    [message] = chat.api.sent(SendMessage)
+    assert (message.text, message.parse_mode) == (text, None)
+    assert (await statuses(sessionmaker, broadcast_id))[user.id].status == DeliveryStatus.SENT
 
 
 async def test_a_reminder_names_the_streak_in_the_learners_language(

@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
 from bot.callbacks.learner import LessonCb, MenuAction, MenuCb
-from bot.cli.chat import html_to_text
+from bot.cli.transcript import html_to_text
 from bot.config import Settings
 from bot.middlewares.throttling import ThrottlePolicy
 from bot.services import lessons

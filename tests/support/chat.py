@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import texts
 from bot.app import build_app
 from bot.callbacks.learner import LessonCb
-from bot.cli.chat import Button, LocalChat
+from bot.cli.chat import LocalChat
+from bot.cli.transcript import Button
 from bot.config import Settings
 from bot.database import Database
 from bot.middlewares.throttling import ThrottlePolicy
@@ -36,8 +37,8 @@ class Chat(LocalChat):
         if self.settle:
             await self.dp["background"].idle()
 
-    async def send_text(self, text: str) -> None:
-        await super().send_text(text)
+    async def send_text(self, text: str, reply_to: Message | None = None) -> None:
+        await super().send_text(text, reply_to)
         await self.settled()
 
     async def press(self, button: Button, out: TextIO | None = None) -> None:

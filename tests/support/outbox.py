@@ -15,12 +15,12 @@ from sqlalchemy import insert, literal, null, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.app import OFFLINE_TOKEN
-from bot.broadcasting import Sender
+from bot.broadcasts import Sender
 from bot.i18n import create_i18n
 from bot.serving.local_api import LocalBotSession
 from db.enums import BroadcastKind, DeliveryStatus
 from db.models import BroadcastDelivery, User
-from db.repositories.broadcasts import add_deliveries, create_broadcast
+from db.repositories.broadcasts.enqueue import add_deliveries, create_broadcast
 
 FIRST_CHAT = 5000
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.services import broadcast
+from bot.services.broadcasts import pushes
 from db.clock import ManualClock
 from db.enums import BroadcastKind, BroadcastStatus, DeliveryStatus
 from db.models import Broadcast, BroadcastDelivery, User
@@ -32,19 +32,19 @@ async def test_recipients_are_the_active_learners_the_admin_among_them(
 ) -> None:
     learner, blocked = await create_user(engine, 1), await create_user(engine, 2)
     await _deactivate(engine, blocked)
-    assert await broadcast.count_recipients(session, ADMIN) == broadcast.Audience(1, False)
+    assert await pushes.count_recipients(session, ADMIN) == pushes.Audience(1, False)
     admin = await create_user(engine, ADMIN)
-    assert await broadcast.count_recipients(session, ADMIN) == broadcast.Audience(2, True)
+    assert await pushes.count_recipients(session, ADMIN) == pushes.Audience(2, True)
     await _deactivate(engine, admin, learner)
-    assert await broadcast.count_recipients(session, ADMIN) == broadcast.Audience(0, False)
+    assert await pushes.count_recipients(session, ADMIN) == pushes.Audience(0, False)
 
 
 async def test_a_push_with_nobody_to_reach_writes_nothing(
     engine: AsyncEngine, session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     await _deactivate(engine, await create_user(engine, 1))
-    with pytest.raises(broadcast.NoRecipients):
-        await broadcast.push_copy(session, ADMIN, ADMIN, 5)
+    with pytest.raises(pushes.NoRecipients):
+        await pushes.push_copy(session, ADMIN, ADMIN, 5)
     assert await rows(sessionmaker, Broadcast) == []
 
 
@@ -53,18 +53,18 @@ async def test_recent_lists_the_latest_first_with_zeros_where_nothing_was_queued
 ) -> None:
     await create_user(engine, 1)
     await create_user(engine, 2)
-    first = await broadcast.push_copy(session, ADMIN, ADMIN, 5, preview="first")
+    first = await pushes.push_copy(session, ADMIN, ADMIN, 5, preview="first")
     clock.advance(minutes=1)
-    second = await broadcast.push_copy(session, ADMIN, ADMIN, 6, preview="second")
+    second = await pushes.push_copy(session, ADMIN, ADMIN, 6, preview="second")
     clock.advance(minutes=1)
     # A broadcast with no deliveries (as a scheduler's empty run might leave) counts zeros.
     async with session.begin():
         session.add(Broadcast(kind=BroadcastKind.REMINDER, text="", created_at=clock.now()))
 
-    listed = await broadcast.recent(session, limit=2)
+    listed = await pushes.recent(session, limit=2)
 
     assert [s.kind for s in listed] == [BroadcastKind.REMINDER, BroadcastKind.COPY]
-    assert listed[0].counts == broadcast.DeliveryCounts()
+    assert listed[0].counts == pushes.DeliveryCounts()
     assert (listed[1].id, listed[1].text, listed[1].counts.pending) == (
         second.broadcast_id,
         "second",
@@ -78,17 +78,17 @@ async def test_cancelling_a_pending_broadcast_cancels_every_delivery_once(
 ) -> None:
     for telegram_id in (1, 2, 3):
         await create_user(engine, telegram_id)
-    queued = await broadcast.push_copy(session, ADMIN, ADMIN, 5)
-    other = await broadcast.push_copy(session, ADMIN, ADMIN, 6)
+    queued = await pushes.push_copy(session, ADMIN, ADMIN, 5)
+    other = await pushes.push_copy(session, ADMIN, ADMIN, 6)
 
-    cancelled = await broadcast.cancel(session, queued.broadcast_id)
+    cancelled = await pushes.cancel(session, queued.broadcast_id)
 
-    assert cancelled == broadcast.Cancelled(queued.broadcast_id, 3)
-    with pytest.raises(broadcast.BroadcastOver) as again:
-        await broadcast.cancel(session, queued.broadcast_id)
+    assert cancelled == pushes.Cancelled(queued.broadcast_id, 3)
+    with pytest.raises(pushes.BroadcastOver) as again:
+        await pushes.cancel(session, queued.broadcast_id)
     assert again.value.status is BroadcastStatus.CANCELLED
-    with pytest.raises(broadcast.UnknownBroadcast):
-        await broadcast.cancel(session, 10**6)
+    with pytest.raises(pushes.UnknownBroadcast):
+        await pushes.cancel(session, 10**6)
     async with sessionmaker() as s:
         by_broadcast = {
             (b, DeliveryStatus(st))

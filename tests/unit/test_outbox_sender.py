@@ -14,10 +14,10 @@ from aiogram.methods import CopyMessage, SendMessage
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.services.outbox import MAX_ATTEMPTS, retry_delay
+from bot.services.broadcasts.deliveries import MAX_ATTEMPTS, retry_delay
 from bot.serving.bot_api import BotApiHealth, WatchBotApi
 from bot.serving.local_api import LocalBotSession
-from bot.texts import outbox as texts
+from bot.texts import broadcasts as texts
 from db.clock import ManualClock
 from db.enums import BroadcastStatus, DeliveryStatus
 from db.models import Broadcast, SendPace, User

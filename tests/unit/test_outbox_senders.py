@@ -14,7 +14,7 @@ import pytest
 from aiogram.methods import CopyMessage, TelegramMethod
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.services import outbox
+from bot.services.broadcasts import deliveries
 from bot.serving.local_api import LocalBotSession
 from db.clock import ManualClock
 from db.engine import create_engine, create_sessionmaker
@@ -107,7 +107,7 @@ async def test_a_dead_senders_claims_are_taken_again_after_the_lease(
     broadcast_id = await push(sessionmaker, ids)
     # A sender claims and dies before it sends anything.
     async with sessionmaker() as session:
-        claim = await outbox.claim(session, "dead:1", limit=3, lease_seconds=60)
+        claim = await deliveries.claim(session, "dead:1", limit=3, lease_seconds=60)
     assert len(claim.deliveries) == 3
     api = LocalBotSession()
     sender = make_sender(sessionmaker, api, lease_seconds=60)
@@ -187,8 +187,8 @@ async def test_the_app_runs_a_sender_nudged_through_the_dispatcher(
     database_url: str, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     from bot.app import build_app, build_workers
-    from bot.broadcasting import Sender
-    from bot.broadcasting.nudge import NUDGE_KEY, OutboxNudge
+    from bot.broadcasts import Sender
+    from bot.broadcasts.nudge import NUDGE_KEY, OutboxNudge
     from bot.config import Settings
     from tests.support.chat import database_of
 

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.enums import BroadcastKind, BroadcastStatus, DeliveryStatus
 from db.models import Broadcast, BroadcastDelivery, User
-from db.repositories.broadcasts import add_deliveries, create_broadcast
+from db.repositories.broadcasts.enqueue import add_deliveries, create_broadcast
 from tests.support.factories import create_user
 from tests.support.rows import one, rows
 

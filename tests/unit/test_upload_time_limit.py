@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.services.broadcast import count_recipients
+from bot.services.broadcasts.pushes import count_recipients
 from bot.services.content.parse import parse_course
 from bot.services.content.sample import sample_course_path
 from bot.services.content.upload import apply_course, preview_course

@@ -1,5 +1,6 @@
-"""/broadcast, "Announce to learners" and /broadcasts: an admin pushes a copy of their message or
-a lesson to every active learner, after confirming, and follows (or cancels) what was queued.
+"""/broadcast, "Announce to learners" and /broadcasts: an admin pushes a copy of their message,
+the text after /broadcast, or a lesson to every active learner, after confirming, and follows
+(or cancels) what was queued.
 
 The sender drains what is queued here; these handlers only write the outbox.
 
@@ -18,14 +19,13 @@ import logging
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.enums import ContentType
-from aiogram.filters import Command, ExceptionTypeFilter
+from aiogram.filters import Command, CommandObject, ExceptionTypeFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ErrorEvent, Message, ReplyParameters
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.broadcasting.nudge import OutboxNudge
+from bot.broadcasts.nudge import OutboxNudge
 from bot.callbacks.admin import (
     AdminMenuCb,
     AdminSection,
@@ -36,8 +36,9 @@ from bot.callbacks.admin import (
     PushKind,
 )
 from bot.handlers.common import show
-from bot.services import broadcast
-from bot.services.broadcast import (
+from bot.handlers.filters import copyable
+from bot.services.broadcasts import pushes
+from bot.services.broadcasts.pushes import (
     BroadcastError,
     BroadcastOver,
     LessonNotAnnounceable,
@@ -54,26 +55,6 @@ log = logging.getLogger(__name__)
 
 # The FSM data key of the push awaiting the admin's yes or no: {"kind": ..., "ref": ...}.
 PENDING = "pending_push"
-
-# What copyMessage copies; service messages (a pin, a member joining) and the like cannot be.
-COPYABLE = frozenset(
-    {
-        ContentType.TEXT,
-        ContentType.PHOTO,
-        ContentType.VIDEO,
-        ContentType.ANIMATION,
-        ContentType.AUDIO,
-        ContentType.DOCUMENT,
-        ContentType.VOICE,
-        ContentType.VIDEO_NOTE,
-        ContentType.STICKER,
-        ContentType.LOCATION,
-        ContentType.VENUE,
-        ContentType.CONTACT,
-        ContentType.POLL,
-        ContentType.DICE,
-    }
-)
 
 
 async def _hold(state: FSMContext, kind: PushKind, ref: int, **details: Any) -> None:
@@ -93,6 +74,27 @@ async def _take(state: FSMContext, kind: PushKind, ref: int) -> dict[str, Any] |
     return held
 
 
+async def ask_broadcast(
+    message: Message, command: CommandObject, state: FSMContext, session: AsyncSession
+) -> None:
+    """`/broadcast <text>` offers that text; `/broadcast` in reply to a message, a copy of it."""
+    if command.args and command.args.strip():
+        await ask_text(message, command.args.strip(), state, session)
+    else:
+        await ask_copy(message, state, session)
+
+
+async def ask_text(message: Message, text: str, state: FSMContext, session: AsyncSession) -> None:
+    assert message.from_user is not None
+    audience = await pushes.count_recipients(session, message.from_user.id)
+    if not audience.learners:
+        await message.answer(str(t.NO_RECIPIENTS))
+        return
+    await _hold(state, PushKind.TEXT, message.message_id, text=text)
+    screen = views.confirm_text_screen(audience, message.message_id, text)
+    await message.answer(screen.text, reply_markup=screen.markup)
+
+
 async def ask_copy(message: Message, state: FSMContext, session: AsyncSession) -> None:
     assert message.from_user is not None
     source = message.reply_to_message
@@ -102,15 +104,15 @@ async def ask_copy(message: Message, state: FSMContext, session: AsyncSession) -
     if source.from_user is None or source.from_user.id != message.from_user.id:
         await message.answer(str(t.NOT_YOUR_MESSAGE))
         return
-    if source.content_type not in COPYABLE:
+    if not await copyable(source):
         await message.answer(str(t.CANNOT_COPY))
         return
-    audience = await broadcast.count_recipients(session, message.from_user.id)
+    audience = await pushes.count_recipients(session, message.from_user.id)
     if not audience.learners:
         await message.answer(str(t.NO_RECIPIENTS))
         return
     # Its text, cut short, is what /broadcasts will call it by.
-    preview = (source.text or source.caption or "")[: broadcast.PREVIEW_LIMIT]
+    preview = (source.text or source.caption or "")[: pushes.PREVIEW_LIMIT]
     await _hold(state, PushKind.COPY, source.message_id, chat=message.chat.id, preview=preview)
     screen = views.confirm_copy_screen(audience, source.message_id)
     # Said as a reply to the message it would send, so the admin sees which one.
@@ -130,7 +132,7 @@ async def ask_announce(
     session: AsyncSession,
 ) -> None:
     lesson_id = callback_data.lesson_id
-    lesson = await broadcast.lesson_to_announce(session, callback.from_user.id, lesson_id)
+    lesson = await pushes.lesson_to_announce(session, callback.from_user.id, lesson_id)
     if not lesson.audience.learners:
         await _say(callback, views.after_push_screen(str(t.NO_RECIPIENTS)))
         return
@@ -158,11 +160,13 @@ async def confirm(
         return
     admin_id = callback.from_user.id
     if kind is PushKind.COPY:
-        queued = await broadcast.push_copy(
+        queued = await pushes.push_copy(
             session, admin_id, int(held["chat"]), ref, preview=str(held.get("preview", ""))
         )
+    elif kind is PushKind.TEXT:
+        queued = await pushes.push_text(session, admin_id, str(held["text"]))
     else:
-        queued = await broadcast.announce_lesson(session, admin_id, ref)
+        queued = await pushes.announce_lesson(session, admin_id, ref)
     _queued(queued, kind, admin_id, outbox_nudge)
     await show(callback, views.queued_screen(queued))
 
@@ -184,7 +188,7 @@ def _queued(queued: Queued, kind: PushKind, admin_id: int, nudge: OutboxNudge) -
 async def list_broadcasts(
     event: Message | CallbackQuery, session: AsyncSession, learner: Learner
 ) -> None:
-    summaries = await broadcast.recent(session)
+    summaries = await pushes.recent(session)
     await show(event, views.broadcasts_screen(summaries, learner.zone))
 
 
@@ -204,7 +208,7 @@ async def ask_cancel(
     session: AsyncSession,
     learner: Learner,
 ) -> None:
-    summaries = await broadcast.recent(session)
+    summaries = await pushes.recent(session)
     screen = views.broadcasts_screen(
         summaries, learner.zone, asking_to_cancel=callback_data.broadcast_id
     )
@@ -218,7 +222,7 @@ async def cancel(
     session: AsyncSession,
     learner: Learner,
 ) -> None:
-    cancelled = await broadcast.cancel(session, callback_data.broadcast_id)
+    cancelled = await pushes.cancel(session, callback_data.broadcast_id)
     log.info(
         "broadcast %s cancelled by admin %s: %s deliveries will not be sent",
         cancelled.broadcast_id,
@@ -268,7 +272,7 @@ async def _say(callback: CallbackQuery, screen: Screen) -> None:
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(ask_copy, Command("broadcast"))
+    router.message.register(ask_broadcast, Command("broadcast"))
     router.callback_query.register(ask_announce, AnnounceLessonCb.filter())
     router.callback_query.register(confirm, PushConfirmCb.filter())
     router.message.register(list_broadcasts, Command("broadcasts"))

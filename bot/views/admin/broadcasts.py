@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import tzinfo
 
 from bot.callbacks.admin import BroadcastCancelCb, BroadcastListCb, PushConfirmCb, PushKind
-from bot.services.broadcast import Audience, BroadcastSummary, LessonToAnnounce, Queued
+from bot.services.broadcasts.pushes import Audience, BroadcastSummary, LessonToAnnounce, Queued
 from bot.texts import broadcasts as t
 from bot.views.admin.menu import back_to_admin_button
 from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
 from bot.views.telegram_length import clip
 from db.enums import BroadcastKind, BroadcastStatus
+
+# Characters of a text push quoted on its confirmation: room left for the question around it.
+QUOTE_LIMIT = 3000
 
 
 def _confirmation(text: str, kind: PushKind, ref: int) -> Screen:
@@ -25,6 +28,14 @@ def _confirmation(text: str, kind: PushKind, ref: int) -> Screen:
 def confirm_copy_screen(audience: Audience, message_id: int) -> Screen:
     text = t.confirm_copy(audience.learners, includes_admin=audience.includes_admin)
     return _confirmation(text, PushKind.COPY, message_id)
+
+
+def confirm_text_screen(audience: Audience, message_id: int, text: str) -> Screen:
+    confirm = t.confirm_text(audience.learners, includes_admin=audience.includes_admin)
+    # What they would read, quoted; a very long one is cut short here only.
+    return _confirmation(
+        f"{confirm}\n\n{t.quoted(clip(text, QUOTE_LIMIT))}", PushKind.TEXT, message_id
+    )
 
 
 def confirm_lesson_screen(lesson: LessonToAnnounce) -> Screen:
@@ -60,8 +71,9 @@ def _entry(summary: BroadcastSummary, zone: tzinfo) -> str:
     counts = summary.counts
     # A message being sent right now is still on its way: pending, to the admin.
     waiting = counts.pending + counts.sending
-    # A copy's or a lesson's text says which one it was; a reminder's says nothing useful.
-    what = summary.text if summary.kind in (BroadcastKind.COPY, BroadcastKind.LESSON) else ""
+    # A copy's, a text's or a lesson's text says which one it was; a reminder's says nothing.
+    named = (BroadcastKind.COPY, BroadcastKind.TEXT, BroadcastKind.LESSON)
+    what = summary.text if summary.kind in named else ""
     lines = [
         t.broadcast_heading(
             summary.id,

@@ -1,4 +1,4 @@
-"""The rules of draining the broadcast outbox (the sender in bot/sender/ does the talking).
+"""The rules of draining the broadcast outbox (the sender in bot/broadcasts/ does the talking).
 
 A delivery is claimed (status sending, the claim's token, claimed_at) in a short committed
 unit BEFORE its message is sent, and marked sent right after Telegram accepted it; so nothing
@@ -24,8 +24,8 @@ from bot.services.achievements import Achievement, catalogue
 from bot.services.unit_of_work import unit_of_work
 from db.clock import now
 from db.enums import BroadcastKind, DeliveryStatus
-from db.repositories import outbox
-from db.repositories.outbox import ClaimedRow
+from db.repositories.broadcasts import claims, outcomes, pace
+from db.repositories.broadcasts.claims import ClaimedRow
 
 __all__ = [
     "MAX_ATTEMPTS",
@@ -86,7 +86,7 @@ def short_reason(error: str) -> str:
 @unit_of_work
 async def claim(session: AsyncSession, token: str, *, limit: int, lease_seconds: float) -> Claim:
     at = now(session)
-    taken = await outbox.claim(
+    taken = await claims.claim(
         session,
         token=token,
         limit=limit,
@@ -94,12 +94,12 @@ async def claim(session: AsyncSession, token: str, *, limit: int, lease_seconds:
         lease_expired_before=at - timedelta(seconds=lease_seconds),
     )
     if not taken:
-        await outbox.cancel_deliveries_of_cancelled(session, token=token)
+        await claims.cancel_deliveries_of_cancelled(session, token=token)
         return Claim(token, [], 0, {})
-    await outbox.cancel_deliveries_of_cancelled(session, token=token)
-    skipped = await outbox.block_inactive(session, token=token, now=at)
-    await outbox.mark_started(session, token=token, now=at)
-    deliveries = await outbox.claimed(session, token=token)
+    await claims.cancel_deliveries_of_cancelled(session, token=token)
+    skipped = await claims.block_inactive(session, token=token, now=at)
+    await claims.mark_started(session, token=token, now=at)
+    deliveries = await claims.claimed(session, token=token)
     achievements = {}
     if any(d.kind == BroadcastKind.NOTICE for d in deliveries):
         achievements = {a.code: a for a in await catalogue(session)}
@@ -108,7 +108,7 @@ async def claim(session: AsyncSession, token: str, *, limit: int, lease_seconds:
 
 @unit_of_work
 async def record_sent(session: AsyncSession, broadcast_id: int, user_id: int) -> None:
-    await outbox.mark_sent(session, broadcast_id, user_id, now(session))
+    await outcomes.mark_sent(session, broadcast_id, user_id, now(session))
 
 
 @unit_of_work
@@ -116,8 +116,8 @@ async def record_blocked(
     session: AsyncSession, broadcast_id: int, user_id: int, error: str
 ) -> None:
     """The learner blocked the bot (or is gone): this delivery and every later one skip them."""
-    await outbox.mark_blocked(session, broadcast_id, user_id, short_reason(error))
-    await outbox.deactivate_user(session, user_id)
+    await outcomes.mark_blocked(session, broadcast_id, user_id, short_reason(error))
+    await outcomes.deactivate_user(session, user_id)
 
 
 @unit_of_work
@@ -125,7 +125,7 @@ async def record_error(session: AsyncSession, delivery: ClaimedRow, token: str, 
     """An attempt failed for a reason worth trying again; True when it was the last one and
     the delivery is now failed."""
     give_up = delivery.attempts + 1 >= MAX_ATTEMPTS
-    await outbox.mark_attempt_failed(
+    await outcomes.mark_attempt_failed(
         session,
         delivery.broadcast_id,
         delivery.user_id,
@@ -142,7 +142,7 @@ async def release(
     session: AsyncSession, token: str, keys: list[tuple[int, int]] | None = None
 ) -> int:
     """Give claims back unsent (a pause, stopping): pending again, no attempt counted."""
-    return await outbox.release(session, token=token, keys=keys)
+    return await claims.release(session, token=token, keys=keys)
 
 
 @unit_of_work
@@ -150,12 +150,12 @@ async def finish_broadcasts(session: AsyncSession) -> list[Finished]:
     """Close drained broadcasts, and take the reports of those whose admin is still to be told:
     each report is taken by exactly one process."""
     at = now(session)
-    await outbox.finish_drained(session, at)
+    await outcomes.finish_drained(session, at)
     finished = []
-    for row in await outbox.unreported(session):
-        if not await outbox.take_report(session, row.broadcast_id, at):
+    for row in await outcomes.unreported(session):
+        if not await outcomes.take_report(session, row.broadcast_id, at):
             continue
-        counts = await outbox.outcome_counts(session, row.broadcast_id)
+        counts = await outcomes.outcome_counts(session, row.broadcast_id)
         finished.append(
             Finished(
                 broadcast_id=row.broadcast_id,
@@ -172,9 +172,9 @@ async def finish_broadcasts(session: AsyncSession) -> list[Finished]:
 @unit_of_work
 async def reserve_pace(session: AsyncSession, at: float, span: float) -> float:
     """Reserve `span` seconds of the shared send pace; when they start."""
-    return await outbox.reserve_slots(session, now=at, span=span)
+    return await pace.reserve_slots(session, now=at, span=span)
 
 
 @unit_of_work
 async def hold_pace(session: AsyncSession, until: float) -> None:
-    await outbox.hold_slots_until(session, until=until)
+    await pace.hold_slots_until(session, until=until)

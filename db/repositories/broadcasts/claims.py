@@ -1,5 +1,5 @@
-"""Draining the broadcast outbox: claiming deliveries, writing their outcomes, finishing
-broadcasts, and the shared send pace. SQL only; the rules are in bot.services.outbox.
+"""A sender taking deliveries: claiming a batch, closing what must not be sent, reading what
+it took, giving claims back. SQL only; the rules are in bot.services.broadcasts.deliveries.
 
 Every statement that can race with another sender is one statement guarded by the status it
 expects, so two processes never both win the same row.
@@ -10,35 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import (
-    CursorResult,
-    Table,
-    and_,
-    case,
-    exists,
-    func,
-    literal,
-    or_,
-    select,
-    tuple_,
-    update,
-)
+from sqlalchemy import and_, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import BroadcastKind, BroadcastStatus, DeliveryStatus
-from db.models import Broadcast, BroadcastDelivery, SendPace, User
-from db.repositories._dialect import insert_ignore
-
-_b = cast(Table, Broadcast.__table__)
-_d = cast(Table, BroadcastDelivery.__table__)
-_u = cast(Table, User.__table__)
-_pace = cast(Table, SendPace.__table__)
-
-_LIVE = (BroadcastStatus.PENDING, BroadcastStatus.SENDING)
-_UNFINISHED = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
-PACE_ROW = 1
+from db.repositories.broadcasts._tables import LIVE as _LIVE
+from db.repositories.broadcasts._tables import broadcasts as _b
+from db.repositories.broadcasts._tables import deliveries as _d
+from db.repositories.broadcasts._tables import run as _run
+from db.repositories.broadcasts._tables import users as _u
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,17 +37,6 @@ class ClaimedRow:
     telegram_id: int
     language: str | None
     current_streak: int
-
-
-@dataclass(frozen=True, slots=True)
-class FinishedRow:
-    broadcast_id: int
-    created_by: int | None
-    admin_language: str | None
-
-
-async def _run(session: AsyncSession, statement: Any, **params: Any) -> CursorResult[Any]:
-    return cast(CursorResult[Any], await session.execute(statement, params or None))
 
 
 _LIVE_IDS = select(_b.c.id).where(_b.c.status.in_(_LIVE))
@@ -173,62 +144,6 @@ async def claimed(session: AsyncSession, *, token: str) -> list[ClaimedRow]:
     return [ClaimedRow(*row) for row in rows]
 
 
-def _one(broadcast_id: int, user_id: int) -> Any:
-    return and_(_d.c.broadcast_id == broadcast_id, _d.c.user_id == user_id)
-
-
-async def mark_sent(session: AsyncSession, broadcast_id: int, user_id: int, now: datetime) -> None:
-    # Not guarded by the claim's token: whoever's send went through, it went through.
-    await _run(
-        session,
-        update(_d)
-        .where(_one(broadcast_id, user_id), _d.c.status.in_(_UNFINISHED))
-        .values(status=DeliveryStatus.SENT, sent_at=now, claimed_by=None, error=None),
-    )
-
-
-async def mark_blocked(session: AsyncSession, broadcast_id: int, user_id: int, reason: str) -> None:
-    await _run(
-        session,
-        update(_d)
-        .where(_one(broadcast_id, user_id), _d.c.status.in_(_UNFINISHED))
-        .values(status=DeliveryStatus.BLOCKED, error=reason, claimed_by=None),
-    )
-
-
-async def deactivate_user(session: AsyncSession, user_id: int) -> None:
-    await _run(session, update(_u).where(_u.c.id == user_id).values(is_active=False))
-
-
-async def mark_attempt_failed(
-    session: AsyncSession,
-    broadcast_id: int,
-    user_id: int,
-    *,
-    token: str,
-    give_up: bool,
-    reason: str,
-    retry_at: datetime | None,
-) -> None:
-    await _run(
-        session,
-        update(_d)
-        .where(
-            _one(broadcast_id, user_id),
-            _d.c.claimed_by == token,
-            _d.c.status == DeliveryStatus.SENDING,
-        )
-        .values(
-            status=DeliveryStatus.FAILED if give_up else DeliveryStatus.PENDING,
-            attempts=_d.c.attempts + 1,
-            error=reason,
-            next_attempt_at=retry_at,
-            claimed_by=None,
-            claimed_at=None,
-        ),
-    )
-
-
 async def release(
     session: AsyncSession, *, token: str, keys: Sequence[tuple[int, int]] | None = None
 ) -> int:
@@ -264,77 +179,3 @@ async def cancel_deliveries_of_cancelled(session: AsyncSession, *, token: str) -
         .values(status=DeliveryStatus.CANCELLED, claimed_by=None),
     )
     return result.rowcount
-
-
-async def finish_drained(session: AsyncSession, now: datetime) -> int:
-    """Live broadcasts with nothing pending or being sent are done."""
-    unfinished = exists().where(_d.c.broadcast_id == _b.c.id, _d.c.status.in_(_UNFINISHED))
-    result = await _run(
-        session,
-        update(_b)
-        .where(_b.c.status.in_(_LIVE), ~unfinished)
-        .values(status=BroadcastStatus.DONE, finished_at=now),
-    )
-    return result.rowcount
-
-
-_UNREPORTED = (
-    select(_b.c.id, _b.c.created_by, _u.c.language)
-    .outerjoin(_u, _u.c.telegram_id == _b.c.created_by)
-    .where(
-        _b.c.status == BroadcastStatus.DONE,
-        _b.c.reported_at.is_(None),
-    )
-    .order_by(_b.c.id)
-)
-
-
-async def unreported(session: AsyncSession) -> list[FinishedRow]:
-    return [FinishedRow(*row) for row in await session.execute(_UNREPORTED)]
-
-
-async def take_report(session: AsyncSession, broadcast_id: int, now: datetime) -> bool:
-    """True for the one caller that marks the broadcast reported: that one tells its admin."""
-    result = await _run(
-        session,
-        update(_b)
-        .where(_b.c.id == broadcast_id, _b.c.reported_at.is_(None))
-        .values(reported_at=now),
-    )
-    return result.rowcount == 1
-
-
-async def outcome_counts(session: AsyncSession, broadcast_id: int) -> dict[DeliveryStatus, int]:
-    rows = await session.execute(
-        select(_d.c.status, func.count())
-        .where(_d.c.broadcast_id == broadcast_id)
-        .group_by(_d.c.status)
-    )
-    return {DeliveryStatus(status): int(n) for status, n in rows}
-
-
-async def reserve_slots(session: AsyncSession, *, now: float, span: float) -> float:
-    """Push the shared next free slot forward by `span` seconds (from now, if it lies in the
-    past: unused time is not saved up into a burst); the start of the span reserved."""
-    push = (
-        update(_pace)
-        .where(_pace.c.id == PACE_ROW)
-        .values(
-            next_slot=case((_pace.c.next_slot < now, literal(now)), else_=_pace.c.next_slot) + span
-        )
-    )
-    if (await _run(session, push)).rowcount == 0:
-        await session.execute(insert_ignore(session, _pace, {"id": PACE_ROW, "next_slot": now}))
-        await _run(session, push)
-    end = await session.scalar(select(_pace.c.next_slot).where(_pace.c.id == PACE_ROW))
-    return float(cast(float, end)) - span
-
-
-async def hold_slots_until(session: AsyncSession, *, until: float) -> None:
-    """No slot before `until` for anyone (Telegram asked us to pause)."""
-    await _run(
-        session,
-        update(_pace)
-        .where(_pace.c.id == PACE_ROW, _pace.c.next_slot < until)
-        .values(next_slot=until),
-    )

@@ -1,113 +1,40 @@
-"""Writing to the broadcast outbox: a broadcast row, then its deliveries in one INSERT .. SELECT.
-
-Whoever pushes (an admin's copy, a lesson announcement, the scheduler's reminders and notices)
-goes through these two, so recipients are always chosen by one set-based statement, never by a
-loop over learners in Python.
-"""
+"""What an admin's pushes read and change: who a push would reach, whether a lesson can be
+announced, the recent broadcasts with their deliveries counted, cancelling one. SQL only."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import cast
 
-from sqlalchemy import (
-    CursorResult,
-    Select,
-    Table,
-    bindparam,
-    case,
-    func,
-    insert,
-    literal,
-    null,
-    select,
-    update,
-)
+from sqlalchemy import Table, bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.clock import clock_of
 from db.enums import BroadcastKind, BroadcastStatus, DeliveryStatus
-from db.models import Broadcast, BroadcastDelivery, Lesson, Module, User
+from db.models import Lesson, Module
+from db.repositories.broadcasts._tables import LIVE as _LIVE
+from db.repositories.broadcasts._tables import broadcasts as _broadcasts
+from db.repositories.broadcasts._tables import deliveries as _deliveries
+from db.repositories.broadcasts._tables import run
+from db.repositories.broadcasts._tables import users as _users
 
 __all__ = [
-    "ACTIVE_LEARNERS",
     "Audience",
     "BroadcastSummary",
     "DeliveryCounts",
     "LessonState",
-    "add_deliveries",
     "audience",
     "cancel_broadcast",
     "cancel_pending_deliveries",
-    "create_broadcast",
     "lesson_state",
+    "live",
     "recent",
     "status_of",
 ]
 
-_broadcasts = cast(Table, Broadcast.__table__)
-_deliveries = cast(Table, BroadcastDelivery.__table__)
-
-
-async def create_broadcast(
-    session: AsyncSession,
-    *,
-    kind: BroadcastKind,
-    text: str = "",
-    created_by: int | None = None,
-    lesson_id: int | None = None,
-    source_chat_id: int | None = None,
-    source_message_id: int | None = None,
-) -> int:
-    """A new, pending broadcast with no deliveries yet; its id."""
-    result = await _execute(
-        session,
-        insert(_broadcasts).values(
-            kind=kind,
-            text=text,
-            created_by=created_by,
-            lesson_id=lesson_id,
-            source_chat_id=source_chat_id,
-            source_message_id=source_message_id,
-            created_at=clock_of(session).now(),
-        ),
-    )
-    assert result.inserted_primary_key is not None
-    return cast(int, result.inserted_primary_key[0])
-
-
-async def _execute(session: AsyncSession, statement: Any) -> CursorResult[Any]:
-    return cast(CursorResult[Any], await session.execute(statement))
-
-
-async def add_deliveries(session: AsyncSession, broadcast_id: int, recipients: Select[Any]) -> int:
-    """One pending delivery of `broadcast_id` per row of `recipients`, in one statement; how
-    many.
-
-    `recipients` selects two columns: users.id, then the delivery's payload (NULL, or what
-    this recipient's message is about). A recipient listed twice is a programming error: the
-    primary key (broadcast_id, user_id) refuses it.
-    """
-    rows = recipients.subquery()
-    user_id, payload = rows.c
-    statement = insert(_deliveries).from_select(
-        ["broadcast_id", "user_id", "payload"],
-        # The broadcast's id as a constant column of the SELECT: one statement, any size.
-        select(literal(broadcast_id).label("broadcast_id"), user_id, payload),
-    )
-    return (await _execute(session, statement)).rowcount
-
-
-# What the admin's pushes read and change: recipients, the recent broadcasts with their
-# deliveries counted, cancelling.
-
-_users = cast(Table, User.__table__)
 _lessons = cast(Table, Lesson.__table__)
 _modules = cast(Table, Module.__table__)
-
-# Every learner who has not blocked the bot, as add_deliveries takes them (no payload).
-ACTIVE_LEARNERS: Select[Any] = select(_users.c.id, null()).where(_users.c.is_active.is_(True))
 
 _AUDIENCE = select(
     func.count(),
@@ -242,11 +169,9 @@ async def recent(session: AsyncSession, limit: int) -> list[BroadcastSummary]:
     ]
 
 
-_UNFINISHED = (BroadcastStatus.PENDING, BroadcastStatus.SENDING)
-
 _CANCEL_BROADCAST = (
     update(_broadcasts)
-    .where(_broadcasts.c.id == bindparam("b_id"), _broadcasts.c.status.in_(_UNFINISHED))
+    .where(_broadcasts.c.id == bindparam("b_id"), _broadcasts.c.status.in_(_LIVE))
     .values(
         status=BroadcastStatus.CANCELLED,
         finished_at=bindparam("now"),
@@ -268,13 +193,13 @@ _STATUS = select(_broadcasts.c.status).where(_broadcasts.c.id == bindparam("b_id
 async def cancel_broadcast(session: AsyncSession, broadcast_id: int) -> bool:
     """Mark the broadcast cancelled if it is still pending or sending; whether it was."""
     params = {"b_id": broadcast_id, "now": clock_of(session).now()}
-    return (await _execute_with(session, _CANCEL_BROADCAST, params)).rowcount == 1
+    return (await run(session, _CANCEL_BROADCAST, params)).rowcount == 1
 
 
 async def cancel_pending_deliveries(session: AsyncSession, broadcast_id: int) -> int:
     """Mark the broadcast's deliveries no sender has claimed cancelled; how many. Those being
     sent are left to finish."""
-    return (await _execute_with(session, _CANCEL_DELIVERIES, {"b_id": broadcast_id})).rowcount
+    return (await run(session, _CANCEL_DELIVERIES, {"b_id": broadcast_id})).rowcount
 
 
 async def status_of(session: AsyncSession, broadcast_id: int) -> BroadcastStatus | None:
@@ -282,7 +207,9 @@ async def status_of(session: AsyncSession, broadcast_id: int) -> BroadcastStatus
     return None if status is None else BroadcastStatus(status)
 
 
-async def _execute_with(
-    session: AsyncSession, statement: Any, params: dict[str, Any]
-) -> CursorResult[Any]:
-    return cast(CursorResult[Any], await session.execute(statement, params))
+_LIVE_COUNT = select(func.count()).select_from(_broadcasts).where(_broadcasts.c.status.in_(_LIVE))
+
+
+async def live(session: AsyncSession) -> int:
+    """How many broadcasts are pending or being sent."""
+    return int(await session.scalar(_LIVE_COUNT) or 0)

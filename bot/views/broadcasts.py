@@ -14,9 +14,9 @@ from aiogram.types import InlineKeyboardMarkup
 from bot import texts as common
 from bot.callbacks.learner import LessonCb, MenuAction, MenuCb
 from bot.services.achievements import Achievement
-from bot.services.outbox import ClaimedRow, Finished
+from bot.services.broadcasts.deliveries import ClaimedRow, Finished
+from bot.texts import broadcasts as texts
 from bot.texts import motivation
-from bot.texts import outbox as texts
 from bot.texts import review as review_texts
 from bot.views.keyboard import Keyboard
 from db.enums import BroadcastKind
@@ -38,6 +38,9 @@ def delivery_message(
             from_chat_id=delivery.source_chat_id,
             message_id=delivery.source_message_id,
         )
+    if delivery.kind == BroadcastKind.TEXT:
+        # Plain text: the admin typed it, so nothing in it is markup.
+        return SendMessage(chat_id=chat_id, text=delivery.text, parse_mode=None)
     if delivery.kind == BroadcastKind.LESSON:
         markup = None
         if delivery.lesson_id is not None:

@@ -1,8 +1,9 @@
 """The send pace: BROADCAST_RATE messages a second for all sending processes together, at most
 about one a second to the same chat, and everybody still while Telegram asks for a pause.
 
-Slots come from one shared row (db.repositories.outbox.reserve_slots, a GCRA without burst):
-one UPDATE reserves a short run of evenly spaced slots, and the sender sleeps until each. Time
+Slots come from one shared row (db.repositories.broadcasts.pace.reserve_slots, a GCRA
+without burst): one UPDATE reserves a short run of evenly spaced slots, and the sender sleeps
+until each. Time
 here is seconds since the epoch from `timer` (the wall clock, which processes share), and
 waiting is `sleep`: both are injected so tests need not wait.
 """
@@ -16,7 +17,7 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services import outbox
+from bot.services.broadcasts import deliveries
 
 Timer = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
@@ -74,7 +75,7 @@ class SharedPace:
         self.pauses += 1
         self._slots.clear()
         async with self._sessionmaker() as session:
-            await outbox.hold_pace(session, until)
+            await deliveries.hold_pace(session, until)
 
     async def _next_slot(self) -> float:
         # A slot whose time went by unused (the sender was busy elsewhere) is dropped: using it
@@ -85,7 +86,7 @@ class SharedPace:
         if not self._slots:
             span = self._chunk * self.interval
             async with self._sessionmaker() as session:
-                start = await outbox.reserve_pace(session, self._timer(), span)
+                start = await deliveries.reserve_pace(session, self._timer(), span)
             self._slots.extend(start + i * self.interval for i in range(self._chunk))
         return self._slots.popleft()
 

@@ -1,6 +1,6 @@
-"""An admin's pushes to learners: a copy of their message or a lesson announcement, queued in
-the outbox (a broadcast and one delivery per active learner) for the sender to drain; the
-recent broadcasts with how far each got; cancelling one that is still going out.
+"""An admin's pushes to learners: a copy of their message, a text, or a lesson announcement,
+queued in the outbox (a broadcast and one delivery per active learner) for the sender to
+drain; the recent broadcasts with how far each got; cancelling one that is still going out.
 
 Recipients are the learners who have not blocked the bot, an admin among them when they are one.
 """
@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.errors import DomainError
 from bot.services.unit_of_work import read_only, unit_of_work
 from db.enums import BroadcastKind, BroadcastStatus
-from db.repositories import broadcasts
-from db.repositories.broadcasts import Audience, BroadcastSummary, DeliveryCounts
+from db.repositories.broadcasts import enqueue, overview
+from db.repositories.broadcasts.overview import Audience, BroadcastSummary, DeliveryCounts
 
 __all__ = [
     "Audience",
@@ -32,8 +32,10 @@ __all__ = [
     "announce_lesson",
     "cancel",
     "count_recipients",
+    "going_out",
     "lesson_to_announce",
     "push_copy",
+    "push_text",
     "recent",
 ]
 
@@ -99,7 +101,7 @@ class Cancelled:
 @read_only
 async def count_recipients(session: AsyncSession, admin_id: int) -> Audience:
     """Who a push by `admin_id` (a Telegram id) would reach now."""
-    return await broadcasts.audience(session, admin_id)
+    return await overview.audience(session, admin_id)
 
 
 @unit_of_work
@@ -108,13 +110,23 @@ async def push_copy(
 ) -> Queued:
     """Queue a copy of message `message_id` of chat `chat_id` for every active learner.
     NoRecipients (and nothing written) when there is none."""
-    broadcast_id = await broadcasts.create_broadcast(
+    broadcast_id = await enqueue.create_broadcast(
         session,
         kind=BroadcastKind.COPY,
         text=preview[:PREVIEW_LIMIT],
         created_by=admin_id,
         source_chat_id=chat_id,
         source_message_id=message_id,
+    )
+    return await _to_active_learners(session, broadcast_id)
+
+
+@unit_of_work
+async def push_text(session: AsyncSession, admin_id: int, text: str) -> Queued:
+    """Queue `text` (plain text, as the admin wrote it) for every active learner. NoRecipients
+    (and nothing written) when there is none."""
+    broadcast_id = await enqueue.create_broadcast(
+        session, kind=BroadcastKind.TEXT, text=text, created_by=admin_id
     )
     return await _to_active_learners(session, broadcast_id)
 
@@ -126,7 +138,7 @@ async def lesson_to_announce(
     """What an announcement of the lesson would say and reach; LessonNotAnnounceable when
     learners cannot open it."""
     lesson = await _announceable(session, lesson_id)
-    audience = await broadcasts.audience(session, admin_id)
+    audience = await overview.audience(session, admin_id)
     return LessonToAnnounce(lesson_id, lesson.title, lesson.module_title, audience)
 
 
@@ -136,7 +148,7 @@ async def announce_lesson(session: AsyncSession, admin_id: int, lesson_id: int) 
     title alone: each learner's message around it is written in their own language when it is
     sent."""
     lesson = await _announceable(session, lesson_id)
-    broadcast_id = await broadcasts.create_broadcast(
+    broadcast_id = await enqueue.create_broadcast(
         session,
         kind=BroadcastKind.LESSON,
         text=lesson.title,
@@ -149,7 +161,13 @@ async def announce_lesson(session: AsyncSession, admin_id: int, lesson_id: int) 
 @read_only
 async def recent(session: AsyncSession, limit: int = RECENT_LIMIT) -> list[BroadcastSummary]:
     """The latest broadcasts, newest first, each with its deliveries counted by status."""
-    return await broadcasts.recent(session, limit)
+    return await overview.recent(session, limit)
+
+
+@read_only
+async def going_out(session: AsyncSession) -> int:
+    """How many broadcasts are still going out (queued, or being sent)."""
+    return await overview.live(session)
 
 
 @unit_of_work
@@ -159,25 +177,23 @@ async def cancel(session: AsyncSession, broadcast_id: int) -> Cancelled:
     cancelled, UnknownBroadcast when there is no such broadcast."""
     # The broadcast first: on MySQL its row lock orders this cancel against another one and
     # against a sender finishing it, so exactly one of them wins.
-    if not await broadcasts.cancel_broadcast(session, broadcast_id):
-        status = await broadcasts.status_of(session, broadcast_id)
+    if not await overview.cancel_broadcast(session, broadcast_id):
+        status = await overview.status_of(session, broadcast_id)
         if status is None:
             raise UnknownBroadcast(broadcast_id)
         raise BroadcastOver(broadcast_id, status)
-    return Cancelled(
-        broadcast_id, await broadcasts.cancel_pending_deliveries(session, broadcast_id)
-    )
+    return Cancelled(broadcast_id, await overview.cancel_pending_deliveries(session, broadcast_id))
 
 
-async def _announceable(session: AsyncSession, lesson_id: int) -> broadcasts.LessonState:
-    lesson = await broadcasts.lesson_state(session, lesson_id)
+async def _announceable(session: AsyncSession, lesson_id: int) -> overview.LessonState:
+    lesson = await overview.lesson_state(session, lesson_id)
     if lesson is None or not lesson.visible:
         raise LessonNotAnnounceable(lesson_id, deleted=lesson is None or lesson.deleted)
     return lesson
 
 
 async def _to_active_learners(session: AsyncSession, broadcast_id: int) -> Queued:
-    recipients = await broadcasts.add_deliveries(session, broadcast_id, broadcasts.ACTIVE_LEARNERS)
+    recipients = await enqueue.add_deliveries(session, broadcast_id, enqueue.ACTIVE_LEARNERS)
     if not recipients:
         # Raising rolls the unit back: the broadcast row goes too, so nothing is written.
         raise NoRecipients
