@@ -10,11 +10,11 @@ from babel.support import LazyProxy
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as learner_texts
-from bot.broadcasting.nudge import NUDGE_KEY
+from bot.broadcasts.nudge import NUDGE_KEY
 from bot.callbacks.admin import PreviewCb
 from bot.texts import admin as admin_texts
 from bot.texts import authoring as texts
-from bot.texts import broadcasts, outbox
+from bot.texts import broadcasts
 from db.enums import ExerciseType
 from db.models import ActivityLog, Exercise, ExerciseAttempt, Lesson, Module, User
 from tests.support.authoring import ADMIN_ID, LEARNER_ID, admin_settings
@@ -204,9 +204,9 @@ async def test_an_admin_writes_a_module_from_the_chat_and_a_learner_takes_it(
     assert admin.dp[NUDGE_KEY].is_set()
     await make_sender(sessionmaker, admin.api, bot=admin.bot).drain()
     to_learner = [m for m in admin.api.sent(SendMessage) if m.chat_id == LEARNER_ID]
-    assert to_learner[-1].text == outbox.new_lesson("First commit")
+    assert to_learner[-1].text == broadcasts.new_lesson("First commit")
 
-    await learner.tap(outbox.START_LESSON)
+    await learner.tap(broadcasts.START_LESSON)
     assert "First commit" in learner.last_text
     await learner.take_lesson(lesson.id, ["git commit", str(learner_texts.TRUE), "Status"])
     assert "100" in learner.last_text

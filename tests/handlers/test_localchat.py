@@ -110,7 +110,7 @@ WRITE_A_MULTIPLE_CHOICE_EXERCISE = [
     "1",  # Modules and lessons
     "1",  # Intro <course>
     "3",  # its third lesson, Just reading
-    "3",  # Add exercise
+    "4",  # Add exercise
     "1",  # Multiple choice
     "Which one is a list?",  # the question
     "(1, 2)\\",  # the options, one per line: one message
