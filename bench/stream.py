@@ -39,6 +39,7 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.database import open_database
 from db import migrations
+from db.engine import SERVING_LIMITS
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +168,11 @@ async def first_runs(learners: list[Learner], concurrency: int) -> None:
 async def bench_database(url: str, args: argparse.Namespace) -> dict[str, Any]:
     await asyncio.to_thread(migrations.upgrade, url)
     settings = Settings(_env_file=None, database_url=url, redis_url=None)
-    database = open_database(settings)
+    # As `learnbot run` opens it: its pool holds as many connections as the dispatcher lets
+    # units of work run at once (SQLAlchemy's default pool is half that, so at concurrency 20
+    # a third of the answers opened and closed a connection of their own), and the time
+    # limits of a serving process.
+    database = open_database(settings, limits=SERVING_LIMITS)
     course = await load_course(database)
     api = BenchBotSession()
     # The production dispatcher, throttling included: the pool keeps each learner below it.
