@@ -39,6 +39,9 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.database import open_database
 from db import migrations
+from db.engine import ServingLimits
+
+BENCH_LIMITS = ServingLimits(statement_seconds=60, unit_seconds=60)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +170,12 @@ async def first_runs(learners: list[Learner], concurrency: int) -> None:
 async def bench_database(url: str, args: argparse.Namespace) -> dict[str, Any]:
     await asyncio.to_thread(migrations.upgrade, url)
     settings = Settings(_env_file=None, database_url=url, redis_url=None)
-    database = open_database(settings)
+    # As `learnbot run` opens it: its pool as large as the dispatcher lets units of work run
+    # at once (SQLAlchemy's default pool is half that, so at concurrency 20 a third of the
+    # answers opened and closed a connection of their own), and the serving time limits' work
+    # per round trip, with limits a loaded shared machine does not reach (SQLite's writers
+    # queueing behind one another at concurrency 20 took over 3 s there).
+    database = open_database(settings, limits=BENCH_LIMITS)
     course = await load_course(database)
     api = BenchBotSession()
     # The production dispatcher, throttling included: the pool keeps each learner below it.

@@ -163,7 +163,6 @@ def _create_dispatcher(
     from bot.i18n import create_i18n
     from bot.middlewares.callback_answer import AnswerAfterSuccess
     from bot.middlewares.concurrency import ConcurrencyLimit
-    from bot.middlewares.database import DbSessionMiddleware
     from bot.middlewares.dedup import UpdateDeduplicationMiddleware
     from bot.middlewares.i18n import LearnerLanguage
     from bot.middlewares.learner import LearnerMiddleware
@@ -233,10 +232,10 @@ def _create_dispatcher(
     # After the throttle, so a flooder's excess never takes a turn; before the session, so a
     # burst waits here, in order, and not for a connection inside a unit of work.
     dp.update.outer_middleware(ConcurrencyLimit(settings.database_pool_size))
-    dp.update.outer_middleware(DbSessionMiddleware(db.sessionmaker))
-    dp.update.outer_middleware(LearnerMiddleware())
-    # ...and around each event (errors included), where the learner's stored language wins.
-    language.setup(dp)
+    # ...then, once the learner is known, their stored language wins: set by the learner's
+    # middleware for the handlers, and here for the error handlers, which run outside it.
+    dp.update.outer_middleware(LearnerMiddleware(db.sessionmaker, i18n))
+    dp.errors.outer_middleware(language)
     dp.callback_query.middleware(AnswerAfterSuccess())
     for name, observer in dp.observers.items():
         if name not in ("update", "error"):

@@ -24,12 +24,14 @@ from bot.handlers import (
 )
 from bot.handlers.admin import build_admin_routers
 from bot.handlers.filters import in_private_chat, pressed_in_private_chat
+from bot.handlers.routing import IndexedRouter
 
 
 def build_routers() -> list[Router]:
     # Learning happens in private chats only: the learner middleware registers nobody elsewhere,
     # so no feature (nor the fallback) may see another chat's updates.
-    private = Router(name="private")
+    # A press or a command goes straight to the features that handle it (see routing.py).
+    private = IndexedRouter(name="private")
     private.message.filter(in_private_chat)
     private.callback_query.filter(pressed_in_private_chat)
     private.my_chat_member.filter(in_private_chat)

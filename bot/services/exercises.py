@@ -1,9 +1,11 @@
-"""Runs of a lesson's exercises: one question at a time, graded at once, scored at the end."""
+"""Runs of a lesson's exercises: one question at a time, graded at once, scored at the end.
+
+The values a run shows (Question, Feedback, the result) live in bot.services.runs and are
+imported from here as well; an answer delivered again is rebuilt by bot.services.redelivery."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +14,6 @@ from bot.services import review
 from bot.services.catalog import Catalog, CatalogExercise, CatalogLesson
 from bot.services.completion import (
     NO_EFFECTS,
-    Effects,
     complete_lesson,
     learner_on_lesson,
     reward,
@@ -25,108 +26,24 @@ from bot.services.errors import (
     Stale,
 )
 from bot.services.grading import (
-    choices_of,
     correct_answer_text,
     grade_choice,
     grade_text,
     score_of,
 )
+from bot.services.redelivery import answered_before
+from bot.services.runs import Answered as Answered
+from bot.services.runs import AnsweredAgain as AnsweredAgain
+from bot.services.runs import Feedback as Feedback
+from bot.services.runs import NextQuestion as NextQuestion
+from bot.services.runs import Question as Question
+from bot.services.runs import RunFinished as RunFinished
+from bot.services.runs import RunResult as RunResult
+from bot.services.runs import first_unanswered
 from bot.services.unit_of_work import unit_of_work
 from db import clock
-from db.enums import ExerciseType
 from db.repositories import progress
-from db.repositories.progress import Answer, LessonState, Progress
-
-
-@dataclass(frozen=True, slots=True)
-class Question:
-    lesson_id: int
-    lesson_title: str
-    run: int
-    exercise_id: int
-    number: int
-    total: int
-    type: ExerciseType
-    prompt: str
-    # Button labels for multiple choice and true/false; None for a typed answer.
-    choices: list[str] | None
-
-
-@dataclass(frozen=True, slots=True)
-class Feedback:
-    given: str
-    correct: bool
-    correct_answer: str
-    explanation: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class RunResult:
-    lesson_id: int
-    module_id: int
-    correct: int
-    total: int
-    score: int | None
-    best_score: int | None
-    pass_score: int
-    passed: bool
-    next_lesson_id: int | None
-    effects: Effects
-
-
-@dataclass(frozen=True, slots=True)
-class NextQuestion:
-    """An answer was accepted and the run goes on."""
-
-    answered: Question
-    feedback: Feedback
-    next: Question
-    # What the answer earned (a streak day, an achievement); a last answer's are the result's.
-    effects: Effects = NO_EFFECTS
-
-
-@dataclass(frozen=True, slots=True)
-class RunFinished:
-    """An answer was accepted and it was the run's last."""
-
-    answered: Question
-    feedback: Feedback
-    result: RunResult
-
-
-Answered = NextQuestion | RunFinished
-
-
-@dataclass(frozen=True, slots=True)
-class AnsweredAgain:
-    """The update that recorded an answer, delivered again: its reply was lost (the Bot API
-    failed, or the process stopped, after the answer was committed). The answer as it was
-    given the first time, rebuilt from what is stored; nothing is written, nothing earned
-    again, so `answered` carries no effects.
-
-    `follow_up`: the run still stands where this answer left it (no later answer), so what
-    followed it (the next question, or the run's result) is shown again too."""
-
-    answered: Answered
-    follow_up: bool
-
-
-def _question(lesson: CatalogLesson, run: int, answered: dict[int, Answer]) -> Question | None:
-    """The run's first question not answered yet; None when all are."""
-    for number, exercise in enumerate(lesson.exercises, start=1):
-        if exercise.id not in answered:
-            return Question(
-                lesson_id=lesson.id,
-                lesson_title=lesson.title,
-                run=run,
-                exercise_id=exercise.id,
-                number=number,
-                total=len(lesson.exercises),
-                type=exercise.type,
-                prompt=exercise.prompt,
-                choices=choices_of(exercise),
-            )
-    return None
+from db.repositories.progress import Answer, LessonState
 
 
 @unit_of_work
@@ -147,7 +64,7 @@ async def start_run(session: AsyncSession, user_id: int, lesson_id: int) -> Ques
         row.active_run = row.last_run
         answered = {}
     await progress.save_progress(session, row)
-    question = _question(lesson, row.active_run, answered)
+    question = first_unanswered(lesson, row.active_run, answered)
     assert question is not None, "a run closes when its last question is answered"
     return question
 
@@ -160,7 +77,7 @@ async def open_question(session: AsyncSession, user_id: int, lesson_id: int, run
     row = state.progress
     if row.active_run is None or row.active_run != run:
         raise Stale
-    question = _question(lesson, run, state.run_answers)
+    question = first_unanswered(lesson, run, state.run_answers)
     if question is None:
         raise Stale
     return question
@@ -232,8 +149,8 @@ async def _answer(
         # the latest run's answered buttons are double taps to ignore quietly.
         raise Stale
     if exercise_id in answered:
-        return await _answered_before(session, found, lesson, state, exercise_id, grade, update_id)
-    current = _question(lesson, run, answered)
+        return await answered_before(session, found, lesson, state, exercise_id, grade, update_id)
+    current = first_unanswered(lesson, run, answered)
     if row.active_run != run or current is None or current.exercise_id != exercise_id:
         raise Stale
     exercise = next(e for e in lesson.exercises if e.id == exercise_id)
@@ -256,7 +173,7 @@ async def _answer(
     track_time(row, clock.now(session))
     answered = {**answered, exercise_id: Answer(exercise_id, correct, points)}
     feedback = Feedback(given, correct, correct_answer_text(exercise), exercise.explanation)
-    next_question = _question(lesson, run, answered)
+    next_question = first_unanswered(lesson, run, answered)
     solved = exercise_id if correct else None
     if next_question is not None:
         effects = await reward(session, state, lesson, found, NO_EFFECTS, zone=zone, solved=solved)
@@ -265,79 +182,6 @@ async def _answer(
     result = await _finish_run(session, state, lesson, found, answered, zone=zone, solved=solved)
     await progress.save_progress(session, row)
     return RunFinished(current, feedback, result)
-
-
-async def _answered_before(
-    session: AsyncSession,
-    found: Catalog,
-    lesson: CatalogLesson,
-    state: LessonState,
-    exercise_id: int,
-    grade: Callable[[CatalogExercise], tuple[str, bool]],
-    update_id: int | None,
-) -> AnsweredAgain:
-    """The exercise already has an answer in this run. The update that recorded it, delivered
-    again with the same answer, gets that answer's feedback again (and its run's result, if it
-    ended the run); any other press is a double tap or a change of mind: AlreadyAnswered.
-    Reads only."""
-    row, answered = state.progress, state.run_answers
-    stored = await progress.stored_answer(session, row.user_id, exercise_id, row.last_run)
-    exercise = next((e for e in lesson.exercises if e.id == exercise_id), None)
-    if stored is None or exercise is None or update_id is None or stored.update_id != update_id:
-        raise AlreadyAnswered
-    given, _ = grade(exercise)
-    if given[:500] != stored.answer:
-        raise AlreadyAnswered  # not what this update answered the first time
-    run = row.last_run
-    number = lesson.exercises.index(exercise) + 1
-    current = Question(
-        lesson_id=lesson.id,
-        lesson_title=lesson.title,
-        run=run,
-        exercise_id=exercise_id,
-        number=number,
-        total=len(lesson.exercises),
-        type=exercise.type,
-        prompt=exercise.prompt,
-        choices=choices_of(exercise),
-    )
-    recorded = answered[exercise_id]
-    feedback = Feedback(
-        stored.answer, recorded.correct, correct_answer_text(exercise), exercise.explanation
-    )
-    # Questions are asked in the lesson's order: an answer to a later one means the learner
-    # went on from this answer, and what followed it is no longer what they wait for.
-    latest = not any(e.id in answered for e in lesson.exercises[number:])
-    next_question = _question(lesson, run, answered)
-    if row.active_run == run and next_question is not None:
-        return AnsweredAgain(NextQuestion(current, feedback, next_question), follow_up=latest)
-    if row.active_run is not None or next_question is not None:
-        # The run's lesson changed questions since: its recorded result cannot be rebuilt.
-        raise AlreadyAnswered
-    result = _recorded_result(found, lesson, row, answered)
-    return AnsweredAgain(RunFinished(current, feedback, result), follow_up=latest)
-
-
-def _recorded_result(
-    found: Catalog, lesson: CatalogLesson, row: Progress, answered: dict[int, Answer]
-) -> RunResult:
-    """A finished run's result as its last answer recorded it: the score from the stored
-    answers, pass or fail by it. What the run earned (XP, achievements, a streak day, the
-    course's end) was granted and told once; it is not told again as if new."""
-    earned = sum(answered[e.id].points for e in lesson.exercises)
-    score = score_of(earned, sum(e.points for e in lesson.exercises))
-    return RunResult(
-        lesson_id=lesson.id,
-        module_id=lesson.module_id,
-        correct=sum(1 for e in lesson.exercises if answered[e.id].correct),
-        total=len(lesson.exercises),
-        score=score,
-        best_score=row.score,
-        pass_score=lesson.pass_score,
-        passed=score is None or score >= lesson.pass_score,
-        next_lesson_id=found.next_after(lesson.id),
-        effects=NO_EFFECTS,
-    )
 
 
 async def _finish_run(

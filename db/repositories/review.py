@@ -16,22 +16,19 @@ from sqlalchemy import (
     Table,
     and_,
     bindparam,
-    case,
     func,
     insert,
     select,
     update,
 )
-from sqlalchemy.dialects import mysql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ReviewCard, ReviewLog
+from db.repositories._dialect import compiled_once
+from db.repositories.review_answer import FSRS_COLUMNS, fresh_values, record_answer_statement
 
 _cards = cast(Table, ReviewCard.__table__)
 _log = cast(Table, ReviewLog.__table__)
-
-# The FSRS state of a card, as the scheduler reads and writes it.
-FSRS_COLUMNS = ("state", "step", "stability", "difficulty", "due_at", "last_review_at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,45 +49,6 @@ class Card:
     fsrs: CardState
 
 
-def _fresh_values(
-    user_id: int, exercise_id: int, fresh: CardState, right: bool, now: datetime
-) -> dict[str, Any]:
-    return {
-        "user_id": user_id,
-        "exercise_id": exercise_id,
-        **{name: getattr(fresh, name) for name in FSRS_COLUMNS},
-        "last_right": right,
-        "reviews": 0,
-        "retired_at": None,
-        "created_at": now,
-        "updated_at": now,
-    }
-
-
-def _on_conflict(old: Any, new: Any) -> list[tuple[str, Any]]:
-    """What an answer in a lesson does to a card that exists: a retired card (its exercise was
-    rewritten) starts again as new; a live one keeps its schedule, except that a wrong answer
-    brings it back at once. Ordered: MySQL evaluates the assignments left to right, each seeing
-    the ones before, so `retired_at` is read by all before it is cleared last."""
-    retired = old["retired_at"].is_not(None)
-    columns: list[tuple[str, Any]] = [
-        (name, case((retired, new[name]), else_=old[name]))
-        for name in FSRS_COLUMNS
-        if name != "due_at"
-    ]
-    columns += [
-        (
-            "due_at",
-            case((retired | new["last_right"].is_(False), new["due_at"]), else_=old["due_at"]),
-        ),
-        ("reviews", case((retired, 0), else_=old["reviews"])),
-        ("last_right", new["last_right"]),
-        ("updated_at", new["updated_at"]),
-        ("retired_at", None),
-    ]
-    return columns
-
-
 async def record_answer(
     session: AsyncSession,
     user_id: int,
@@ -101,18 +59,10 @@ async def record_answer(
     now: datetime,
 ) -> None:
     """The card of an exercise answered in a lesson, in one statement: created with `fresh`
-    (the scheduler's state for a first answer), or updated as `_on_conflict` says."""
-    values = _fresh_values(user_id, exercise_id, fresh, right, now)
-    if session.get_bind().dialect.name == "mysql":
-        mine = mysql.insert(_cards).values(values)
-        statement: Any = mine.on_duplicate_key_update(_on_conflict(_cards.c, mine.inserted))
-    else:
-        lite = sqlite.insert(_cards).values(values)
-        statement = lite.on_conflict_do_update(
-            index_elements=["user_id", "exercise_id"],
-            set_=dict(_on_conflict(_cards.c, lite.excluded)),
-        )
-    await session.execute(statement)
+    (the scheduler's state for a first answer), or updated as `review_answer._on_conflict` says."""
+    values = fresh_values(user_id, exercise_id, fresh, right, now)
+    statement = compiled_once(session.get_bind().dialect, record_answer_statement)
+    await session.execute(statement, values)
 
 
 def _live(user_id: Any) -> Any:

@@ -19,8 +19,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 MAX_LINES = 300
 
@@ -51,15 +49,6 @@ FLOORS: tuple[tuple[str, ...], ...] = (
 )
 
 NO_AIOGRAM = ("bot.services", "db")
-
-# Edges known to break a rule, in code that another change is rewriting; each names its edge.
-KNOWN: dict[tuple[str, str], str] = {}
-
-# Modules over the limit that another change is splitting; each says which.
-KNOWN_LONG: dict[str, str] = {
-    name: f"{name} is over {MAX_LINES} lines, in code another change of issue 19 rewrites"
-    for name in ("bot.services.exercises",)
-}
 
 
 @dataclass(frozen=True)
@@ -272,17 +261,9 @@ def test_no_floor_imports_a_higher_one() -> None:
     upward = [
         f"{e.source} (line {e.line}) imports {e.target}"
         for e in EDGES
-        if floor_of(e.target) < floor_of(e.source) and (e.source, e.target) not in KNOWN
+        if floor_of(e.target) < floor_of(e.source)
     ]
     assert not upward, "lower floors importing higher ones:\n" + "\n".join(sorted(upward))
-
-
-def test_known_upward_imports() -> None:
-    pairs = {(e.source, e.target) for e in EDGES}
-    stale = [f"{a} -> {b}" for a, b in KNOWN if (a, b) not in pairs]
-    assert not stale, f"gone, so take them out of KNOWN: {stale}"
-    if KNOWN:
-        pytest.xfail("; ".join(KNOWN.values()))
 
 
 def test_services_and_db_never_import_aiogram() -> None:
@@ -307,16 +288,6 @@ def test_services_and_db_never_import_aiogram() -> None:
 
 def test_no_module_over_300_lines() -> None:
     long = {
-        m.name: n
-        for m in FOUND.values()
-        if (n := len(m.path.read_text().splitlines())) > MAX_LINES and m.name not in KNOWN_LONG
+        m.name: n for m in FOUND.values() if (n := len(m.path.read_text().splitlines())) > MAX_LINES
     }
     assert not long, f"over {MAX_LINES} lines: {long}"
-
-
-@pytest.mark.parametrize("name", sorted(KNOWN_LONG))
-def test_known_long_modules(name: str) -> None:
-    module = FOUND.get(name)
-    if module is not None and len(module.path.read_text().splitlines()) > MAX_LINES:
-        pytest.xfail(KNOWN_LONG[name])
-    pytest.fail(f"{name} is no longer over {MAX_LINES} lines: take it out of KNOWN_LONG")
