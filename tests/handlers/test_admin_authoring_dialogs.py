@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import Chat as TgChat
 from aiogram.types import Message, MessageEntity, Sticker, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -179,3 +180,17 @@ async def test_every_write_moves_the_content_version_other_processes_watch(
         await WRITES[write](session, course)
     async with sessionmaker() as session:
         assert await content_version(session) != before
+
+
+async def test_a_dialog_begun_before_the_scenes_is_ended_with_a_word(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], course: Course
+) -> None:
+    admin = make_chat(settings, sessionmaker, user_id=ADMIN_ID)
+    key = StorageKey(bot_id=admin.bot.id, chat_id=ADMIN_ID, user_id=ADMIN_ID)
+    await admin.dp.storage.set_state(key, "Authoring:NewLesson:title")
+    await admin.send_text("Loops")
+    assert admin.last_text == texts.RETIRED_DIALOG
+    assert await admin.dp.storage.get_state(key) is None
+    # What the admin types next is no longer taken for that dialog's answer.
+    await admin.send_text("Loops")
+    assert admin.last_text != texts.RETIRED_DIALOG

@@ -195,6 +195,10 @@ GONE = __("That lesson or module no longer exists. Here are the modules.")
 CANCELLED = __("Cancelled: nothing was saved.")
 NOTHING_TO_CANCEL = __("There's nothing to cancel.")
 NOT_THIS_STEP = __("That button belongs to another step.")
+RETIRED_DIALOG = __(
+    "This dialog was begun before the bot was updated and cannot go on. Nothing was saved: "
+    "please start it again from /admin."
+)
 SAVED = __("✅ Saved.")
 EXERCISE_ADDED = __("✅ Exercise added.")
 

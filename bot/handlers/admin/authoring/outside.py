@@ -1,5 +1,6 @@
-"""What reaches authoring outside a dialog: a dialog's buttons pressed after it ended, and a
-deleted module, lesson or exercise behind a button or at a dialog's end."""
+"""What reaches authoring outside a dialog: a dialog's buttons pressed after it ended, a
+deleted module, lesson or exercise behind a button or at a dialog's end, and a dialog of the
+authoring that came before the Scenes."""
 
 from __future__ import annotations
 
@@ -32,6 +33,20 @@ async def not_this_step(callback: CallbackQuery, callback_answer: CallbackAnswer
     callback_answer.text = str(texts.NOT_THIS_STEP)
 
 
+# The states of the authoring dialogs before they ran on Scenes ("Authoring:NewLesson:title"):
+# an admin halfway through one when the bot was updated is still in it, with no handler left.
+RETIRED_STATES = "Authoring:"
+
+
+async def in_retired_dialog(_: Message, raw_state: str | None = None) -> bool:
+    return raw_state is not None and raw_state.startswith(RETIRED_STATES)
+
+
+async def end_retired_dialog(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(str(texts.RETIRED_DIALOG))
+
+
 async def on_gone(event: ErrorEvent, state: FSMContext | None = None) -> None:
     """A deleted module or lesson behind a button or at a dialog's end: say so, end any
     dialog, offer the modules list."""
@@ -57,5 +72,6 @@ def create_router() -> Router:
     )
     router.callback_query.register(not_this_step, DialogCb.filter())
     router.callback_query.register(not_this_step, PickCb.filter())
+    router.message.register(end_retired_dialog, in_retired_dialog)
     router.errors.register(on_gone, ExceptionTypeFilter(AuthoringGone))
     return router
