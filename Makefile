@@ -17,8 +17,12 @@ help: ## list the targets, one line each
 run: $(INSTALLED) ## the bot; with no BOT_TOKEN, the local chat on the embedded database
 	$(VENV)/bin/python -m bot.cli.quickstart
 
+# Two workers (pytest-xdist): most of the suite's time is spent waiting on child processes and
+# servers, not computing. `--dist loadgroup` keeps the tests that must not run side by side on one
+# worker (tests/support/workers.py). TEST_WORKERS=0 runs it all in this one process.
+TEST_WORKERS ?= 2
 test: $(INSTALLED) ## the test suite (SQLite, and MariaDB/MySQL when it answers)
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: $(INSTALLED) ## ruff check, ruff format --check, mypy
 	$(VENV)/bin/ruff check .

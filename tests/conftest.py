@@ -1,12 +1,15 @@
 """Shared fixtures. Persistence tests take `database_url` and run once on SQLite, once on MySQL.
 
 Outside CI an unreachable MySQL skips its half with the reason; under CI=true it fails.
+
+`make test` runs the suite on two pytest-xdist workers; tests/support/workers.py keeps the tests
+that must not run beside each other on one worker, one after another.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 
 import pytest
@@ -22,6 +25,7 @@ from db.engine import create_engine, create_sessionmaker
 from tests.support.databases import KINDS, empty_database, empty_tables, require_kind
 from tests.support.redis import REDIS_URL, require_redis
 from tests.support.tcp_proxy import TcpProxy
+from tests.support.workers import SerialGroups
 
 
 @pytest.fixture(
@@ -33,12 +37,34 @@ def db_kind(request: pytest.FixtureRequest) -> str:
     return kind
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(SerialGroups(), "serial-groups")
+
+
 @pytest.fixture(scope="session")
-def database_url(db_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One migrated database per kind for the whole run; each test leaves it empty again."""
-    with empty_database(db_kind, tmp_path_factory.mktemp(db_kind)) as url:
-        migrations.upgrade(url)
-        yield url
+def migrated_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], str]]:
+    """The URL of this session's migrated database of a kind, made on first use, dropped when
+    the session ends."""
+    urls: dict[str, str] = {}
+    with ExitStack() as stack:
+
+        def url_of(kind: str) -> str:
+            if kind not in urls:
+                directory = tmp_path_factory.mktemp(kind)
+                urls[kind] = stack.enter_context(empty_database(kind, directory))
+                migrations.upgrade(urls[kind])
+            return urls[kind]
+
+        yield url_of
+
+
+@pytest.fixture(scope="session")
+def database_url(db_kind: str, migrated_databases: Callable[[str], str]) -> str:
+    """One migrated database per kind for the whole run; each test leaves it empty again.
+    pytest makes this fixture again whenever the kind changes (as a worker's tests alternate
+    between kinds): the database itself is kept, not made and migrated again."""
+    return migrated_databases(db_kind)
 
 
 @pytest.fixture
