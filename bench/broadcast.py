@@ -127,6 +127,7 @@ async def seed(settings: Settings, learners: int) -> int:
                 created_by=ADMIN_CHAT,
                 source_chat_id=ADMIN_CHAT,
                 source_message_id=1,
+                now=database.clock.now(),
             )
             await add_deliveries(session, broadcast_id, select(User.id, null()))
             await session.commit()
@@ -172,7 +173,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         database = open_database(settings)
         bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(api_url)))
         sender = Sender(
-            bot=bot, sessionmaker=database.sessionmaker, i18n=create_i18n(), rate=args.rate
+            bot=bot,
+            sessionmaker=database.sessionmaker,
+            context=database.context,
+            i18n=create_i18n(),
+            rate=args.rate,
         )
         load_before = load_average()
         started = time.monotonic()

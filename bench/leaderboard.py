@@ -92,7 +92,7 @@ async def rebuild_seconds(settings: Settings) -> tuple[float, float, int]:
     try:
         async with db.sessionmaker() as session:
             started = time.perf_counter()
-            rebuilt = await build_and_switch(session)
+            rebuilt = await build_and_switch(session, db.context)
             switched = time.perf_counter()
             await drop_replaced(session, rebuilt.generation)
             return switched - started, time.perf_counter() - switched, rebuilt.rows

@@ -52,11 +52,13 @@ WARM_UP_LEARNERS = 3
 
 async def load_course(database: Database) -> Course:
     async with database.sessionmaker() as session:
-        await import_course(session, parse_course(COURSE_FILE.read_text("utf-8")), publish=True)
+        await import_course(
+            session, database.context, parse_course(COURSE_FILE.read_text("utf-8")), publish=True
+        )
         lesson_id = await session.scalar(select(Lesson.id).where(Lesson.slug == LESSON))
         assert lesson_id is not None
         answers = []
-        for exercise in (await catalog(session)).lesson(lesson_id).exercises:
+        for exercise in (await catalog(session, database.context)).lesson(lesson_id).exercises:
             if exercise.type is ExerciseType.SHORT_ANSWER:
                 raise ValueError("the benchmark answers with buttons only, not typed answers")
             answers.append(correct_answer_text(exercise))

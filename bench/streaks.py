@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.machine import load_average, machine
 from bench.scratch import KINDS, scratch_database
-from bot.services.achievements import ACHIEVEMENTS_KEY, AchievementCache
+from bot.services.context import Context
 from bot.services.reminders import queue_reminders
 from bot.services.streak_upkeep import BATCH_SIZE, upkeep_streaks
 from db import migrations
@@ -115,9 +115,8 @@ async def bench(url: str, learners: int, due_percent: int, batch_size: int) -> d
     counter.attach(engine)
     try:
         generated = await _generate(engine, learners, due_percent)
-        sessions = create_sessionmaker(
-            engine, clock=ManualClock(NOW), info={ACHIEVEMENTS_KEY: AchievementCache()}
-        )
+        sessions = create_sessionmaker(engine)
+        context = Context(ManualClock(NOW))
         result: dict[str, Any] = {
             "learners": learners,
             "generate_seconds": round(generated, 2),
@@ -127,7 +126,7 @@ async def bench(url: str, learners: int, due_percent: int, batch_size: int) -> d
             with counting_as(job):
                 started = time.perf_counter()
                 async with sessions() as session:
-                    rows = await run(session, "UTC", batch_size=batch_size)
+                    rows = await run(session, context, "UTC", batch_size=batch_size)
                 seconds = time.perf_counter() - started
             result[job] = {
                 "seconds": round(seconds, 2),

@@ -94,6 +94,7 @@ def build_workers(app: App, *, scheduler: bool = True) -> list[Worker]:
         Sender(
             bot=app.bot,
             sessionmaker=app.sessionmaker,
+            context=app.dispatcher["context"],
             i18n=app.dispatcher["i18n"],
             rate=app.settings.broadcast_rate,
             nudge=app.dispatcher[NUDGE_KEY],
@@ -113,7 +114,7 @@ def build_workers(app: App, *, scheduler: bool = True) -> list[Worker]:
         runner = JobRunner(
             jobs_database.engine,
             jobs_database.sessionmaker,
-            app.clock,
+            jobs_database.context,
             app.settings,
             metrics=app.metrics,
         )
@@ -193,6 +194,8 @@ def _create_dispatcher(
         events_isolation=isolation,
         settings=settings,
         clock=db.clock,
+        # The services' collaborators (clock, catalogs), handed to every handler as `context`.
+        context=db.context,
         i18n=i18n,
         # Handlers that change a learner's row (their settings, their data) forget them here.
         learner_cache=LearnerCache(),

@@ -1,5 +1,6 @@
-"""The database a process opens: engine, sessionmaker and clock, built without aiogram, so the
-commands that never talk to Telegram (content, stats, db, the scheduler) stay quick to start."""
+"""The database a process opens: engine, sessionmaker and the services' context (clock and
+catalogs), built without aiogram, so the commands that never talk to Telegram (content, stats,
+db, the scheduler) stay quick to start."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.services.context import Context
 from db.clock import SYSTEM_CLOCK, Clock
 from db.engine import ServingLimits, create_engine, create_sessionmaker
 
@@ -18,7 +20,12 @@ from db.engine import ServingLimits, create_engine, create_sessionmaker
 class Database:
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
-    clock: Clock
+    # What the services are handed besides a session: one per process.
+    context: Context
+
+    @property
+    def clock(self) -> Clock:
+        return self.context.clock
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -28,19 +35,13 @@ def open_database(
     settings: Settings, *, clock: Clock = SYSTEM_CLOCK, limits: ServingLimits | None = None
 ) -> Database:
     """`limits`: the time limits of a process that answers people (`learnbot run`)."""
-    from bot.services.achievements import ACHIEVEMENTS_KEY, AchievementCache
-    from bot.services.catalog import CATALOG_KEY, CatalogCache
-
     engine = create_engine(
         settings.database_url,
         statement_seconds=limits.statement_seconds if limits else None,
         pool_size=settings.database_pool_size if limits else None,
     )
-    info = {CATALOG_KEY: CatalogCache(), ACHIEVEMENTS_KEY: AchievementCache()}
-    sessionmaker = create_sessionmaker(
-        engine, clock=clock, info=info, unit_seconds=limits.unit_seconds if limits else None
-    )
-    return Database(engine, sessionmaker, clock)
+    sessionmaker = create_sessionmaker(engine, unit_seconds=limits.unit_seconds if limits else None)
+    return Database(engine, sessionmaker, Context(clock))
 
 
 @asynccontextmanager

@@ -1,17 +1,14 @@
-"""Where the time comes from: one clock per application, carried by its database sessions.
+"""Where the time comes from: one clock per application.
 
-Services and repositories ask `now(session)`; the app builder puts its clock on the sessions it
-makes, so a test that builds the app with a `ManualClock` moves every rule through time at once.
+The application passes it to its services explicitly, and they hand repositories the instant
+they need as a value, so a test that builds the app with a `ManualClock` moves every rule
+through time at once.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
-
-from sqlalchemy.ext.asyncio import AsyncSession
-
-CLOCK_KEY = "clock"
 
 
 class Clock(Protocol):
@@ -47,12 +44,3 @@ class ManualClock:
 
 
 SYSTEM_CLOCK = SystemClock()
-
-
-def clock_of(session: AsyncSession) -> Clock:
-    clock: Clock = session.info.get(CLOCK_KEY, SYSTEM_CLOCK)
-    return clock
-
-
-def now(session: AsyncSession) -> datetime:
-    return clock_of(session).now()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +12,6 @@ from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from db import watchdog
-from db.clock import CLOCK_KEY, SYSTEM_CLOCK, Clock
 from db.health import HEALTH_KEY, DatabaseHealth
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -211,14 +209,15 @@ def wrote(session: AsyncSession) -> bool:
 def create_sessionmaker(
     engine: AsyncEngine,
     *,
-    clock: Clock = SYSTEM_CLOCK,
-    info: Mapping[str, Any] | None = None,
     unit_seconds: float | None = None,
 ) -> async_sessionmaker[AsyncSession]:
-    """Sessions that carry the application's clock (db.clock.now reads it), its database
-    health, the time limit of each unit of work (none by default) and whatever else the
-    application shares with every unit of work (`info`, e.g. its in-memory catalog)."""
-    shared: dict[str, Any] = {HEALTH_KEY: DatabaseHealth(), **(info or {}), CLOCK_KEY: clock}
+    """Sessions that carry their database's health and the time limit of each unit of work
+    (none by default).
+
+    The session's info holds only this bookkeeping of the session itself (with the unit of
+    work's depth and whether it wrote); a service's collaborators (clock, catalog, caches)
+    are never looked up here: the application passes them to its services explicitly."""
+    shared: dict[str, Any] = {HEALTH_KEY: DatabaseHealth()}
     if unit_seconds is not None:
         shared[UNIT_TIMEOUT_KEY] = unit_seconds
     return async_sessionmaker(

@@ -17,8 +17,9 @@ from redis.asyncio import Redis
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.services.achievements import ACHIEVEMENTS_KEY, AchievementCache
-from bot.services.catalog import CATALOG_KEY, CatalogCache
+from bot.services.achievements import AchievementCache
+from bot.services.catalog import CatalogCache
+from bot.services.context import Context
 from db import migrations
 from db.clock import SYSTEM_CLOCK, Clock
 from db.engine import create_engine, create_sessionmaker
@@ -91,13 +92,19 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def sessionmaker(engine: AsyncEngine, clock: Clock) -> async_sessionmaker[AsyncSession]:
+def context(clock: Clock) -> Context:
+    """What the services are handed besides a session, as the app builder hands it: the test's
+    clock (the very object, so a ManualClock the test moves is what the services see)."""
     # A catalog that checks the content version on every unit of work: tests change
     # content behind the bot's back and expect the very next update to see it.
     catalog = CatalogCache(refresh_seconds=0)
     # The achievement catalogue as a process keeps it: read once, here once per test.
-    info = {CATALOG_KEY: catalog, ACHIEVEMENTS_KEY: AchievementCache()}
-    return create_sessionmaker(engine, clock=clock, info=info)
+    return Context(clock, catalog, AchievementCache())
+
+
+@pytest.fixture
+def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return create_sessionmaker(engine)
 
 
 @pytest.fixture

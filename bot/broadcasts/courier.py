@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.broadcasts.pace import SharedPace
 from bot.services.broadcasts import deliveries
 from bot.services.broadcasts.deliveries import Claim, ClaimedRow, Finished
+from bot.services.context import Context
 from bot.services.learners import LearnerCache
 from bot.serving.bot_api import describe as describe_api
 from bot.serving.bot_api import is_transport_error
@@ -44,6 +45,7 @@ class Courier:
         *,
         bot: Bot,
         sessionmaker: async_sessionmaker[AsyncSession],
+        context: Context,
         i18n: I18n,
         pace: SharedPace,
         learner_cache: LearnerCache | None,
@@ -51,6 +53,7 @@ class Courier:
     ) -> None:
         self._bot = bot
         self._sessionmaker = sessionmaker
+        self._context = context
         self._i18n = i18n
         self._pace = pace
         self._learner_cache = learner_cache
@@ -146,7 +149,7 @@ class Courier:
 
     async def _record_sent(self, broadcast_id: int, user_id: int) -> None:
         async with self._sessionmaker() as session:
-            await deliveries.record_sent(session, broadcast_id, user_id)
+            await deliveries.record_sent(session, self._context, broadcast_id, user_id)
 
     def _count(self, result: str) -> None:
         if self._metrics is not None:
@@ -155,7 +158,7 @@ class Courier:
     async def _record_error(self, delivery: ClaimedRow, token: str, reason: str) -> None:
         self._count("error")
         async with self._sessionmaker() as session:
-            gave_up = await deliveries.record_error(session, delivery, token, reason)
+            gave_up = await deliveries.record_error(session, self._context, delivery, token, reason)
         log.log(
             logging.WARNING,
             "broadcast %d: sending to user %d failed (attempt %d%s): %s",

@@ -21,6 +21,7 @@ from bot.broadcasts.nudge import OutboxNudge
 from bot.broadcasts.pace import SharedPace, Sleep, Timer
 from bot.services.broadcasts import deliveries
 from bot.services.broadcasts.deliveries import Claim, ClaimedRow
+from bot.services.context import Context
 from bot.services.learners import LearnerCache
 from db.engine import database_health
 from db.health import describe, is_unavailable
@@ -51,6 +52,7 @@ class Sender:
         *,
         bot: Bot,
         sessionmaker: async_sessionmaker[AsyncSession],
+        context: Context,
         i18n: I18n,
         rate: float,
         nudge: OutboxNudge | None = None,
@@ -65,10 +67,12 @@ class Sender:
     ) -> None:
         self.id = uuid.uuid4().hex[:12]
         self._sessionmaker = sessionmaker
+        self._context = context
         self._pace = SharedPace(sessionmaker, rate, timer=timer, sleep=sleep)
         self._courier = Courier(
             bot=bot,
             sessionmaker=sessionmaker,
+            context=context,
             i18n=i18n,
             pace=self._pace,
             learner_cache=learner_cache,
@@ -146,7 +150,11 @@ class Sender:
         token = f"{self.id}:{next(self._batches)}"
         async with self._sessionmaker() as session:
             claim = await deliveries.claim(
-                session, token, limit=self._batch_size, lease_seconds=self._lease_seconds
+                session,
+                self._context,
+                token,
+                limit=self._batch_size,
+                lease_seconds=self._lease_seconds,
             )
         if claim.skipped_inactive:
             log.info(
@@ -211,6 +219,6 @@ class Sender:
 
     async def _finish(self) -> None:
         async with self._sessionmaker() as session:
-            finished = await deliveries.finish_broadcasts(session)
+            finished = await deliveries.finish_broadcasts(session, self._context)
         for report in finished:
             await self._courier.tell_admin(report)

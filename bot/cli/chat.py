@@ -101,9 +101,9 @@ async def prepare_database(settings: Settings, out: TextIO) -> None:
     async with database(settings) as db:
         async with db.sessionmaker() as session:
             if not await has_published_content(session):
-                await seed_sample_course(session)
+                await seed_sample_course(session, db.context)
                 out.write("(the database had no published lessons: loaded the sample course)\n")
-        runner = JobRunner(db.engine, db.sessionmaker, db.clock, settings)
+        runner = JobRunner(db.engine, db.sessionmaker, db.context, settings)
         await runner.run_by_hand(job_named("leaderboard"))
 
 

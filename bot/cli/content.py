@@ -23,6 +23,7 @@ from bot.services.content.importer import import_course
 from bot.services.content.parse import load_course_file
 from bot.services.content.sample import seed_sample_course
 from bot.services.content.spec import CourseFileError
+from bot.services.context import Context
 
 T = TypeVar("T")
 
@@ -31,10 +32,12 @@ class _DatabaseError(Exception):
     pass
 
 
-async def _with_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+async def _with_session(
+    settings: Settings, work: Callable[[AsyncSession, Context], Awaitable[T]]
+) -> T:
     try:
         async with database(settings) as db, db.sessionmaker() as session:
-            return await work(session)
+            return await work(session, db.context)
     except DBAPIError as exc:
         raise _DatabaseError(str(exc.orig)) from exc
 
@@ -76,7 +79,7 @@ async def content_import(settings: Settings, path: Path, *, publish: bool) -> in
         return 1
     try:
         report = await _with_session(
-            settings, lambda session: import_course(session, modules, publish=publish)
+            settings, lambda session, ctx: import_course(session, ctx, modules, publish=publish)
         )
     except _DatabaseError as exc:
         return _database_problem(exc)
@@ -88,7 +91,7 @@ async def content_import(settings: Settings, path: Path, *, publish: bool) -> in
 async def content_export(settings: Settings, module_slug: str | None, output: Path | None) -> int:
     """Write the modules (or one) as a course file to `output`, or to standard output."""
     try:
-        text = await _with_session(settings, lambda session: export_course(session, module_slug))
+        text = await _with_session(settings, lambda session, _: export_course(session, module_slug))
     except LookupError as exc:
         print(f"learnbot: {exc.args[0]}", file=sys.stderr)
         return 1

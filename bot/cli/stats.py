@@ -23,7 +23,7 @@ async def stats(settings: Settings, *, min_completions: int | None = None) -> in
     try:
         async with database(settings) as db, db.sessionmaker() as session:
             report = await course_stats(
-                session, min_completions=min_completions or DEFAULT_MIN_COMPLETIONS
+                session, db.context, min_completions=min_completions or DEFAULT_MIN_COMPLETIONS
             )
     except DBAPIError as exc:
         print(

@@ -10,14 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks.learner import MenuAction, MenuCb
 from bot.handlers.common import show
 from bot.services import achievements
+from bot.services.context import Context
 from bot.services.learners import Learner
 from bot.views.achievements import achievements_screen
 
 
 async def my_achievements(
-    event: Message | CallbackQuery, session: AsyncSession, learner: Learner
+    event: Message | CallbackQuery, session: AsyncSession, learner: Learner, context: Context
 ) -> None:
-    view = await achievements.achievements_view(session, learner.id, learner.zone)
+    view = await achievements.achievements_view(session, context, learner.id, learner.zone)
     await show(event, achievements_screen(view))
 
 

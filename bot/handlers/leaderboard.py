@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks.learner import LeaderboardCb, MenuAction, MenuCb
 from bot.handlers.common import show
 from bot.services import leaderboard
+from bot.services.context import Context
 from bot.services.learners import Learner
 from bot.views.leaderboard import leaderboard_screen
 from db.enums import LeaderboardPeriod
@@ -19,15 +20,19 @@ FIRST_PERIOD = LeaderboardPeriod.WEEKLY
 
 
 async def open_board(
-    event: Message | CallbackQuery, session: AsyncSession, learner: Learner
+    event: Message | CallbackQuery, session: AsyncSession, learner: Learner, context: Context
 ) -> None:
-    await _show(event, session, learner, FIRST_PERIOD)
+    await _show(event, session, learner, FIRST_PERIOD, context)
 
 
 async def switch_period(
-    callback: CallbackQuery, callback_data: LeaderboardCb, session: AsyncSession, learner: Learner
+    callback: CallbackQuery,
+    callback_data: LeaderboardCb,
+    session: AsyncSession,
+    learner: Learner,
+    context: Context,
 ) -> None:
-    await _show(callback, session, learner, callback_data.period)
+    await _show(callback, session, learner, callback_data.period, context)
 
 
 async def _show(
@@ -35,8 +40,11 @@ async def _show(
     session: AsyncSession,
     learner: Learner,
     period: LeaderboardPeriod,
+    context: Context,
 ) -> None:
-    await show(event, leaderboard_screen(await leaderboard.board(session, learner.id, period)))
+    await show(
+        event, leaderboard_screen(await leaderboard.board(session, context, learner.id, period))
+    )
 
 
 def create_router() -> Router:

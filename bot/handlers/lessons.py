@@ -12,6 +12,7 @@ from bot import texts
 from bot.callbacks.learner import DoneCb, LessonCb, MenuAction, MenuCb, ModuleCb, ResetCb
 from bot.handlers.common import show
 from bot.services import lessons
+from bot.services.context import Context
 from bot.services.learners import Learner
 from bot.services.lessons import NothingLeft
 from bot.views.course import (
@@ -31,9 +32,9 @@ async def courses(event: Message | CallbackQuery, session: AsyncSession, learner
 
 
 async def continue_(
-    event: Message | CallbackQuery, session: AsyncSession, learner: Learner
+    event: Message | CallbackQuery, session: AsyncSession, learner: Learner, context: Context
 ) -> None:
-    found = await lessons.continue_lesson(session, learner.id)
+    found = await lessons.continue_lesson(session, context, learner.id)
     if isinstance(found, NothingLeft):
         await show(event, with_menu(str(NOTHING_LEFT[found])))
         return
@@ -48,21 +49,33 @@ async def module(
 
 
 async def lesson(
-    callback: CallbackQuery, callback_data: LessonCb, session: AsyncSession, learner: Learner
+    callback: CallbackQuery,
+    callback_data: LessonCb,
+    session: AsyncSession,
+    learner: Learner,
+    context: Context,
 ) -> None:
-    view = await lessons.open_lesson(session, learner.id, callback_data.lesson_id)
+    view = await lessons.open_lesson(session, context, learner.id, callback_data.lesson_id)
     await show(callback, lesson_screen(view, callback_data.page))
 
 
 async def mark_done(
-    callback: CallbackQuery, callback_data: DoneCb, session: AsyncSession, learner: Learner
+    callback: CallbackQuery,
+    callback_data: DoneCb,
+    session: AsyncSession,
+    learner: Learner,
+    context: Context,
 ) -> None:
-    done = await lessons.mark_done(session, learner.id, callback_data.lesson_id, zone=learner.zone)
+    done = await lessons.mark_done(
+        session, context, learner.id, callback_data.lesson_id, zone=learner.zone
+    )
     await show(callback, lesson_done_screen(done))
 
 
-async def ask_reset(callback: CallbackQuery, callback_data: ResetCb, session: AsyncSession) -> None:
-    brief = await lessons.lesson_brief(session, callback_data.lesson_id)
+async def ask_reset(
+    callback: CallbackQuery, callback_data: ResetCb, session: AsyncSession, context: Context
+) -> None:
+    brief = await lessons.lesson_brief(session, context, callback_data.lesson_id)
     await show(callback, confirm_reset_screen(brief))
 
 
@@ -72,8 +85,9 @@ async def reset(
     callback_answer: CallbackAnswer,
     session: AsyncSession,
     learner: Learner,
+    context: Context,
 ) -> None:
-    brief = await lessons.reset_lesson(session, learner.id, callback_data.lesson_id)
+    brief = await lessons.reset_lesson(session, context, learner.id, callback_data.lesson_id)
     view = await lessons.module_view(session, learner.id, brief.module_id)
     callback_answer.text = str(texts.RESET_DONE)
     await show(callback, module_screen(view))

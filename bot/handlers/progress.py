@@ -10,15 +10,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks.learner import MenuAction, MenuCb
 from bot.handlers.common import show
 from bot.services import summary
+from bot.services.context import Context
 from bot.services.learners import Learner
 from bot.views.progress import progress_screen
 
 
 async def my_progress(
-    event: Message | CallbackQuery, session: AsyncSession, learner: Learner
+    event: Message | CallbackQuery, session: AsyncSession, learner: Learner, context: Context
 ) -> None:
     await show(
-        event, progress_screen(await summary.progress_summary(session, learner.id, learner.zone))
+        event,
+        progress_screen(await summary.progress_summary(session, context, learner.id, learner.zone)),
     )
 
 

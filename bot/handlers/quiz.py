@@ -19,6 +19,7 @@ from bot.handlers.common import show
 from bot.handlers.filters import typed_text
 from bot.handlers.states import Quiz
 from bot.services import exercises, lessons
+from bot.services.context import Context
 from bot.services.errors import AlreadyAnswered, Stale
 from bot.services.exercises import Answered, AnsweredAgain, NextQuestion, Question
 from bot.services.learners import Learner
@@ -72,8 +73,9 @@ async def start_run(
     state: FSMContext,
     session: AsyncSession,
     learner: Learner,
+    context: Context,
 ) -> None:
-    q = await exercises.start_run(session, learner.id, callback_data.lesson_id)
+    q = await exercises.start_run(session, context, learner.id, callback_data.lesson_id)
     await ask(bot, callback.from_user.id, state, q)
 
 
@@ -86,9 +88,11 @@ async def choose(
     session: AsyncSession,
     learner: Learner,
     event_update: Update,
+    context: Context,
 ) -> None:
     outcome = await exercises.answer_choice(
         session,
+        context,
         learner.id,
         callback_data.lesson_id,
         callback_data.run,
@@ -129,6 +133,7 @@ async def typed_answer(
     session: AsyncSession,
     learner: Learner,
     event_update: Update,
+    context: Context,
 ) -> None:
     data = await state.get_data()
     assert message.text is not None
@@ -136,6 +141,7 @@ async def typed_answer(
     try:
         outcome = await exercises.answer_text(
             session,
+            context,
             learner.id,
             lesson_id,
             run,
@@ -156,13 +162,18 @@ async def typed_answer(
 
 
 async def typed_during_choice(
-    message: Message, bot: Bot, state: FSMContext, session: AsyncSession, learner: Learner
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    session: AsyncSession,
+    learner: Learner,
+    context: Context,
 ) -> None:
     """Text typed while a button question is open: point at the buttons and ask the question
     again at the bottom of the chat, where the text just pushed it from."""
     data = await state.get_data()
     lesson_id, run, _ = _asked(data)
-    q = await exercises.open_question(session, learner.id, lesson_id, run)
+    q = await exercises.open_question(session, context, learner.id, lesson_id, run)
     await _close_question(bot, message.chat.id, data.get("message_id"))
     await _asking(bot, message.chat.id, state, q, question_screen(q, hint=str(texts.TAP_AN_ANSWER)))
 
@@ -193,9 +204,10 @@ async def stop(
     state: FSMContext,
     session: AsyncSession,
     learner: Learner,
+    context: Context,
 ) -> None:
     await state.clear()
-    view = await lessons.open_lesson(session, learner.id, callback_data.lesson_id)
+    view = await lessons.open_lesson(session, context, learner.id, callback_data.lesson_id)
     callback_answer.text = str(texts.EXERCISES_STOPPED)
     await show(callback, lesson_screen(view))
 

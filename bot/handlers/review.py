@@ -15,6 +15,7 @@ from bot.handlers.common import show
 from bot.handlers.filters import typed_text
 from bot.handlers.states import Review
 from bot.services import review
+from bot.services.context import Context
 from bot.services.errors import AlreadyAnswered, Stale
 from bot.services.learners import Learner
 from bot.services.review import NothingDue, ReviewAnswered, ReviewQuestion, Tally
@@ -48,10 +49,14 @@ async def _expect(state: FSMContext, q: ReviewQuestion) -> None:
 
 
 async def begin(
-    event: Message | CallbackQuery, state: FSMContext, session: AsyncSession, learner: Learner
+    event: Message | CallbackQuery,
+    state: FSMContext,
+    session: AsyncSession,
+    learner: Learner,
+    context: Context,
 ) -> None:
     await state.clear()
-    found = await review.start(session, learner.id)
+    found = await review.start(session, context, learner.id)
     if isinstance(found, NothingDue):
         await show(event, nothing_due_screen(found, found.now, learner.zone))
         return
@@ -81,9 +86,11 @@ async def choose(
     state: FSMContext,
     session: AsyncSession,
     learner: Learner,
+    context: Context,
 ) -> None:
     answered = await review.answer_choice(
         session,
+        context,
         learner.id,
         callback_data.card_id,
         callback_data.seen,
@@ -98,7 +105,12 @@ async def choose(
 
 
 async def typed_answer(
-    message: Message, bot: Bot, state: FSMContext, session: AsyncSession, learner: Learner
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    session: AsyncSession,
+    learner: Learner,
+    context: Context,
 ) -> None:
     data = await state.get_data()
     assert message.text is not None
@@ -109,7 +121,7 @@ async def typed_answer(
         raise Stale from None
     try:
         answered = await review.answer_text(
-            session, learner.id, card_id, seen, progress, message.text, zone=learner.zone
+            session, context, learner.id, card_id, seen, progress, message.text, zone=learner.zone
         )
     except AlreadyAnswered:
         if (await state.get_data()).get("card_id") != card_id:

@@ -30,6 +30,7 @@ from bot.handlers.common import show
 from bot.handlers.filters import typed_text
 from bot.handlers.states import SettingsInput
 from bot.services import settings as learner_settings
+from bot.services.context import Context
 from bot.services.learners import Learner, LearnerCache
 from bot.services.timezones import ZONES
 from bot.texts import settings as t
@@ -42,25 +43,34 @@ async def open_settings(
     session: AsyncSession,
     learner: Learner,
     settings: Settings,
+    context: Context,
 ) -> None:
     # Also the Cancel button of typing a time zone: whatever was being typed is dropped.
     if await state.get_state() == SettingsInput.timezone:
         await state.clear()
-    current = await learner_settings.current(session, learner.id)
+    current = await learner_settings.current(session, context, learner.id)
     await show(event, views.settings_screen(current, settings.default_timezone))
 
 
 async def timezone_picker(
-    callback: CallbackQuery, session: AsyncSession, learner: Learner, settings: Settings
+    callback: CallbackQuery,
+    session: AsyncSession,
+    learner: Learner,
+    settings: Settings,
+    context: Context,
 ) -> None:
-    current = await learner_settings.current(session, learner.id)
+    current = await learner_settings.current(session, context, learner.id)
     await show(callback, views.timezone_screen(current, settings.default_timezone))
 
 
 async def offset_picker(
-    callback: CallbackQuery, session: AsyncSession, learner: Learner, settings: Settings
+    callback: CallbackQuery,
+    session: AsyncSession,
+    learner: Learner,
+    settings: Settings,
+    context: Context,
 ) -> None:
-    current = await learner_settings.current(session, learner.id)
+    current = await learner_settings.current(session, context, learner.id)
     await show(callback, views.offsets_screen(current, settings.default_timezone))
 
 
@@ -77,10 +87,11 @@ async def choose_zone(
     learner: Learner,
     settings: Settings,
     learner_cache: LearnerCache,
+    context: Context,
 ) -> None:
     zone = ZONES[callback_data.zone]
     changed = await learner_settings.set_timezone(
-        session, learner.id, zone, default_timezone=settings.default_timezone
+        session, context, learner.id, zone, default_timezone=settings.default_timezone
     )
     learner_cache.forget(learner.telegram_id)
     callback_answer.text = t.timezone_set(views.zone_label(zone))
@@ -94,12 +105,13 @@ async def typed_zone(
     learner: Learner,
     settings: Settings,
     learner_cache: LearnerCache,
+    context: Context,
 ) -> None:
     assert message.text is not None
     # A name it does not know raises UnknownTimezone (SeveralTimezones for a country that spans
     # zones): the errors router says so, with examples, and the chat keeps waiting for a name.
     changed = await learner_settings.set_timezone(
-        session, learner.id, message.text, default_timezone=settings.default_timezone
+        session, context, learner.id, message.text, default_timezone=settings.default_timezone
     )
     await state.clear()
     learner_cache.forget(learner.telegram_id)
@@ -114,9 +126,10 @@ async def cancel_typing(
     session: AsyncSession,
     learner: Learner,
     settings: Settings,
+    context: Context,
 ) -> None:
     await state.clear()
-    current = await learner_settings.current(session, learner.id)
+    current = await learner_settings.current(session, context, learner.id)
     notice = str(t.TIMEZONE_KEPT)
     await show(message, views.settings_screen(current, settings.default_timezone, notice))
 
@@ -134,8 +147,11 @@ async def choose_language(
     settings: Settings,
     learner_cache: LearnerCache,
     i18n: I18n,
+    context: Context,
 ) -> None:
-    changed = await learner_settings.set_language(session, learner.id, callback_data.language)
+    changed = await learner_settings.set_language(
+        session, context, learner.id, callback_data.language
+    )
     learner_cache.forget(learner.telegram_id)
     # This update was read in the old language; its answer is already in the new one.
     with i18n.use_locale(changed.language):
@@ -145,9 +161,13 @@ async def choose_language(
 
 
 async def reminder(
-    callback: CallbackQuery, session: AsyncSession, learner: Learner, settings: Settings
+    callback: CallbackQuery,
+    session: AsyncSession,
+    learner: Learner,
+    settings: Settings,
+    context: Context,
 ) -> None:
-    current = await learner_settings.current(session, learner.id)
+    current = await learner_settings.current(session, context, learner.id)
     await show(callback, views.reminder_screen(current, settings.default_timezone))
 
 
@@ -159,10 +179,11 @@ async def switch_reminder(
     learner: Learner,
     settings: Settings,
     learner_cache: LearnerCache,
+    context: Context,
 ) -> None:
     enabled = callback_data.enabled
     changed = await learner_settings.set_reminders(
-        session, learner.id, enabled=enabled, default_timezone=settings.default_timezone
+        session, context, learner.id, enabled=enabled, default_timezone=settings.default_timezone
     )
     learner_cache.forget(learner.telegram_id)
     callback_answer.text = str(t.REMINDER_ON if enabled else t.REMINDER_OFF)
@@ -177,9 +198,10 @@ async def choose_hour(
     learner: Learner,
     settings: Settings,
     learner_cache: LearnerCache,
+    context: Context,
 ) -> None:
     changed = await learner_settings.set_reminder_hour(
-        session, learner.id, callback_data.hour, default_timezone=settings.default_timezone
+        session, context, learner.id, callback_data.hour, default_timezone=settings.default_timezone
     )
     learner_cache.forget(learner.telegram_id)
     callback_answer.text = t.reminder_at(callback_data.hour)

@@ -19,6 +19,7 @@ from bot import texts
 from bot.callbacks.learner import MenuAction, MenuCb
 from bot.handlers.common import show
 from bot.services import learners, lessons, review
+from bot.services.context import Context
 from bot.services.learners import Learner
 from bot.views.course import lesson_screen
 from bot.views.menu import main_menu_screen, with_menu
@@ -32,11 +33,12 @@ async def start(
     state: FSMContext,
     session: AsyncSession,
     learner: Learner,
+    context: Context,
 ) -> None:
     await state.clear()
     if command.args and command.args.startswith(DEEP_LINK_LESSON):
         slug = command.args.removeprefix(DEEP_LINK_LESSON)
-        view = await lessons.open_lesson_by_slug(session, learner.id, slug)
+        view = await lessons.open_lesson_by_slug(session, context, learner.id, slug)
         await show(message, lesson_screen(view))
         return
     await show(message, with_menu(texts.welcome(learner.first_name)))
@@ -47,12 +49,16 @@ async def help_(message: Message) -> None:
 
 
 async def home(
-    callback: CallbackQuery, state: FSMContext, session: AsyncSession, learner: Learner
+    callback: CallbackQuery,
+    state: FSMContext,
+    session: AsyncSession,
+    learner: Learner,
+    context: Context,
 ) -> None:
     await state.clear()
     # One indexed count, on the Menu button only: /start and the notices that carry the menu
     # show the Review entry without it, at no cost.
-    await show(callback, main_menu_screen(await review.count_due(session, learner.id)))
+    await show(callback, main_menu_screen(await review.count_due(session, context, learner.id)))
 
 
 async def blocked(event: ChatMemberUpdated, session: AsyncSession, learner: Learner) -> None:

@@ -10,6 +10,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.services.context import Context
 from bot.services.learners import LearnerCache, TelegramProfile, resolve_learner
 from db.repositories.progress import UnknownLearner
 
@@ -61,9 +62,10 @@ class LearnerMiddleware(BaseMiddleware):
         )
         cache: LearnerCache = data["learner_cache"]
         settings: Settings = data["settings"]
+        context: Context = data["context"]
         zone = settings.default_timezone
         data["learner"] = learner = await resolve_learner(
-            session, cache, profile, default_zone=zone
+            session, context, cache, profile, default_zone=zone
         )
         try:
             with self.i18n.use_locale(learner.language):
@@ -73,7 +75,7 @@ class LearnerMiddleware(BaseMiddleware):
             # them afresh and handle the update again; its unit of work was rolled back.
             cache.forget(user.id)
             data["learner"] = learner = await resolve_learner(
-                session, cache, profile, default_zone=zone
+                session, context, cache, profile, default_zone=zone
             )
             with self.i18n.use_locale(learner.language):
                 return await handler(event, data)

@@ -14,7 +14,7 @@ from db.enums import JobStatus
 async def run_job(settings: Settings, name: str) -> int:
     db = open_database(settings)
     try:
-        outcome = await JobRunner(db.engine, db.sessionmaker, db.clock, settings).run_by_hand(
+        outcome = await JobRunner(db.engine, db.sessionmaker, db.context, settings).run_by_hand(
             job_named(name)
         )
     finally:

@@ -13,14 +13,16 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.services.context import Context
 from bot.services.leaderboard_rebuild import rebuild_leaderboard
 from bot.services.reminders import queue_reminders
 from bot.services.streak_upkeep import upkeep_streaks
 
 __all__ = ["JOBS", "Job", "job_named", "job_names"]
 
-# The session, and the settings for what a rule takes from them (the default time zone).
-Service = Callable[[AsyncSession, Settings], Awaitable[int]]
+# The session, the services' context, and the settings for what a rule takes from them (the
+# default time zone).
+Service = Callable[[AsyncSession, Context, Settings], Awaitable[int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,16 +49,16 @@ def _quarter_hourly(settings: Settings) -> int:
     return 900
 
 
-async def _leaderboard(session: AsyncSession, settings: Settings) -> int:
-    return await rebuild_leaderboard(session)
+async def _leaderboard(session: AsyncSession, ctx: Context, settings: Settings) -> int:
+    return await rebuild_leaderboard(session, ctx)
 
 
-async def _streaks(session: AsyncSession, settings: Settings) -> int:
-    return await upkeep_streaks(session, settings.default_timezone)
+async def _streaks(session: AsyncSession, ctx: Context, settings: Settings) -> int:
+    return await upkeep_streaks(session, ctx, settings.default_timezone)
 
 
-async def _reminders(session: AsyncSession, settings: Settings) -> int:
-    return await queue_reminders(session, settings.default_timezone)
+async def _reminders(session: AsyncSession, ctx: Context, settings: Settings) -> int:
+    return await queue_reminders(session, ctx, settings.default_timezone)
 
 
 JOBS: tuple[Job, ...] = (

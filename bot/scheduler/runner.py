@@ -24,8 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.scheduler.jobs import Job
 from bot.scheduler.lock import job_lock
+from bot.services.context import Context
 from bot.services.job_runs import claim_run, finish_run
-from db.clock import Clock
 from db.engine import database_health
 from db.enums import JobStatus
 from db.health import describe, is_unavailable
@@ -63,14 +63,15 @@ class JobRunner:
         self,
         engine: AsyncEngine,
         sessionmaker: async_sessionmaker[AsyncSession],
-        clock: Clock,
+        context: Context,
         settings: Settings,
         *,
         metrics: Metrics | None = None,
     ) -> None:
         self.engine = engine
         self.sessionmaker = sessionmaker
-        self.clock = clock
+        self.context = context
+        self.clock = context.clock
         self.settings = settings
         self.metrics = metrics
 
@@ -95,7 +96,7 @@ class JobRunner:
                     job.name, JobStatus.SKIPPED, period, reason="another process is running it"
                 )
             async with self.sessionmaker() as session:
-                run_id = await claim_run(session, job.name, period)
+                run_id = await claim_run(session, self.context, job.name, period)
             if run_id is None:
                 log.info("job %s (period %s) skipped: the period has run already", job.name, period)
                 return Outcome(
@@ -107,7 +108,7 @@ class JobRunner:
         started = time.perf_counter()
         try:
             async with self.sessionmaker() as session:
-                rows = await job.run(session, self.settings)
+                rows = await job.run(session, self.context, self.settings)
         except Exception as exc:
             seconds = time.perf_counter() - started
             if self.outage(exc):
@@ -144,7 +145,7 @@ class JobRunner:
     ) -> None:
         try:
             async with self.sessionmaker() as session:
-                await finish_run(session, run_id, status, rows=rows, details=details)
+                await finish_run(session, self.context, run_id, status, rows=rows, details=details)
         except Exception as exc:
             # The run is over either way; its row stays "running", and the next run goes on.
             if self.outage(exc):

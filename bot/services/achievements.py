@@ -14,22 +14,23 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import date, tzinfo
-from typing import Any
+from datetime import date, datetime, tzinfo
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import streaks
 from bot.services.localtime import local_date
 from bot.services.unit_of_work import read_only
-from db import clock
 from db.enums import AchievementType, ActivityType
 from db.repositories import achievements as repo
 from db.repositories import activity, standing
 
+if TYPE_CHECKING:
+    from bot.services.context import Context
+
 log = logging.getLogger(__name__)
 
-ACHIEVEMENTS_KEY = "achievements"
 ACHIEVEMENT = "achievement"
 
 # Count criteria: the key in `criteria` is the Facts field it is compared with.
@@ -130,12 +131,14 @@ async def award(
     catalogue: tuple[Achievement, ...],
     held: frozenset[int],
     facts: Facts,
+    *,
+    now: datetime,
 ) -> tuple[Achievement, ...]:
     """Give what the facts earn, each with its points as one ledger row; what this call
     actually inserted (the unique key decides, whatever runs concurrently)."""
     given = []
     for achievement in newly_earned(catalogue, held, facts):
-        if await repo.award(session, user_id, achievement.id):
+        if await repo.award(session, user_id, achievement.id, now=now):
             await activity.add(
                 session,
                 user_id,
@@ -143,13 +146,14 @@ async def award(
                 entity_type=ACHIEVEMENT,
                 entity_id=achievement.id,
                 xp=achievement.points,
+                now=now,
             )
             given.append(achievement)
     return tuple(given)
 
 
 async def award_many(
-    session: AsyncSession, awards: list[tuple[int, Achievement]]
+    session: AsyncSession, awards: list[tuple[int, Achievement]], *, now: datetime
 ) -> list[tuple[int, Achievement]]:
     """`award` for many learners at once, in two statements: the awards, and their points as
     one ledger row each. The caller holds the learners' locks (their own activity awards under
@@ -157,7 +161,7 @@ async def award_many(
     a learner from holding one twice."""
     if not awards:
         return []
-    inserted = await repo.award_many(session, [(user_id, a.id) for user_id, a in awards])
+    inserted = await repo.award_many(session, [(user_id, a.id) for user_id, a in awards], now=now)
     if inserted != len(awards):
         # Only if a caller awarded without holding the learners' locks: the ledger would pay
         # some twice, so nothing is paid or told and the batch is rolled back.
@@ -174,6 +178,7 @@ async def award_many(
             }
             for user_id, achievement in awards
         ],
+        now=now,
     )
     return awards
 
@@ -213,12 +218,9 @@ async def _load(session: AsyncSession) -> tuple[Achievement, ...]:
     return tuple(loaded)
 
 
-async def catalogue(session: AsyncSession) -> tuple[Achievement, ...]:
-    """The catalogue of the app this session belongs to (a session without one reads afresh)."""
-    cache = session.info.get(ACHIEVEMENTS_KEY)
-    if not isinstance(cache, AchievementCache):
-        cache = session.info[ACHIEVEMENTS_KEY] = AchievementCache()
-    return await cache.get(session)
+async def catalogue(session: AsyncSession, ctx: Context) -> tuple[Achievement, ...]:
+    """The application's catalogue (read once, then kept)."""
+    return await ctx.achievements.get(session)
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,14 +244,16 @@ class AchievementsView:
 
 
 @read_only
-async def achievements_view(session: AsyncSession, user_id: int, zone: tzinfo) -> AchievementsView:
+async def achievements_view(
+    session: AsyncSession, ctx: Context, user_id: int, zone: tzinfo
+) -> AchievementsView:
     """Earned ones, most recent first, then for each count the nearest threshold not reached
     yet and the badges not earned yet."""
-    found = await catalogue(session)
+    found = await catalogue(session, ctx)
     by_id = {a.id: a for a in found}
     mine = await standing.standing(session, user_id)
     rows = await repo.earned(session, user_id)
-    today = local_date(clock.now(session), zone)
+    today = local_date(ctx.clock.now(), zone)
     facts = Facts(
         lessons=mine.lessons_completed,
         modules=mine.modules_completed,

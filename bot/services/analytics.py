@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.context import Context
 from bot.services.unit_of_work import read_only
-from db import clock
 from db.repositories import analytics as repo
 from db.repositories.analytics import LessonTotals, ModuleTotals
 
@@ -142,6 +142,7 @@ class CourseStats:
 @read_only
 async def course_stats(
     session: AsyncSession,
+    ctx: Context,
     *,
     min_completions: int = DEFAULT_MIN_COMPLETIONS,
     hardest_limit: int = HARDEST_LIMIT,
@@ -149,7 +150,7 @@ async def course_stats(
 ) -> CourseStats:
     if min_completions < 1:
         raise ValueError("min_completions must be at least 1")
-    since = clock.now(session) - timedelta(days=active_days)
+    since = ctx.clock.now() - timedelta(days=active_days)
     learners = await repo.learner_counts(session, since)
     lessons = _numbered(await repo.lesson_totals(session))
     modules = [_module(row) for row in await repo.module_totals(session)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,7 +21,9 @@ from bot.services.errors import LessonGone
 from db.enums import ExerciseType
 from db.repositories import catalog as repo
 
-CATALOG_KEY = "catalog"
+if TYPE_CHECKING:
+    from bot.services.context import Context
+
 DEFAULT_REFRESH_SECONDS = 2.0
 
 
@@ -158,9 +160,6 @@ async def _load(session: AsyncSession) -> Catalog:
     return Catalog(modules, lessons)
 
 
-async def catalog(session: AsyncSession) -> Catalog:
-    """The catalog of the app this session belongs to (a session without one reads afresh)."""
-    cache = session.info.get(CATALOG_KEY)
-    if not isinstance(cache, CatalogCache):
-        cache = session.info[CATALOG_KEY] = CatalogCache(refresh_seconds=0)
-    return await cache.get(session)
+async def catalog(session: AsyncSession, ctx: Context) -> Catalog:
+    """The application's catalog, as fresh as its refresh bound promises."""
+    return await ctx.catalog.get(session)

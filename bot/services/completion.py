@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import achievements, due_times, streaks
 from bot.services.achievements import Achievement, Facts
 from bot.services.catalog import Catalog, CatalogLesson, catalog
+from bot.services.context import Context
 from bot.services.localtime import local_date
 from bot.services.xp import lesson_xp_owed
-from db import clock
 from db.enums import ActivityType, ProgressStatus
 from db.repositories import activity, modules, progress, standing
 from db.repositories.progress import LESSON, LessonState, Progress
@@ -53,12 +53,17 @@ NO_EFFECTS = Effects()
 
 
 async def learner_on_lesson(
-    session: AsyncSession, user_id: int, lesson_id: int, *, with_standing: bool = False
+    session: AsyncSession,
+    ctx: Context,
+    user_id: int,
+    lesson_id: int,
+    *,
+    with_standing: bool = False,
 ) -> tuple[Catalog, CatalogLesson, LessonState]:
     """The lesson as learners see it (LessonGone if they cannot), and the learner's state on
     it, locked for the rest of the unit of work; `with_standing` for an action that may earn
     a streak day or an achievement (then `reward` can tell)."""
-    found = await catalog(session)
+    found = await catalog(session, ctx)
     lesson = found.lesson(lesson_id)
     state = await progress.lesson_state(
         session, user_id, lesson_id, lesson.module_id, with_standing=with_standing
@@ -75,18 +80,23 @@ def track_time(row: Progress, now: datetime) -> None:
 
 
 async def touch_lesson(
-    session: AsyncSession, state: LessonState, lesson: CatalogLesson, catalog: Catalog
+    session: AsyncSession, ctx: Context, state: LessonState, lesson: CatalogLesson, catalog: Catalog
 ) -> None:
     """The learner acts on the lesson: count the time, and start it if it was not started."""
     row = state.progress
-    now = clock.now(session)
+    now = ctx.clock.now()
     track_time(row, now)
     if row.status is not ProgressStatus.NOT_STARTED:
         return
     row.status = ProgressStatus.IN_PROGRESS
     row.started_at = now
     await activity.add(
-        session, row.user_id, ActivityType.LESSON_STARTED, entity_type=LESSON, entity_id=lesson.id
+        session,
+        row.user_id,
+        ActivityType.LESSON_STARTED,
+        entity_type=LESSON,
+        entity_id=lesson.id,
+        now=now,
     )
     await modules.save_module_progress(
         session,
@@ -95,11 +105,13 @@ async def touch_lesson(
         done=state.module_done,
         total=catalog.visible_in_module(lesson.module_id),
         started=True,
+        now=now,
     )
 
 
 async def complete_lesson(
     session: AsyncSession,
+    ctx: Context,
     state: LessonState,
     lesson: CatalogLesson,
     catalog: Catalog,
@@ -120,8 +132,8 @@ async def complete_lesson(
     newly_completed = passed and row.status is not ProgressStatus.COMPLETED
     if not newly_completed and not (passed and row.score != previous_best):
         return NO_EFFECTS
+    now = ctx.clock.now()
     if newly_completed:
-        now = clock.now(session)
         row.started_at = row.started_at or now
         row.status = ProgressStatus.COMPLETED
         row.completed_at = now
@@ -134,13 +146,14 @@ async def complete_lesson(
         entity_id=lesson.id,
         xp=xp_gained,
         details=details,
+        now=now,
     )
     module_completed = course_completed = False
     if newly_completed:
         total = catalog.visible_in_module(lesson.module_id)
         done = state.module_done + 1
         await modules.save_module_progress(
-            session, row.user_id, lesson.module_id, done=done, total=total, started=True
+            session, row.user_id, lesson.module_id, done=done, total=total, started=True, now=now
         )
         module_completed = done >= total
         if module_completed:
@@ -163,6 +176,7 @@ async def complete_lesson(
 
 async def reward(
     session: AsyncSession,
+    ctx: Context,
     state: LessonState,
     lesson: CatalogLesson,
     catalog: Catalog,
@@ -185,7 +199,7 @@ async def reward(
     if not kept_day and not effects.xp_gained:
         return effects
     row = state.progress
-    now = clock.now(session)
+    now = ctx.clock.now()
     today = local_date(now, zone)
     streak = streaks.keep_day(mine.streak, today) if kept_day else mine.streak
     if streak != mine.streak:
@@ -218,7 +232,7 @@ async def reward(
         module=catalog.modules[lesson.module_id].slug if module_now else None,
     )
     earned = await achievements.award(
-        session, row.user_id, await achievements.catalogue(session), mine.held, facts
+        session, row.user_id, await achievements.catalogue(session, ctx), mine.held, facts, now=now
     )
     return replace(
         effects,

@@ -20,6 +20,7 @@ from bot.services.completion import (
     touch_lesson,
     track_time,
 )
+from bot.services.context import Context
 from bot.services.errors import (
     AlreadyAnswered,
     NoExercises,
@@ -41,21 +42,20 @@ from bot.services.runs import RunFinished as RunFinished
 from bot.services.runs import RunResult as RunResult
 from bot.services.runs import first_unanswered
 from bot.services.unit_of_work import unit_of_work
-from db import clock
 from db.repositories import progress
 from db.repositories.progress import Answer, LessonState
 
 
 @unit_of_work
-async def start_run(session: AsyncSession, user_id: int, lesson_id: int) -> Question:
+async def start_run(session: AsyncSession, ctx: Context, user_id: int, lesson_id: int) -> Question:
     """The current question of the lesson's open run, opening a new run if none is open.
 
     Pressing "Start" twice therefore resumes the same run instead of counting a second attempt.
     """
-    found, lesson, state = await learner_on_lesson(session, user_id, lesson_id)
+    found, lesson, state = await learner_on_lesson(session, ctx, user_id, lesson_id)
     if not lesson.exercises:
         raise NoExercises
-    await touch_lesson(session, state, lesson, found)
+    await touch_lesson(session, ctx, state, lesson, found)
     row = state.progress
     answered = state.run_answers
     if row.active_run is None:
@@ -63,17 +63,19 @@ async def start_run(session: AsyncSession, user_id: int, lesson_id: int) -> Ques
         row.last_run += 1
         row.active_run = row.last_run
         answered = {}
-    await progress.save_progress(session, row)
+    await progress.save_progress(session, row, now=ctx.clock.now())
     question = first_unanswered(lesson, row.active_run, answered)
     assert question is not None, "a run closes when its last question is answered"
     return question
 
 
 @unit_of_work
-async def open_question(session: AsyncSession, user_id: int, lesson_id: int, run: int) -> Question:
+async def open_question(
+    session: AsyncSession, ctx: Context, user_id: int, lesson_id: int, run: int
+) -> Question:
     """The question the run is waiting for, to ask it again; nothing is written. Stale when
     the run is no longer open (finished, reset, or replaced by a later one)."""
-    _, lesson, state = await learner_on_lesson(session, user_id, lesson_id)
+    _, lesson, state = await learner_on_lesson(session, ctx, user_id, lesson_id)
     row = state.progress
     if row.active_run is None or row.active_run != run:
         raise Stale
@@ -85,6 +87,7 @@ async def open_question(session: AsyncSession, user_id: int, lesson_id: int, run
 
 async def answer_choice(
     session: AsyncSession,
+    ctx: Context,
     user_id: int,
     lesson_id: int,
     run: int,
@@ -98,6 +101,7 @@ async def answer_choice(
     update carrying the answer, which tells its redelivery from another press."""
     return await _answer(
         session,
+        ctx,
         user_id,
         lesson_id,
         run,
@@ -110,6 +114,7 @@ async def answer_choice(
 
 async def answer_text(
     session: AsyncSession,
+    ctx: Context,
     user_id: int,
     lesson_id: int,
     run: int,
@@ -121,6 +126,7 @@ async def answer_text(
 ) -> Answered | AnsweredAgain:
     return await _answer(
         session,
+        ctx,
         user_id,
         lesson_id,
         run,
@@ -134,6 +140,7 @@ async def answer_text(
 @unit_of_work
 async def _answer(
     session: AsyncSession,
+    ctx: Context,
     user_id: int,
     lesson_id: int,
     run: int,
@@ -142,7 +149,9 @@ async def _answer(
     zone: tzinfo,
     update_id: int | None,
 ) -> Answered | AnsweredAgain:
-    found, lesson, state = await learner_on_lesson(session, user_id, lesson_id, with_standing=True)
+    found, lesson, state = await learner_on_lesson(
+        session, ctx, user_id, lesson_id, with_standing=True
+    )
     row, answered = state.progress, state.run_answers
     if row.id is None or run != row.last_run:
         # No run of this lesson, or a button of an earlier run (or of one never started): only
@@ -166,26 +175,32 @@ async def _answer(
         is_correct=correct,
         points_earned=points,
         update_id=update_id,
+        now=ctx.clock.now(),
     )
     if not inserted:
         raise AlreadyAnswered
-    await review.record_lesson_answer(session, user_id, exercise_id, right=correct)
-    track_time(row, clock.now(session))
+    await review.record_lesson_answer(session, ctx, user_id, exercise_id, right=correct)
+    track_time(row, ctx.clock.now())
     answered = {**answered, exercise_id: Answer(exercise_id, correct, points)}
     feedback = Feedback(given, correct, correct_answer_text(exercise), exercise.explanation)
     next_question = first_unanswered(lesson, run, answered)
     solved = exercise_id if correct else None
     if next_question is not None:
-        effects = await reward(session, state, lesson, found, NO_EFFECTS, zone=zone, solved=solved)
-        await progress.save_progress(session, row)
+        effects = await reward(
+            session, ctx, state, lesson, found, NO_EFFECTS, zone=zone, solved=solved
+        )
+        await progress.save_progress(session, row, now=ctx.clock.now())
         return NextQuestion(current, feedback, next_question, effects)
-    result = await _finish_run(session, state, lesson, found, answered, zone=zone, solved=solved)
-    await progress.save_progress(session, row)
+    result = await _finish_run(
+        session, ctx, state, lesson, found, answered, zone=zone, solved=solved
+    )
+    await progress.save_progress(session, row, now=ctx.clock.now())
     return RunFinished(current, feedback, result)
 
 
 async def _finish_run(
     session: AsyncSession,
+    ctx: Context,
     state: LessonState,
     lesson: CatalogLesson,
     found: Catalog,
@@ -203,6 +218,7 @@ async def _finish_run(
     passed = score is None or score >= lesson.pass_score
     effects = await complete_lesson(
         session,
+        ctx,
         state,
         lesson,
         found,
@@ -211,7 +227,7 @@ async def _finish_run(
         details={"score": score, "previous_best": previous_best, "run": row.last_run},
     )
     effects = await reward(
-        session, state, lesson, found, effects, zone=zone, solved=solved, run_score=score
+        session, ctx, state, lesson, found, effects, zone=zone, solved=solved, run_score=score
     )
     return RunResult(
         lesson_id=lesson.id,

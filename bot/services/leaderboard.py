@@ -7,11 +7,12 @@ indexed lookups however many learners there are.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.context import Context
 from bot.services.unit_of_work import read_only
-from db import clock
 from db.enums import LeaderboardPeriod
 from db.repositories import leaderboard as repo
 from db.repositories.leaderboard import BoardRow
@@ -38,25 +39,29 @@ class Board:
 
 
 @read_only
-async def board(session: AsyncSession, user_id: int, period: LeaderboardPeriod) -> Board:
+async def board(
+    session: AsyncSession, ctx: Context, user_id: int, period: LeaderboardPeriod
+) -> Board:
     top = await repo.top(session, period, TOP)
     if not top:
-        return Board(period, user_id, [], None, await _age_of_empty_board(session, period))
+        return Board(period, user_id, [], None, await _age_of_empty_board(session, ctx, period))
     me = next((row for row in top if row.user_id == user_id), None)
     if me is None:
         me = await repo.standing(session, period, user_id)
-    return Board(period, user_id, top, me, _age(session, top[0]))
+    return Board(period, user_id, top, me, _age(ctx.clock.now(), top[0]))
 
 
-async def _age_of_empty_board(session: AsyncSession, period: LeaderboardPeriod) -> int | None:
+async def _age_of_empty_board(
+    session: AsyncSession, ctx: Context, period: LeaderboardPeriod
+) -> int | None:
     """An empty weekly board may be a built one nobody has earned XP on this week yet: the
     all-time board, which everyone with weekly XP is on too, tells whether a rebuild ran."""
     if period is LeaderboardPeriod.ALL_TIME:
         return None
     built = await repo.top(session, LeaderboardPeriod.ALL_TIME, 1)
-    return _age(session, built[0]) if built else None
+    return _age(ctx.clock.now(), built[0]) if built else None
 
 
-def _age(session: AsyncSession, row: BoardRow) -> int:
+def _age(now: datetime, row: BoardRow) -> int:
     # One rebuild writes the whole cache with one timestamp.
-    return max(0, int((clock.now(session) - row.updated_at).total_seconds()))
+    return max(0, int((now - row.updated_at).total_seconds()))

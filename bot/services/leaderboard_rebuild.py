@@ -53,8 +53,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.context import Context
 from bot.services.unit_of_work import unit_of_work
-from db import clock
 from db.enums import LeaderboardPeriod
 from db.repositories import leaderboard_rebuild as repo
 
@@ -78,16 +78,16 @@ def week_start(now: datetime) -> datetime:
     return day - timedelta(days=now.weekday())
 
 
-async def rebuild_leaderboard(session: AsyncSession) -> int:
+async def rebuild_leaderboard(session: AsyncSession, ctx: Context) -> int:
     """Rows on the new boards (both periods)."""
-    rebuilt = await build_and_switch(session)
+    rebuilt = await build_and_switch(session, ctx)
     await drop_replaced(session, rebuilt.generation)
     return rebuilt.rows
 
 
-async def build_and_switch(session: AsyncSession) -> Rebuilt:
+async def build_and_switch(session: AsyncSession, ctx: Context) -> Rebuilt:
     """The next generation written and switched in: what readers wait for."""
-    return await switch_to_next(session, await write_next(session))
+    return await switch_to_next(session, ctx, await write_next(session, ctx))
 
 
 async def _read_committed(session: AsyncSession) -> None:
@@ -99,10 +99,10 @@ async def _read_committed(session: AsyncSession) -> None:
 
 
 @unit_of_work
-async def write_next(session: AsyncSession) -> int:
+async def write_next(session: AsyncSession, ctx: Context) -> int:
     """The next generation of both boards, written and committed but not switched in."""
     await _read_committed(session)
-    now = clock.now(session)
+    now = ctx.clock.now()
     current = await repo.current_generation(session)
     # Leftovers of a rebuild that died before its switch would collide with this one's keys.
     await repo.drop_other_generations(session, current)
@@ -112,9 +112,9 @@ async def write_next(session: AsyncSession) -> int:
 
 
 @unit_of_work
-async def switch_to_next(session: AsyncSession, generation: int) -> Rebuilt:
+async def switch_to_next(session: AsyncSession, ctx: Context, generation: int) -> Rebuilt:
     await _read_committed(session)
-    now = clock.now(session)
+    now = ctx.clock.now()
     if session.get_bind().dialect.name == "mysql":
         await repo.wait_for_deletes_in_flight(session)
         departed = await repo.drop_departed(session, generation)

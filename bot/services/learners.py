@@ -11,6 +11,7 @@ from datetime import tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.context import Context
 from bot.services.localtime import UTC_ZONE, zone_named
 from bot.services.unit_of_work import unit_of_work
 from db.repositories import users
@@ -97,6 +98,7 @@ class LearnerCache:
 
 async def resolve_learner(
     session: AsyncSession,
+    ctx: Context,
     cache: LearnerCache,
     profile: TelegramProfile,
     *,
@@ -107,14 +109,14 @@ async def resolve_learner(
     profile = users.fit_profile(profile)  # the cache compares profiles as they are stored
     learner = cache.get(profile)
     if learner is None:
-        learner = await ensure_learner(session, profile, default_zone=default_zone)
+        learner = await ensure_learner(session, ctx, profile, default_zone=default_zone)
         cache.put(profile, learner)
     return learner
 
 
 @unit_of_work
 async def ensure_learner(
-    session: AsyncSession, profile: TelegramProfile, *, default_zone: str = UTC_ZONE
+    session: AsyncSession, ctx: Context, profile: TelegramProfile, *, default_zone: str = UTC_ZONE
 ) -> Learner:
     """The learner for this Telegram user, registered or refreshed when needed.
 
@@ -138,7 +140,7 @@ async def ensure_learner(
     )
     if user is None or not unchanged:
         user = await users.register_or_refresh(
-            session, profile, language=language_for(profile.language_code)
+            session, profile, language=language_for(profile.language_code), now=ctx.clock.now()
         )
     return Learner(
         id=user.id,

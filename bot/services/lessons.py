@@ -17,9 +17,9 @@ from bot.services.completion import (
     touch_lesson,
     track_time,
 )
+from bot.services.context import Context
 from bot.services.errors import AlreadyDone, ModuleGone, NotUnderstood, UnknownLesson
 from bot.services.unit_of_work import read_only, unit_of_work
-from db import clock
 from db.enums import ProgressStatus
 from db.repositories import course, modules, progress
 from db.repositories.course import LessonRow, ModuleRow
@@ -93,11 +93,13 @@ async def module_view(session: AsyncSession, user_id: int, module_id: int) -> Mo
 
 
 @unit_of_work
-async def open_lesson(session: AsyncSession, user_id: int, lesson_id: int) -> LessonView:
+async def open_lesson(
+    session: AsyncSession, ctx: Context, user_id: int, lesson_id: int
+) -> LessonView:
     """Record that the learner is reading the lesson and return what to show."""
-    found, lesson, state = await learner_on_lesson(session, user_id, lesson_id)
-    await touch_lesson(session, state, lesson, found)
-    await progress.save_progress(session, state.progress)
+    found, lesson, state = await learner_on_lesson(session, ctx, user_id, lesson_id)
+    await touch_lesson(session, ctx, state, lesson, found)
+    await progress.save_progress(session, state.progress, now=ctx.clock.now())
     row = state.progress
     return LessonView(
         id=lesson.id,
@@ -117,20 +119,24 @@ async def open_lesson(session: AsyncSession, user_id: int, lesson_id: int) -> Le
 
 
 @unit_of_work
-async def open_lesson_by_slug(session: AsyncSession, user_id: int, slug: str) -> LessonView:
+async def open_lesson_by_slug(
+    session: AsyncSession, ctx: Context, user_id: int, slug: str
+) -> LessonView:
     """A deep link's lesson: the first in course order with that slug."""
-    lesson = (await catalog(session)).by_slug(slug)
+    lesson = (await catalog(session, ctx)).by_slug(slug)
     if lesson is None:
         raise UnknownLesson
-    return await open_lesson(session, user_id, lesson.id)
+    return await open_lesson(session, ctx, user_id, lesson.id)
 
 
 @unit_of_work
-async def continue_lesson(session: AsyncSession, user_id: int) -> LessonView | NothingLeft:
+async def continue_lesson(
+    session: AsyncSession, ctx: Context, user_id: int
+) -> LessonView | NothingLeft:
     """The first lesson in course order the learner has not completed, opened."""
     lesson_id = await course.first_unfinished_lesson(session, user_id)
     if lesson_id is not None:
-        return await open_lesson(session, user_id, lesson_id)
+        return await open_lesson(session, ctx, user_id, lesson_id)
     if await course.modules_with_progress(session, user_id):
         return NothingLeft.ALL_DONE
     return NothingLeft.NO_COURSES
@@ -138,37 +144,41 @@ async def continue_lesson(session: AsyncSession, user_id: int) -> LessonView | N
 
 @unit_of_work
 async def mark_done(
-    session: AsyncSession, user_id: int, lesson_id: int, *, zone: tzinfo
+    session: AsyncSession, ctx: Context, user_id: int, lesson_id: int, *, zone: tzinfo
 ) -> LessonDone:
     """Complete a reading-only lesson; only the first call counts. `zone` is the learner's:
     their streak counts their local days."""
-    found, lesson, state = await learner_on_lesson(session, user_id, lesson_id, with_standing=True)
+    found, lesson, state = await learner_on_lesson(
+        session, ctx, user_id, lesson_id, with_standing=True
+    )
     if lesson.exercises:
         raise NotUnderstood  # lessons with exercises are completed by passing them
     if state.progress.status is ProgressStatus.COMPLETED:
         raise AlreadyDone
-    track_time(state.progress, clock.now(session))
-    effects = await complete_lesson(session, state, lesson, found, score=None, passed=True)
-    effects = await reward(session, state, lesson, found, effects, zone=zone)
-    await progress.save_progress(session, state.progress)
+    track_time(state.progress, ctx.clock.now())
+    effects = await complete_lesson(session, ctx, state, lesson, found, score=None, passed=True)
+    effects = await reward(session, ctx, state, lesson, found, effects, zone=zone)
+    await progress.save_progress(session, state.progress, now=ctx.clock.now())
     return LessonDone(lesson.id, lesson.module_id, found.next_after(lesson.id), effects)
 
 
 @read_only
-async def lesson_brief(session: AsyncSession, lesson_id: int) -> LessonBrief:
-    lesson = (await catalog(session)).lesson(lesson_id)
+async def lesson_brief(session: AsyncSession, ctx: Context, lesson_id: int) -> LessonBrief:
+    lesson = (await catalog(session, ctx)).lesson(lesson_id)
     return LessonBrief(lesson.id, lesson.module_id, lesson.title)
 
 
 @unit_of_work
-async def reset_lesson(session: AsyncSession, user_id: int, lesson_id: int) -> LessonBrief:
+async def reset_lesson(
+    session: AsyncSession, ctx: Context, user_id: int, lesson_id: int
+) -> LessonBrief:
     """Return the learner's lesson to NOT_STARTED. XP already granted stays in the ledger, and
     so does the number of the last run, so later runs' answers never mix with earlier ones."""
-    found, lesson, state = await learner_on_lesson(session, user_id, lesson_id)
+    found, lesson, state = await learner_on_lesson(session, ctx, user_id, lesson_id)
     row = state.progress
     if row.id is not None:
         state.progress = Progress(user_id, lesson_id, id=row.id, last_run=row.last_run)
-        await progress.save_progress(session, state.progress)
+        await progress.save_progress(session, state.progress, now=ctx.clock.now())
         await modules.save_module_progress(
             session,
             user_id,
@@ -176,5 +186,6 @@ async def reset_lesson(session: AsyncSession, user_id: int, lesson_id: int) -> L
             done=state.module_done,
             total=found.visible_in_module(lesson.module_id),
             started=state.module_started > 0,
+            now=ctx.clock.now(),
         )
     return LessonBrief(lesson.id, lesson.module_id, lesson.title)

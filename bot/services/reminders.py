@@ -17,10 +17,10 @@ from sqlalchemy import String, cast, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import due_times, streaks
+from bot.services.context import Context
 from bot.services.localtime import UTC_ZONE, local_date
 from bot.services.sweeps import RETRY_BAD_ROW, learner_zone, sweep
 from bot.services.unit_of_work import unit_of_work
-from db import clock
 from db.enums import BroadcastKind
 from db.models import User
 from db.repositories import due
@@ -35,29 +35,35 @@ WRITTEN = ("remind_at", "last_reminded_on")
 
 
 async def queue_reminders(
-    session: AsyncSession, default_timezone: str = UTC_ZONE, *, batch_size: int = BATCH_SIZE
+    session: AsyncSession,
+    ctx: Context,
+    default_timezone: str = UTC_ZONE,
+    *,
+    batch_size: int = BATCH_SIZE,
 ) -> int:
     """Every reminder due, in batches of `batch_size` learners, each batch its own unit of work
     (so this is not one); how many reminders were queued."""
-    await adopt_review_learners(session)
-    return await sweep(lambda: remind_batch(session, default_timezone, batch_size), batch_size)
+    await adopt_review_learners(session, ctx)
+    return await sweep(lambda: remind_batch(session, ctx, default_timezone, batch_size), batch_size)
 
 
 @unit_of_work
-async def adopt_review_learners(session: AsyncSession) -> int:
+async def adopt_review_learners(session: AsyncSession, ctx: Context) -> int:
     """Learners with only review cards due (no streak, so no reminder planned) join the sweep."""
-    adopted = await due.adopt_review_learners(session, clock.now(session))
+    adopted = await due.adopt_review_learners(session, ctx.clock.now())
     if adopted:
         log.info("%d learners with review cards due get a reminder planned", adopted)
     return adopted
 
 
 @unit_of_work
-async def remind_batch(session: AsyncSession, default_timezone: str, limit: int) -> tuple[int, int]:
+async def remind_batch(
+    session: AsyncSession, ctx: Context, default_timezone: str, limit: int
+) -> tuple[int, int]:
     """One batch: a locking read; when anyone is owed a reminder, one REMINDER broadcast and its
     deliveries by one INSERT .. SELECT; one UPDATE moving every learner looked at on. (learners
     looked at, reminders queued)."""
-    now = clock.now(session)
+    now = ctx.clock.now()
     learners = await due.reminders_due(session, now, limit)
     if not learners:
         return 0, 0
@@ -73,7 +79,7 @@ async def remind_batch(session: AsyncSession, default_timezone: str, limit: int)
         if is_owed:
             owed.append(learner.id)
     if owed:
-        broadcast_id = await enqueue.create_broadcast(session, kind=BroadcastKind.REMINDER)
+        broadcast_id = await enqueue.create_broadcast(session, kind=BroadcastKind.REMINDER, now=now)
         # Each delivery's payload: the learner's review cards due, which the reminder names.
         await enqueue.add_deliveries(
             session,

@@ -21,12 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import due_times, streaks
 from bot.services.catalog import CatalogExercise, catalog
+from bot.services.context import Context
 from bot.services.errors import AlreadyAnswered, Stale
 from bot.services.grading import choices_of, correct_answer_text, grade_choice, grade_text
 from bot.services.localtime import local_date, local_instant
 from bot.services.review_schedule import first_card, rated
 from bot.services.unit_of_work import read_only, unit_of_work
-from db import clock
 from db.enums import ActivityType, ExerciseType
 from db.repositories import activity, standing
 from db.repositories import review as repo
@@ -42,10 +42,10 @@ _LOOK_AHEAD = SESSION_CARDS * 2
 
 
 async def record_lesson_answer(
-    session: AsyncSession, user_id: int, exercise_id: int, *, right: bool
+    session: AsyncSession, ctx: Context, user_id: int, exercise_id: int, *, right: bool
 ) -> None:
     """The exercise's card after an answer in a lesson: one statement, in the caller's unit."""
-    now = clock.now(session)
+    now = ctx.clock.now()
     await repo.record_answer(
         session, user_id, exercise_id, right=right, fresh=first_card(right, now), now=now
     )
@@ -111,14 +111,14 @@ class ReviewAnswered:
 
 
 async def _next_question(
-    session: AsyncSession, user_id: int, progress: Tally, *, skip: int | None = None
+    session: AsyncSession, ctx: Context, user_id: int, progress: Tally, *, skip: int | None = None
 ) -> ReviewQuestion | None:
     """The learner's longest-due card they can see now, as a question; None when none is due
     or the session has had its cards."""
     if progress.done >= SESSION_CARDS:
         return None
-    found = await catalog(session)
-    for card in await repo.due_cards(session, user_id, clock.now(session), _LOOK_AHEAD):
+    found = await catalog(session, ctx)
+    for card in await repo.due_cards(session, user_id, ctx.clock.now(), _LOOK_AHEAD):
         if card.id == skip or card.exercise_id not in found.exercises:
             continue
         lesson, exercise = found.exercises[card.exercise_id]
@@ -136,21 +136,22 @@ async def _next_question(
 
 
 @read_only
-async def start(session: AsyncSession, user_id: int) -> ReviewQuestion | NothingDue:
+async def start(session: AsyncSession, ctx: Context, user_id: int) -> ReviewQuestion | NothingDue:
     """A new session's first question, or when the next card comes due."""
-    question = await _next_question(session, user_id, Tally())
+    question = await _next_question(session, ctx, user_id, Tally())
     if question is not None:
         return question
-    return NothingDue(await repo.next_due(session, user_id), clock.now(session))
+    return NothingDue(await repo.next_due(session, user_id), ctx.clock.now())
 
 
 @read_only
-async def count_due(session: AsyncSession, user_id: int) -> int:
-    return await repo.count_due(session, user_id, clock.now(session))
+async def count_due(session: AsyncSession, ctx: Context, user_id: int) -> int:
+    return await repo.count_due(session, user_id, ctx.clock.now())
 
 
 async def answer_choice(
     session: AsyncSession,
+    ctx: Context,
     user_id: int,
     card_id: int,
     seen: int,
@@ -160,12 +161,13 @@ async def answer_choice(
     zone: tzinfo,
 ) -> ReviewAnswered:
     return await _answer(
-        session, user_id, card_id, seen, progress, lambda e: grade_choice(e, option), zone
+        session, ctx, user_id, card_id, seen, progress, lambda e: grade_choice(e, option), zone
     )
 
 
 async def answer_text(
     session: AsyncSession,
+    ctx: Context,
     user_id: int,
     card_id: int,
     seen: int,
@@ -175,13 +177,14 @@ async def answer_text(
     zone: tzinfo,
 ) -> ReviewAnswered:
     return await _answer(
-        session, user_id, card_id, seen, progress, lambda e: grade_text(e, text), zone
+        session, ctx, user_id, card_id, seen, progress, lambda e: grade_text(e, text), zone
     )
 
 
 @unit_of_work
 async def _answer(
     session: AsyncSession,
+    ctx: Context,
     user_id: int,
     card_id: int,
     seen: int,
@@ -191,13 +194,13 @@ async def _answer(
 ) -> ReviewAnswered:
     # The tally rides in the button: a forged one must not claim more right than answered.
     progress = Tally(progress.done, min(progress.right, progress.done))
-    now = clock.now(session)
+    now = ctx.clock.now()
     today = local_date(now, zone)
     reviewer = await reviewer_repo.lock_reviewer(session, user_id, today)
     if reviewer is None:
         raise UnknownLearner(user_id)
     card = await repo.card(session, user_id, card_id)
-    found = await catalog(session)
+    found = await catalog(session, ctx)
     if card is None or card.exercise_id not in found.exercises:
         raise Stale  # retired, hidden, or not this learner's
     if card.reviews != seen:
@@ -225,7 +228,7 @@ async def _answer(
     )
     after = Tally(progress.done + 1, progress.right + int(correct))
     streak = await _keep_day(session, user_id, reviewer, now, zone)
-    following = await _next_question(session, user_id, after, skip=card.id)
+    following = await _next_question(session, ctx, user_id, after, skip=card.id)
     if following is not None:
         return ReviewAnswered(question, feedback, following, None, now)
     # Every finished session is a row of the day; the day's first carries the XP. Checked and
@@ -239,6 +242,7 @@ async def _answer(
         entity_id=reviewer_repo.day_key(today),
         xp=xp,
         details={"answered": after.done, "right": after.right},
+        now=now,
     )
     summary = Summary(after.done, after.right, xp, streak, await repo.next_due(session, user_id))
     return ReviewAnswered(question, feedback, None, summary, now)
@@ -280,9 +284,9 @@ class ReviewFigures:
     retention: int | None
 
 
-async def figures(session: AsyncSession, user_id: int, zone: tzinfo) -> ReviewFigures:
+async def figures(session: AsyncSession, ctx: Context, user_id: int, zone: tzinfo) -> ReviewFigures:
     """For My progress: cards, learned, due by the end of the learner's day, retention."""
-    now = clock.now(session)
+    now = ctx.clock.now()
     end_of_day = local_instant(local_date(now, zone) + timedelta(days=1), 0, zone)
     found = await repo.stats(
         session, user_id, due_by=end_of_day, since=now - timedelta(days=RETENTION_DAYS)

@@ -14,12 +14,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import due_times
+from bot.services.context import Context
 from bot.services.errors import NotUnderstood
 from bot.services.learners import LANGUAGES, language_for
 from bot.services.localtime import zone_named
 from bot.services.timezones import UTC, parse_timezone
 from bot.services.unit_of_work import read_only, unit_of_work
-from db import clock
 from db.repositories import users
 from db.repositories.progress import UnknownLearner
 from db.repositories.standing import Streak
@@ -51,15 +51,15 @@ def _settings(row: users.SettingsRow, now: datetime) -> LearnerSettings:
 
 
 @read_only
-async def current(session: AsyncSession, user_id: int) -> LearnerSettings:
+async def current(session: AsyncSession, ctx: Context, user_id: int) -> LearnerSettings:
     row = await users.settings_of(session, user_id)
     if row is None:
         raise UnknownLearner(user_id)  # deleted meanwhile: the learner middleware starts afresh
-    return _settings(row, clock.now(session))
+    return _settings(row, ctx.clock.now())
 
 
 async def _change(
-    session: AsyncSession, user_id: int, default_timezone: str, **values: Any
+    session: AsyncSession, ctx: Context, user_id: int, default_timezone: str, **values: Any
 ) -> LearnerSettings:
     """Store the settings, and with them the instants the scheduler's jobs next look at the
     learner when the zone or the reminder changed: a new hour or zone takes effect from the
@@ -68,6 +68,7 @@ async def _change(
     if row is None:
         raise UnknownLearner(user_id)
     changed = replace(row, **values)
+    now = ctx.clock.now()
     due: dict[str, Any] = {}
     if values.keys() & {"timezone", "reminders_enabled", "reminder_hour"}:
         zone = zone_named(changed.timezone, default_timezone)
@@ -78,7 +79,7 @@ async def _change(
             freezes=changed.streak_freezes,
         )
         due["remind_at"] = due_times.next_reminder(
-            clock.now(session),
+            now,
             zone,
             enabled=changed.reminders_enabled,
             hour=changed.reminder_hour,
@@ -87,42 +88,44 @@ async def _change(
         )
         if "timezone" in values:
             due["streak_due_at"] = due_times.streak_due_at(streak, zone)
-    await users.update_settings(session, user_id, **values, **due)
-    return _settings(changed, clock.now(session))
+    await users.update_settings(session, user_id, now=now, **values, **due)
+    return _settings(changed, now)
 
 
 @unit_of_work
 async def set_timezone(
-    session: AsyncSession, user_id: int, zone: str, *, default_timezone: str = UTC
+    session: AsyncSession, ctx: Context, user_id: int, zone: str, *, default_timezone: str = UTC
 ) -> LearnerSettings:
     """Store the zone the learner typed or picked (validated as typed)."""
-    return await _change(session, user_id, default_timezone, timezone=parse_timezone(zone))
+    return await _change(session, ctx, user_id, default_timezone, timezone=parse_timezone(zone))
 
 
 @unit_of_work
-async def set_language(session: AsyncSession, user_id: int, language: str) -> LearnerSettings:
+async def set_language(
+    session: AsyncSession, ctx: Context, user_id: int, language: str
+) -> LearnerSettings:
     if language not in LANGUAGES:
         raise NotUnderstood
-    return await _change(session, user_id, UTC, language=language)
+    return await _change(session, ctx, user_id, UTC, language=language)
 
 
 @unit_of_work
 async def set_reminders(
-    session: AsyncSession, user_id: int, *, enabled: bool, default_timezone: str = UTC
+    session: AsyncSession, ctx: Context, user_id: int, *, enabled: bool, default_timezone: str = UTC
 ) -> LearnerSettings:
     """`default_timezone`: the deployment's, for a learner who has not set one."""
-    return await _change(session, user_id, default_timezone, reminders_enabled=enabled)
+    return await _change(session, ctx, user_id, default_timezone, reminders_enabled=enabled)
 
 
 @unit_of_work
 async def set_reminder_hour(
-    session: AsyncSession, user_id: int, hour: int, *, default_timezone: str = UTC
+    session: AsyncSession, ctx: Context, user_id: int, hour: int, *, default_timezone: str = UTC
 ) -> LearnerSettings:
     """Choosing an hour is asking for the reminder, so it also turns it on."""
     if hour not in HOURS:
         raise NotUnderstood
     return await _change(
-        session, user_id, default_timezone, reminder_hour=hour, reminders_enabled=True
+        session, ctx, user_id, default_timezone, reminder_hour=hour, reminders_enabled=True
     )
 
 

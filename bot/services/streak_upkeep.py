@@ -20,10 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import achievements, due_times, streaks
 from bot.services.achievements import Achievement
+from bot.services.context import Context
 from bot.services.localtime import UTC_ZONE, local_date
 from bot.services.sweeps import RETRY_BAD_ROW, learner_zone, sweep
 from bot.services.unit_of_work import unit_of_work
-from db import clock
 from db.enums import AchievementType, BroadcastKind
 from db.models import User
 from db.repositories import due
@@ -39,12 +39,16 @@ WRITTEN = ("current_streak", "last_active_date", "streak_freezes", "streak_due_a
 
 
 async def upkeep_streaks(
-    session: AsyncSession, default_timezone: str = UTC_ZONE, *, batch_size: int = BATCH_SIZE
+    session: AsyncSession,
+    ctx: Context,
+    default_timezone: str = UTC_ZONE,
+    *,
+    batch_size: int = BATCH_SIZE,
 ) -> int:
     """Every learner due a look, in batches of `batch_size`, each batch its own unit of work (so
     this is not one: called inside a unit of work, the batches would join it); how many
     learners were looked at."""
-    return await sweep(lambda: upkeep_batch(session, default_timezone, batch_size), batch_size)
+    return await sweep(lambda: upkeep_batch(session, ctx, default_timezone, batch_size), batch_size)
 
 
 def _streak_catalogue(catalogue: tuple[Achievement, ...]) -> list[tuple[Achievement, int]]:
@@ -57,15 +61,17 @@ def _streak_catalogue(catalogue: tuple[Achievement, ...]) -> list[tuple[Achievem
 
 
 @unit_of_work
-async def upkeep_batch(session: AsyncSession, default_timezone: str, limit: int) -> tuple[int, int]:
+async def upkeep_batch(
+    session: AsyncSession, ctx: Context, default_timezone: str, limit: int
+) -> tuple[int, int]:
     """One batch: a locking read, one UPDATE, and only when something was earned the awards,
     their ledger rows and one notice broadcast per achievement earned. (learners looked at,
     the same again: every one is touched)."""
-    now = clock.now(session)
+    now = ctx.clock.now()
     learners = await due.streaks_due(session, now, limit)
     if not learners:
         return 0, 0
-    earnable = _streak_catalogue(await achievements.catalogue(session))
+    earnable = _streak_catalogue(await achievements.catalogue(session, ctx))
     written: list[tuple[Any, ...]] = []
     awards: list[tuple[int, Achievement]] = []
     for learner in learners:
@@ -87,8 +93,8 @@ async def upkeep_batch(session: AsyncSession, default_timezone: str, limit: int)
             if days <= reached and achievement.id not in learner.held
         )
     await due.write_back(session, WRITTEN, written, now)
-    given = await achievements.award_many(session, awards)
-    await _tell(session, given)
+    given = await achievements.award_many(session, awards, now=now)
+    await _tell(session, ctx, given)
     if given:
         log.info("streak upkeep awarded %d streak achievements", len(given))
     return len(learners), len(learners)
@@ -101,14 +107,16 @@ def _row(learner: DueLearner, streak: Streak, due_at: datetime | None) -> tuple[
     return (learner.id, streak.current, streak.last_active, streak.freezes, due_at, remind_at)
 
 
-async def _tell(session: AsyncSession, given: list[tuple[int, Achievement]]) -> None:
+async def _tell(session: AsyncSession, ctx: Context, given: list[tuple[int, Achievement]]) -> None:
     """One NOTICE delivery per award; one broadcast per achievement, as a broadcast has one
     delivery per learner and a learner may earn two at once."""
     learners_by_code: dict[str, list[int]] = defaultdict(list)
     for user_id, achievement in given:
         learners_by_code[achievement.code].append(user_id)
     for code, user_ids in learners_by_code.items():
-        broadcast_id = await enqueue.create_broadcast(session, kind=BroadcastKind.NOTICE)
+        broadcast_id = await enqueue.create_broadcast(
+            session, kind=BroadcastKind.NOTICE, now=ctx.clock.now()
+        )
         await enqueue.add_deliveries(
             session,
             broadcast_id,

@@ -9,10 +9,10 @@ from datetime import tzinfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import review, streaks
+from bot.services.context import Context
 from bot.services.localtime import local_date
 from bot.services.review import ReviewFigures
 from bot.services.unit_of_work import read_only
-from db import clock
 from db.repositories import course, standing
 from db.repositories.course import ModuleRow
 from db.repositories.standing import Streak
@@ -34,11 +34,13 @@ class ProgressSummary:
 
 
 @read_only
-async def progress_summary(session: AsyncSession, user_id: int, zone: tzinfo) -> ProgressSummary:
+async def progress_summary(
+    session: AsyncSession, ctx: Context, user_id: int, zone: tzinfo
+) -> ProgressSummary:
     modules = await course.modules_with_progress(session, user_id)
     totals = await course.progress_totals(session, user_id)
     mine = await standing.standing(session, user_id)
-    today = local_date(clock.now(session), zone)
+    today = local_date(ctx.clock.now(), zone)
     return ProgressSummary(
         modules=modules,
         lessons_completed=sum(m.lessons_completed for m in modules),
@@ -47,5 +49,5 @@ async def progress_summary(session: AsyncSession, user_id: int, zone: tzinfo) ->
         time_spent_seconds=totals.time_spent_seconds,
         xp=mine.xp,
         streak=streaks.roll_over(mine.streak, today),
-        review=await review.figures(session, user_id, zone),
+        review=await review.figures(session, ctx, user_id, zone),
     )

@@ -45,6 +45,9 @@ R = TypeVar("R")
 
 log = logging.getLogger(__name__)
 
+# The session's info holds only the unit of work's own bookkeeping (its depth, its time limit,
+# the database's health): state of the session, not a collaborator of the service it runs. A
+# service's clock and catalogs reach it explicitly, in bot.services.context.Context.
 _DEPTH = "unit_of_work_depth"
 # Runs of a unit that keeps losing lock conflicts before its error reaches the caller.
 LOCK_CONFLICT_RUNS = 3

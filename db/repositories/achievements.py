@@ -7,28 +7,26 @@ from typing import cast
 from sqlalchemy import CursorResult, Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import clock
 from db.models import Achievement, UserAchievement
 from db.repositories._dialect import insert_ignore
 
 
-async def award(session: AsyncSession, user_id: int, achievement_id: int) -> bool:
+async def award(session: AsyncSession, user_id: int, achievement_id: int, *, now: datetime) -> bool:
     """Give the achievement; True only for the one call that actually inserted the row."""
     result = await session.execute(
         insert_ignore(
             session,
             UserAchievement,
-            {"user_id": user_id, "achievement_id": achievement_id, "earned_at": clock.now(session)},
+            {"user_id": user_id, "achievement_id": achievement_id, "earned_at": now},
         )
     )
     return cast(CursorResult[object], result).rowcount == 1
 
 
-async def award_many(session: AsyncSession, awards: list[tuple[int, int]]) -> int:
+async def award_many(session: AsyncSession, awards: list[tuple[int, int]], *, now: datetime) -> int:
     """Give each (user_id, achievement_id) in one statement; how many rows it inserted."""
     if not awards:
         return 0
-    now = clock.now(session)
     rows = [{"user_id": u, "achievement_id": a, "earned_at": now} for u, a in awards]
     result = await session.execute(insert_ignore(session, UserAchievement, rows))
     return cast(CursorResult[object], result).rowcount

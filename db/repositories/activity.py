@@ -1,11 +1,11 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import clock
 from db.enums import ActivityType
 from db.models import ActivityLog
 
@@ -21,6 +21,7 @@ async def add(
     entity_id: int | None = None,
     xp: int = 0,
     details: dict[str, Any] | None = None,
+    now: datetime,
 ) -> None:
     """Append one activity row; a row with xp > 0 is an XP grant in the ledger."""
     if xp < 0:
@@ -34,16 +35,15 @@ async def add(
             "entity_id": entity_id,
             "xp": xp,
             "details": details,
-            "created_at": clock.now(session),
+            "created_at": now,
         },
     )
 
 
-async def add_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+async def add_many(session: AsyncSession, rows: list[dict[str, Any]], *, now: datetime) -> None:
     """Append many activity rows (keys as `add`'s arguments) in one statement."""
     if not rows:
         return
-    now = clock.now(session)
     await session.execute(
         _APPEND,
         [

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, case, func
 from sqlalchemy.dialects import mysql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import clock
 from db.enums import ProgressStatus
 from db.models import ModuleProgress
 
@@ -55,7 +55,14 @@ _MODULE_UPSERT = {"mysql": _module_upsert("mysql"), "sqlite": _module_upsert("sq
 
 
 async def save_module_progress(
-    session: AsyncSession, user_id: int, module_id: int, *, done: int, total: int, started: bool
+    session: AsyncSession,
+    user_id: int,
+    module_id: int,
+    *,
+    done: int,
+    total: int,
+    started: bool,
+    now: datetime,
 ) -> None:
     """Store the learner's counts for the module in one statement."""
     if total and done >= total:
@@ -64,7 +71,6 @@ async def save_module_progress(
         status = ProgressStatus.IN_PROGRESS
     else:
         status = ProgressStatus.NOT_STARTED
-    now = clock.now(session)
     await session.execute(
         _MODULE_UPSERT[session.get_bind().dialect.name],
         {

@@ -14,7 +14,6 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import clock
 from db.enums import ProgressStatus
 from db.models import ExerciseAttempt, UserProgress
 from db.repositories.lesson_state import LESSON_STATE, LESSON_STATE_WITH_STANDING, PROGRESS_COLUMNS
@@ -138,9 +137,8 @@ _INSERT_IGNORE_PROGRESS = (
 _UPDATE_PROGRESS = update(_progress).where(_progress.c.id == bindparam("progress_id"))
 
 
-async def save_progress(session: AsyncSession, progress: Progress) -> None:
+async def save_progress(session: AsyncSession, progress: Progress, *, now: datetime) -> None:
     """Write the row as it is now: one INSERT the first time, one UPDATE after."""
-    now = clock.now(session)
     values: dict[str, Any] = {
         c.name: getattr(progress, c.name) for c in PROGRESS_COLUMNS if c.name != "id"
     }
@@ -177,6 +175,7 @@ async def add_attempt(
     is_correct: bool,
     points_earned: int,
     update_id: int | None = None,
+    now: datetime,
 ) -> bool:
     """Record one answer (`update_id`: the update that gave it); False when this exercise was
     already answered in this run."""
@@ -191,7 +190,7 @@ async def add_attempt(
             "is_correct": is_correct,
             "points_earned": points_earned,
             "update_id": update_id,
-            "created_at": clock.now(session),
+            "created_at": now,
         },
     )
     return cast(CursorResult[Any], result).rowcount == 1

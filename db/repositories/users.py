@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import String, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import clock
 from db.models import User
 from db.repositories._dialect import upsert
 
@@ -40,7 +39,11 @@ def fit_profile(profile: TelegramProfile) -> TelegramProfile:
 
 
 async def register_or_refresh(
-    session: AsyncSession, profile: TelegramProfile, *, language: str | None = None
+    session: AsyncSession,
+    profile: TelegramProfile,
+    *,
+    now: datetime,
+    language: str | None = None,
 ) -> User:
     """Create the learner or refresh their Telegram profile, in one race-safe statement.
 
@@ -48,7 +51,6 @@ async def register_or_refresh(
     `language` is stored for a new learner only: an existing learner's stays as it is.
     """
     profile = fit_profile(profile)
-    now = clock.now(session)
     values = {
         "telegram_id": profile.telegram_id,
         "username": profile.username,
@@ -138,13 +140,13 @@ async def settings_of(
     return None if row is None else SettingsRow(*row)
 
 
-async def update_settings(session: AsyncSession, user_id: int, **values: Any) -> None:
+async def update_settings(
+    session: AsyncSession, user_id: int, *, now: datetime, **values: Any
+) -> None:
     unknown = values.keys() - SETTINGS_COLUMNS - DUE_COLUMNS
     if unknown:
         raise ValueError(f"not a setting: {', '.join(sorted(unknown))}")
-    await session.execute(
-        update(User).where(User.id == user_id).values(**values, updated_at=clock.now(session))
-    )
+    await session.execute(update(User).where(User.id == user_id).values(**values, updated_at=now))
 
 
 async def delete_user(session: AsyncSession, user_id: int) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.services.content.importer import import_course
 from bot.services.content.parse import parse_course
+from bot.services.context import Context
 from db.engine import create_sessionmaker
 from tests.e2e.fake_telegram import FakeTelegram
 from tests.support.course import TEST_COURSE
@@ -28,13 +29,15 @@ async def course_db(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-async def mysql_course_url(db_kind: str, database_url: str, engine: AsyncEngine) -> str:
+async def mysql_course_url(
+    db_kind: str, database_url: str, engine: AsyncEngine, context: Context
+) -> str:
     """The session's migrated MariaDB database holding TEST_COURSE (emptied afterwards by the
     `engine` fixture); skipped on SQLite, which has no server to cut or to share."""
     if db_kind != "mysql":
         pytest.skip("needs a database server: MariaDB or MySQL")
     async with create_sessionmaker(engine)() as session:
-        await import_course(session, parse_course(TEST_COURSE), publish=True)
+        await import_course(session, context, parse_course(TEST_COURSE), publish=True)
     return database_url
 
 

@@ -25,8 +25,7 @@ from sqlalchemy import select
 
 from bot.callbacks.learner import AnswerCb
 from bot.services import exercises
-from bot.services.achievements import ACHIEVEMENTS_KEY, AchievementCache
-from bot.services.catalog import CATALOG_KEY, CatalogCache
+from bot.services.context import Context
 from bot.services.exercises import NextQuestion
 from db.engine import create_engine, create_sessionmaker
 from db.models import Lesson
@@ -59,9 +58,9 @@ async def one_answer_from_done(
     """Learners one answer away from completing `basics`, each with the update that gives it
     (a commit of an attempt, the lesson's progress and XP, then the replies)."""
     engine = create_engine(database_url)
-    sessionmaker = create_sessionmaker(
-        engine, info={CATALOG_KEY: CatalogCache(), ACHIEVEMENTS_KEY: AchievementCache()}
-    )
+    sessionmaker = create_sessionmaker(engine)
+    # As a process of its own keeps them: the system's clock, the catalogs read once.
+    context = Context()
     made = []
     try:
         async with sessionmaker() as session:
@@ -70,9 +69,10 @@ async def one_answer_from_done(
         for chat_id in chats:
             user_id = await create_user(engine, chat_id)
             async with sessionmaker() as session:
-                question = await exercises.start_run(session, user_id, basics)
+                question = await exercises.start_run(session, context, user_id, basics)
                 answered = await exercises.answer_choice(
                     session,
+                    context,
                     user_id,
                     basics,
                     question.run,

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import insert, null, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from db.clock import SYSTEM_CLOCK
 from db.engine import create_engine, create_sessionmaker
 from db.enums import BroadcastKind, BroadcastStatus, DeliveryStatus
 from db.models import Broadcast, BroadcastDelivery, User
@@ -35,6 +36,7 @@ async def enqueue(engine: AsyncEngine) -> int:
             created_by=ADMIN,
             source_chat_id=ADMIN,
             source_message_id=3,
+            now=SYSTEM_CLOCK.now(),
         )
         await add_deliveries(session, broadcast_id, select(User.id, null()))
         await session.commit()

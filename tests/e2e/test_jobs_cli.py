@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.config import Settings
+from bot.services.context import Context
 from db.engine import create_engine, create_sessionmaker
 from db.enums import ActivityType, BroadcastKind, DeliveryStatus, JobStatus
 from db.models import Broadcast, BroadcastDelivery, JobRun, User
@@ -57,7 +58,7 @@ async def test_jobs_run_leaderboard_builds_the_board_the_screen_shows(
         assert "Traceback" not in result.stderr
 
         settings = Settings(_env_file=None, database_url=url, bot_token=None)
-        chat = make_chat(settings, create_sessionmaker(engine))
+        chat = make_chat(settings, create_sessionmaker(engine), Context())
         try:
             await chat.send_text("/leaderboard")
             assert chat.last_text.splitlines()[3:] == [

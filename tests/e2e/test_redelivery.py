@@ -36,10 +36,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.callbacks.learner import AnswerCb
 from bot.middlewares.dedup import CLAIM_PREFIX, DONE, update_key
 from bot.services import exercises
-from bot.services.achievements import ACHIEVEMENTS_KEY, AchievementCache
-from bot.services.catalog import CATALOG_KEY, CatalogCache
 from bot.services.content.importer import import_course
 from bot.services.content.parse import parse_course
+from bot.services.context import Context
 from bot.services.exercises import NextQuestion
 from db.engine import create_sessionmaker
 from db.enums import ActivityType, ProgressStatus
@@ -74,11 +73,11 @@ class Learner:
 
 
 @pytest.fixture
-async def course_url(database_url: str, engine: AsyncEngine) -> str:
+async def course_url(database_url: str, engine: AsyncEngine, context: Context) -> str:
     """The session's database of either kind holding TEST_COURSE (emptied afterwards by the
     `engine` fixture)."""
     async with create_sessionmaker(engine)() as session:
-        await import_course(session, parse_course(TEST_COURSE), publish=True)
+        await import_course(session, context, parse_course(TEST_COURSE), publish=True)
     return database_url
 
 
@@ -91,9 +90,9 @@ async def learners(
     made: list[Learner] = []
     # One run of ids for all batches: a later batch's updates come after an earlier one's.
     update_ids = itertools.count(random.randint(10**9, 2 * 10**9))
-    sessionmaker = create_sessionmaker(
-        engine, info={CATALOG_KEY: CatalogCache(), ACHIEVEMENTS_KEY: AchievementCache()}
-    )
+    sessionmaker = create_sessionmaker(engine)
+    # As a process of its own keeps them: the system's clock, the catalogs read once.
+    context = Context()
 
     async def make(count: int) -> list[Learner]:
         async with sessionmaker() as session:
@@ -105,10 +104,17 @@ async def learners(
             chat_id = first_chat + i
             user_id = await create_user(engine, chat_id)
             async with sessionmaker() as session:
-                question = await exercises.start_run(session, user_id, basics)
+                question = await exercises.start_run(session, context, user_id, basics)
                 # "Pick b" of a, b, c: right.
                 answered = await exercises.answer_choice(
-                    session, user_id, basics, question.run, question.exercise_id, 1, zone=UTC
+                    session,
+                    context,
+                    user_id,
+                    basics,
+                    question.run,
+                    question.exercise_id,
+                    1,
+                    zone=UTC,
                 )
             assert isinstance(answered, NextQuestion)
             last = answered.next  # True or False: True is right

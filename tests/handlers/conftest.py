@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.services.context import Context
 from tests.support.authoring import ADMIN_ID, LEARNER_ID
 from tests.support.chat import Chat, make_chat
 from tests.support.course import Course, import_test_course
@@ -16,8 +17,8 @@ from tests.support.i18n import reading
 
 
 @pytest.fixture
-async def course(sessionmaker: async_sessionmaker[AsyncSession]) -> Course:
-    return await import_test_course(sessionmaker)
+async def course(sessionmaker: async_sessionmaker[AsyncSession], context: Context) -> Course:
+    return await import_test_course(sessionmaker, context)
 
 
 @pytest.fixture
@@ -27,9 +28,9 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 async def chat(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> AsyncIterator[Chat]:
-    chat = make_chat(settings, sessionmaker)
+    chat = make_chat(settings, sessionmaker, context)
     yield chat
     await chat.bot.session.close()
     # Whatever a test did, no handler may have failed (forget() checks before it forgets).
@@ -38,10 +39,10 @@ async def chat(
 
 @pytest.fixture
 async def admin(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> AsyncIterator[Chat]:
     """ADMIN_ID's chat: an admin where the module's `settings` name them (admin_settings)."""
-    chat = make_chat(settings, sessionmaker, user_id=ADMIN_ID)
+    chat = make_chat(settings, sessionmaker, context, user_id=ADMIN_ID)
     yield chat
     await chat.bot.session.close()
     assert chat.failures() == []
@@ -49,10 +50,10 @@ async def admin(
 
 @pytest.fixture
 async def learner(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> AsyncIterator[Chat]:
     """Another chat on the same database: a learner who is not an admin."""
-    chat = make_chat(settings, sessionmaker, user_id=LEARNER_ID)
+    chat = make_chat(settings, sessionmaker, context, user_id=LEARNER_ID)
     yield chat
     await chat.bot.session.close()
     assert chat.failures() == []

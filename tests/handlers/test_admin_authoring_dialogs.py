@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.services.authoring import lessons, modules
 from bot.services.authoring.exercises import delete_exercise, save_exercise
 from bot.services.authoring.lessons import Direction
+from bot.services.context import Context
 from bot.texts import authoring as texts
 from db.enums import ExerciseType
 from db.models import Lesson
@@ -37,7 +38,10 @@ def settings(database_url: str) -> Settings:
 
 
 async def test_a_dialog_goes_on_after_a_restart_with_redis(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], course: Course
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    course: Course,
+    context: Context,
 ) -> None:
     require_redis()
     # An admin id no other run uses, so leftovers of an interrupted run cannot interfere.
@@ -45,14 +49,14 @@ async def test_a_dialog_goes_on_after_a_restart_with_redis(
     with_redis = settings.model_copy(
         update={"redis_url": REDIS_URL, "admin_ids": frozenset({admin_id})}
     )
-    before = make_chat(with_redis, sessionmaker, user_id=admin_id)
+    before = make_chat(with_redis, sessionmaker, context, user_id=admin_id)
     await before.press_data(AuthorModuleCb(module_id=course.modules["intro"]))
     await before.tap(texts.ADD_LESSON)
     await before.send_text("Loops")
     await before.dp.storage.close()
     await before.bot.session.close()
 
-    after = make_chat(with_redis, sessionmaker, user_id=admin_id)
+    after = make_chat(with_redis, sessionmaker, context, user_id=admin_id)
     try:
         await after.send_text("Loops repeat.")
         await after.send_text("3")
@@ -128,36 +132,53 @@ async def test_formatting_typed_in_telegram_is_kept_as_the_course_markdown(
     assert admin.last_text.startswith(str(texts.SAVED))
 
 
-Write = Callable[[AsyncSession, Course], Awaitable[Any]]
+Write = Callable[[AsyncSession, Context, Course], Awaitable[Any]]
 WRITES: dict[str, Write] = {
-    "create module": lambda s, c: modules.create_module(s, title="M", description=None),
-    "edit module title": lambda s, c: modules.edit_module_title(s, c.modules["next"], "N"),
-    "edit module description": lambda s, c: modules.edit_module_description(
-        s, c.modules["next"], "D"
+    "create module": lambda s, ctx, c: modules.create_module(s, ctx, title="M", description=None),
+    "edit module title": lambda s, ctx, c: modules.edit_module_title(
+        s, ctx, c.modules["next"], "N"
     ),
-    "delete module": lambda s, c: modules.delete_module(s, c.modules["next"]),
-    "publish module": lambda s, c: modules.set_module_published(s, c.modules["next"], False),
-    "add lesson": lambda s, c: lessons.add_lesson(
-        s, c.modules["intro"], title="T", content="C", estimated_minutes=None, xp=1, pass_score=1
+    "edit module description": lambda s, ctx, c: modules.edit_module_description(
+        s, ctx, c.modules["next"], "D"
     ),
-    "edit title": lambda s, c: lessons.edit_title(s, c.lessons["basics"], "New"),
-    "edit content": lambda s, c: lessons.edit_content(s, c.lessons["basics"], "New"),
-    "publish lesson": lambda s, c: lessons.set_lesson_published(s, c.lessons["basics"], False),
-    "move lesson": lambda s, c: lessons.move_lesson(s, c.lessons["basics"], Direction.DOWN),
-    "edit numbers": lambda s, c: lessons.edit_numbers(
-        s, c.lessons["basics"], estimated_minutes=None, xp=3, pass_score=50
+    "delete module": lambda s, ctx, c: modules.delete_module(s, ctx, c.modules["next"]),
+    "publish module": lambda s, ctx, c: modules.set_module_published(
+        s, ctx, c.modules["next"], False
     ),
-    "delete lesson": lambda s, c: lessons.delete_lesson(s, c.lessons["reading"]),
-    "add exercise": lambda s, c: save_exercise(
+    "add lesson": lambda s, ctx, c: lessons.add_lesson(
         s,
+        ctx,
+        c.modules["intro"],
+        title="T",
+        content="C",
+        estimated_minutes=None,
+        xp=1,
+        pass_score=1,
+    ),
+    "edit title": lambda s, ctx, c: lessons.edit_title(s, ctx, c.lessons["basics"], "New"),
+    "edit content": lambda s, ctx, c: lessons.edit_content(s, ctx, c.lessons["basics"], "New"),
+    "publish lesson": lambda s, ctx, c: lessons.set_lesson_published(
+        s, ctx, c.lessons["basics"], False
+    ),
+    "move lesson": lambda s, ctx, c: lessons.move_lesson(
+        s, ctx, c.lessons["basics"], Direction.DOWN
+    ),
+    "edit numbers": lambda s, ctx, c: lessons.edit_numbers(
+        s, ctx, c.lessons["basics"], estimated_minutes=None, xp=3, pass_score=50
+    ),
+    "delete lesson": lambda s, ctx, c: lessons.delete_lesson(s, ctx, c.lessons["reading"]),
+    "add exercise": lambda s, ctx, c: save_exercise(
+        s,
+        ctx,
         c.lessons["reading"],
         kind=ExerciseType.TRUE_FALSE,
         prompt="P",
         answer=True,
         explanation=None,
     ),
-    "rewrite exercise": lambda s, c: save_exercise(
+    "rewrite exercise": lambda s, ctx, c: save_exercise(
         s,
+        ctx,
         c.lessons["deep"],
         exercise_id=c.exercises["deep"][0],
         kind=ExerciseType.TRUE_FALSE,
@@ -165,19 +186,19 @@ WRITES: dict[str, Write] = {
         answer=True,
         explanation=None,
     ),
-    "delete exercise": lambda s, c: delete_exercise(s, c.exercises["deep"][0]),
+    "delete exercise": lambda s, ctx, c: delete_exercise(s, ctx, c.exercises["deep"][0]),
 }
 
 
 @pytest.mark.parametrize("write", WRITES)
 async def test_every_write_moves_the_content_version_other_processes_watch(
-    sessionmaker: async_sessionmaker[AsyncSession], course: Course, write: str
+    sessionmaker: async_sessionmaker[AsyncSession], context: Context, course: Course, write: str
 ) -> None:
     async with sessionmaker() as session:
         before = await content_version(session)
         await session.rollback()
     async with sessionmaker() as session:
-        await WRITES[write](session, course)
+        await WRITES[write](session, context, course)
     async with sessionmaker() as session:
         assert await content_version(session) != before
 

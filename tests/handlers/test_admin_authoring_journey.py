@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import texts as learner_texts
 from bot.broadcasts.nudge import NUDGE_KEY
 from bot.callbacks.admin import PreviewCb
+from bot.services.context import Context
 from bot.texts import admin as admin_texts
 from bot.texts import authoring as texts
 from bot.texts import broadcasts
@@ -46,11 +47,13 @@ async def answer_steps(admin: Chat, steps: tuple[Answer, ...]) -> None:
 
 
 async def test_an_admin_writes_a_module_from_the_chat_and_a_learner_takes_it(
-    database_url: str, sessionmaker: async_sessionmaker[AsyncSession]
+    database_url: str, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
     settings = admin_settings(database_url)
-    admin = make_chat(settings, sessionmaker, user_id=ADMIN_ID)
-    learner = make_chat(settings, sessionmaker, user_id=LEARNER_ID, dp=admin.dp, bot=admin.bot)
+    admin = make_chat(settings, sessionmaker, context, user_id=ADMIN_ID)
+    learner = make_chat(
+        settings, sessionmaker, context, user_id=LEARNER_ID, dp=admin.dp, bot=admin.bot
+    )
     await learner.send_text("/start")
     await admin.send_text("/start")  # the admin is a learner too, for the announcement
 
@@ -202,7 +205,7 @@ async def test_an_admin_writes_a_module_from_the_chat_and_a_learner_takes_it(
     await admin.tap(texts.ANNOUNCE)
     await admin.tap(broadcasts.SEND)
     assert admin.dp[NUDGE_KEY].is_set()
-    await make_sender(sessionmaker, admin.api, bot=admin.bot).drain()
+    await make_sender(sessionmaker, admin.api, context, bot=admin.bot).drain()
     to_learner = [m for m in admin.api.sent(SendMessage) if m.chat_id == LEARNER_ID]
     assert to_learner[-1].text == broadcasts.new_lesson("First commit")
 

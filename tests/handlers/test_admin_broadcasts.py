@@ -30,9 +30,11 @@ from bot.callbacks.admin import (
     PushKind,
 )
 from bot.config import Settings
+from bot.services.context import Context
 from bot.serving.local_api import BOT_USER
 from bot.texts import admin as admin_texts
 from bot.texts import broadcasts as t
+from db.clock import SYSTEM_CLOCK, Clock
 from db.enums import BroadcastKind, BroadcastStatus, DeliveryStatus
 from db.models import Broadcast, BroadcastDelivery, Lesson
 from db.models import User as UserRow
@@ -59,9 +61,9 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 async def admin(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> AsyncIterator[Chat]:
-    chat = make_chat(settings, sessionmaker, user_id=ADMIN_ID)
+    chat = make_chat(settings, sessionmaker, context, user_id=ADMIN_ID)
     await chat.send_text("/admin")  # registered, as every admin who opened the bot is
     chat.forget()
     yield chat
@@ -208,9 +210,9 @@ async def test_an_admins_plain_message_gets_the_broadcast_hint(
 
 
 async def test_a_learners_plain_message_still_gets_the_learners_hint(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
-    learner = make_chat(settings, sessionmaker, user_id=5000)
+    learner = make_chat(settings, sessionmaker, context, user_id=5000)
     await learner.send_text("/start")
     learner.forget()
 
@@ -436,10 +438,17 @@ async def prepared_broadcasts(
     """A broadcast being sent (deliveries in every status) and an earlier one that is done."""
     users = await learners(engine, active=7)
     async with sessionmaker() as s:
-        done = await create_broadcast(s, kind=BroadcastKind.LESSON, text="Basics", created_by=1)
+        done = await create_broadcast(
+            s, kind=BroadcastKind.LESSON, text="Basics", created_by=1, now=SYSTEM_CLOCK.now()
+        )
         await add_deliveries(s, done, recipients(users[:3]))
         sending = await create_broadcast(
-            s, kind=BroadcastKind.COPY, text="Hello", source_chat_id=1, source_message_id=9
+            s,
+            kind=BroadcastKind.COPY,
+            text="Hello",
+            source_chat_id=1,
+            source_message_id=9,
+            now=SYSTEM_CLOCK.now(),
         )
         await add_deliveries(s, sending, recipients(users))
         await s.execute(update(Broadcast).where(Broadcast.id == done).values(status="done"))
@@ -582,9 +591,10 @@ async def test_a_learner_cannot_use_broadcasts(
     settings: Settings,
     sessionmaker: async_sessionmaker[AsyncSession],
     engine: AsyncEngine,
+    context: Context,
 ) -> None:
     sending, _done = await prepared_broadcasts(engine, sessionmaker)
-    learner = make_chat(settings, sessionmaker, user_id=2000)
+    learner = make_chat(settings, sessionmaker, context, user_id=2000)
     await learner.send_text("/broadcast")
     await learner.send_text("/broadcasts")
     await learner.press_data(BroadcastCancelCb(broadcast_id=sending, confirmed=True))
@@ -598,9 +608,10 @@ async def test_the_list_reads_in_russian(
     settings: Settings,
     sessionmaker: async_sessionmaker[AsyncSession],
     engine: AsyncEngine,
+    context: Context,
 ) -> None:
     sending, _done = await prepared_broadcasts(engine, sessionmaker)
-    admin = make_chat(settings, sessionmaker, user_id=ADMIN_ID, language_code="ru")
+    admin = make_chat(settings, sessionmaker, context, user_id=ADMIN_ID, language_code="ru")
     await admin.send_text("/broadcasts")
     with reading("ru"):
         assert t.delivery_counts(sent=2, pending=3, failed=1, blocked=1) in admin.last_text
@@ -613,6 +624,7 @@ async def test_listing_costs_the_same_for_one_broadcast_as_for_ten(
     engine: AsyncEngine,
     sessionmaker: async_sessionmaker[AsyncSession],
     db_kind: str,
+    clock: Clock,
 ) -> None:
     users = await learners(engine, active=3)
     counter = RoundTrips(record=True)
@@ -621,7 +633,7 @@ async def test_listing_costs_the_same_for_one_broadcast_as_for_ten(
     async def add_broadcasts(n: int) -> None:
         async with sessionmaker() as s:
             for _ in range(n):
-                bid = await create_broadcast(s, kind=BroadcastKind.COPY, text="x")
+                bid = await create_broadcast(s, kind=BroadcastKind.COPY, text="x", now=clock.now())
                 await add_deliveries(s, bid, recipients(users))
             await s.commit()
 
@@ -645,7 +657,10 @@ async def test_listing_costs_the_same_for_one_broadcast_as_for_ten(
 
 
 async def test_with_redis_two_presses_at_once_still_queue_one_broadcast(
-    settings: Settings, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+    settings: Settings,
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    context: Context,
 ) -> None:
     require_redis()
     # An admin id no other run uses, so leftovers of an interrupted run cannot interfere.
@@ -654,7 +669,7 @@ async def test_with_redis_two_presses_at_once_still_queue_one_broadcast(
         update={"redis_url": REDIS_URL, "admin_ids": frozenset({admin_id})}
     )
     await learners(engine, active=2)
-    admin = make_chat(with_redis, sessionmaker, user_id=admin_id)
+    admin = make_chat(with_redis, sessionmaker, context, user_id=admin_id)
     try:
         source = await says(admin, text="Held in Redis")
         await broadcast_in_reply(admin, source)

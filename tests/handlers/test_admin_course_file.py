@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.services.content import upload as upload_service
 from bot.services.content.parse import parse_course
 from bot.services.content.upload import MAX_BYTES, token_of
+from bot.services.context import Context
 from bot.serving.local_api import file_bytes
 from bot.texts import course_file as file_texts
 from db.enums import ProgressStatus
@@ -423,20 +424,20 @@ async def test_a_learner_sending_a_file_gets_the_stray_message_answer_and_nothin
 
 
 async def test_a_previewed_file_survives_a_restart_with_redis(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
     require_redis()
     admin_id = random.randint(10**9, 2 * 10**9)
     with_redis = settings.model_copy(
         update={"redis_url": REDIS_URL, "admin_ids": frozenset({admin_id})}
     )
-    before = make_chat(with_redis, sessionmaker, user_id=admin_id)
+    before = make_chat(with_redis, sessionmaker, context, user_id=admin_id)
     await upload(before, TEST_COURSE)
     apply = before.button(file_texts.APPLY, exact=True)
     await before.dp.storage.close()
     await before.bot.session.close()
 
-    after = make_chat(with_redis, sessionmaker, user_id=admin_id)
+    after = make_chat(with_redis, sessionmaker, context, user_id=admin_id)
     try:
         await after.press_data(apply.callback_data or "")
         assert file_texts.applied_head("course.yaml", published=False) in after.last_text

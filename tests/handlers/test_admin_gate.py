@@ -19,6 +19,7 @@ from bot.callbacks.admin import ADMIN_PREFIX
 from bot.config import Settings
 from bot.handlers.command_menu import register_commands
 from bot.i18n import create_i18n
+from bot.services.context import Context
 from bot.serving.local_api import LocalBotSession
 from bot.texts import admin as admin_texts
 from tests.support.authoring import LEARNER_ID, admin_settings
@@ -109,12 +110,13 @@ async def test_admins_get_the_admin_command_menu_in_each_language(
     database_url: str,
     sessionmaker: async_sessionmaker[AsyncSession],
     caplog: pytest.LogCaptureFixture,
+    context: Context,
 ) -> None:
     settings = Settings(
         _env_file=None, database_url=database_url, bot_token=None, admin_ids=frozenset({5, 6})
     )
     api = LocalBotSession()
-    app = build_app(settings, database=database_of(sessionmaker), bot_session=api)
+    app = build_app(settings, database=database_of(sessionmaker, context), bot_session=api)
     # Admin 6 never wrote to the bot: Telegram knows no such chat.
     api.fail(SetMyCommands, chat_id=6, status=400, description="Bad Request: chat not found")
     caplog.set_level(logging.WARNING, logger="bot.handlers.command_menu")

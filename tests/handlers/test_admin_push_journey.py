@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import texts as learner_texts
 from bot.broadcasts.nudge import NUDGE_KEY
 from bot.callbacks.admin import AuthorModuleCb
+from bot.services.context import Context
 from bot.texts import admin as admin_texts
 from bot.texts import authoring, broadcasts
 from db.enums import DeliveryStatus
@@ -24,11 +25,16 @@ CONTENT = "A **loop** repeats."
 
 
 async def test_a_lesson_written_in_the_chat_reaches_learners_announced(
-    database_url: str, sessionmaker: async_sessionmaker[AsyncSession], course: Course
+    database_url: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    course: Course,
+    context: Context,
 ) -> None:
     settings = admin_settings(database_url)
-    admin = make_chat(settings, sessionmaker, user_id=ADMIN_ID)
-    learner = make_chat(settings, sessionmaker, user_id=LEARNER_ID, dp=admin.dp, bot=admin.bot)
+    admin = make_chat(settings, sessionmaker, context, user_id=ADMIN_ID)
+    learner = make_chat(
+        settings, sessionmaker, context, user_id=LEARNER_ID, dp=admin.dp, bot=admin.bot
+    )
     await learner.send_text("/start")
 
     await admin.send_text("/admin")
@@ -44,7 +50,7 @@ async def test_a_lesson_written_in_the_chat_reaches_learners_announced(
     # This process's sender is woken at once rather than at its next look.
     assert admin.dp[NUDGE_KEY].is_set()
     lesson = await one(sessionmaker, Lesson, Lesson.title == "Loops & lists")
-    await make_sender(sessionmaker, admin.api, bot=admin.bot).drain()
+    await make_sender(sessionmaker, admin.api, context, bot=admin.bot).drain()
 
     deliveries = await rows_by_user(sessionmaker)
     assert set(deliveries.values()) == {DeliveryStatus.SENT}

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks.admin import AdminMenuCb, AdminSection
 from bot.config import Settings
+from bot.services.context import Context
 from bot.serving.local_api import file_bytes
 from bot.texts import admin as admin_texts
 from bot.texts import stats as texts
@@ -29,11 +30,14 @@ def settings(database_url: str) -> Settings:
 
 
 async def learners_take_lessons(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], course: Course
+    settings: Settings,
+    context: Context,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    course: Course,
 ) -> None:
     # Two learners pass Basics; the second also fails a run of Typing answers.
     for user_id in (2001, 2002):
-        learner = make_chat(settings, sessionmaker, user_id=user_id)
+        learner = make_chat(settings, sessionmaker, context, user_id=user_id)
         await learner.send_text("/start")
         await learner.take_lesson(course.lessons["basics"], RIGHT["basics"])
         if user_id == 2002:
@@ -63,8 +67,9 @@ async def test_an_admin_gets_the_figures_and_the_funnel_chart(
     settings: Settings,
     sessionmaker: async_sessionmaker[AsyncSession],
     course: Course,
+    context: Context,
 ) -> None:
-    await learners_take_lessons(settings, sessionmaker, course)
+    await learners_take_lessons(settings, context, sessionmaker, course)
     await admin.send_text("/stats")
 
     text = "\n\n".join(admin.texts())
@@ -96,8 +101,9 @@ async def test_the_admin_menu_statistics_button(
     settings: Settings,
     sessionmaker: async_sessionmaker[AsyncSession],
     course: Course,
+    context: Context,
 ) -> None:
-    await learners_take_lessons(settings, sessionmaker, course)
+    await learners_take_lessons(settings, context, sessionmaker, course)
     await admin.send_text("/admin")
     statistics = admin.button(admin_texts.SECTION_STATS)
     admin.forget()

@@ -17,7 +17,7 @@ from bot import texts as en
 from bot.config import Settings
 from bot.middlewares.concurrency import ConcurrencyLimit
 from bot.middlewares.throttling import ThrottlePolicy
-from bot.services.catalog import CATALOG_KEY, CatalogCache
+from bot.services.context import Context
 from bot.texts import outage
 from db.engine import SERVING_LIMITS, create_engine, create_sessionmaker
 from db.models import User
@@ -52,11 +52,7 @@ async def serving(
     def _count(*_: Any) -> None:
         checked_out.append(serving_engine.pool.checkedout())  # type: ignore[attr-defined]
 
-    sessionmaker = create_sessionmaker(
-        serving_engine,
-        info={CATALOG_KEY: CatalogCache(refresh_seconds=0)},
-        unit_seconds=SERVING_LIMITS.unit_seconds,
-    )
+    sessionmaker = create_sessionmaker(serving_engine, unit_seconds=SERVING_LIMITS.unit_seconds)
     try:
         yield sessionmaker, checked_out
     finally:
@@ -71,11 +67,14 @@ def _gate(chat: Chat) -> ConcurrencyLimit:
 async def test_a_burst_of_new_learners_waits_its_turn_and_is_welcomed(
     pool_settings: Settings,
     serving: tuple[async_sessionmaker[AsyncSession], list[int]],
+    context: Context,
 ) -> None:
     sessionmaker, checked_out = serving
-    first = make_chat(pool_settings, sessionmaker, user_id=5000, throttle=None)
+    first = make_chat(pool_settings, sessionmaker, context, user_id=5000, throttle=None)
     chats = [first] + [
-        make_chat(pool_settings, sessionmaker, user_id=5000 + n, dp=first.dp, bot=first.bot)
+        make_chat(
+            pool_settings, sessionmaker, context, user_id=5000 + n, dp=first.dp, bot=first.bot
+        )
         for n in range(1, LEARNERS)
     ]
 
@@ -96,12 +95,19 @@ async def test_a_burst_of_new_learners_waits_its_turn_and_is_welcomed(
 async def test_a_throttled_update_takes_no_turn(
     pool_settings: Settings,
     serving: tuple[async_sessionmaker[AsyncSession], list[int]],
+    context: Context,
 ) -> None:
     sessionmaker, _ = serving
     flooder = make_chat(
-        pool_settings, sessionmaker, user_id=6000, throttle=ThrottlePolicy(limit=1, window=600)
+        pool_settings,
+        sessionmaker,
+        context,
+        user_id=6000,
+        throttle=ThrottlePolicy(limit=1, window=600),
     )
-    newcomer = make_chat(pool_settings, sessionmaker, user_id=6001, dp=flooder.dp, bot=flooder.bot)
+    newcomer = make_chat(
+        pool_settings, sessionmaker, context, user_id=6001, dp=flooder.dp, bot=flooder.bot
+    )
     await flooder.send_text("/help")  # the one update the policy lets through
 
     # Every turn taken by updates still being handled.

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks.learner import AnswerCb, DoneCb, LessonCb, RunCb
 from bot.config import Settings
+from bot.services.context import Context
 from db.enums import ActivityType, ProgressStatus
 from db.models import (
     Achievement,
@@ -35,9 +36,12 @@ def feedback_texts(chat: Chat) -> list[str]:
 
 
 async def test_the_last_answer_pressed_twenty_times_at_once(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], course: Course
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    course: Course,
+    context: Context,
 ) -> None:
-    chat = make_chat(settings, sessionmaker, throttle=None)
+    chat = make_chat(settings, sessionmaker, context, throttle=None)
     lesson_id = course.lessons["basics"]
     await chat.send_text("/start")
     await chat.press_data(LessonCb(lesson_id=lesson_id))

@@ -13,9 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot import texts as en
 from bot.callbacks.learner import LessonCb
 from bot.config import Settings
-from bot.services.catalog import CATALOG_KEY, DEFAULT_REFRESH_SECONDS, CatalogCache
+from bot.services.catalog import DEFAULT_REFRESH_SECONDS, CatalogCache
 from bot.services.content.importer import import_course
 from bot.services.content.parse import parse_course
+from bot.services.context import Context
+from db.clock import Clock
 from db.engine import create_engine, create_sessionmaker
 from db.models import ExerciseAttempt, Lesson
 from tests.support.chat import Chat, make_chat
@@ -41,11 +43,11 @@ def ticks() -> Ticks:
 
 @pytest.fixture
 async def learner(
-    settings: Settings, engine: AsyncEngine, ticks: Ticks, course: Course
+    settings: Settings, engine: AsyncEngine, ticks: Ticks, course: Course, clock: Clock
 ) -> AsyncIterator[Chat]:
     """A learner on an app with the production catalog: checked at most every few seconds."""
     catalog = CatalogCache(monotonic=ticks)
-    chat = make_chat(settings, create_sessionmaker(engine, info={CATALOG_KEY: catalog}))
+    chat = make_chat(settings, create_sessionmaker(engine), Context(clock, catalog))
     yield chat
     await chat.bot.session.close()
     assert chat.failures() == []
@@ -60,7 +62,11 @@ async def admin(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSess
 
 
 async def test_an_edited_lesson_reaches_the_learner_within_the_bound(
-    learner: Chat, admin: async_sessionmaker[AsyncSession], course: Course, ticks: Ticks
+    learner: Chat,
+    admin: async_sessionmaker[AsyncSession],
+    course: Course,
+    ticks: Ticks,
+    context: Context,
 ) -> None:
     lesson = LessonCb(lesson_id=course.lessons["basics"])
     await learner.press_data(lesson)
@@ -68,7 +74,7 @@ async def test_an_edited_lesson_reaches_the_learner_within_the_bound(
 
     edited = TEST_COURSE.replace("Python runs **line by line**.", "Python reads top to bottom.")
     async with admin() as session:
-        await import_course(session, parse_course(edited), publish=True)
+        await import_course(session, context, parse_course(edited), publish=True)
 
     ticks.now += DEFAULT_REFRESH_SECONDS
     await learner.press_data(lesson)

@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.handlers.admin import course_file_jobs
 from bot.services.content import upload as upload_service
 from bot.services.content.parse import parse_course
+from bot.services.context import Context
 from bot.serving.background import BackgroundTasks
 from bot.serving.redis_support import TolerantRedisStorage
 from bot.texts import course_file as file_texts
@@ -48,10 +49,15 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 def learner_beside(
-    admin: Chat, settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+    admin: Chat,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    context: Context,
 ) -> Chat:
     """A learner served by the admin's own dispatcher: the same process."""
-    learner = make_chat(settings, sessionmaker, user_id=LEARNER_ID, dp=admin.dp, bot=admin.bot)
+    learner = make_chat(
+        settings, sessionmaker, context, user_id=LEARNER_ID, dp=admin.dp, bot=admin.bot
+    )
     learner.settle = False
     return learner
 
@@ -318,6 +324,7 @@ async def test_with_redis_the_check_holds_no_isolation_lock_and_redis_stays_up(
     settings: Settings,
     sessionmaker: async_sessionmaker[AsyncSession],
     held_reading: tuple[threading.Event, threading.Event],
+    context: Context,
 ) -> None:
     require_redis()
     started, go_on = held_reading
@@ -325,7 +332,7 @@ async def test_with_redis_the_check_holds_no_isolation_lock_and_redis_stays_up(
     with_redis = settings.model_copy(
         update={"redis_url": REDIS_URL, "admin_ids": frozenset({admin_id})}
     )
-    admin = make_chat(with_redis, sessionmaker, user_id=admin_id)
+    admin = make_chat(with_redis, sessionmaker, context, user_id=admin_id)
     admin.settle = False
     storage = admin.dp.storage
     assert isinstance(storage, TolerantRedisStorage)

@@ -15,8 +15,10 @@ from sqlalchemy.engine import make_url
 
 from bot.callbacks.learner import LessonCb
 from bot.config import Settings
-from bot.services.catalog import CATALOG_KEY, CatalogCache
+from bot.services.catalog import CatalogCache
+from bot.services.context import Context
 from bot.texts import outage
+from db.clock import Clock
 from db.engine import SERVING_LIMITS, create_engine, create_sessionmaker
 from tests.support.chat import Chat, make_chat
 from tests.support.course import Course
@@ -28,18 +30,15 @@ ANSWER_WITHIN = 5.0
 
 @pytest.fixture
 async def outage_chat(
-    settings: Settings, database_url: str, mysql_proxy: TcpProxy
+    settings: Settings, database_url: str, mysql_proxy: TcpProxy, clock: Clock
 ) -> AsyncIterator[Chat]:
     """A learner on an app whose database is reached through the proxy, with the serving
     process's time limits."""
     url = make_url(database_url).set(host="127.0.0.1", port=mysql_proxy.port)
     engine = create_engine(url, statement_seconds=SERVING_LIMITS.statement_seconds)
-    sessionmaker = create_sessionmaker(
-        engine,
-        info={CATALOG_KEY: CatalogCache(refresh_seconds=0)},
-        unit_seconds=SERVING_LIMITS.unit_seconds,
-    )
-    chat = make_chat(settings, sessionmaker)
+    sessionmaker = create_sessionmaker(engine, unit_seconds=SERVING_LIMITS.unit_seconds)
+    context = Context(clock, CatalogCache(refresh_seconds=0))
+    chat = make_chat(settings, sessionmaker, context)
     try:
         yield chat
     finally:

@@ -8,6 +8,7 @@ from bot import texts as en
 from bot.callbacks.learner import LessonCb
 from bot.services.content.importer import import_course
 from bot.services.content.parse import parse_course
+from bot.services.context import Context
 from db.models import Lesson
 from tests.support.chat import Chat
 from tests.support.course import RIGHT, Course
@@ -45,10 +46,10 @@ async def test_no_question_keeps_buttons_after_a_run_with_typed_answers(
 
 
 async def test_no_question_keeps_buttons_after_a_typed_final_answer(
-    chat: Chat, sessionmaker: async_sessionmaker[AsyncSession]
+    chat: Chat, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
     async with sessionmaker() as session:
-        report = await import_course(session, parse_course(TYPED_LAST), publish=True)
+        report = await import_course(session, context, parse_course(TYPED_LAST), publish=True)
     assert report is not None
     await chat.send_text("/continue")
     await chat.tap("Start exercises")

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot import texts
 from bot.callbacks.learner import SettingsAction, SettingsCb
 from bot.config import Settings
+from bot.services.context import Context
 from bot.texts import progress as progress_texts
 from bot.texts import settings as t
 from db.enums import LeaderboardPeriod
@@ -104,8 +105,9 @@ async def test_delete_my_data_leaves_no_row_about_the_learner(
     engine: AsyncEngine,
     sessionmaker: Sessions,
     settings: Settings,
+    context: Context,
 ) -> None:
-    bob = make_chat(settings, sessionmaker, user_id=BOB)
+    bob = make_chat(settings, sessionmaker, context, user_id=BOB)
     ada_id = await learner_with_history(engine, sessionmaker, chat, course)
     bob_id = await learner_with_history(engine, sessionmaker, bob, course)
     for period in LeaderboardPeriod:

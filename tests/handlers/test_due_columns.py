@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.callbacks.learner import ReminderCb, ReminderHourCb, ZoneCb
 from bot.config import Settings
+from bot.services.context import Context
 from bot.services.reminders import queue_reminders
 from bot.services.streak_upkeep import upkeep_streaks
 from bot.services.timezones import ZONES
@@ -54,6 +55,7 @@ async def test_a_kept_day_sets_both_instants_in_the_learners_zone(
     engine: AsyncEngine,
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: ManualClock,
+    context: Context,
 ) -> None:
     await prepare_learner(engine, timezone="Europe/Berlin", reminder_hour=20)
     await solve_one(chat, course)  # 10:00 on Monday in Berlin
@@ -62,7 +64,7 @@ async def test_a_kept_day_sets_both_instants_in_the_learners_zone(
 
     clock.set(utc(2026, 3, 3, 19, 30))  # reminded on Tuesday, then learns at 20:30
     async with sessionmaker() as session:
-        assert await queue_reminders(session) == 1
+        assert await queue_reminders(session, context) == 1
     assert await due_columns(sessionmaker) == (utc(2026, 3, 3, 23), utc(2026, 3, 4, 19))
     await chat.take_lesson(course.lessons["basics"], ["b", "True"])
     assert await due_columns(sessionmaker) == (utc(2026, 3, 4, 23), utc(2026, 3, 4, 19))
@@ -77,12 +79,12 @@ async def test_without_an_hour_a_kept_day_owes_no_reminder(
 
 @pytest.fixture
 async def tokyo_chat(
-    database_url: str, sessionmaker: async_sessionmaker[AsyncSession]
+    database_url: str, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> AsyncIterator[Chat]:
     settings = Settings(
         _env_file=None, database_url=database_url, bot_token=None, default_timezone="Asia/Tokyo"
     )
-    chat = make_chat(settings, sessionmaker)
+    chat = make_chat(settings, sessionmaker, context)
     yield chat
     await chat.bot.session.close()
     assert chat.failures() == []
@@ -115,13 +117,14 @@ async def test_the_jobs_act_on_what_the_activity_left(
     engine: AsyncEngine,
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: ManualClock,
+    context: Context,
 ) -> None:
     await prepare_learner(engine, timezone="Pacific/Kiritimati", reminder_hour=9)
     await solve_one(chat, course)  # 23:00 on 2 March in Kiritimati
 
     async def jobs() -> tuple[int, int]:
         async with sessionmaker() as session:
-            return await upkeep_streaks(session), await queue_reminders(session)
+            return await upkeep_streaks(session, context), await queue_reminders(session, context)
 
     clock.set(utc(2026, 3, 2, 18, 59))
     assert await jobs() == (0, 0)

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as en
+from bot.services.context import Context
 from db.enums import ActivityType, ProgressStatus
 from db.models import (
     ActivityLog,
@@ -26,9 +27,9 @@ def half_up(value: Decimal) -> int:
 
 
 async def test_a_learner_completes_module_one_of_the_sample_course(
-    chat: Chat, sessionmaker: async_sessionmaker[AsyncSession]
+    chat: Chat, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
-    module, lessons, exercises = await seed_first_module(sessionmaker)
+    module, lessons, exercises = await seed_first_module(sessionmaker, context)
     assert len(lessons) >= 3
     assert all(exercises[lesson.id] for lesson in lessons)
 

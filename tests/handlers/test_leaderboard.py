@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.callbacks.learner import LeaderboardCb, MenuAction, MenuCb
 from bot.config import Settings
+from bot.services.context import Context
 from bot.texts import BACK_TO_MENU, BUTTON_NOT_UNDERSTOOD
 from bot.texts import leaderboard as t
 from db.clock import ManualClock
@@ -162,11 +163,14 @@ def uses_an_index(line: str, dialect: str) -> bool:
 
 @pytest.fixture
 async def ninety_thousandth(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], engine: AsyncEngine
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    engine: AsyncEngine,
+    context: Context,
 ) -> AsyncIterator[Chat]:
     """A learner at rank 90,000 on an all-time board of 100,000."""
     await big_board(engine, 100_000, REBUILT)
-    chat = make_chat(settings, sessionmaker, user_id=90_000)
+    chat = make_chat(settings, sessionmaker, context, user_id=90_000)
     yield chat
     await chat.bot.session.close()
     assert chat.failures() == []

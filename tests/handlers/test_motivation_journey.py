@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts as en
 from bot.config import Settings
+from bot.services.context import Context
 from db.clock import ManualClock
 from db.enums import ActivityType
 from db.models import ActivityLog
@@ -49,11 +50,12 @@ async def test_module_one_over_three_local_days(
     settings: Settings,
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: ManualClock,
+    context: Context,
 ) -> None:
     chat: Chat = make_chat(
-        settings.model_copy(update={"default_timezone": "America/New_York"}), sessionmaker
+        settings.model_copy(update={"default_timezone": "America/New_York"}), sessionmaker, context
     )
-    module, lessons, exercises = await seed_first_module(sessionmaker)
+    module, lessons, exercises = await seed_first_module(sessionmaker, context)
     assert len(lessons) == 4
 
     await chat.send_text("/start")

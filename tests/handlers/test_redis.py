@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks.learner import LessonCb
 from bot.config import Settings
+from bot.services.context import Context
 from db.enums import ProgressStatus
 from db.models import UserProgress
 from tests.support.chat import make_chat
@@ -21,21 +22,24 @@ from tests.support.rows import one
 
 
 async def test_typed_answer_survives_a_restart(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], course: Course
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    course: Course,
+    context: Context,
 ) -> None:
     require_redis()
     with_redis = settings.model_copy(update={"redis_url": REDIS_URL})
     # A learner id no other run uses, so leftovers of an interrupted run cannot interfere.
     user_id = random.randint(10**9, 2 * 10**9)
 
-    before = make_chat(with_redis, sessionmaker, user_id=user_id)
+    before = make_chat(with_redis, sessionmaker, context, user_id=user_id)
     await before.press_data(LessonCb(lesson_id=course.lessons["typing"]))
     await before.tap("Start exercises")
     assert "Six times seven?" in before.last_text
     await before.dp.storage.close()
     await before.bot.session.close()
 
-    after = make_chat(with_redis, sessionmaker, user_id=user_id)
+    after = make_chat(with_redis, sessionmaker, context, user_id=user_id)
     try:
         await after.send_text("42")
         assert "Correct" in after.texts()[0]
@@ -51,7 +55,7 @@ async def test_typed_answer_survives_a_restart(
 
 
 async def test_an_update_delivered_twice_is_handled_once(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
     require_redis()
     with_redis = settings.model_copy(update={"redis_url": REDIS_URL})
@@ -67,8 +71,8 @@ async def test_an_update_delivered_twice_is_handled_once(
         ),
     )
     # Two instances sharing Redis, as behind a load balancer that Telegram retries through.
-    first = make_chat(with_redis, sessionmaker, user_id=user.id)
-    second = make_chat(with_redis, sessionmaker, user_id=user.id)
+    first = make_chat(with_redis, sessionmaker, context, user_id=user.id)
+    second = make_chat(with_redis, sessionmaker, context, user_id=user.id)
     try:
         await first.dp.feed_update(first.bot, update)
         await second.dp.feed_update(second.bot, update)

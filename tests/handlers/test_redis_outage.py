@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import texts as en
 from bot.callbacks.learner import LessonCb
 from bot.config import Settings
+from bot.services.context import Context
 from bot.serving import redis_support
 from bot.serving.redis_support import TolerantRedisEventIsolation
 from tests.support.chat import Chat, make_chat
@@ -44,12 +45,13 @@ async def redis_chat(
     sessionmaker: async_sessionmaker[AsyncSession],
     proxy: TcpProxy,
     monkeypatch: pytest.MonkeyPatch,
+    context: Context,
 ) -> AsyncIterator[Chat]:
     monkeypatch.setattr(redis_support, "PROBE_SECONDS", 0.2)
     database = REDIS_URL.rsplit("/", 1)[1]
     proxied = f"redis://127.0.0.1:{proxy.port}/{database}"
     with_redis = settings.model_copy(update={"redis_url": proxied})
-    chat = make_chat(with_redis, sessionmaker, user_id=random.randint(10**9, 2 * 10**9))
+    chat = make_chat(with_redis, sessionmaker, context, user_id=random.randint(10**9, 2 * 10**9))
     try:
         yield chat
     finally:

@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.services.authoring.lessons import delete_lesson
 from bot.services.content.importer import import_course
 from bot.services.content.parse import parse_course
+from bot.services.context import Context
 from bot.services.reminders import queue_reminders
 from bot.services.review import REVIEW_XP
 from bot.texts import review as t
@@ -197,7 +198,7 @@ async def test_nothing_due_says_when_the_next_card_comes(
 
 
 async def test_an_admins_rewrite_or_deletion_retires_the_cards(
-    chat: Chat, course: Course, sessionmaker: Sessions
+    chat: Chat, course: Course, sessionmaker: Sessions, context: Context
 ) -> None:
     await chat.take_lesson(course.lessons["basics"], WRONG["basics"])
     await chat.take_lesson(course.lessons["typing"], WRONG["typing"])
@@ -207,7 +208,7 @@ async def test_an_admins_rewrite_or_deletion_retires_the_cards(
     # The course file rewrites "Pick b": its cards retire; the other card of the lesson stays.
     async with sessionmaker() as s:
         rewritten = TEST_COURSE.replace("prompt: Pick b", "prompt: Pick the letter b")
-        await import_course(s, parse_course(rewritten), publish=True)
+        await import_course(s, context, parse_course(rewritten), publish=True)
     assert (await card_of(sessionmaker, pick_b)).retired_at is not None
     assert (await card_of(sessionmaker, true_is_true)).retired_at is None
     await chat.send_text("/review")
@@ -220,7 +221,7 @@ async def test_an_admins_rewrite_or_deletion_retires_the_cards(
 
     # Deleting the lesson retires every card of its exercises.
     async with sessionmaker() as s:
-        await delete_lesson(s, course.lessons["typing"])
+        await delete_lesson(s, context, course.lessons["typing"])
     typing_cards = await rows(
         sessionmaker, ReviewCard, ReviewCard.exercise_id.in_(course.exercises["typing"])
     )
@@ -228,9 +229,9 @@ async def test_an_admins_rewrite_or_deletion_retires_the_cards(
 
 
 async def test_due_cards_alone_bring_one_reminder_a_day_naming_them_in_the_learners_language(
-    settings: Settings, course: Course, sessionmaker: Sessions, clock: ManualClock
+    settings: Settings, course: Course, sessionmaker: Sessions, clock: ManualClock, context: Context
 ) -> None:
-    chat = make_chat(settings, sessionmaker, user_id=2001)
+    chat = make_chat(settings, sessionmaker, context, user_id=2001)
     await chat.take_lesson(course.lessons["basics"], WRONG["basics"])  # no streak: none right
     user = await one(sessionmaker, User, User.telegram_id == 2001)
     async with sessionmaker() as s:
@@ -242,11 +243,11 @@ async def test_due_cards_alone_bring_one_reminder_a_day_naming_them_in_the_learn
 
     clock.set(MONDAY + timedelta(days=1, hours=1))  # Tuesday 10:00, past the learner's hour
     async with sessionmaker() as s:
-        assert await queue_reminders(s) == 1
+        assert await queue_reminders(s, context) == 1
     async with sessionmaker() as s:
-        assert await queue_reminders(s) == 0  # once a day
+        assert await queue_reminders(s, context) == 0  # once a day
     assert await reminder_payloads(sessionmaker) == ["2"]
-    await make_sender(sessionmaker, chat.api, bot=chat.bot).drain()
+    await make_sender(sessionmaker, chat.api, context, bot=chat.bot).drain()
     with reading("ru"):
         assert chat.last_text == t.reminder_cards(2)
         assert "2 карточки" in chat.last_text
@@ -256,7 +257,7 @@ async def test_due_cards_alone_bring_one_reminder_a_day_naming_them_in_the_learn
 
     clock.advance(days=1)  # Wednesday: still due, reminded again
     async with sessionmaker() as s:
-        assert await queue_reminders(s) == 1
+        assert await queue_reminders(s, context) == 1
     assert len(await reminder_payloads(sessionmaker)) == 2
     assert chat.failures() == []
     await chat.bot.session.close()

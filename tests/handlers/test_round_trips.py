@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.callbacks.learner import LessonCb
 from bot.config import Settings
-from bot.services.achievements import ACHIEVEMENTS_KEY, AchievementCache
-from bot.services.catalog import CATALOG_KEY, CatalogCache
+from bot.services.achievements import AchievementCache
+from bot.services.catalog import CatalogCache
+from bot.services.context import Context
 from db.clock import ManualClock
 from db.engine import create_sessionmaker
 from tests.support.chat import Chat, make_chat
@@ -31,16 +32,22 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def process_sessions(engine: AsyncEngine, clock: ManualClock) -> async_sessionmaker[AsyncSession]:
-    info = {CATALOG_KEY: CatalogCache(refresh_seconds=3600), ACHIEVEMENTS_KEY: AchievementCache()}
-    return create_sessionmaker(engine, clock=clock, info=info)
+def process_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return create_sessionmaker(engine)
+
+
+@pytest.fixture
+def process_context(clock: ManualClock) -> Context:
+    return Context(clock, CatalogCache(refresh_seconds=3600), AchievementCache())
 
 
 @pytest.fixture
 def learner(
-    settings: Settings, process_sessions: async_sessionmaker[AsyncSession]
+    settings: Settings,
+    process_sessions: async_sessionmaker[AsyncSession],
+    process_context: Context,
 ) -> Iterator[Chat]:
-    yield make_chat(settings, process_sessions)
+    yield make_chat(settings, process_sessions, process_context)
 
 
 @pytest.fixture

@@ -33,6 +33,7 @@ from bot.config import Settings
 from bot.middlewares.throttling import ThrottlePolicy
 from bot.services import lessons
 from bot.services.content.parse import parse_course
+from bot.services.context import Context
 from bot.texts import commands, motivation
 from bot.texts import progress as progress_texts
 from bot.views.markdown import render_pages
@@ -133,9 +134,12 @@ both_languages = pytest.mark.parametrize("reading_language", ["ru", "en"])
 
 @pytest.fixture
 async def chat(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], reading_language: str
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    reading_language: str,
+    context: Context,
 ) -> AsyncIterator[Chat]:
-    chat = make_chat(settings, sessionmaker, language_code=reading_language)
+    chat = make_chat(settings, sessionmaker, context, language_code=reading_language)
     yield chat
     await chat.bot.session.close()
     assert chat.failures() == []
@@ -286,9 +290,12 @@ async def test_a_failure_is_told_in_the_learners_language(
 
 @pytest.mark.parametrize("client", ["ru", "ru-RU", "uk", "be", "kk"])
 async def test_russian_reading_clients_get_russian(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], client: str
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    client: str,
+    context: Context,
 ) -> None:
-    chat = make_chat(settings, sessionmaker, language_code=client)
+    chat = make_chat(settings, sessionmaker, context, language_code=client)
     await chat.send_text("/help")
     await chat.bot.session.close()
 
@@ -298,12 +305,12 @@ async def test_russian_reading_clients_get_russian(
 
 
 async def test_a_stored_language_wins_over_the_client(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
-    english = make_chat(settings, sessionmaker, language_code="en")
+    english = make_chat(settings, sessionmaker, context, language_code="en")
     await english.send_text("/help")
     # The same learner's client now says Russian: they still read English, as stored...
-    russian_client = make_chat(settings, sessionmaker, language_code="ru")
+    russian_client = make_chat(settings, sessionmaker, context, language_code="ru")
     await russian_client.send_text("/help")
     with reading("en"):
         assert russian_client.last_text == texts.HELP
@@ -339,10 +346,14 @@ async def test_the_command_menu_is_registered_in_english_and_in_russian(chat: Ch
 
 
 async def test_the_throttle_speaks_the_clients_language_before_anyone_is_looked_up(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
     chat = make_chat(
-        settings, sessionmaker, language_code="ru", throttle=ThrottlePolicy(limit=1, window=60)
+        settings,
+        sessionmaker,
+        context,
+        language_code="ru",
+        throttle=ThrottlePolicy(limit=1, window=60),
     )
     await chat.send_text("/help")
     await chat.send_text("/help")

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.callbacks.learner import LessonCb
 from bot.config import Settings
+from bot.services.context import Context
 from bot.texts import motivation
 from db.clock import ManualClock
 from db.models import User
@@ -76,10 +77,11 @@ async def test_the_date_line_the_same_instant_is_two_different_days(
     engine: AsyncEngine,
     course: Course,
     clock: ManualClock,
+    context: Context,
 ) -> None:
     clock.set(datetime(2026, 3, 2, 11, 0, tzinfo=UTC))
-    east = make_chat(settings, sessionmaker, user_id=1)
-    west = make_chat(settings, sessionmaker, user_id=2, dp=east.dp, bot=east.bot)
+    east = make_chat(settings, sessionmaker, context, user_id=1)
+    west = make_chat(settings, sessionmaker, context, user_id=2, dp=east.dp, bot=east.bot)
     await prepare_learner(engine, 1, timezone="Pacific/Kiritimati")  # UTC+14
     await prepare_learner(engine, 2, timezone="Etc/GMT+12")  # UTC-12
 

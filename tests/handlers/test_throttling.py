@@ -9,6 +9,7 @@ from bot import texts as en
 from bot.callbacks.learner import LessonCb
 from bot.config import Settings
 from bot.middlewares.throttling import ThrottlePolicy
+from bot.services.context import Context
 from db.models import User, UserProgress
 from tests.support.chat import make_chat
 from tests.support.course import Course
@@ -18,9 +19,9 @@ POLICY = ThrottlePolicy(limit=3, window=60)
 
 
 async def test_five_quick_messages_get_three_answers_and_one_warning(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
-    chat = make_chat(settings, sessionmaker, throttle=POLICY)
+    chat = make_chat(settings, sessionmaker, context, throttle=POLICY)
 
     for _ in range(5):
         await chat.send_text("/help")
@@ -31,9 +32,12 @@ async def test_five_quick_messages_get_three_answers_and_one_warning(
 
 
 async def test_throttled_button_presses_are_answered_quietly(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], course: Course
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    course: Course,
+    context: Context,
 ) -> None:
-    chat = make_chat(settings, sessionmaker, throttle=POLICY)
+    chat = make_chat(settings, sessionmaker, context, throttle=POLICY)
     for _ in range(3):
         await chat.send_text("/help")
     courses = chat.button("Courses")
@@ -48,12 +52,12 @@ async def test_throttled_button_presses_are_answered_quietly(
 
 
 async def test_one_learner_flooding_does_not_throttle_another(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
-    ada = make_chat(settings, sessionmaker, throttle=POLICY)
+    ada = make_chat(settings, sessionmaker, context, throttle=POLICY)
     for _ in range(5):
         await ada.send_text("/help")
-    bob = make_chat(settings, sessionmaker, user_id=2000, dp=ada.dp, bot=ada.bot)
+    bob = make_chat(settings, sessionmaker, context, user_id=2000, dp=ada.dp, bot=ada.bot)
     ada.forget()
 
     await bob.send_text("/help")

@@ -13,6 +13,7 @@ from bot.callbacks.learner import LessonCb, StopRunCb
 from bot.config import Settings
 from bot.middlewares.throttling import ThrottlePolicy
 from bot.services import lessons
+from bot.services.context import Context
 from tests.support.chat import Chat, make_chat
 from tests.support.course import Course
 
@@ -97,8 +98,9 @@ async def test_a_flood_is_logged_once_and_each_dropped_update_counted(
     settings: Settings,
     sessionmaker: async_sessionmaker[AsyncSession],
     caplog: pytest.LogCaptureFixture,
+    context: Context,
 ) -> None:
-    chat = make_chat(settings, sessionmaker, throttle=ThrottlePolicy(limit=2, window=60))
+    chat = make_chat(settings, sessionmaker, context, throttle=ThrottlePolicy(limit=2, window=60))
     try:
         with caplog.at_level(logging.INFO):
             for _ in range(5):

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.analytics import CourseStats, LessonStats, course_stats
+from bot.services.context import Context
 from db.enums import ActivityType, ExerciseType, ProgressStatus
 from db.models import (
     ActivityLog,
@@ -143,9 +144,11 @@ async def build_course(engine: AsyncEngine) -> dict[str, int]:
     return {"variables": variables, "reading": reading, "loops": loops, "classes": classes}
 
 
-async def stats_of(sessionmaker: async_sessionmaker[AsyncSession], **kwargs: Any) -> CourseStats:
+async def stats_of(
+    sessionmaker: async_sessionmaker[AsyncSession], context: Context, **kwargs: Any
+) -> CourseStats:
     async with sessionmaker() as session:
-        return await course_stats(session, **kwargs)
+        return await course_stats(session, context, **kwargs)
 
 
 def by_title(stats: CourseStats) -> dict[str, LessonStats]:

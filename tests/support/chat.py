@@ -21,8 +21,8 @@ from bot.cli.transcript import Button
 from bot.config import Settings
 from bot.database import Database
 from bot.middlewares.throttling import ThrottlePolicy
+from bot.services.context import Context
 from bot.serving.local_api import LocalBotSession
-from db.clock import CLOCK_KEY
 
 
 class Chat(LocalChat):
@@ -165,6 +165,7 @@ class Chat(LocalChat):
 def make_chat(
     settings: Settings,
     sessionmaker: async_sessionmaker[AsyncSession],
+    context: Context,
     *,
     user_id: int = 1000,
     language_code: str | None = None,
@@ -181,11 +182,11 @@ def make_chat(
         assert isinstance(bot.session, LocalBotSession)
         return Chat(dp, bot, bot.session, user)
     api = LocalBotSession()
-    database = database_of(sessionmaker)
+    database = database_of(sessionmaker, context)
     app = build_app(settings, database=database, bot_session=api, throttle=throttle)
     return Chat(app.dispatcher, app.bot, api, user)
 
 
-def database_of(sessionmaker: async_sessionmaker[AsyncSession]) -> Database:
-    """The app's view of the tests' shared engine and sessions (and the clock they carry)."""
-    return Database(sessionmaker.kw["bind"], sessionmaker, sessionmaker.kw["info"][CLOCK_KEY])
+def database_of(sessionmaker: async_sessionmaker[AsyncSession], context: Context) -> Database:
+    """The app's view of the tests' shared engine and sessions, with the services' context."""
+    return Database(sessionmaker.kw["bind"], sessionmaker, context)

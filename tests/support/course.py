@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.services.content.importer import import_course
 from bot.services.content.parse import parse_course
 from bot.services.content.sample import seed_sample_course
+from bot.services.context import Context
 from db.models import Exercise, Lesson, Module
 
 COURSE_FILE = Path(__file__).with_name("test_course.yaml")
@@ -28,10 +29,12 @@ class Course:
     exercises: dict[str, list[int]]
 
 
-async def import_test_course(sessionmaker: async_sessionmaker[AsyncSession]) -> Course:
+async def import_test_course(
+    sessionmaker: async_sessionmaker[AsyncSession], context: Context
+) -> Course:
     """Import and publish the test course; its ids by slug (exercises in order)."""
     async with sessionmaker() as session:
-        await import_course(session, parse_course(TEST_COURSE), publish=True)
+        await import_course(session, context, parse_course(TEST_COURSE), publish=True)
         modules = {m.slug: m.id for m in await session.scalars(select(Module))}
         lessons = {les.slug: les.id for les in await session.scalars(select(Lesson))}
         by_lesson = {lid: slug for slug, lid in lessons.items()}
@@ -43,11 +46,12 @@ async def import_test_course(sessionmaker: async_sessionmaker[AsyncSession]) -> 
 
 async def seed_first_module(
     sessionmaker: async_sessionmaker[AsyncSession],
+    context: Context,
 ) -> tuple[Module, list[Lesson], dict[int, list[Exercise]]]:
     """Seed the sample course: its first module, the module's lessons in order, and their
     exercises."""
     async with sessionmaker() as s:
-        await seed_sample_course(s)
+        await seed_sample_course(s, context)
         module = (await s.scalars(select(Module).order_by(Module.order))).first()
         assert module is not None
         lessons = list(

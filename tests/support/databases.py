@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.services.content.importer import import_course
 from bot.services.content.parse import parse_course
+from bot.services.context import Context
 from db import migrations
 from db.engine import create_engine, create_sessionmaker
 from db.models import Achievement, Base, ContentVersion
@@ -151,7 +152,7 @@ async def migrated_database(path: Path, course: str | None = None) -> str:
         engine = create_engine(url)
         try:
             async with create_sessionmaker(engine)() as session:
-                await import_course(session, parse_course(course), publish=True)
+                await import_course(session, Context(), parse_course(course), publish=True)
         finally:
             await engine.dispose()
     return url

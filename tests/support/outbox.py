@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.app import OFFLINE_TOKEN
 from bot.broadcasts import Sender
 from bot.i18n import create_i18n
+from bot.services.context import Context
 from bot.serving.local_api import LocalBotSession
 from db.enums import BroadcastKind, DeliveryStatus
 from db.models import BroadcastDelivery, User
@@ -84,6 +85,7 @@ async def add_learners(
 
 async def push(
     sessionmaker: async_sessionmaker[AsyncSession],
+    context: Context,
     user_ids: Sequence[int],
     *,
     kind: BroadcastKind = BroadcastKind.COPY,
@@ -101,6 +103,7 @@ async def push(
             lesson_id=lesson_id,
             source_chat_id=created_by or 1,
             source_message_id=77,
+            now=context.clock.now(),
         )
         value = literal(payload) if payload is not None else null()
         await add_deliveries(
@@ -120,6 +123,7 @@ def local_bot(api: LocalBotSession) -> Bot:
 def make_sender(
     sessionmaker: async_sessionmaker[AsyncSession],
     api: LocalBotSession,
+    context: Context,
     *,
     rate: float = 25.0,
     time: FakeTime | None = None,
@@ -136,6 +140,7 @@ def make_sender(
     return Sender(
         bot=bot or local_bot(api),
         sessionmaker=sessionmaker,
+        context=context,
         i18n=create_i18n(),
         rate=rate,
         **timing,

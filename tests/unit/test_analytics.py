@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.services.context import Context
 from db.clock import Clock, ManualClock
 from db.models import Lesson, User
 from tests.support.analytics import DAY, NOW, P, add_progress, build_course, by_title, stats_of
@@ -22,10 +23,10 @@ def clock() -> Clock:
 
 
 async def test_learners(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
     await build_course(engine)
-    stats = await stats_of(sessionmaker)
+    stats = await stats_of(sessionmaker, context)
     # u1..u8. Active since NOW-7d: u1 (1d), u2 (2d), u7 (3d) by lesson touches, u4 and u8 by
     # the log; not u3 (10d, log 8d), u5 (8d), u6 (never).
     assert (stats.learners.total, stats.learners.active) == (8, 5)
@@ -33,10 +34,10 @@ async def test_learners(
 
 
 async def test_lessons_in_course_order_without_hidden_ones(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
     await build_course(engine)
-    stats = await stats_of(sessionmaker)
+    stats = await stats_of(sessionmaker, context)
     assert [(lesson.number, lesson.title) for lesson in stats.lessons] == [
         ("1.1", "Variables"),
         ("1.2", "Reading"),
@@ -53,10 +54,10 @@ async def test_lessons_in_course_order_without_hidden_ones(
 
 
 async def test_per_lesson_figures(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
     await build_course(engine)
-    lessons = by_title(await stats_of(sessionmaker))
+    lessons = by_title(await stats_of(sessionmaker, context))
 
     variables = lessons["Variables"]
     # started: u1 u2 u3 u4 u5 u7 = 6 (u6 reset); completed u1 u2 u7 = 3 -> 50%.
@@ -100,22 +101,22 @@ async def test_per_lesson_figures(
 
 
 async def test_hardest_lessons_and_drop_off(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
     await build_course(engine)
     # At least 3 completions: Variables (3.0) and Loops (4.0); Reading has 3 but no
     # exercises, Classes only 1 completion.
-    default = await stats_of(sessionmaker)
+    default = await stats_of(sessionmaker, context)
     assert default.min_completions == 3
     assert [lesson.title for lesson in default.hardest] == ["Loops", "Variables"]
     # At least 1: Classes joins with 2 runs / 1 completion = 2.0.
-    one = await stats_of(sessionmaker, min_completions=1)
+    one = await stats_of(sessionmaker, context, min_completions=1)
     assert [(h.title, h.runs_per_completion) for h in one.hardest] == [
         ("Loops", 4.0),
         ("Variables", 3.0),
         ("Classes", 2.0),
     ]
-    assert (await stats_of(sessionmaker, min_completions=4)).hardest == []
+    assert (await stats_of(sessionmaker, context, min_completions=4)).hardest == []
     # Drop-off, most learners first: Variables 3, then Reading, Loops, Classes 1 each in
     # course order.
     assert [(d.title, d.dropped_off) for d in default.drop_offs] == [
@@ -126,8 +127,10 @@ async def test_hardest_lessons_and_drop_off(
     ]
 
 
-async def test_an_empty_database(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-    stats = await stats_of(sessionmaker)
+async def test_an_empty_database(
+    sessionmaker: async_sessionmaker[AsyncSession], context: Context
+) -> None:
+    stats = await stats_of(sessionmaker, context)
     assert (stats.learners.total, stats.learners.active) == (0, 0)
     assert (stats.lessons, stats.modules, stats.hardest) == ([], [], [])
     assert not stats.anyone_started
@@ -135,13 +138,14 @@ async def test_an_empty_database(sessionmaker: async_sessionmaker[AsyncSession])
 
 async def test_min_completions_below_one_is_refused(
     sessionmaker: async_sessionmaker[AsyncSession],
+    context: Context,
 ) -> None:
     with pytest.raises(ValueError):
-        await stats_of(sessionmaker, min_completions=0)
+        await stats_of(sessionmaker, context, min_completions=0)
 
 
 async def _statements(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+    engine: AsyncEngine, context: Context, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> list[str]:
     seen: list[str] = []
 
@@ -150,21 +154,21 @@ async def _statements(
 
     event.listen(engine.sync_engine, "before_cursor_execute", record)
     try:
-        await stats_of(sessionmaker)
+        await stats_of(sessionmaker, context)
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", record)
     return [s for s in seen if s.lstrip().upper().startswith("SELECT")]
 
 
 async def test_a_fixed_number_of_statements_however_many_learners(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
     await build_course(engine)
-    few = await _statements(engine, sessionmaker)
+    few = await _statements(engine, context, sessionmaker)
     await build_course_more(engine)
-    many = await _statements(engine, sessionmaker)
+    many = await _statements(engine, context, sessionmaker)
     assert len(few) == len(many) == 3
-    stats = await stats_of(sessionmaker)
+    stats = await stats_of(sessionmaker, context)
     assert stats.learners.total == 8 + 25
     assert by_title(stats)["Variables"].started == 6 + 25
 

@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.broadcasts import pushes
+from bot.services.context import Context
 from db.clock import ManualClock
 from db.enums import BroadcastKind, BroadcastStatus, DeliveryStatus
 from db.models import Broadcast, BroadcastDelivery, User
@@ -40,22 +41,25 @@ async def test_recipients_are_the_active_learners_the_admin_among_them(
 
 
 async def test_a_push_with_nobody_to_reach_writes_nothing(
-    engine: AsyncEngine, session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+    engine: AsyncEngine,
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    context: Context,
 ) -> None:
     await _deactivate(engine, await create_user(engine, 1))
     with pytest.raises(pushes.NoRecipients):
-        await pushes.push_copy(session, ADMIN, ADMIN, 5)
+        await pushes.push_copy(session, context, ADMIN, ADMIN, 5)
     assert await rows(sessionmaker, Broadcast) == []
 
 
 async def test_recent_lists_the_latest_first_with_zeros_where_nothing_was_queued(
-    engine: AsyncEngine, session: AsyncSession, clock: ManualClock
+    engine: AsyncEngine, session: AsyncSession, clock: ManualClock, context: Context
 ) -> None:
     await create_user(engine, 1)
     await create_user(engine, 2)
-    first = await pushes.push_copy(session, ADMIN, ADMIN, 5, preview="first")
+    first = await pushes.push_copy(session, context, ADMIN, ADMIN, 5, preview="first")
     clock.advance(minutes=1)
-    second = await pushes.push_copy(session, ADMIN, ADMIN, 6, preview="second")
+    second = await pushes.push_copy(session, context, ADMIN, ADMIN, 6, preview="second")
     clock.advance(minutes=1)
     # A broadcast with no deliveries (as a scheduler's empty run might leave) counts zeros.
     async with session.begin():
@@ -74,21 +78,24 @@ async def test_recent_lists_the_latest_first_with_zeros_where_nothing_was_queued
 
 
 async def test_cancelling_a_pending_broadcast_cancels_every_delivery_once(
-    engine: AsyncEngine, session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+    engine: AsyncEngine,
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    context: Context,
 ) -> None:
     for telegram_id in (1, 2, 3):
         await create_user(engine, telegram_id)
-    queued = await pushes.push_copy(session, ADMIN, ADMIN, 5)
-    other = await pushes.push_copy(session, ADMIN, ADMIN, 6)
+    queued = await pushes.push_copy(session, context, ADMIN, ADMIN, 5)
+    other = await pushes.push_copy(session, context, ADMIN, ADMIN, 6)
 
-    cancelled = await pushes.cancel(session, queued.broadcast_id)
+    cancelled = await pushes.cancel(session, context, queued.broadcast_id)
 
     assert cancelled == pushes.Cancelled(queued.broadcast_id, 3)
     with pytest.raises(pushes.BroadcastOver) as again:
-        await pushes.cancel(session, queued.broadcast_id)
+        await pushes.cancel(session, context, queued.broadcast_id)
     assert again.value.status is BroadcastStatus.CANCELLED
     with pytest.raises(pushes.UnknownBroadcast):
-        await pushes.cancel(session, 10**6)
+        await pushes.cancel(session, context, 10**6)
     async with sessionmaker() as s:
         by_broadcast = {
             (b, DeliveryStatus(st))

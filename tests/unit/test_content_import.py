@@ -20,6 +20,7 @@ from bot.services.content.sample import (
     seed_sample_course,
 )
 from bot.services.content.spec import ImportReport, ModuleSpec
+from bot.services.context import Context
 from db.base import utcnow
 from db.enums import ExerciseType
 from db.models import Exercise, ExerciseAttempt, Lesson, Module
@@ -97,9 +98,9 @@ async def exercises_of(sessionmaker: async_sessionmaker[AsyncSession], slug: str
 
 
 async def test_import_creates_the_rows(
-    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
-    report = await import_course(session, course(), publish=False)
+    report = await import_course(session, context, course(), publish=False)
 
     assert (report.modules.created, report.lessons.created, report.exercises.created) == (2, 3, 4)
     assert report.changed
@@ -130,12 +131,12 @@ async def test_import_creates_the_rows(
 
 
 async def test_importing_twice_changes_nothing(
-    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
-    await import_course(session, course(), publish=True)
+    await import_course(session, context, course(), publish=True)
     before = await rows(sessionmaker)
 
-    report = await import_course(session, course(), publish=True)
+    report = await import_course(session, context, course(), publish=True)
 
     assert not report.changed
     assert (report.modules.unchanged, report.lessons.unchanged, report.exercises.unchanged) == (
@@ -154,15 +155,15 @@ async def test_importing_twice_changes_nothing(
 
 
 async def test_editing_a_lesson_updates_it_in_place(
-    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
-    await import_course(session, course(), publish=False)
+    await import_course(session, context, course(), publish=False)
     before = await lessons_by_slug(sessionmaker)
 
     edited = COURSE.replace("title: Variables", "title: Names and values").replace(
         "A name for a value.", "A name that points to a value."
     )
-    report = await import_course(session, course(edited), publish=False)
+    report = await import_course(session, context, course(edited), publish=False)
 
     assert (report.lessons.created, report.lessons.updated, report.lessons.unchanged) == (0, 1, 2)
     assert (report.modules.updated, report.exercises.updated) == (0, 0)
@@ -177,12 +178,12 @@ async def test_editing_a_lesson_updates_it_in_place(
 
 
 async def test_reordering_lessons_follows_the_file(
-    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
-    await import_course(session, course(), publish=False)
+    await import_course(session, context, course(), publish=False)
     specs = course()
     specs[0].lessons.reverse()
-    await import_course(session, specs, publish=False)
+    await import_course(session, context, specs, publish=False)
     lessons = await lessons_by_slug(sessionmaker)
     assert (lessons["reading"].order, lessons["variables"].order) == (1, 2)
 
@@ -191,8 +192,9 @@ async def test_exercises_are_updated_in_place_by_position(
     engine: AsyncEngine,
     session: AsyncSession,
     sessionmaker: async_sessionmaker[AsyncSession],
+    context: Context,
 ) -> None:
-    await import_course(session, course(), publish=True)
+    await import_course(session, context, course(), publish=True)
     old = await exercises_of(sessionmaker, "variables")
     user_id = await create_user(engine, telegram_id=7)
     async with engine.begin() as conn:
@@ -214,7 +216,7 @@ async def test_exercises_are_updated_in_place_by_position(
     exercises = specs[0].lessons[0].exercises
     exercises[0].prompt = "Choose b"
     del exercises[2]
-    report = await import_course(session, specs, publish=True)
+    report = await import_course(session, context, specs, publish=True)
 
     assert (report.exercises.updated, report.exercises.unchanged) == (1, 2)
     assert (report.exercises.created, report.exercises.deleted) == (0, 1)
@@ -225,7 +227,7 @@ async def test_exercises_are_updated_in_place_by_position(
     assert await count(engine, ExerciseAttempt, id=attempt_id, exercise_id=old[0].id) == 1
 
     # Growing again appends a new row after the kept ones.
-    report = await import_course(session, course(), publish=True)
+    report = await import_course(session, context, course(), publish=True)
     assert (report.exercises.created, report.exercises.updated) == (1, 1)
     again = await exercises_of(sessionmaker, "variables")
     assert [e.id for e in again[:2]] == [old[0].id, old[1].id]
@@ -234,16 +236,16 @@ async def test_exercises_are_updated_in_place_by_position(
 
 
 async def test_changing_an_exercise_type_in_place(
-    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
-    await import_course(session, course(), publish=False)
+    await import_course(session, context, course(), publish=False)
     [before] = await exercises_of(sessionmaker, "lists")
     edited = COURSE.replace(
         "{type: true_false, prompt: Lists change in place, answer: true}",
         "{type: multiple_choice, prompt: Lists change in place, options: ['yes', 'no'], "
         "answer: 'yes'}",
     )
-    report = await import_course(session, course(edited), publish=False)
+    report = await import_course(session, context, course(edited), publish=False)
     assert report.exercises.updated == 1
     [after] = await exercises_of(sessionmaker, "lists")
     assert after.id == before.id
@@ -255,10 +257,10 @@ async def test_changing_an_exercise_type_in_place(
 
 
 async def test_publish_semantics(
-    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
     assert not await anything_published(sessionmaker)
-    await import_course(session, course(), publish=False)
+    await import_course(session, context, course(), publish=False)
     assert not await anything_published(sessionmaker)
 
     # An admin publishes one lesson by hand; an unpublished re-import keeps that.
@@ -268,7 +270,7 @@ async def test_publish_semantics(
             update(Lesson).where(Lesson.slug == "reading").values(is_published=True)
         )
         await other.commit()
-    report = await import_course(session, course(), publish=False)
+    report = await import_course(session, context, course(), publish=False)
     assert not report.changed
     published = {
         slug: lesson.is_published for slug, lesson in (await lessons_by_slug(sessionmaker)).items()
@@ -276,39 +278,39 @@ async def test_publish_semantics(
     assert published == {"variables": False, "reading": True, "lists": False}
     assert await anything_published(sessionmaker)
 
-    report = await import_course(session, course(), publish=True)
+    report = await import_course(session, context, course(), publish=True)
     assert (report.modules.updated, report.lessons.updated) == (1, 2)
     lessons = await lessons_by_slug(sessionmaker)
     assert all(lesson.is_published for lesson in lessons.values())
 
     # Without --publish nothing is unpublished either.
-    await import_course(session, course(), publish=False)
+    await import_course(session, context, course(), publish=False)
     lessons = await lessons_by_slug(sessionmaker)
     assert all(lesson.is_published for lesson in lessons.values())
 
     # A new lesson added by an unpublished import stays hidden.
     grown = COURSE + "  - {slug: dicts, title: Dicts, content: Pairs.}\n"
-    await import_course(session, course(grown), publish=False)
+    await import_course(session, context, course(grown), publish=False)
     lessons = await lessons_by_slug(sessionmaker)
     assert not lessons["dicts"].is_published and lessons["lists"].is_published
 
 
 async def test_lessons_and_modules_missing_from_the_file_are_left_alone(
-    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
-    await import_course(session, course(), publish=True)
+    await import_course(session, context, course(), publish=True)
     before = await rows(sessionmaker)
     only_variables = COURSE.split("  - slug: reading")[0]
-    report = await import_course(session, course(only_variables), publish=True)
+    report = await import_course(session, context, course(only_variables), publish=True)
     assert not report.changed
     assert report.modules.unchanged == 1 and report.lessons.unchanged == 1
     assert await rows(sessionmaker) == before
 
 
 async def test_soft_deleted_rows_are_restored(
-    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
-    await import_course(session, course(), publish=True)
+    await import_course(session, context, course(), publish=True)
     async with sessionmaker() as other:
         await other.execute(update(Module).where(Module.slug == "more").values(deleted_at=utcnow()))
         await other.execute(
@@ -317,7 +319,7 @@ async def test_soft_deleted_rows_are_restored(
         await other.commit()
     ids = {slug: lesson.id for slug, lesson in (await lessons_by_slug(sessionmaker)).items()}
 
-    report = await import_course(session, course(), publish=False)
+    report = await import_course(session, context, course(), publish=False)
 
     assert (report.modules.updated, report.lessons.updated) == (1, 1)
     data = await rows(sessionmaker)
@@ -328,7 +330,7 @@ async def test_soft_deleted_rows_are_restored(
 
 
 async def test_a_failed_import_writes_nothing(
-    engine: AsyncEngine, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+    engine: AsyncEngine, session: AsyncSession, monkeypatch: pytest.MonkeyPatch, context: Context
 ) -> None:
     # One module a round: the first module is written (flushed) before the second one fails.
     monkeypatch.setattr(importer, "CHUNK", 1)
@@ -343,16 +345,16 @@ async def test_a_failed_import_writes_nothing(
 
     monkeypatch.setattr(content_repo, "delete_exercises", second_fails)
     with pytest.raises(RuntimeError, match="disk on fire"):
-        await import_course(session, course(), publish=True)
+        await import_course(session, context, course(), publish=True)
     for model in (Module, Lesson, Exercise):
         assert await count(engine, model) == 0
 
 
 async def test_export_round_trips(
-    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
     specs = course()
-    await import_course(session, specs, publish=False)
+    await import_course(session, context, specs, publish=False)
 
     exported = await export_course(session)
 
@@ -362,7 +364,7 @@ async def test_export_round_trips(
     assert "options: [a, b, c]" in exported
     assert len(list(yaml.safe_load_all(exported))) == 2
     # Re-importing the export changes nothing.
-    report = await import_course(session, parse_course(exported), publish=False)
+    report = await import_course(session, context, parse_course(exported), publish=False)
     assert not report.changed
 
 
@@ -380,11 +382,11 @@ lessons:
 
 
 async def test_a_case_sensitive_short_answer_is_stored_exported_and_read_back(
-    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
     specs = course(CASES)
     assert [e.case_sensitive for e in specs[0].lessons[0].exercises] == [True, False, False]
-    await import_course(session, specs, publish=True)
+    await import_course(session, context, specs, publish=True)
 
     stored = [e.answer for e in await exercises_of(sessionmaker, "strings")]
     # Only the case-sensitive one carries the flag; the others keep the list they always had.
@@ -396,27 +398,29 @@ async def test_a_case_sensitive_short_answer_is_stored_exported_and_read_back(
     assert exported.count("case_sensitive: true") == 1
     assert "case_sensitive: false" not in exported
     assert parse_course(exported) == specs
-    assert not (await import_course(session, parse_course(exported), publish=True)).changed
+    assert not (await import_course(session, context, parse_course(exported), publish=True)).changed
 
     # Case starting to matter asks another question: earlier answers no longer fit it.
     relaxed = course(CASES.replace("case_sensitive: true", "case_sensitive: false"))
-    report = await import_course(session, relaxed, publish=True)
+    report = await import_course(session, context, relaxed, publish=True)
     assert report.exercises.updated == 1
     assert len(report.rewritten_exercise_ids) == 1
     assert (await exercises_of(sessionmaker, "strings"))[0].answer == ["P"]
 
 
-async def test_export_of_one_module_and_unknown_slug(session: AsyncSession) -> None:
-    await import_course(session, course(), publish=False)
+async def test_export_of_one_module_and_unknown_slug(
+    session: AsyncSession, context: Context
+) -> None:
+    await import_course(session, context, course(), publish=False)
     assert parse_course(await export_course(session, "more")) == course()[1:]
     with pytest.raises(LookupError, match="no module with slug 'nope'"):
         await export_course(session, "nope")
 
 
 async def test_export_leaves_out_deleted_rows(
-    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+    session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
-    await import_course(session, course(), publish=False)
+    await import_course(session, context, course(), publish=False)
     async with sessionmaker() as other:
         await other.execute(
             update(Lesson).where(Lesson.slug == "reading").values(deleted_at=utcnow())
@@ -451,15 +455,18 @@ def test_the_sample_course_is_complete() -> None:
 
 
 async def test_seeding_twice_leaves_the_same_rows(
-    engine: AsyncEngine, session: AsyncSession, sessionmaker: async_sessionmaker[AsyncSession]
+    engine: AsyncEngine,
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    context: Context,
 ) -> None:
-    first = await seed_sample_course(session)
+    first = await seed_sample_course(session, context)
     assert isinstance(first, ImportReport) and first.changed
     assert await anything_published(sessionmaker)
     counts = [await count(engine, model) for model in (Module, Lesson, Exercise)]
     before = await rows(sessionmaker)
 
-    second = await seed_sample_course(session)
+    second = await seed_sample_course(session, context)
 
     assert not second.changed
     assert [await count(engine, model) for model in (Module, Lesson, Exercise)] == counts

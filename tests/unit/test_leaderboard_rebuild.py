@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.scheduler.jobs import job_named
 from bot.scheduler.runner import JobRunner
+from bot.services.context import Context
 from bot.services.leaderboard_rebuild import rebuild_leaderboard, week_start
 from db.clock import ManualClock
 from db.engine import create_engine
@@ -97,13 +98,16 @@ async def seed(engine: AsyncEngine, entries: list[Entry], learners: int) -> None
 
 
 async def test_the_boards_match_a_brute_force_ranking(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], clock: ManualClock
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: ManualClock,
+    context: Context,
 ) -> None:
     rng = random.Random(20261123)
     learners = 400
     entries = random_ledger(rng, learners)
     await seed(engine, entries, learners)
-    runner = JobRunner(engine, sessionmaker, clock, Settings(_env_file=None))
+    runner = JobRunner(engine, sessionmaker, context, Settings(_env_file=None))
 
     outcome = await runner.run_by_hand(job_named("leaderboard"))
 
@@ -135,13 +139,16 @@ async def test_the_boards_match_a_brute_force_ranking(
 
 
 async def test_a_new_week_starts_with_an_empty_weekly_board(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], clock: ManualClock
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: ManualClock,
+    context: Context,
 ) -> None:
     await seed(engine, [(1, ActivityType.LESSON_COMPLETED, 10, NOW)], 1)
     clock.set(WEEK + timedelta(days=7))
 
     async with sessionmaker() as session:
-        await rebuild_leaderboard(session)
+        await rebuild_leaderboard(session, context)
 
     assert await current_board(engine, LeaderboardPeriod.WEEKLY) == []
     assert await current_board(engine, LeaderboardPeriod.ALL_TIME) == [(1, 1, 1, 10, 1, 0)]
@@ -151,13 +158,14 @@ async def test_a_reader_sees_a_whole_board_during_rebuilds(
     engine: AsyncEngine,
     sessionmaker: async_sessionmaker[AsyncSession],
     database_url: str,
+    context: Context,
 ) -> None:
     rng = random.Random(7)
     learners = 600
     entries = random_ledger(rng, learners)
     await seed(engine, entries, learners)
     async with sessionmaker() as session:
-        await rebuild_leaderboard(session)
+        await rebuild_leaderboard(session, context)
     expected = len(brute_force(entries, None))
     cache = LeaderboardEntry.__table__
     shape = select(
@@ -182,7 +190,7 @@ async def test_a_reader_sees_a_whole_board_during_rebuilds(
         try:
             for _ in range(4):
                 async with sessionmaker() as session:
-                    await rebuild_leaderboard(session)
+                    await rebuild_leaderboard(session, context)
         finally:
             done.set()
 

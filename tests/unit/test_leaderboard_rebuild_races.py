@@ -22,6 +22,7 @@ from sqlalchemy import delete, event, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.util import await_only
 
+from bot.services.context import Context
 from bot.services.leaderboard_rebuild import (
     rebuild_leaderboard,
     switch_to_next,
@@ -158,7 +159,10 @@ INSERT_BOARDS = "INSERT INTO leaderboard_cache"
 
 
 async def test_a_learner_deleted_while_the_boards_are_written_is_not_on_them(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], db_kind: str
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    db_kind: str,
+    context: Context,
 ) -> None:
     """The learner is deleted (and committed) after the boards' INSERT read the ledger and
     before it wrote their rows: no foreign key check stops those rows and no cascade meets
@@ -167,7 +171,7 @@ async def test_a_learner_deleted_while_the_boards_are_written_is_not_on_them(
         pytest.skip("SQLite has one writer: a delete cannot fall inside the rebuild's write")
     ids = await seed(engine)
     async with sessionmaker() as session:
-        await rebuild_leaderboard(session)
+        await rebuild_leaderboard(session, context)
     leaving = ids[LEAVING]
     assert await rows_of(engine, leaving) == 2
     background: list[asyncio.Task[None]] = []
@@ -186,7 +190,7 @@ async def test_a_learner_deleted_while_the_boards_are_written_is_not_on_them(
 
         with before_statement(engine, INSERT_BOARDS, hold_and_delete):
             async with sessionmaker() as session:
-                assert await rebuild_leaderboard(session) == len(
+                assert await rebuild_leaderboard(session, context) == len(
                     brute_force(without(LEAVING), None)
                 ) + len(brute_force(without(LEAVING), WEEK))
         await asyncio.gather(*background)
@@ -196,7 +200,10 @@ async def test_a_learner_deleted_while_the_boards_are_written_is_not_on_them(
 
 
 async def test_a_delete_in_flight_when_the_boards_are_committed_is_waited_for(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], db_kind: str
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    db_kind: str,
+    context: Context,
 ) -> None:
     """The learner's delete ran its cascade before their rows were written, and commits only
     after the new boards are: the check before the switch waits for it rather than reading
@@ -230,7 +237,7 @@ async def test_a_delete_in_flight_when_the_boards_are_committed_is_waited_for(
             before_statement(engine, "SELECT COUNT(*) FROM users FORCE", commit_later),
         ):
             async with sessionmaker() as session:
-                await rebuild_leaderboard(session)
+                await rebuild_leaderboard(session, context)
         await asyncio.gather(*background)
 
     assert await rows_of(engine, leaving) == 0
@@ -238,7 +245,10 @@ async def test_a_delete_in_flight_when_the_boards_are_committed_is_waited_for(
 
 
 async def test_a_learner_deleted_just_before_the_switch_leaves_no_row(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], db_kind: str
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    db_kind: str,
+    context: Context,
 ) -> None:
     """Deleted after the check, before the switch's commit: the new rows are committed, so the
     delete's cascade removes them at once, without waiting for the rebuild."""
@@ -253,22 +263,22 @@ async def test_a_learner_deleted_just_before_the_switch_leaves_no_row(
 
     with before_statement(engine, "INSERT INTO leaderboard_state", delete_now):
         async with sessionmaker() as session:
-            await rebuild_leaderboard(session)
+            await rebuild_leaderboard(session, context)
 
     assert await rows_of(engine, leaving) == 0
 
 
 async def test_a_learner_deleted_between_the_write_and_the_switch_leaves_no_place(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
     """The one point a delete can fall inside a rebuild on SQLite (on MariaDB one of many): its
     cascade takes the learner's new rows out of boards already ranked, and the switch comes
     with the ranks closed over the place they left."""
     ids = await seed(engine)
     async with sessionmaker() as session:
-        generation = await write_next(session)
+        generation = await write_next(session, context)
         await delete_my_data(session, ids[LEAVING])
-        rebuilt = await switch_to_next(session, generation)
+        rebuilt = await switch_to_next(session, context, generation)
 
     assert rebuilt.rows == len(brute_force(without(LEAVING), None)) + len(
         brute_force(without(LEAVING), WEEK)
@@ -278,7 +288,10 @@ async def test_a_learner_deleted_between_the_write_and_the_switch_leaves_no_plac
 
 
 async def test_both_boards_come_from_one_read_of_the_ledger(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], db_kind: str
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    db_kind: str,
+    context: Context,
 ) -> None:
     """One statement reads the ledger for both boards. On MariaDB, XP a learner earns (and
     commits) while that statement is writing the boards, after its read, is on neither board;
@@ -326,7 +339,7 @@ async def test_both_boards_come_from_one_read_of_the_ledger(
         event.listen(engine.sync_engine, "before_cursor_execute", note)
         try:
             async with sessionmaker() as session:
-                await rebuild_leaderboard(session)
+                await rebuild_leaderboard(session, context)
         finally:
             event.remove(engine.sync_engine, "before_cursor_execute", note)
         await asyncio.gather(*background)
@@ -336,6 +349,6 @@ async def test_both_boards_come_from_one_read_of_the_ledger(
     assert len(reads) == 1 and reads[0].lstrip().startswith(INSERT_BOARDS), reads
     # The XP was written, only after the boards' read: the next rebuild has it on both.
     async with sessionmaker() as session:
-        await rebuild_leaderboard(session)
+        await rebuild_leaderboard(session, context)
     later = [*ledger(), (earner, ActivityType.CHALLENGE_SOLVED, 20, NOW)]
     await assert_boards(engine, later)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.context import Context
 from bot.services.learners import TelegramProfile, ensure_learner, language_for
 from db.models import User
 from db.repositories import users
@@ -33,9 +34,11 @@ def test_language_for_a_client(language_code: str | None, language: str) -> None
     assert language_for(language_code) == language
 
 
-async def test_first_contact_stores_the_language_of_the_client(session: AsyncSession) -> None:
+async def test_first_contact_stores_the_language_of_the_client(
+    session: AsyncSession, context: Context
+) -> None:
     learner = await ensure_learner(
-        session, TelegramProfile(42, first_name="Ada", language_code="uk")
+        session, context, TelegramProfile(42, first_name="Ada", language_code="uk")
     )
 
     assert learner.language == "ru"
@@ -45,12 +48,15 @@ async def test_first_contact_stores_the_language_of_the_client(session: AsyncSes
 
 async def test_a_later_language_code_leaves_the_stored_language_alone(
     session: AsyncSession,
+    context: Context,
 ) -> None:
-    await ensure_learner(session, TelegramProfile(42, first_name="Ada", language_code="ru"))
+    await ensure_learner(
+        session, context, TelegramProfile(42, first_name="Ada", language_code="ru")
+    )
 
     # The client changed its language: the profile is refreshed, the learner's language is not.
     learner = await ensure_learner(
-        session, TelegramProfile(42, first_name="Ada", language_code="en")
+        session, context, TelegramProfile(42, first_name="Ada", language_code="en")
     )
 
     assert learner.language == "ru"
@@ -59,22 +65,26 @@ async def test_a_later_language_code_leaves_the_stored_language_alone(
     assert (user.language_code, user.language) == ("en", "ru")
 
 
-async def test_a_stored_choice_wins_over_the_client(session: AsyncSession) -> None:
-    await ensure_learner(session, TelegramProfile(42, language_code="ru"))
+async def test_a_stored_choice_wins_over_the_client(
+    session: AsyncSession, context: Context
+) -> None:
+    await ensure_learner(session, context, TelegramProfile(42, language_code="ru"))
     user = await users.get_by_telegram_id(session, 42, refresh=True)
     assert user is not None
     user.language = "en"  # what the Settings screen will store
     await session.commit()
 
-    learner = await ensure_learner(session, TelegramProfile(42, language_code="ru"))
+    learner = await ensure_learner(session, context, TelegramProfile(42, language_code="ru"))
 
     assert learner.language == "en"
 
 
-async def test_a_row_without_a_language_reads_its_client_language(session: AsyncSession) -> None:
+async def test_a_row_without_a_language_reads_its_client_language(
+    session: AsyncSession, context: Context
+) -> None:
     session.add(User(telegram_id=42, language_code="be"))
     await session.commit()
 
-    learner = await ensure_learner(session, TelegramProfile(42, language_code="be"))
+    learner = await ensure_learner(session, context, TelegramProfile(42, language_code="be"))
 
     assert learner.language == "ru"

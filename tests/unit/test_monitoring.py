@@ -13,6 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.services.context import Context
 from bot.serving.local_api import LocalBotSession
 from bot.serving.metrics import Metrics
 from db.clock import ManualClock
@@ -47,12 +48,12 @@ def scraped(exposition: bytes) -> Samples:
 
 
 async def live_and_done_broadcasts(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+    engine: AsyncEngine, context: Context, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     """A broadcast going out to 6 learners (2 sent, 1 blocked, 3 pending) and a finished one."""
     ids = await add_learners(engine, 6)
-    live = await push(sessionmaker, ids)
-    done = await push(sessionmaker, ids[:2])
+    live = await push(sessionmaker, context, ids)
+    done = await push(sessionmaker, context, ids[:2])
     async with engine.begin() as conn:
         for user_id, status in [(ids[0], "sent"), (ids[1], "sent"), (ids[2], "blocked")]:
             await conn.execute(
@@ -72,9 +73,12 @@ async def live_and_done_broadcasts(
 
 
 async def test_the_outbox_figures_count_the_broadcasts_still_going_out(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], clock: ManualClock
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: ManualClock,
+    context: Context,
 ) -> None:
-    await live_and_done_broadcasts(engine, sessionmaker)
+    await live_and_done_broadcasts(engine, context, sessionmaker)
 
     async with sessionmaker() as session:
         read = await figures(session)
@@ -88,9 +92,12 @@ async def test_the_outbox_figures_count_the_broadcasts_still_going_out(
 
 
 async def test_a_scrape_reports_the_outbox_the_board_age_and_the_pool(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], clock: ManualClock
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: ManualClock,
+    context: Context,
 ) -> None:
-    await live_and_done_broadcasts(engine, sessionmaker)
+    await live_and_done_broadcasts(engine, context, sessionmaker)
     async with engine.begin() as conn:
         built_at = clock.now() - timedelta(seconds=90)
         await conn.execute(insert(LeaderboardState).values(id=1, generation=1, built_at=built_at))
@@ -118,7 +125,7 @@ async def test_a_database_that_does_not_answer_leaves_the_figures_out(clock: Man
     engine = create_engine(f"mysql+aiomysql://root@127.0.0.1:{free_port()}/learnbot")
     try:
         metrics = Metrics()
-        metrics.read_database_with(create_sessionmaker(engine, clock=clock), clock)
+        metrics.read_database_with(create_sessionmaker(engine), clock)
 
         samples = scraped(await metrics.exposition())
     finally:
@@ -130,18 +137,18 @@ async def test_a_database_that_does_not_answer_leaves_the_figures_out(clock: Man
 
 
 async def test_the_send_counters_outlive_the_sender_that_counted(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
     metrics = Metrics()  # the process's, as the app builder makes it once
     ids = await add_learners(engine, 4)
     api = LocalBotSession()
     api.fail(CopyMessage, chat_id=FIRST_CHAT, status=403, description="Forbidden: bot was blocked")
 
-    await push(sessionmaker, ids)
-    await make_sender(sessionmaker, api, metrics=metrics).drain()
+    await push(sessionmaker, context, ids)
+    await make_sender(sessionmaker, api, context, metrics=metrics).drain()
     # The sender is restarted (a new one, as after a worker's restart), and sends again.
-    await push(sessionmaker, ids)
-    await make_sender(sessionmaker, api, metrics=metrics).drain()
+    await push(sessionmaker, context, ids)
+    await make_sender(sessionmaker, api, context, metrics=metrics).drain()
 
     samples = scraped(await metrics.exposition())
     sent = samples[("learnbot_broadcast_messages_total", (("result", "sent"),))]

@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.scheduler.jobs import Job
 from bot.scheduler.runner import JobRunner
 from bot.scheduler.worker import SchedulerWorker
+from bot.services.context import Context
 from bot.serving.local_api import LocalBotSession
 from db.clock import ManualClock
 from db.engine import create_engine, create_sessionmaker
@@ -34,6 +35,11 @@ WITHIN = 15.0
 
 
 @pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(datetime(2026, 3, 4, 12, tzinfo=UTC))
+
+
+@pytest.fixture
 async def proxied(
     database_url: str, mysql_proxy: TcpProxy, engine: AsyncEngine
 ) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
@@ -41,7 +47,7 @@ async def proxied(
     url = make_url(database_url).set(host="127.0.0.1", port=mysql_proxy.port)
     engine = create_engine(url)
     try:
-        yield create_sessionmaker(engine, clock=ManualClock(datetime(2026, 3, 4, 12, tzinfo=UTC)))
+        yield create_sessionmaker(engine)
     finally:
         await engine.dispose()
 
@@ -66,10 +72,11 @@ async def test_the_sender_logs_a_database_outage_once_not_per_round(
     proxied: async_sessionmaker[AsyncSession],
     mysql_proxy: TcpProxy,
     caplog: pytest.LogCaptureFixture,
+    context: Context,
 ) -> None:
     caplog.set_level(logging.INFO)
     health = health_of(proxied)
-    sender = make_sender(proxied, LocalBotSession(), real_time=True, idle_seconds=0.05)
+    sender = make_sender(proxied, LocalBotSession(), context, real_time=True, idle_seconds=0.05)
     await sender.start()
     try:
         await mysql_proxy.refuse()
@@ -90,7 +97,7 @@ async def test_jobs_log_a_database_outage_once_not_per_run(
 ) -> None:
     cut_during_the_run = True
 
-    async def query(session: AsyncSession, settings: Settings) -> int:
+    async def query(session: AsyncSession, context: Context, settings: Settings) -> int:
         nonlocal cut_during_the_run
         if cut_during_the_run:
             # The outage begins while the run holds its lock and its session.
@@ -100,7 +107,9 @@ async def test_jobs_log_a_database_outage_once_not_per_run(
         return 1
 
     job = Job("probe", every=lambda settings: EVERY, run=query)
-    runner = JobRunner(proxied.kw["bind"], proxied, ManualClock(), Settings(_env_file=None))
+    runner = JobRunner(
+        proxied.kw["bind"], proxied, Context(ManualClock()), Settings(_env_file=None)
+    )
     worker = SchedulerWorker(Settings(_env_file=None), runner, jobs=(job,))
     caplog.set_level(logging.INFO)
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.broadcasts.deliveries import MAX_ATTEMPTS, retry_delay
+from bot.services.context import Context
 from bot.serving.bot_api import BotApiHealth, WatchBotApi
 from bot.serving.local_api import LocalBotSession
 from bot.texts import broadcasts as texts
@@ -50,15 +51,15 @@ def _english() -> Iterator[None]:
 
 
 async def test_each_deliverable_message_goes_once_and_the_admin_is_told_once(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
     ids = await add_learners(engine, 30)
     blocking = [FIRST_CHAT + 3, FIRST_CHAT + 17]
     api = LocalBotSession()
     for chat in blocking:
         api.fail(CopyMessage, chat_id=chat, status=403, description="Forbidden: bot was blocked")
-    broadcast_id = await push(sessionmaker, ids, created_by=ADMIN)
-    sender = make_sender(sessionmaker, api)
+    broadcast_id = await push(sessionmaker, context, ids, created_by=ADMIN)
+    sender = make_sender(sessionmaker, api, context)
 
     await sender.drain()
     await sender.drain()
@@ -80,7 +81,7 @@ async def test_each_deliverable_message_goes_once_and_the_admin_is_told_once(
     # The next broadcast does not try the learners who blocked the bot.
     api.calls.clear()
     api.results.clear()
-    second = await push(sessionmaker, ids)
+    second = await push(sessionmaker, context, ids)
     await sender.drain()
     assert sorted(int(c.chat_id) for c in api.calls if isinstance(c, CopyMessage)) == [
         c for c in range(FIRST_CHAT, FIRST_CHAT + 30) if c not in blocking
@@ -92,7 +93,10 @@ async def test_each_deliverable_message_goes_once_and_the_admin_is_told_once(
 
 
 async def test_errors_are_retried_later_then_the_delivery_fails_with_the_reason(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], clock: ManualClock
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: ManualClock,
+    context: Context,
 ) -> None:
     ids = await add_learners(engine, 3)
     api = LocalBotSession()
@@ -104,8 +108,8 @@ async def test_errors_are_retried_later_then_the_delivery_fails_with_the_reason(
         description="Bad Request: message to copy not found\nmore detail",
         times=None,
     )
-    broadcast_id = await push(sessionmaker, ids)
-    sender = make_sender(sessionmaker, api)
+    broadcast_id = await push(sessionmaker, context, ids)
+    sender = make_sender(sessionmaker, api, context)
 
     for attempt in range(1, MAX_ATTEMPTS):
         await sender.drain()
@@ -130,15 +134,15 @@ async def test_errors_are_retried_later_then_the_delivery_fails_with_the_reason(
 
 
 async def test_a_429_pauses_every_send_and_costs_no_attempt(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
     ids = await add_learners(engine, 40)
     time = FakeTime()
     api = LocalBotSession(on_call=(arrivals := Arrivals(time)))
     limited = FIRST_CHAT + 10
     api.fail(CopyMessage, chat_id=limited, status=429, retry_after=7, description="Too Many")
-    broadcast_id = await push(sessionmaker, ids)
-    sender = make_sender(sessionmaker, api, time=time)
+    broadcast_id = await push(sessionmaker, context, ids)
+    sender = make_sender(sessionmaker, api, context, time=time)
 
     await sender.drain()
 
@@ -154,14 +158,14 @@ async def test_a_429_pauses_every_send_and_costs_no_attempt(
 
 
 async def test_a_429_holds_the_shared_pace_for_other_processes(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
     ids = await add_learners(engine, 5)
     time = FakeTime()
     api = LocalBotSession()
     api.fail(CopyMessage, status=429, retry_after=30, description="Too Many")
-    await push(sessionmaker, ids)
-    sender = make_sender(sessionmaker, api, time=time)
+    await push(sessionmaker, context, ids)
+    sender = make_sender(sessionmaker, api, context, time=time)
     refused_at = time.now
 
     await sender.drain_once()
@@ -188,6 +192,7 @@ async def test_a_bot_api_outage_longer_than_the_retries_costs_no_attempt_and_los
     engine: AsyncEngine,
     sessionmaker: async_sessionmaker[AsyncSession],
     caplog: pytest.LogCaptureFixture,
+    context: Context,
 ) -> None:
     caplog.set_level(logging.INFO)
     ids = await add_learners(engine, 20)
@@ -200,8 +205,8 @@ async def test_a_bot_api_outage_longer_than_the_retries_costs_no_attempt_and_los
     api.on_call = arrivals = Arrivals(time)
     bot = local_bot(api)
     bot.session.middleware(WatchBotApi(BotApiHealth(clock=time)))
-    broadcast_id = await push(sessionmaker, ids, created_by=ADMIN)
-    sender = make_sender(sessionmaker, api, time=time, bot=bot)
+    broadcast_id = await push(sessionmaker, context, ids, created_by=ADMIN)
+    sender = make_sender(sessionmaker, api, context, time=time, bot=bot)
 
     await sender.drain()
 
@@ -238,14 +243,14 @@ async def test_a_bot_api_outage_longer_than_the_retries_costs_no_attempt_and_los
 
 
 async def test_the_pace_never_goes_over_the_rate(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
     ids = await add_learners(engine, 120)
     time = FakeTime()
     api = LocalBotSession(on_call=(arrivals := Arrivals(time)))
-    await push(sessionmaker, ids)
+    await push(sessionmaker, context, ids)
     start = time.now
-    await make_sender(sessionmaker, api, time=time, rate=25).drain()
+    await make_sender(sessionmaker, api, context, time=time, rate=25).drain()
 
     assert len(arrivals.at) == 120
     # Telegram allows about 30 a second; 25 evenly spaced fit any one-second window 25 times

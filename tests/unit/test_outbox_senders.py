@@ -15,6 +15,7 @@ from aiogram.methods import CopyMessage, TelegramMethod
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.broadcasts import deliveries
+from bot.services.context import Context
 from bot.serving.local_api import LocalBotSession
 from db.clock import ManualClock
 from db.engine import create_engine, create_sessionmaker
@@ -45,11 +46,11 @@ def _english() -> Iterator[None]:
 
 
 async def test_a_sender_cancelled_half_way_leaves_nothing_claimed_and_another_finishes(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
     ids = await add_learners(engine, 60)
-    broadcast_id = await push(sessionmaker, ids)
-    first = make_sender(sessionmaker, (api := LocalBotSession()), batch_size=40)
+    broadcast_id = await push(sessionmaker, context, ids)
+    first = make_sender(sessionmaker, (api := LocalBotSession()), context, batch_size=40)
 
     def cancel_after_25(method: TelegramMethod[Any], result: Any) -> None:
         if len(api.sent(CopyMessage)) == 25:
@@ -66,7 +67,7 @@ async def test_a_sender_cancelled_half_way_leaves_nothing_claimed_and_another_fi
     assert count_status(rows)[DeliveryStatus.SENDING] == 0
     assert len(sent_before) == len(api.sent(CopyMessage)) >= 25
 
-    second = make_sender(sessionmaker, (again := LocalBotSession()))
+    second = make_sender(sessionmaker, (again := LocalBotSession()), context)
     await second.drain()
 
     arrived = Counter(int(c.chat_id) for c in api.sent(CopyMessage) + again.sent(CopyMessage))
@@ -75,12 +76,12 @@ async def test_a_sender_cancelled_half_way_leaves_nothing_claimed_and_another_fi
 
 
 async def test_stop_lets_sends_in_flight_finish_and_gives_back_the_rest(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
     ids = await add_learners(engine, 60)
-    broadcast_id = await push(sessionmaker, ids)
+    broadcast_id = await push(sessionmaker, context, ids)
     api = LocalBotSession()
-    sender = make_sender(sessionmaker, api, batch_size=60, idle_seconds=0.01)
+    sender = make_sender(sessionmaker, api, context, batch_size=60, idle_seconds=0.01)
 
     tenth_sent = asyncio.Event()
 
@@ -101,16 +102,19 @@ async def test_stop_lets_sends_in_flight_finish_and_gives_back_the_rest(
 
 
 async def test_a_dead_senders_claims_are_taken_again_after_the_lease(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], clock: ManualClock
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: ManualClock,
+    context: Context,
 ) -> None:
     ids = await add_learners(engine, 5)
-    broadcast_id = await push(sessionmaker, ids)
+    broadcast_id = await push(sessionmaker, context, ids)
     # A sender claims and dies before it sends anything.
     async with sessionmaker() as session:
-        claim = await deliveries.claim(session, "dead:1", limit=3, lease_seconds=60)
+        claim = await deliveries.claim(session, context, "dead:1", limit=3, lease_seconds=60)
     assert len(claim.deliveries) == 3
     api = LocalBotSession()
-    sender = make_sender(sessionmaker, api, lease_seconds=60)
+    sender = make_sender(sessionmaker, api, context, lease_seconds=60)
 
     await sender.drain()
     assert sorted(int(c.chat_id) for c in api.sent(CopyMessage)) == [
@@ -134,7 +138,7 @@ async def other_sessionmaker(
     clock that agrees with the first's, as hosts' clocks do)."""
     engine = create_engine(database_url)
     try:
-        yield create_sessionmaker(engine, clock=clock)
+        yield create_sessionmaker(engine)
     finally:
         await engine.dispose()
 
@@ -143,15 +147,16 @@ async def test_two_senders_drain_one_broadcast_together_sending_nothing_twice(
     engine: AsyncEngine,
     sessionmaker: async_sessionmaker[AsyncSession],
     other_sessionmaker: async_sessionmaker[AsyncSession],
+    context: Context,
 ) -> None:
     ids = await add_learners(engine, 300)
-    broadcast_id = await push(sessionmaker, ids)
+    broadcast_id = await push(sessionmaker, context, ids)
     arrivals = Arrivals(wall.time)
     one, two = LocalBotSession(on_call=arrivals), LocalBotSession(on_call=arrivals)
     # Real time: the two share the pace through the database, as two processes would.
     options: dict[str, Any] = {"rate": 200.0, "batch_size": 20}
-    first = make_sender(sessionmaker, one, **options, real_time=True)
-    second = make_sender(other_sessionmaker, two, **options, real_time=True)
+    first = make_sender(sessionmaker, one, context, **options, real_time=True)
+    second = make_sender(other_sessionmaker, two, context, **options, real_time=True)
 
     await asyncio.gather(first.drain(), second.drain())
 
@@ -163,18 +168,18 @@ async def test_two_senders_drain_one_broadcast_together_sending_nothing_twice(
 
 
 async def test_an_idle_sender_starts_at_once_when_nudged(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
     ids = await add_learners(engine, 2)
     arrived = asyncio.Event()
     api = LocalBotSession(on_call=lambda method, result: arrived.set())
     # Idle polls an hour apart: only the nudge can wake it within the test.
-    sender = make_sender(sessionmaker, api, idle_seconds=3600)
+    sender = make_sender(sessionmaker, api, context, idle_seconds=3600)
     await sender.start()
     try:
         await asyncio.sleep(0.1)  # it found nothing and went idle
         assert api.calls == []
-        await push(sessionmaker, ids)
+        await push(sessionmaker, context, ids)
         sender.nudge()
         async with asyncio.timeout(10):
             await arrived.wait()
@@ -184,7 +189,7 @@ async def test_an_idle_sender_starts_at_once_when_nudged(
 
 
 async def test_the_app_runs_a_sender_nudged_through_the_dispatcher(
-    database_url: str, sessionmaker: async_sessionmaker[AsyncSession]
+    database_url: str, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
     from bot.app import build_app, build_workers
     from bot.broadcasts import Sender
@@ -193,7 +198,9 @@ async def test_the_app_runs_a_sender_nudged_through_the_dispatcher(
     from tests.support.chat import database_of
 
     settings = Settings(_env_file=None, database_url=database_url, bot_token=None)
-    app = build_app(settings, database=database_of(sessionmaker), bot_session=LocalBotSession())
+    app = build_app(
+        settings, database=database_of(sessionmaker, context), bot_session=LocalBotSession()
+    )
     [worker] = build_workers(app, scheduler=False)
     assert isinstance(worker, Sender)
     nudge = app.dispatcher[NUDGE_KEY]

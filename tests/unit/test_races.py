@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from db.clock import Clock
 from db.models import User, UserAchievement, UserProgress
 from db.repositories import achievements, progress, users
 from db.repositories.users import TelegramProfile
@@ -64,7 +65,7 @@ async def _race(
 
 
 async def test_concurrent_first_opens_make_one_progress_row(
-    sessionmaker: Sessions, engine: AsyncEngine
+    sessionmaker: Sessions, engine: AsyncEngine, clock: Clock
 ) -> None:
     course = await create_course(engine)
     user_id = await create_user(engine, 42)
@@ -73,7 +74,7 @@ async def test_concurrent_first_opens_make_one_progress_row(
         # What a first open does: lock the learner, read, create the row when it is missing.
         state = await progress.lesson_state(session, user_id, course.lesson_id, course.module_id)
         if state.progress.id is None:
-            await progress.save_progress(session, state.progress)
+            await progress.save_progress(session, state.progress, now=clock.now())
         assert state.progress.id is not None
         return state.progress.id
 
@@ -85,10 +86,12 @@ async def test_concurrent_first_opens_make_one_progress_row(
 
 
 async def test_concurrent_register_makes_one_user(
-    sessionmaker: Sessions, engine: AsyncEngine
+    sessionmaker: Sessions, engine: AsyncEngine, clock: Clock
 ) -> None:
     async def start(session: AsyncSession, n: int) -> int:
-        user = await users.register_or_refresh(session, TelegramProfile(42, f"name{n}"))
+        user = await users.register_or_refresh(
+            session, TelegramProfile(42, f"name{n}"), now=clock.now()
+        )
         return user.id
 
     ids = await _race(engine, sessionmaker, start)
@@ -104,7 +107,7 @@ async def test_concurrent_register_makes_one_user(
 
 
 async def test_concurrent_award_is_granted_exactly_once(
-    sessionmaker: Sessions, engine: AsyncEngine
+    sessionmaker: Sessions, engine: AsyncEngine, clock: Clock
 ) -> None:
     user_id = await create_user(engine, 42)
     async with sessionmaker() as session:
@@ -112,7 +115,7 @@ async def test_concurrent_award_is_granted_exactly_once(
     assert achievement is not None
 
     async def award(session: AsyncSession, _n: int) -> bool:
-        return await achievements.award(session, user_id, achievement.id)
+        return await achievements.award(session, user_id, achievement.id, now=clock.now())
 
     results = await _race(engine, sessionmaker, award)
 

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import String, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from db.clock import Clock
 from db.enums import ActivityType, ProgressStatus
 from db.models import Achievement, ActivityLog, User, UserAchievement, UserProgress
 from db.repositories import achievements, activity, progress, users
@@ -24,10 +25,12 @@ async def _achievement_id(session: AsyncSession, code: str) -> int:
 # --- users ---------------------------------------------------------------------------------
 
 
-async def test_register_creates_the_learner(sessionmaker: Sessions, engine: AsyncEngine) -> None:
+async def test_register_creates_the_learner(
+    sessionmaker: Sessions, engine: AsyncEngine, clock: Clock
+) -> None:
     profile = TelegramProfile(42, "ada", "Ada", "Lovelace", "en")
     async with sessionmaker() as session:
-        user = await users.register_or_refresh(session, profile)
+        user = await users.register_or_refresh(session, profile, now=clock.now())
         await session.commit()
 
     assert user.id is not None
@@ -45,10 +48,12 @@ async def test_register_creates_the_learner(sessionmaker: Sessions, engine: Asyn
 
 
 async def test_register_again_refreshes_the_profile_and_reactivates(
-    sessionmaker: Sessions, engine: AsyncEngine
+    sessionmaker: Sessions, engine: AsyncEngine, clock: Clock
 ) -> None:
     async with sessionmaker() as session:
-        first = await users.register_or_refresh(session, TelegramProfile(42, "ada", "Ada"))
+        first = await users.register_or_refresh(
+            session, TelegramProfile(42, "ada", "Ada"), now=clock.now()
+        )
         await session.commit()
     # What the learner set up in the bot, and that they blocked it since.
     async with engine.begin() as conn:
@@ -60,7 +65,7 @@ async def test_register_again_refreshes_the_profile_and_reactivates(
 
     async with sessionmaker() as session:
         again = await users.register_or_refresh(
-            session, TelegramProfile(42, "countess", "Augusta", "King", "de")
+            session, TelegramProfile(42, "countess", "Augusta", "King", "de"), now=clock.now()
         )
         await session.commit()
 
@@ -79,31 +84,39 @@ async def test_register_again_refreshes_the_profile_and_reactivates(
     assert await count(engine, User) == 1
 
 
-async def test_register_refreshes_an_already_loaded_learner(sessionmaker: Sessions) -> None:
+async def test_register_refreshes_an_already_loaded_learner(
+    sessionmaker: Sessions, clock: Clock
+) -> None:
     """The same session may already hold the row: it must see the new values, not stale ones."""
     async with sessionmaker() as session:
-        first = await users.register_or_refresh(session, TelegramProfile(42, "ada"))
+        first = await users.register_or_refresh(
+            session, TelegramProfile(42, "ada"), now=clock.now()
+        )
         await session.commit()
         await users.set_active(session, first.id, False)
         await session.commit()
 
-        again = await users.register_or_refresh(session, TelegramProfile(42, "countess"))
+        again = await users.register_or_refresh(
+            session, TelegramProfile(42, "countess"), now=clock.now()
+        )
 
         assert again is first
         assert again.username == "countess"
         assert again.is_active is True
 
 
-async def test_register_stores_the_language_once(sessionmaker: Sessions) -> None:
+async def test_register_stores_the_language_once(sessionmaker: Sessions, clock: Clock) -> None:
     async with sessionmaker() as session:
-        first = await users.register_or_refresh(session, TelegramProfile(42), language="ru")
+        first = await users.register_or_refresh(
+            session, TelegramProfile(42), language="ru", now=clock.now()
+        )
         await session.commit()
     assert first.language == "ru"
 
     # Registering again (a refresh, or the loser of a race to register) keeps the first choice.
     async with sessionmaker() as session:
         again = await users.register_or_refresh(
-            session, TelegramProfile(42, language_code="en"), language="en"
+            session, TelegramProfile(42, language_code="en"), language="en", now=clock.now()
         )
         await session.commit()
     assert (again.language_code, again.language) == ("en", "ru")
@@ -116,15 +129,15 @@ def column_length(column: str) -> int:
 
 
 async def test_register_fits_an_overlong_profile_to_the_columns(
-    sessionmaker: Sessions, engine: AsyncEngine
+    sessionmaker: Sessions, engine: AsyncEngine, clock: Clock
 ) -> None:
     # Characters, not bytes: MySQL's utf8mb4 columns count characters too.
     long = TelegramProfile(42, "a" * 100, "Ада🦄" * 75, "L" * 300, "x" * 40)
     async with sessionmaker() as session:
-        await users.register_or_refresh(session, long)
+        await users.register_or_refresh(session, long, now=clock.now())
         await session.commit()
     async with sessionmaker() as session:
-        await users.register_or_refresh(session, long)  # the refresh fits too
+        await users.register_or_refresh(session, long, now=clock.now())  # the refresh fits too
         await session.commit()
 
     async with sessionmaker() as session:
@@ -138,9 +151,9 @@ async def test_register_fits_an_overlong_profile_to_the_columns(
     )
 
 
-async def test_set_active_and_lookup(sessionmaker: Sessions) -> None:
+async def test_set_active_and_lookup(sessionmaker: Sessions, clock: Clock) -> None:
     async with sessionmaker() as session:
-        user = await users.register_or_refresh(session, TelegramProfile(7))
+        user = await users.register_or_refresh(session, TelegramProfile(7), now=clock.now())
         await users.set_active(session, user.id, False)
         await session.commit()
 
@@ -155,7 +168,7 @@ async def test_set_active_and_lookup(sessionmaker: Sessions) -> None:
 
 
 async def test_a_new_progress_row_is_saved_once_and_read_back(
-    sessionmaker: Sessions, engine: AsyncEngine
+    sessionmaker: Sessions, engine: AsyncEngine, clock: Clock
 ) -> None:
     course = await create_course(engine)
     user_id = await create_user(engine, 42)
@@ -163,7 +176,7 @@ async def test_a_new_progress_row_is_saved_once_and_read_back(
     async with sessionmaker() as session:
         first = await progress.lesson_state(session, user_id, course.lesson_id, course.module_id)
         assert first.progress.id is None
-        await progress.save_progress(session, first.progress)
+        await progress.save_progress(session, first.progress, now=clock.now())
         await session.commit()
     async with sessionmaker() as session:
         second = await progress.lesson_state(session, user_id, course.lesson_id, course.module_id)
@@ -178,14 +191,14 @@ async def test_a_new_progress_row_is_saved_once_and_read_back(
 
 
 async def test_lesson_state_reads_what_another_process_committed(
-    sessionmaker: Sessions, engine: AsyncEngine
+    sessionmaker: Sessions, engine: AsyncEngine, clock: Clock
 ) -> None:
     course = await create_course(engine)
     user_id = await create_user(engine, 42)
 
     async with sessionmaker() as session:
         state = await progress.lesson_state(session, user_id, course.lesson_id, course.module_id)
-        await progress.save_progress(session, state.progress)
+        await progress.save_progress(session, state.progress, now=clock.now())
         await session.commit()
         # Another process finishes the lesson meanwhile.
         async with engine.begin() as conn:
@@ -204,7 +217,7 @@ async def test_lesson_state_reads_what_another_process_committed(
 
 
 async def test_progress_is_per_learner_and_lesson(
-    sessionmaker: Sessions, engine: AsyncEngine
+    sessionmaker: Sessions, engine: AsyncEngine, clock: Clock
 ) -> None:
     course = await create_course(engine, lessons=2)
     ada, bob = await create_user(engine, 1), await create_user(engine, 2)
@@ -214,7 +227,7 @@ async def test_progress_is_per_learner_and_lesson(
         for user_id in (ada, bob):
             for lesson_id in course.lesson_ids:
                 state = await progress.lesson_state(session, user_id, lesson_id, course.module_id)
-                await progress.save_progress(session, state.progress)
+                await progress.save_progress(session, state.progress, now=clock.now())
                 ids.add(state.progress.id)
         await session.commit()
         with pytest.raises(progress.UnknownLearner):
@@ -226,7 +239,7 @@ async def test_progress_is_per_learner_and_lesson(
 
 
 async def test_lesson_state_sums_the_xp_granted_for_that_lesson_only(
-    sessionmaker: Sessions, engine: AsyncEngine
+    sessionmaker: Sessions, engine: AsyncEngine, clock: Clock
 ) -> None:
     course = await create_course(engine, lessons=2)
     first, second = course.lesson_ids
@@ -245,6 +258,7 @@ async def test_lesson_state_sums_the_xp_granted_for_that_lesson_only(
                 entity_type="lesson",
                 entity_id=lesson_id,
                 xp=xp,
+                now=clock.now(),
             )
         await session.commit()
 
@@ -263,18 +277,20 @@ async def test_lesson_state_sums_the_xp_granted_for_that_lesson_only(
 # --- achievements --------------------------------------------------------------------------
 
 
-async def test_award_is_true_once_then_false(sessionmaker: Sessions, engine: AsyncEngine) -> None:
+async def test_award_is_true_once_then_false(
+    sessionmaker: Sessions, engine: AsyncEngine, clock: Clock
+) -> None:
     user_id = await create_user(engine, 42)
     async with sessionmaker() as session:
         first_lesson = await _achievement_id(session, "first_lesson")
-        assert await achievements.award(session, user_id, first_lesson) is True
+        assert await achievements.award(session, user_id, first_lesson, now=clock.now()) is True
         await session.commit()
     async with sessionmaker() as session:
-        assert await achievements.award(session, user_id, first_lesson) is False
-        assert await achievements.award(session, user_id, first_lesson) is False
+        assert await achievements.award(session, user_id, first_lesson, now=clock.now()) is False
+        assert await achievements.award(session, user_id, first_lesson, now=clock.now()) is False
         # A different badge is a different award.
         streak_7 = await _achievement_id(session, "streak_7")
-        assert await achievements.award(session, user_id, streak_7) is True
+        assert await achievements.award(session, user_id, streak_7, now=clock.now()) is True
         await session.commit()
 
     assert await count(engine, UserAchievement, user_id=user_id) == 2
@@ -293,15 +309,22 @@ async def test_get_by_code(session: AsyncSession) -> None:
 # --- activity / XP ledger ------------------------------------------------------------------
 
 
-async def test_activity_xp_ledger(sessionmaker: Sessions, engine: AsyncEngine) -> None:
+async def test_activity_xp_ledger(
+    sessionmaker: Sessions, engine: AsyncEngine, clock: Clock
+) -> None:
     course = await create_course(engine, lessons=2)
     first, second = course.lesson_ids
     ada, bob = await create_user(engine, 1), await create_user(engine, 2)
 
     async with sessionmaker() as session:
-        await activity.add(session, ada, ActivityType.LOGIN)
+        await activity.add(session, ada, ActivityType.LOGIN, now=clock.now())
         await activity.add(
-            session, ada, ActivityType.LESSON_STARTED, entity_type="lesson", entity_id=first
+            session,
+            ada,
+            ActivityType.LESSON_STARTED,
+            entity_type="lesson",
+            entity_id=first,
+            now=clock.now(),
         )
         await activity.add(
             session,
@@ -311,9 +334,16 @@ async def test_activity_xp_ledger(sessionmaker: Sessions, engine: AsyncEngine) -
             entity_id=first,
             xp=7,
             details={"score": 70},
+            now=clock.now(),
         )
         await activity.add(
-            session, ada, ActivityType.LESSON_COMPLETED, entity_type="lesson", entity_id=first, xp=3
+            session,
+            ada,
+            ActivityType.LESSON_COMPLETED,
+            entity_type="lesson",
+            entity_id=first,
+            xp=3,
+            now=clock.now(),
         )
         await activity.add(
             session,
@@ -322,9 +352,16 @@ async def test_activity_xp_ledger(sessionmaker: Sessions, engine: AsyncEngine) -
             entity_type="lesson",
             entity_id=second,
             xp=10,
+            now=clock.now(),
         )
         await activity.add(
-            session, bob, ActivityType.LESSON_COMPLETED, entity_type="lesson", entity_id=first, xp=5
+            session,
+            bob,
+            ActivityType.LESSON_COMPLETED,
+            entity_type="lesson",
+            entity_id=first,
+            xp=5,
+            now=clock.now(),
         )
         await session.commit()
 
@@ -341,10 +378,14 @@ async def test_activity_xp_ledger(sessionmaker: Sessions, engine: AsyncEngine) -
     assert await count(engine, ActivityLog, user_id=ada) == 5
 
 
-async def test_activity_refuses_negative_xp(sessionmaker: Sessions, engine: AsyncEngine) -> None:
+async def test_activity_refuses_negative_xp(
+    sessionmaker: Sessions, engine: AsyncEngine, clock: Clock
+) -> None:
     user_id = await create_user(engine, 1)
     async with sessionmaker() as session:
         with pytest.raises(ValueError, match="only grows"):
-            await activity.add(session, user_id, ActivityType.LESSON_COMPLETED, xp=-1)
+            await activity.add(
+                session, user_id, ActivityType.LESSON_COMPLETED, xp=-1, now=clock.now()
+            )
         await session.commit()
     assert await count(engine, ActivityLog) == 0

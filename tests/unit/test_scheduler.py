@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.scheduler.jobs import JOBS, Job, job_named
 from bot.scheduler.runner import JobRunner, period_key
 from bot.scheduler.worker import SchedulerWorker
+from bot.services.context import Context
 from db.clock import ManualClock
 from db.engine import create_engine, create_sessionmaker
 from db.enums import ActivityType, JobStatus, LeaderboardPeriod
@@ -41,13 +42,15 @@ async def other_process(
     """What a second scheduler process has: an engine (a pool of connections) of its own."""
     engine = create_engine(database_url)
     try:
-        yield create_sessionmaker(engine, clock=clock)
+        yield create_sessionmaker(engine)
     finally:
         await engine.dispose()
 
 
 def runner_of(sessionmaker: async_sessionmaker[AsyncSession], clock: ManualClock) -> JobRunner:
-    return JobRunner(sessionmaker.kw["bind"], sessionmaker, clock, Settings(_env_file=None))
+    return JobRunner(
+        sessionmaker.kw["bind"], sessionmaker, Context(clock), Settings(_env_file=None)
+    )
 
 
 async def job_runs(engine: AsyncEngine) -> list[tuple[str, str | None, JobStatus, int | None]]:
@@ -100,7 +103,7 @@ async def test_a_run_is_skipped_while_another_process_holds_the_jobs_lock(
 ) -> None:
     entered, release = asyncio.Event(), asyncio.Event()
 
-    async def slow(session: AsyncSession, settings: Settings) -> int:
+    async def slow(session: AsyncSession, context: Context, settings: Settings) -> int:
         entered.set()
         await release.wait()
         return 3
@@ -132,7 +135,7 @@ async def test_a_failing_run_is_recorded_and_the_next_one_runs(
 ) -> None:
     calls = 0
 
-    async def flaky(session: AsyncSession, settings: Settings) -> int:
+    async def flaky(session: AsyncSession, context: Context, settings: Settings) -> int:
         nonlocal calls
         calls += 1
         if calls == 1:
@@ -169,9 +172,9 @@ def settings_for(database_url: str) -> Settings:
 
 
 async def test_run_without_the_scheduler_builds_no_scheduler(
-    database_url: str, sessionmaker: async_sessionmaker[AsyncSession]
+    database_url: str, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
-    app = build_app(settings_for(database_url), database=database_of(sessionmaker))
+    app = build_app(settings_for(database_url), database=database_of(sessionmaker, context))
     try:
         assert not [w for w in build_workers(app, scheduler=False) if w.name == "scheduler"]
         [worker] = [w for w in build_workers(app, scheduler=True) if w.name == "scheduler"]
@@ -225,5 +228,5 @@ def test_the_scheduler_command_asks_for_a_token_only_for_workers_that_talk_to_te
 def runner_of_nothing() -> JobRunner:
     engine = create_engine("sqlite+aiosqlite://")
     return JobRunner(
-        engine, create_sessionmaker(engine), ManualClock(NOW), Settings(_env_file=None)
+        engine, create_sessionmaker(engine), Context(ManualClock(NOW)), Settings(_env_file=None)
     )

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.cli.main import main
 from bot.cli.stats import render, table
+from bot.services.context import Context
 from db import migrations
 from db.clock import Clock, ManualClock
 from db.migrations import PROJECT_ROOT
@@ -34,10 +35,10 @@ def test_tables_align_their_columns() -> None:
 
 
 async def test_the_tables_carry_the_figures(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], context: Context
 ) -> None:
     await build_course(engine)
-    text = render(await stats_of(sessionmaker))
+    text = render(await stats_of(sessionmaker, context))
     lines = text.splitlines()
     assert lines[0] == "Learners: 8, active in the last 7 days: 5"
     # The figures of tests/unit/test_analytics.py, worked out by hand there.

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.services.context import Context
 from bot.services.streak_upkeep import upkeep_streaks
 from db.clock import ManualClock
 from db.enums import ActivityType, BroadcastKind
@@ -29,9 +30,11 @@ def clock() -> ManualClock:
     return ManualClock(START)
 
 
-async def run(sessionmaker: async_sessionmaker[AsyncSession], default: str = "UTC") -> int:
+async def run(
+    sessionmaker: async_sessionmaker[AsyncSession], context: Context, default: str = "UTC"
+) -> int:
     async with sessionmaker() as session:
-        return await upkeep_streaks(session, default)
+        return await upkeep_streaks(session, context, default)
 
 
 async def row_of(sessionmaker: async_sessionmaker[AsyncSession], user_id: int) -> dict[str, Any]:
@@ -53,7 +56,10 @@ async def streak_row(
 
 
 async def test_across_the_date_line_each_learner_is_looked_at_on_their_own_midnight(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], clock: ManualClock
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: ManualClock,
+    context: Context,
 ) -> None:
     last = date(2026, 3, 2)
     east = await prepare_learner(
@@ -67,38 +73,41 @@ async def test_across_the_date_line_each_learner_is_looked_at_on_their_own_midni
     )  # fmt: skip
 
     clock.set(utc(2026, 3, 3, 9, 59))  # 23:59 on the 3rd in Kiritimati
-    assert await run(sessionmaker) == 0
+    assert await run(sessionmaker, context) == 0
     assert (await streak_row(sessionmaker, east))[0] == 5
 
     clock.set(utc(2026, 3, 3, 10, 5))  # the 4th has begun there, the 2nd is not over in the west
-    assert await run(sessionmaker) == 1
+    assert await run(sessionmaker, context) == 1
     assert await streak_row(sessionmaker, east) == (0, 5, last, 0, None)
     assert (await row_of(sessionmaker, east))["remind_at"] is None
     assert await streak_row(sessionmaker, west) == (3, 6, last, 0, utc(2026, 3, 4, 12))
 
     clock.set(utc(2026, 3, 4, 12))
-    assert await run(sessionmaker) == 1
+    assert await run(sessionmaker, context) == 1
     assert await streak_row(sessionmaker, west) == (0, 6, last, 0, None)
 
 
 async def test_a_freeze_covers_each_missed_day_then_the_streak_breaks_and_freezes_stay(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], clock: ManualClock
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: ManualClock,
+    context: Context,
 ) -> None:
     user = await prepare_learner(
         engine, current_streak=9, longest_streak=9, last_active_date=date(2026, 3, 1),
         streak_freezes=2, streak_due_at=utc(2026, 3, 3),
     )  # fmt: skip
     clock.set(utc(2026, 3, 3, 0, 15))
-    assert await run(sessionmaker) == 1
+    assert await run(sessionmaker, context) == 1
     assert await streak_row(sessionmaker, user) == (9, 9, date(2026, 3, 2), 1, utc(2026, 3, 4))
-    assert await run(sessionmaker) == 0  # the same night again: nothing due
+    assert await run(sessionmaker, context) == 0  # the same night again: nothing due
 
     clock.set(utc(2026, 3, 4, 0, 15))
-    assert await run(sessionmaker) == 1
+    assert await run(sessionmaker, context) == 1
     assert await streak_row(sessionmaker, user) == (9, 9, date(2026, 3, 3), 0, utc(2026, 3, 5))
 
     clock.set(utc(2026, 3, 5, 0, 15))
-    assert await run(sessionmaker) == 1
+    assert await run(sessionmaker, context) == 1
     assert await streak_row(sessionmaker, user) == (0, 9, date(2026, 3, 3), 0, None)
 
 
@@ -118,18 +127,22 @@ async def test_two_missed_days_take_two_freezes_or_break_the_streak(
     clock: ManualClock,
     freezes: int,
     expected: tuple[Any, ...],
+    context: Context,
 ) -> None:
     user = await prepare_learner(
         engine, current_streak=4, longest_streak=4, last_active_date=date(2026, 3, 1),
         streak_freezes=freezes, streak_due_at=utc(2026, 3, 3),
     )  # fmt: skip
     clock.set(utc(2026, 3, 4, 1))
-    assert await run(sessionmaker) == 1
+    assert await run(sessionmaker, context) == 1
     assert await streak_row(sessionmaker, user) == expected
 
 
 async def test_daylight_saving_changes_in_berlin(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], clock: ManualClock
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: ManualClock,
+    context: Context,
 ) -> None:
     spring = await prepare_learner(
         engine, 1, timezone="Europe/Berlin", current_streak=2, longest_streak=2,
@@ -140,7 +153,7 @@ async def test_daylight_saving_changes_in_berlin(
         last_active_date=date(2026, 10, 23), streak_freezes=1, streak_due_at=utc(2026, 10, 24, 22),
     )  # fmt: skip
     clock.set(utc(2026, 3, 28, 23))  # Sunday 29 March begins; its day has 23 hours
-    assert await run(sessionmaker) == 1
+    assert await run(sessionmaker, context) == 1
     assert await streak_row(sessionmaker, spring) == (
         2,
         2,
@@ -149,7 +162,9 @@ async def test_daylight_saving_changes_in_berlin(
         utc(2026, 3, 29, 22),
     )
     clock.set(utc(2026, 10, 24, 22))  # Sunday 25 October begins; its day has 25 hours
-    assert await run(sessionmaker) == 2  # the spring learner's next midnight passed long ago
+    assert (
+        await run(sessionmaker, context) == 2
+    )  # the spring learner's next midnight passed long ago
     assert await streak_row(sessionmaker, autumn) == (
         2,
         2,
@@ -161,7 +176,10 @@ async def test_daylight_saving_changes_in_berlin(
 
 
 async def test_learners_not_due_are_left_exactly_as_they_were(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], clock: ManualClock
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: ManualClock,
+    context: Context,
 ) -> None:
     later = await prepare_learner(
         engine, 1, current_streak=3, longest_streak=3, last_active_date=date(2026, 3, 1),
@@ -176,20 +194,23 @@ async def test_learners_not_due_are_left_exactly_as_they_were(
         streak_due_at=utc(2026, 3, 1),
     )  # fmt: skip
     before = [await row_of(sessionmaker, u) for u in (later, unlisted)]
-    assert await run(sessionmaker) == 1
+    assert await run(sessionmaker, context) == 1
     assert [await row_of(sessionmaker, u) for u in (later, unlisted)] == before
     assert (await streak_row(sessionmaker, due))[0] == 0
 
 
 async def test_an_intact_streak_whose_instant_is_stale_only_gets_its_instant(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], clock: ManualClock
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: ManualClock,
+    context: Context,
 ) -> None:
     # As the migration leaves a learner with a streak: due now, whatever their day.
     user = await prepare_learner(
         engine, timezone="Asia/Tokyo", current_streak=3, longest_streak=3,
         last_active_date=date(2026, 3, 1), streak_due_at=utc(2026, 1, 1),
     )  # fmt: skip
-    assert await run(sessionmaker) == 1
+    assert await run(sessionmaker, context) == 1
     assert await streak_row(sessionmaker, user) == (3, 3, date(2026, 3, 1), 0, utc(2026, 3, 2, 15))
 
 
@@ -205,7 +226,10 @@ async def notices(sessionmaker: async_sessionmaker[AsyncSession]) -> list[tuple[
 
 
 async def test_a_missing_streak_achievement_is_awarded_paid_and_told_once(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], clock: ManualClock
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: ManualClock,
+    context: Context,
 ) -> None:
     catalogue = {a.code: a for a in await rows(sessionmaker, Achievement)}
     first = await prepare_learner(
@@ -221,7 +245,7 @@ async def test_a_missing_streak_achievement_is_awarded_paid_and_told_once(
             conn, UserAchievement, user_id=first, achievement_id=catalogue["streak_3"].id
         )
     clock.set(utc(2026, 3, 2, 0, 5))
-    assert await run(sessionmaker) == 2
+    assert await run(sessionmaker, context) == 2
     assert sorted(await held_codes(sessionmaker)) == ["streak_3", "streak_3", "streak_7"]
     assert await notices(sessionmaker) == [(first, "streak_7"), (second, "streak_3")]
     paid = [
@@ -243,8 +267,8 @@ async def test_a_missing_streak_achievement_is_awarded_paid_and_told_once(
     async with sessionmaker() as session:
         await session.execute(update(User).values(streak_due_at=utc(2026, 3, 1)))
         await session.commit()
-    assert await run(sessionmaker) == 2
-    assert await run(sessionmaker) == 0
+    assert await run(sessionmaker, context) == 2
+    assert await run(sessionmaker, context) == 0
     assert len(await held_codes(sessionmaker)) == 3
     assert len(await notices(sessionmaker)) == 2
     assert len(await rows(sessionmaker, ActivityLog)) == 2
@@ -255,6 +279,7 @@ async def test_an_unknown_zone_falls_back_to_the_default_and_the_run_goes_on(
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: ManualClock,
     caplog: pytest.LogCaptureFixture,
+    context: Context,
 ) -> None:
     caplog.set_level(logging.WARNING, logger="bot.services.sweeps")
     stray = await prepare_learner(
@@ -265,7 +290,7 @@ async def test_an_unknown_zone_falls_back_to_the_default_and_the_run_goes_on(
         engine, 2, current_streak=2, longest_streak=2, last_active_date=date(2026, 2, 20),
         streak_due_at=utc(2026, 2, 22),
     )  # fmt: skip
-    assert await run(sessionmaker, default="Asia/Tokyo") == 2
+    assert await run(sessionmaker, context, default="Asia/Tokyo") == 2
     # Tokyo's midnight ending 2 March: 15:00 UTC.
     assert (await streak_row(sessionmaker, stray))[4] == utc(2026, 3, 2, 15)
     assert (await streak_row(sessionmaker, other))[0] == 0
@@ -280,6 +305,7 @@ async def test_a_row_no_rule_can_read_is_put_off_a_day_and_the_run_goes_on(
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: ManualClock,
     caplog: pytest.LogCaptureFixture,
+    context: Context,
 ) -> None:
     caplog.set_level(logging.ERROR, logger="bot.services.streak_upkeep")
     broken = await prepare_learner(
@@ -290,7 +316,7 @@ async def test_a_row_no_rule_can_read_is_put_off_a_day_and_the_run_goes_on(
         engine, 2, current_streak=2, longest_streak=2, last_active_date=date(2026, 2, 20),
         streak_due_at=utc(2026, 2, 22),
     )  # fmt: skip
-    assert await run(sessionmaker) == 2
+    assert await run(sessionmaker, context) == 2
     assert await streak_row(sessionmaker, broken) == (
         2, 2, date(9999, 12, 30), 0, START + timedelta(days=1),
     )  # fmt: skip
@@ -313,6 +339,7 @@ async def due_learners(engine: AsyncEngine, telegram_ids: range) -> None:
 
 async def statements(
     engine: AsyncEngine,
+    context: Context,
     sessionmaker: async_sessionmaker[AsyncSession],
     counter: RoundTrips,
     n: int,
@@ -323,21 +350,24 @@ async def statements(
     label = f"upkeep {n}/{batch_size}"
     with counting_as(label):
         async with sessionmaker() as session:
-            assert await upkeep_streaks(session, batch_size=batch_size) == n
+            assert await upkeep_streaks(session, context, batch_size=batch_size) == n
     return counter.of(label)[STATEMENT]
 
 
 async def test_upkeep_costs_a_fixed_number_of_statements_per_batch_not_per_learner(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], db_kind: str
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    db_kind: str,
+    context: Context,
 ) -> None:
     counter = RoundTrips()
     counter.attach(engine)
     # The process reads the achievement catalogue once, at its first batch.
-    await statements(engine, sessionmaker, counter, 1, 1000)
-    nothing_due = await statements(engine, sessionmaker, counter, 0, 1000)
-    few = await statements(engine, sessionmaker, counter, 3, 1000)
-    many = await statements(engine, sessionmaker, counter, 40, 1000)
-    batched = await statements(engine, sessionmaker, counter, 40, 10)
+    await statements(engine, context, sessionmaker, counter, 1, 1000)
+    nothing_due = await statements(engine, context, sessionmaker, counter, 0, 1000)
+    few = await statements(engine, context, sessionmaker, counter, 3, 1000)
+    many = await statements(engine, context, sessionmaker, counter, 40, 1000)
+    batched = await statements(engine, context, sessionmaker, counter, 40, 10)
     assert few == many
     # Four full batches and the read that finds none left.
     assert batched == 4 * few + nothing_due

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.services.unit_of_work import unit_of_work
+from db.clock import SYSTEM_CLOCK
 from db.models import User
 from db.repositories import users
 from db.repositories.users import TelegramProfile
@@ -21,7 +22,9 @@ class Boom(Exception):
 
 @unit_of_work
 async def register(session: AsyncSession, telegram_id: int) -> int:
-    user = await users.register_or_refresh(session, TelegramProfile(telegram_id=telegram_id))
+    user = await users.register_or_refresh(
+        session, TelegramProfile(telegram_id=telegram_id), now=SYSTEM_CLOCK.now()
+    )
     return user.id
 
 

@@ -10,6 +10,7 @@ from bot.services.broadcasts.pushes import count_recipients
 from bot.services.content.parse import parse_course
 from bot.services.content.sample import sample_course_path
 from bot.services.content.upload import apply_course, preview_course
+from bot.services.context import Context
 from db.engine import UNIT_TIMEOUT_KEY, create_sessionmaker
 from db.models import Module
 from tests.support.factories import count
@@ -18,7 +19,9 @@ from tests.support.factories import count
 NO_TIME = 1e-6
 
 
-async def test_a_course_file_gets_more_time_than_an_ordinary_unit(engine: AsyncEngine) -> None:
+async def test_a_course_file_gets_more_time_than_an_ordinary_unit(
+    engine: AsyncEngine, context: Context
+) -> None:
     modules = parse_course(sample_course_path().read_text(encoding="utf-8"))
     sessionmaker = create_sessionmaker(engine, unit_seconds=NO_TIME)
     async with sessionmaker() as session:
@@ -27,7 +30,7 @@ async def test_a_course_file_gets_more_time_than_an_ordinary_unit(engine: AsyncE
 
         preview = await preview_course(session, modules)
         assert preview.report.modules.created == len(modules)
-        report = await apply_course(session, modules, publish=False)
+        report = await apply_course(session, context, modules, publish=False)
         assert report.modules.created == len(modules)
 
         # The longer limit ended with the import.

@@ -46,6 +46,7 @@ from bot.services.broadcasts.pushes import (
     Queued,
     UnknownBroadcast,
 )
+from bot.services.context import Context
 from bot.services.learners import Learner
 from bot.texts import broadcasts as t
 from bot.views.admin import broadcasts as views
@@ -148,6 +149,7 @@ async def confirm(
     state: FSMContext,
     session: AsyncSession,
     outbox_nudge: OutboxNudge,
+    context: Context,
 ) -> None:
     kind, ref = callback_data.kind, callback_data.ref
     held = await _take(state, kind, ref)
@@ -161,12 +163,12 @@ async def confirm(
     admin_id = callback.from_user.id
     if kind is PushKind.COPY:
         queued = await pushes.push_copy(
-            session, admin_id, int(held["chat"]), ref, preview=str(held.get("preview", ""))
+            session, context, admin_id, int(held["chat"]), ref, preview=str(held.get("preview", ""))
         )
     elif kind is PushKind.TEXT:
-        queued = await pushes.push_text(session, admin_id, str(held["text"]))
+        queued = await pushes.push_text(session, context, admin_id, str(held["text"]))
     else:
-        queued = await pushes.announce_lesson(session, admin_id, ref)
+        queued = await pushes.announce_lesson(session, context, admin_id, ref)
     _queued(queued, kind, admin_id, outbox_nudge)
     await show(callback, views.queued_screen(queued))
 
@@ -221,8 +223,9 @@ async def cancel(
     callback_answer: CallbackAnswer,
     session: AsyncSession,
     learner: Learner,
+    context: Context,
 ) -> None:
-    cancelled = await pushes.cancel(session, callback_data.broadcast_id)
+    cancelled = await pushes.cancel(session, context, callback_data.broadcast_id)
     log.info(
         "broadcast %s cancelled by admin %s: %s deliveries will not be sent",
         cancelled.broadcast_id,

@@ -37,6 +37,7 @@ from bot.handlers.common import show
 from bot.services.content import upload
 from bot.services.content.exporter import export_course
 from bot.services.content.upload import FileRefused
+from bot.services.context import Context
 from bot.serving.background import BackgroundTasks
 from bot.texts import course_file as texts
 from bot.views.admin import course_file as views
@@ -92,6 +93,7 @@ async def apply_file(
     dispatcher: Dispatcher,
     background: BackgroundTasks,
     sessionmaker: async_sessionmaker[AsyncSession],
+    context: Context,
 ) -> None:
     pending = await jobs.take_pending(state, callback_data.token)
     if pending is None:
@@ -111,7 +113,7 @@ async def apply_file(
     job = jobs.Job(reporter, admin_id, pending.name, state, dispatcher, sessionmaker)
     if isinstance(message, Message):
         await job.message.tell(views.text_screen(started))
-    background.start(("course file apply", admin_id), jobs.apply(job, pending, publish))
+    background.start(("course file apply", admin_id), jobs.apply(job, pending, publish, context))
 
 
 async def cancel_file(

@@ -22,6 +22,7 @@ from bot.handlers.admin.job_message import TELEGRAM_FAILURES, JobMessage
 from bot.services.content import upload
 from bot.services.content.spec import CourseFileError
 from bot.services.content.upload import BoundedBuffer, FileRefused, PendingFile, Refusal
+from bot.services.context import Context
 from bot.serving.background import REPLACED, SHUTDOWN
 from bot.texts import course_file as texts
 from bot.texts import outage
@@ -152,12 +153,12 @@ async def _tell_failure(job: Job, exc: Exception, what: str, failure: Screen | N
     await job.message.tell(failure or views.text_screen(str(common_texts.ERROR)))
 
 
-async def apply(job: Job, pending: PendingFile, publish: bool) -> None:
+async def apply(job: Job, pending: PendingFile, publish: bool, context: Context) -> None:
     name = views.clip_name(job.name)
     try:
         async with job.running() as session:
             report = await upload.apply_upload(
-                session, pending, publish=publish, progress=job.progress
+                session, context, pending, publish=publish, progress=job.progress
             )
     except BaseException as exc:
         # Not applied (all or nothing): the admin can still confirm it again.

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks.admin import AdminMenuCb, AdminSection
 from bot.services import analytics
+from bot.services.context import Context
 from bot.views.admin.menu import back_to_admin
 from bot.views.admin.stats import stats_report
 from bot.views.charts import funnel_png
@@ -20,8 +21,10 @@ from bot.views.charts import funnel_png
 log = logging.getLogger(__name__)
 
 
-async def show_stats(event: Message | CallbackQuery, session: AsyncSession, bot: Bot) -> None:
-    stats = await analytics.course_stats(session)
+async def show_stats(
+    event: Message | CallbackQuery, session: AsyncSession, bot: Bot, context: Context
+) -> None:
+    stats = await analytics.course_stats(session, context)
     report = stats_report(stats)
     chat_id = event.from_user.id if event.from_user else None
     assert chat_id is not None

@@ -7,12 +7,8 @@ content version the database's triggers move, within their refresh bound.
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.services.catalog import CATALOG_KEY, CatalogCache
+from bot.services.context import Context
 
 
-def content_changed(session: AsyncSession) -> None:
-    cache = session.info.get(CATALOG_KEY)
-    if isinstance(cache, CatalogCache):
-        cache.forget()
+def content_changed(ctx: Context) -> None:
+    ctx.catalog.forget()

@@ -12,9 +12,9 @@ from bot.services.authoring import content_changed
 from bot.services.authoring.lessons import LessonDetail, lesson_detail
 from bot.services.content import fields as values
 from bot.services.content.spec import stored_short_answer
+from bot.services.context import Context
 from bot.services.errors import AuthoredLessonGone, NotUnderstood
 from bot.services.unit_of_work import unit_of_work
-from db import clock
 from db.enums import ExerciseType
 from db.models import Exercise
 from db.repositories import authoring as repo
@@ -48,6 +48,7 @@ def _checked(
 @unit_of_work
 async def save_exercise(
     session: AsyncSession,
+    ctx: Context,
     lesson_id: int,
     *,
     exercise_id: int | None = None,
@@ -85,16 +86,16 @@ async def save_exercise(
             setattr(exercise, name, value)
         # Another question now: learners' review cards of the old one retire, as when a
         # course file rewrites an exercise.
-        await review.retire(session, [exercise_id], clock.now(session))
+        await review.retire(session, [exercise_id], ctx.clock.now())
         what = "rewritten in"
     await session.flush()
-    content_changed(session)
+    content_changed(ctx)
     log.info("exercise %s (%s) %s lesson %s", exercise.id, kind.value, what, lesson_id)
     return await lesson_detail(session, lesson_id)
 
 
 @unit_of_work
-async def delete_exercise(session: AsyncSession, exercise_id: int) -> LessonDetail:
+async def delete_exercise(session: AsyncSession, ctx: Context, exercise_id: int) -> LessonDetail:
     """The exercise goes with its learners' answers, as when a course file drops it; the
     lesson's screen after it."""
     exercise = await repo.live_exercise(session, exercise_id)
@@ -102,6 +103,6 @@ async def delete_exercise(session: AsyncSession, exercise_id: int) -> LessonDeta
         raise AuthoredLessonGone
     lesson_id = exercise.lesson_id
     await repo.delete_exercise(session, exercise_id)
-    content_changed(session)
+    content_changed(ctx)
     log.info("exercise %s deleted from lesson %s", exercise_id, lesson_id)
     return await lesson_detail(session, lesson_id)

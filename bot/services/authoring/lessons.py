@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.authoring import content_changed
 from bot.services.content import fields as values
+from bot.services.context import Context
 from bot.services.errors import AuthoredLessonGone, AuthoredModuleGone
 from bot.services.unit_of_work import read_only, unit_of_work
-from db import clock
 from db.enums import ExerciseType
 from db.models import Exercise, Lesson
 from db.repositories import authoring as repo
@@ -110,6 +110,7 @@ async def _live_lesson(session: AsyncSession, lesson_id: int) -> Lesson:
 @unit_of_work
 async def add_lesson(
     session: AsyncSession,
+    ctx: Context,
     module_id: int,
     *,
     title: str,
@@ -137,28 +138,33 @@ async def add_lesson(
     )
     session.add(lesson)
     await session.flush()
-    content_changed(session)
+    content_changed(ctx)
     log.info("lesson %s (%s) added to module %s", lesson.id, lesson.slug, module_id)
     return NewLesson(await lesson_detail(session, lesson.id), base)
 
 
 @unit_of_work
-async def edit_title(session: AsyncSession, lesson_id: int, title: str) -> LessonDetail:
+async def edit_title(
+    session: AsyncSession, ctx: Context, lesson_id: int, title: str
+) -> LessonDetail:
     lesson = await _live_lesson(session, lesson_id)
     lesson.title = values.title(title)
-    return await _saved(session, lesson, "title edited")
+    return await _saved(session, ctx, lesson, "title edited")
 
 
 @unit_of_work
-async def edit_content(session: AsyncSession, lesson_id: int, content: str) -> LessonDetail:
+async def edit_content(
+    session: AsyncSession, ctx: Context, lesson_id: int, content: str
+) -> LessonDetail:
     lesson = await _live_lesson(session, lesson_id)
     lesson.content = values.content(content)
-    return await _saved(session, lesson, "content edited")
+    return await _saved(session, ctx, lesson, "content edited")
 
 
 @unit_of_work
 async def edit_numbers(
     session: AsyncSession,
+    ctx: Context,
     lesson_id: int,
     *,
     estimated_minutes: int | None,
@@ -174,29 +180,31 @@ async def edit_numbers(
     )
     lesson.xp = values.number(str(xp), values.NumberField.XP)
     lesson.pass_score = values.number(str(pass_score), values.NumberField.PASS_SCORE)
-    return await _saved(session, lesson, "numbers edited")
+    return await _saved(session, ctx, lesson, "numbers edited")
 
 
 @unit_of_work
 async def set_lesson_published(
-    session: AsyncSession, lesson_id: int, published: bool
+    session: AsyncSession, ctx: Context, lesson_id: int, published: bool
 ) -> LessonDetail:
     lesson = await _live_lesson(session, lesson_id)
     if lesson.is_published == published:
         return await lesson_detail(session, lesson_id)  # a double press changes nothing twice
     lesson.is_published = published
-    return await _saved(session, lesson, "published" if published else "unpublished")
+    return await _saved(session, ctx, lesson, "published" if published else "unpublished")
 
 
-async def _saved(session: AsyncSession, lesson: Lesson, what: str) -> LessonDetail:
+async def _saved(session: AsyncSession, ctx: Context, lesson: Lesson, what: str) -> LessonDetail:
     await session.flush()
-    content_changed(session)
+    content_changed(ctx)
     log.info("lesson %s %s", lesson.id, what)
     return await lesson_detail(session, lesson.id)
 
 
 @unit_of_work
-async def move_lesson(session: AsyncSession, lesson_id: int, direction: Direction) -> Moved:
+async def move_lesson(
+    session: AsyncSession, ctx: Context, lesson_id: int, direction: Direction
+) -> Moved:
     """Swap the lesson with its neighbour; the module's lessons are renumbered 1..n in one
     statement. At either end nothing moves."""
     lesson = await _live_lesson(session, lesson_id)
@@ -207,21 +215,21 @@ async def move_lesson(session: AsyncSession, lesson_id: int, direction: Directio
     if moved:
         ids[here], ids[there] = ids[there], ids[here]
         await repo.renumber_lessons(session, ids)
-        content_changed(session)
+        content_changed(ctx)
         log.info("lesson %s moved %s", lesson_id, direction.value)
     session.expire(lesson)
     return Moved(await lesson_detail(session, lesson_id), moved)
 
 
 @unit_of_work
-async def delete_lesson(session: AsyncSession, lesson_id: int) -> int:
+async def delete_lesson(session: AsyncSession, ctx: Context, lesson_id: int) -> int:
     """Soft delete: learners' progress rows stay. Returns the lesson's module id."""
     lesson = await _live_lesson(session, lesson_id)
-    now = clock.now(session)
+    now = ctx.clock.now()
     if not await repo.soft_delete_lesson(session, lesson_id, now):
         raise AuthoredLessonGone
     # Its exercises are gone for learners: their review cards are no longer asked.
     await review.retire(session, select(Exercise.id).where(Exercise.lesson_id == lesson_id), now)
-    content_changed(session)
+    content_changed(ctx)
     log.info("lesson %s deleted", lesson_id)
     return lesson.module_id

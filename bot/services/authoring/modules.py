@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.authoring import content_changed
 from bot.services.content import fields as values
+from bot.services.context import Context
 from bot.services.errors import AuthoredModuleGone
 from bot.services.unit_of_work import read_only, unit_of_work
-from db import clock
 from db.models import Exercise, Lesson, Module
 from db.repositories import authoring as repo
 from db.repositories import review
@@ -75,7 +75,7 @@ async def module_detail(session: AsyncSession, module_id: int) -> ModuleDetail:
 
 @unit_of_work
 async def create_module(
-    session: AsyncSession, *, title: str, description: str | None
+    session: AsyncSession, ctx: Context, *, title: str, description: str | None
 ) -> ModuleDetail:
     """A new unpublished module at the end of the course; its slug made from the title as a
     lesson's is, with a number added when a module (deleted ones too) already has it."""
@@ -90,7 +90,7 @@ async def create_module(
     )
     session.add(module)
     await session.flush()
-    content_changed(session)
+    content_changed(ctx)
     log.info("module %s (%s) created", module.id, module.slug)
     return await module_detail(session, module.id)
 
@@ -103,50 +103,52 @@ async def _live_module(session: AsyncSession, module_id: int) -> Module:
 
 
 @unit_of_work
-async def edit_module_title(session: AsyncSession, module_id: int, title: str) -> ModuleDetail:
+async def edit_module_title(
+    session: AsyncSession, ctx: Context, module_id: int, title: str
+) -> ModuleDetail:
     module = await _live_module(session, module_id)
     module.title = values.title(title)
-    return await _saved(session, module, "title edited")
+    return await _saved(session, ctx, module, "title edited")
 
 
 @unit_of_work
 async def edit_module_description(
-    session: AsyncSession, module_id: int, description: str | None
+    session: AsyncSession, ctx: Context, module_id: int, description: str | None
 ) -> ModuleDetail:
     """None removes the description."""
     module = await _live_module(session, module_id)
     module.description = values.description(description) if description else None
-    return await _saved(session, module, "description edited")
+    return await _saved(session, ctx, module, "description edited")
 
 
-async def _saved(session: AsyncSession, module: Module, what: str) -> ModuleDetail:
+async def _saved(session: AsyncSession, ctx: Context, module: Module, what: str) -> ModuleDetail:
     await session.flush()
-    content_changed(session)
+    content_changed(ctx)
     log.info("module %s %s", module.id, what)
     return await module_detail(session, module.id)
 
 
 @unit_of_work
-async def delete_module(session: AsyncSession, module_id: int) -> None:
+async def delete_module(session: AsyncSession, ctx: Context, module_id: int) -> None:
     """Soft delete, as a lesson's: learners' progress rows stay, the module and its lessons
     disappear for learners, and its slug stays taken so a course file can bring it back."""
-    now = clock.now(session)
+    now = ctx.clock.now()
     if not await repo.soft_delete_module(session, module_id, now):
         raise AuthoredModuleGone
     lessons = select(Lesson.id).where(Lesson.module_id == module_id)
     await review.retire(session, select(Exercise.id).where(Exercise.lesson_id.in_(lessons)), now)
-    content_changed(session)
+    content_changed(ctx)
     log.info("module %s deleted", module_id)
 
 
 @unit_of_work
 async def set_module_published(
-    session: AsyncSession, module_id: int, published: bool
+    session: AsyncSession, ctx: Context, module_id: int, published: bool
 ) -> ModuleDetail:
     module = await _live_module(session, module_id)
     if module.is_published != published:
         module.is_published = published
         await session.flush()
-        content_changed(session)
+        content_changed(ctx)
         log.info("module %s %s", module_id, "published" if published else "unpublished")
     return await module_detail(session, module_id)

@@ -21,8 +21,8 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.achievements import Achievement, catalogue
+from bot.services.context import Context
 from bot.services.unit_of_work import unit_of_work
-from db.clock import now
 from db.enums import BroadcastKind, DeliveryStatus
 from db.repositories.broadcasts import claims, outcomes, pace
 from db.repositories.broadcasts.claims import ClaimedRow
@@ -84,8 +84,10 @@ def short_reason(error: str) -> str:
 
 
 @unit_of_work
-async def claim(session: AsyncSession, token: str, *, limit: int, lease_seconds: float) -> Claim:
-    at = now(session)
+async def claim(
+    session: AsyncSession, ctx: Context, token: str, *, limit: int, lease_seconds: float
+) -> Claim:
+    at = ctx.clock.now()
     taken = await claims.claim(
         session,
         token=token,
@@ -102,13 +104,13 @@ async def claim(session: AsyncSession, token: str, *, limit: int, lease_seconds:
     deliveries = await claims.claimed(session, token=token)
     achievements = {}
     if any(d.kind == BroadcastKind.NOTICE for d in deliveries):
-        achievements = {a.code: a for a in await catalogue(session)}
+        achievements = {a.code: a for a in await catalogue(session, ctx)}
     return Claim(token, deliveries, skipped, achievements)
 
 
 @unit_of_work
-async def record_sent(session: AsyncSession, broadcast_id: int, user_id: int) -> None:
-    await outcomes.mark_sent(session, broadcast_id, user_id, now(session))
+async def record_sent(session: AsyncSession, ctx: Context, broadcast_id: int, user_id: int) -> None:
+    await outcomes.mark_sent(session, broadcast_id, user_id, ctx.clock.now())
 
 
 @unit_of_work
@@ -121,7 +123,9 @@ async def record_blocked(
 
 
 @unit_of_work
-async def record_error(session: AsyncSession, delivery: ClaimedRow, token: str, error: str) -> bool:
+async def record_error(
+    session: AsyncSession, ctx: Context, delivery: ClaimedRow, token: str, error: str
+) -> bool:
     """An attempt failed for a reason worth trying again; True when it was the last one and
     the delivery is now failed."""
     give_up = delivery.attempts + 1 >= MAX_ATTEMPTS
@@ -132,7 +136,7 @@ async def record_error(session: AsyncSession, delivery: ClaimedRow, token: str, 
         token=token,
         give_up=give_up,
         reason=short_reason(error),
-        retry_at=None if give_up else now(session) + retry_delay(delivery.attempts),
+        retry_at=None if give_up else ctx.clock.now() + retry_delay(delivery.attempts),
     )
     return give_up
 
@@ -146,10 +150,10 @@ async def release(
 
 
 @unit_of_work
-async def finish_broadcasts(session: AsyncSession) -> list[Finished]:
+async def finish_broadcasts(session: AsyncSession, ctx: Context) -> list[Finished]:
     """Close drained broadcasts, and take the reports of those whose admin is still to be told:
     each report is taken by exactly one process."""
-    at = now(session)
+    at = ctx.clock.now()
     await outcomes.finish_drained(session, at)
     finished = []
     for row in await outcomes.unreported(session):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.context import Context
 from bot.services.errors import DomainError
 from bot.services.unit_of_work import read_only, unit_of_work
 from db.enums import BroadcastKind, BroadcastStatus
@@ -106,7 +107,12 @@ async def count_recipients(session: AsyncSession, admin_id: int) -> Audience:
 
 @unit_of_work
 async def push_copy(
-    session: AsyncSession, admin_id: int, chat_id: int, message_id: int, preview: str = ""
+    session: AsyncSession,
+    ctx: Context,
+    admin_id: int,
+    chat_id: int,
+    message_id: int,
+    preview: str = "",
 ) -> Queued:
     """Queue a copy of message `message_id` of chat `chat_id` for every active learner.
     NoRecipients (and nothing written) when there is none."""
@@ -117,16 +123,17 @@ async def push_copy(
         created_by=admin_id,
         source_chat_id=chat_id,
         source_message_id=message_id,
+        now=ctx.clock.now(),
     )
     return await _to_active_learners(session, broadcast_id)
 
 
 @unit_of_work
-async def push_text(session: AsyncSession, admin_id: int, text: str) -> Queued:
+async def push_text(session: AsyncSession, ctx: Context, admin_id: int, text: str) -> Queued:
     """Queue `text` (plain text, as the admin wrote it) for every active learner. NoRecipients
     (and nothing written) when there is none."""
     broadcast_id = await enqueue.create_broadcast(
-        session, kind=BroadcastKind.TEXT, text=text, created_by=admin_id
+        session, kind=BroadcastKind.TEXT, text=text, created_by=admin_id, now=ctx.clock.now()
     )
     return await _to_active_learners(session, broadcast_id)
 
@@ -143,7 +150,9 @@ async def lesson_to_announce(
 
 
 @unit_of_work
-async def announce_lesson(session: AsyncSession, admin_id: int, lesson_id: int) -> Queued:
+async def announce_lesson(
+    session: AsyncSession, ctx: Context, admin_id: int, lesson_id: int
+) -> Queued:
     """Queue an announcement of the lesson for every active learner. Its text is the lesson's
     title alone: each learner's message around it is written in their own language when it is
     sent."""
@@ -154,6 +163,7 @@ async def announce_lesson(session: AsyncSession, admin_id: int, lesson_id: int) 
         text=lesson.title,
         created_by=admin_id,
         lesson_id=lesson_id,
+        now=ctx.clock.now(),
     )
     return await _to_active_learners(session, broadcast_id)
 
@@ -171,13 +181,13 @@ async def going_out(session: AsyncSession) -> int:
 
 
 @unit_of_work
-async def cancel(session: AsyncSession, broadcast_id: int) -> Cancelled:
+async def cancel(session: AsyncSession, ctx: Context, broadcast_id: int) -> Cancelled:
     """Stop a pending or sending broadcast: its deliveries not yet claimed by a sender are
     cancelled; those being sent finish. BroadcastOver when it already finished or was
     cancelled, UnknownBroadcast when there is no such broadcast."""
     # The broadcast first: on MySQL its row lock orders this cancel against another one and
     # against a sender finishing it, so exactly one of them wins.
-    if not await overview.cancel_broadcast(session, broadcast_id):
+    if not await overview.cancel_broadcast(session, broadcast_id, now=ctx.clock.now()):
         status = await overview.status_of(session, broadcast_id)
         if status is None:
             raise UnknownBroadcast(broadcast_id)

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.content.spec import Counts, ImportReport, LessonSpec, ModuleSpec
+from bot.services.context import Context
 from bot.services.unit_of_work import read_only, unit_of_work
-from db import clock
 from db.models import Exercise, Lesson, Module
 from db.repositories import content as repo
 from db.repositories import review
@@ -93,6 +93,7 @@ async def plan_course(
 @unit_of_work
 async def import_course(
     session: AsyncSession,
+    ctx: Context,
     modules: list[ModuleSpec],
     *,
     publish: bool,
@@ -116,7 +117,7 @@ async def import_course(
     # A rewritten exercise asks another question: learners' review cards of the old one retire
     # (a dropped exercise's cards went with its row).
     if report.rewritten_exercise_ids:
-        await review.retire(session, report.rewritten_exercise_ids, clock.now(session))
+        await review.retire(session, report.rewritten_exercise_ids, ctx.clock.now())
     return report
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.content.importer import import_course
 from bot.services.content.parse import load_course_file
 from bot.services.content.spec import ImportReport
+from bot.services.context import Context
 from bot.services.unit_of_work import read_only, unit_of_work
 from db.repositories import content as repo
 
@@ -18,9 +19,9 @@ def sample_course_path() -> Path:
 
 
 @unit_of_work
-async def seed_sample_course(session: AsyncSession) -> ImportReport:
+async def seed_sample_course(session: AsyncSession, ctx: Context) -> ImportReport:
     """Import and publish the sample course; running it again changes nothing."""
-    return await import_course(session, load_course_file(sample_course_path()), publish=True)
+    return await import_course(session, ctx, load_course_file(sample_course_path()), publish=True)
 
 
 @read_only

@@ -24,10 +24,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.catalog import CATALOG_KEY, CatalogCache
 from bot.services.content.importer import Progress, import_course, plan_course
 from bot.services.content.parse import parse_course
 from bot.services.content.spec import ImportReport, ModuleSpec
+from bot.services.context import Context
 from bot.services.unit_of_work import at_least, read_only
 from db.repositories import content as repo
 
@@ -157,6 +157,7 @@ def _losses(answered: list[repo.AnsweredExercise], report: ImportReport) -> list
 
 async def apply_course(
     session: AsyncSession,
+    ctx: Context,
     modules: list[ModuleSpec],
     *,
     publish: bool,
@@ -165,13 +166,11 @@ async def apply_course(
     """Import `modules` in one transaction (the importer is a unit of work: all or nothing),
     as `learnbot content import` does."""
     with at_least(session, _UNIT_SECONDS):
-        report = await import_course(session, modules, publish=publish, progress=progress)
+        report = await import_course(session, ctx, modules, publish=publish, progress=progress)
     if report.changed:
         # Committed: this process's learners see the change at their next press, not after
         # the catalog's refresh interval (other processes notice the content version move).
-        cache = session.info.get(CATALOG_KEY)
-        if isinstance(cache, CatalogCache):
-            cache.forget()
+        ctx.catalog.forget()
     return report
 
 
@@ -245,11 +244,16 @@ async def preview_upload(
 
 
 async def apply_upload(
-    session: AsyncSession, pending: PendingFile, *, publish: bool, progress: UploadProgress
+    session: AsyncSession,
+    ctx: Context,
+    pending: PendingFile,
+    *,
+    publish: bool,
+    progress: UploadProgress,
 ) -> ImportReport:
     """Import a previewed file, all or nothing; its text is read here once (it was valid when
     previewed, and the reader is deterministic)."""
     progress.start(Stage.APPLYING, pending.modules)
     modules = await asyncio.to_thread(parse_course, pending.text)
     progress.total = len(modules)
-    return await apply_course(session, modules, publish=publish, progress=progress.set_done)
+    return await apply_course(session, ctx, modules, publish=publish, progress=progress.set_done)

@@ -7,12 +7,12 @@ never by a loop over learners in Python.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Select, insert, literal, null, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.clock import clock_of
 from db.enums import BroadcastKind
 from db.repositories.broadcasts._tables import broadcasts as _broadcasts
 from db.repositories.broadcasts._tables import deliveries as _deliveries
@@ -34,6 +34,7 @@ async def create_broadcast(
     lesson_id: int | None = None,
     source_chat_id: int | None = None,
     source_message_id: int | None = None,
+    now: datetime,
 ) -> int:
     """A new, pending broadcast with no deliveries yet; its id."""
     result = await _execute(
@@ -45,7 +46,7 @@ async def create_broadcast(
             lesson_id=lesson_id,
             source_chat_id=source_chat_id,
             source_message_id=source_message_id,
-            created_at=clock_of(session).now(),
+            created_at=now,
         ),
     )
     assert result.inserted_primary_key is not None

@@ -10,7 +10,6 @@ from typing import cast
 from sqlalchemy import Table, bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.clock import clock_of
 from db.enums import BroadcastKind, BroadcastStatus, DeliveryStatus
 from db.models import Lesson, Module
 from db.repositories.broadcasts._tables import LIVE as _LIVE
@@ -190,9 +189,9 @@ _CANCEL_DELIVERIES = (
 _STATUS = select(_broadcasts.c.status).where(_broadcasts.c.id == bindparam("b_id"))
 
 
-async def cancel_broadcast(session: AsyncSession, broadcast_id: int) -> bool:
+async def cancel_broadcast(session: AsyncSession, broadcast_id: int, now: datetime) -> bool:
     """Mark the broadcast cancelled if it is still pending or sending; whether it was."""
-    params = {"b_id": broadcast_id, "now": clock_of(session).now()}
+    params = {"b_id": broadcast_id, "now": now}
     return (await run(session, _CANCEL_BROADCAST, params)).rowcount == 1
 
 

@@ -32,6 +32,7 @@ from bot.handlers.admin.authoring.steps import Data, Step
 from bot.handlers.filters import command
 from bot.services.authoring import lessons, modules
 from bot.services.content import fields
+from bot.services.context import Context
 from bot.texts import authoring as texts
 from bot.views.admin.authoring.dialog import pick_screen, problem_text, prompt_screen
 from bot.views.admin.authoring.lessons import lesson_screen
@@ -115,7 +116,7 @@ class Dialog(Scene, reset_data_on_enter=True, reset_history_on_enter=True):
     def heading(self, data: Data) -> str | None:
         return None
 
-    async def save(self, data: Data, session: AsyncSession) -> Screen:
+    async def save(self, data: Data, session: AsyncSession, context: Context) -> Screen:
         raise NotImplementedError
 
     # Asking
@@ -145,7 +146,13 @@ class Dialog(Scene, reset_data_on_enter=True, reset_history_on_enter=True):
         await state.update_data(prompt_id=sent.message_id)
 
     async def _advance(
-        self, event: Event, bot: Bot, state: FSMContext, session: AsyncSession, **values: Any
+        self,
+        event: Event,
+        bot: Bot,
+        state: FSMContext,
+        session: AsyncSession,
+        context: Context,
+        **values: Any,
     ) -> None:
         """Keep `values`, then ask the next step that applies, or save when none is left."""
         data = await state.update_data(**values)
@@ -155,7 +162,7 @@ class Dialog(Scene, reset_data_on_enter=True, reset_history_on_enter=True):
             await self._ask(event, bot, state)
             return
         try:
-            screen = await self.save(data, session)
+            screen = await self.save(data, session, context)
         except fields.BadValue as error:
             await self._ask(event, bot, state, problem_text(error))
             return
@@ -179,9 +186,10 @@ class Dialog(Scene, reset_data_on_enter=True, reset_history_on_enter=True):
         bot: Bot,
         state: FSMContext,
         session: AsyncSession,
+        context: Context,
         start: dict[str, Any],
     ) -> None:
-        await self._advance(callback, bot, state, session, step=-1, **start)
+        await self._advance(callback, bot, state, session, context, step=-1, **start)
 
     # Leaving
 
@@ -220,7 +228,12 @@ class Dialog(Scene, reset_data_on_enter=True, reset_history_on_enter=True):
 
     @on.message(F.text)
     async def typed(
-        self, message: Message, bot: Bot, state: FSMContext, session: AsyncSession
+        self,
+        message: Message,
+        bot: Bot,
+        state: FSMContext,
+        session: AsyncSession,
+        context: Context,
     ) -> None:
         step = self._step(await state.get_data())
         if step.read is None:
@@ -231,7 +244,7 @@ class Dialog(Scene, reset_data_on_enter=True, reset_history_on_enter=True):
         except fields.BadValue as error:
             await self._ask(message, bot, state, problem_text(error))
             return
-        await self._advance(message, bot, state, session, **{step.key: value})
+        await self._advance(message, bot, state, session, context, **{step.key: value})
 
     @on.message()
     async def not_text(self, message: Message, bot: Bot, state: FSMContext) -> None:
@@ -246,6 +259,7 @@ class Dialog(Scene, reset_data_on_enter=True, reset_history_on_enter=True):
         bot: Bot,
         state: FSMContext,
         session: AsyncSession,
+        context: Context,
     ) -> None:
         """Skip, the default or a choice, where the step being asked offers it."""
         data = await state.get_data()
@@ -255,4 +269,4 @@ class Dialog(Scene, reset_data_on_enter=True, reset_history_on_enter=True):
         if not taken:
             callback_answer.text = str(texts.NOT_THIS_STEP)
             return
-        await self._advance(callback, bot, state, session, **{step.key: value})
+        await self._advance(callback, bot, state, session, context, **{step.key: value})

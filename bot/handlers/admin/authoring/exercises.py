@@ -35,6 +35,7 @@ from bot.services.authoring.exercises import delete_exercise, save_exercise
 from bot.services.authoring.lessons import ExerciseLine, LessonDetail
 from bot.services.content import fields
 from bot.services.content.model import OPTIONS_MAX, OPTIONS_MIN
+from bot.services.context import Context
 from bot.services.errors import AuthoredLessonGone
 from bot.texts import authoring as texts
 from bot.views.admin.authoring.exercises import (
@@ -106,9 +107,10 @@ class WriteExercise(Dialog, state="authoring:exercise"):
             return texts.new_exercise(data["lesson_title"], kind)
         return texts.edit_exercise(data["lesson_title"], kind, data["number"])
 
-    async def save(self, data: Data, session: AsyncSession) -> Screen:
+    async def save(self, data: Data, session: AsyncSession, context: Context) -> Screen:
         lesson = await save_exercise(
             session,
+            context,
             data["lesson_id"],
             exercise_id=data.get("exercise_id"),
             kind=ExerciseType(data["kind"]),
@@ -186,8 +188,9 @@ async def delete(
     callback_data: ExerciseActionCb,
     callback_answer: CallbackAnswer,
     session: AsyncSession,
+    context: Context,
 ) -> None:
-    lesson = await delete_exercise(session, callback_data.exercise_id)
+    lesson = await delete_exercise(session, context, callback_data.exercise_id)
     callback_answer.text = str(texts.EXERCISE_DELETED)
     await show(callback, lesson_screen(lesson))
 

@@ -27,6 +27,7 @@ from bot.services.authoring import lessons, modules
 from bot.services.authoring.lessons import Direction
 from bot.services.content import fields
 from bot.services.content.model import TITLE_MAX_LEN
+from bot.services.context import Context
 from bot.texts import authoring as texts
 from bot.views.admin.authoring.lessons import confirm_delete_screen, lesson_screen
 from bot.views.admin.authoring.modules import module_screen, reorder_screen
@@ -80,9 +81,10 @@ NUMBERS = (
 class NewLesson(Dialog, state="authoring:new_lesson"):
     steps = (TITLE, CONTENT, *NUMBERS)
 
-    async def save(self, data: Data, session: AsyncSession) -> Screen:
+    async def save(self, data: Data, session: AsyncSession, context: Context) -> Screen:
         created = await lessons.add_lesson(
             session,
+            context,
             data["module_id"],
             title=data["title"],
             content=data["content"],
@@ -98,9 +100,11 @@ class NewLesson(Dialog, state="authoring:new_lesson"):
 class EditLessonTitle(Dialog, state="authoring:lesson_title"):
     steps = (NEW_TITLE,)
 
-    async def save(self, data: Data, session: AsyncSession) -> Screen:
+    async def save(self, data: Data, session: AsyncSession, context: Context) -> Screen:
         return saved(
-            lesson_screen(await lessons.edit_title(session, data["lesson_id"], data["title"]))
+            lesson_screen(
+                await lessons.edit_title(session, context, data["lesson_id"], data["title"])
+            )
         )
 
 
@@ -109,9 +113,11 @@ class EditLessonContent(Dialog, state="authoring:lesson_content"):
         Step("content", lambda d: texts.edit_content_prompt(d["current_title"]), CONTENT.read),
     )
 
-    async def save(self, data: Data, session: AsyncSession) -> Screen:
+    async def save(self, data: Data, session: AsyncSession, context: Context) -> Screen:
         return saved(
-            lesson_screen(await lessons.edit_content(session, data["lesson_id"], data["content"]))
+            lesson_screen(
+                await lessons.edit_content(session, context, data["lesson_id"], data["content"])
+            )
         )
 
 
@@ -121,10 +127,10 @@ class EditLessonNumbers(Dialog, state="authoring:lesson_numbers"):
     def heading(self, data: Data) -> str | None:
         return texts.edit_numbers(data["current_title"])
 
-    async def save(self, data: Data, session: AsyncSession) -> Screen:
+    async def save(self, data: Data, session: AsyncSession, context: Context) -> Screen:
         numbers = {"estimated_minutes": data["minutes"], "xp": data["xp"]}
         lesson = await lessons.edit_numbers(
-            session, data["lesson_id"], pass_score=data["pass_score"], **numbers
+            session, context, data["lesson_id"], pass_score=data["pass_score"], **numbers
         )
         return saved(lesson_screen(lesson))
 
@@ -145,9 +151,12 @@ async def publish(
     callback_data: LessonActionCb,
     callback_answer: CallbackAnswer,
     session: AsyncSession,
+    context: Context,
 ) -> None:
     published = callback_data.action is LessonAction.PUBLISH
-    lesson = await lessons.set_lesson_published(session, callback_data.lesson_id, published)
+    lesson = await lessons.set_lesson_published(
+        session, context, callback_data.lesson_id, published
+    )
     if not published:
         callback_answer.text = str(texts.LESSON_UNPUBLISHED)
     elif lesson.module_published:
@@ -162,9 +171,10 @@ async def move(
     callback_data: MoveLessonCb,
     callback_answer: CallbackAnswer,
     session: AsyncSession,
+    context: Context,
 ) -> None:
     direction = Direction.UP if callback_data.up else Direction.DOWN
-    result = await lessons.move_lesson(session, callback_data.lesson_id, direction)
+    result = await lessons.move_lesson(session, context, callback_data.lesson_id, direction)
     if not result.moved:
         callback_answer.text = str(texts.AT_THE_EDGE)
         return
@@ -187,8 +197,9 @@ async def delete(
     callback_data: LessonActionCb,
     callback_answer: CallbackAnswer,
     session: AsyncSession,
+    context: Context,
 ) -> None:
-    module_id = await lessons.delete_lesson(session, callback_data.lesson_id)
+    module_id = await lessons.delete_lesson(session, context, callback_data.lesson_id)
     callback_answer.text = str(texts.LESSON_DELETED)
     await show(callback, module_screen(await modules.module_detail(session, module_id)))
 

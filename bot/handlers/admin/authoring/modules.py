@@ -25,6 +25,7 @@ from bot.handlers.common import show
 from bot.services.authoring import modules
 from bot.services.content import fields
 from bot.services.content.model import TITLE_MAX_LEN
+from bot.services.context import Context
 from bot.texts import authoring as texts
 from bot.views.admin.authoring.modules import (
     confirm_delete_module_screen,
@@ -48,9 +49,9 @@ class NewModule(Dialog, state="authoring:new_module"):
         DESCRIPTION,
     )
 
-    async def save(self, data: Data, session: AsyncSession) -> Screen:
+    async def save(self, data: Data, session: AsyncSession, context: Context) -> Screen:
         module = await modules.create_module(
-            session, title=data["title"], description=data["description"]
+            session, context, title=data["title"], description=data["description"]
         )
         return with_notice(texts.module_created(module.title, module.slug), module_screen(module))
 
@@ -58,10 +59,10 @@ class NewModule(Dialog, state="authoring:new_module"):
 class EditModuleTitle(Dialog, state="authoring:module_title"):
     steps = (NEW_TITLE,)
 
-    async def save(self, data: Data, session: AsyncSession) -> Screen:
+    async def save(self, data: Data, session: AsyncSession, context: Context) -> Screen:
         return saved(
             module_screen(
-                await modules.edit_module_title(session, data["module_id"], data["title"])
+                await modules.edit_module_title(session, context, data["module_id"], data["title"])
             )
         )
 
@@ -76,10 +77,12 @@ class EditModuleDescription(Dialog, state="authoring:module_description"):
         ),
     )
 
-    async def save(self, data: Data, session: AsyncSession) -> Screen:
+    async def save(self, data: Data, session: AsyncSession, context: Context) -> Screen:
         module_id, description = data["module_id"], data["description"]
         return saved(
-            module_screen(await modules.edit_module_description(session, module_id, description))
+            module_screen(
+                await modules.edit_module_description(session, context, module_id, description)
+            )
         )
 
 
@@ -105,9 +108,12 @@ async def publish(
     callback_data: ModuleActionCb,
     callback_answer: CallbackAnswer,
     session: AsyncSession,
+    context: Context,
 ) -> None:
     published = callback_data.action is ModuleAction.PUBLISH
-    module = await modules.set_module_published(session, callback_data.module_id, published)
+    module = await modules.set_module_published(
+        session, context, callback_data.module_id, published
+    )
     callback_answer.text = str(texts.MODULE_PUBLISHED if published else texts.MODULE_UNPUBLISHED)
     await show(callback, module_screen(module))
 
@@ -132,8 +138,9 @@ async def delete(
     callback_data: ModuleActionCb,
     callback_answer: CallbackAnswer,
     session: AsyncSession,
+    context: Context,
 ) -> None:
-    await modules.delete_module(session, callback_data.module_id)
+    await modules.delete_module(session, context, callback_data.module_id)
     callback_answer.text = str(texts.MODULE_DELETED)
     await show(callback, modules_screen(await modules.list_modules(session)))
 

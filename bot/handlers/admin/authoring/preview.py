@@ -15,6 +15,7 @@ from bot.callbacks.admin import LessonAction, LessonActionCb, PreviewCb, Preview
 from bot.handlers.admin.authoring.dialog import Dialog, entry, send
 from bot.handlers.admin.authoring.steps import Data, Step
 from bot.services.authoring import preview
+from bot.services.context import Context
 from bot.texts import authoring as texts
 from bot.views.admin.authoring.preview import preview_answer_screen, preview_screens
 from bot.views.screen import Screen
@@ -24,7 +25,7 @@ class TypedAnswer(Dialog, state="authoring:preview_answer"):
     # Any text is an answer, as a learner's is: grading says whether it is right.
     steps = (Step("answer", lambda d: texts.preview_answer_prompt(d["prompt"]), lambda m: m.text),)
 
-    async def save(self, data: Data, session: AsyncSession) -> Screen:
+    async def save(self, data: Data, session: AsyncSession, context: Context) -> Screen:
         answer = await preview.try_typed_answer(session, data["exercise_id"], data["answer"])
         return preview_answer_screen(answer)
 
