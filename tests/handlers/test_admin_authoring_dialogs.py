@@ -204,9 +204,12 @@ async def test_every_write_moves_the_content_version_other_processes_watch(
 
 
 async def test_a_dialog_begun_before_the_scenes_is_ended_with_a_word(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], course: Course
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    context: Context,
+    course: Course,
 ) -> None:
-    admin = make_chat(settings, sessionmaker, user_id=ADMIN_ID)
+    admin = make_chat(settings, sessionmaker, context, user_id=ADMIN_ID)
     key = StorageKey(bot_id=admin.bot.id, chat_id=ADMIN_ID, user_id=ADMIN_ID)
     await admin.dp.storage.set_state(key, "Authoring:NewLesson:title")
     await admin.send_text("Loops")
