@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.machine import load_average, machine
+from bench.machine import load_average, loadavg_line, machine
 from tests.e2e.process import child_env, learnbot, run_command
 
 CHAT = "learnbot chat"
@@ -90,10 +90,6 @@ def run(pairs: int) -> dict[str, Any]:
         ),
         "runs": {"cpu_s": cpu, "wall_s": wall},
     }
-
-
-def loadavg_line() -> str:
-    return Path("/proc/loadavg").read_text(encoding="utf-8").strip()
 
 
 def main(argv: list[str] | None = None) -> None:
