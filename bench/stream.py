@@ -37,7 +37,7 @@ from bench.machine import load_average, run_header
 from bench.scratch import scratch_database
 from bot.app import build_app
 from bot.config import Settings
-from bot.database import open_database
+from bot.database import Database, open_database
 from db import migrations
 from db.engine import ServingLimits
 
@@ -180,11 +180,11 @@ async def first_runs(learners: list[Learner], concurrency: int) -> None:
 @asynccontextmanager
 async def prepared(
     url: str, learners: int, concurrency: int, *, floor: bool = True
-) -> AsyncIterator[tuple[str, list[Stream]]]:
+) -> AsyncIterator[tuple[str, list[Stream], Database]]:
     """The database migrated and opened as `learnbot run` opens it, learnbot's production
     dispatcher (and the floor's, with `floor`) on one Bot, and a staggered Stream of `learners`
     per target, every learner past today's first run; then `gc.freeze()`. Yields the server's
-    version and the streams, learnbot's first."""
+    version, the streams (learnbot's first) and the database."""
     await asyncio.to_thread(migrations.upgrade, url)
     settings = Settings(_env_file=None, database_url=url, redis_url=None)
     # As `learnbot run` opens it: its pool as large as the dispatcher lets units of work run
@@ -214,14 +214,14 @@ async def prepared(
             streams.append(stream)
         gc.collect()
         gc.freeze()  # as `learnbot run` does once it has started (see bot/cli/run.py)
-        yield await server_version(database.engine), streams
+        yield await server_version(database.engine), streams, database
     finally:
         await app.close()
         await database.close()
 
 
 async def bench_database(url: str, args: argparse.Namespace) -> dict[str, Any]:
-    async with prepared(url, args.learners, max(args.concurrency)) as (server, streams):
+    async with prepared(url, args.learners, max(args.concurrency)) as (server, streams, _):
         result: dict[str, Any] = {"server": server, "runs": {}}
         for concurrency in args.concurrency:
             run: dict[str, Any] = {"load_average_before": load_average()}

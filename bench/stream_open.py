@@ -22,8 +22,12 @@ import json
 import random
 import statistics
 import sys
+import time
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import Connection, event
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.loops import Clock, Phase, percentile
 from bench.machine import load_average, loadavg_line, run_header
@@ -67,12 +71,65 @@ async def open_loop(stream: Stream, intervals: list[float]) -> Phase:
     return phase
 
 
+def run_queue_wait_s() -> float:
+    """How long this process's threads have waited, runnable, for a CPU (the kernel's
+    schedstat): time another process on the machine held the cores an update needed."""
+    total = 0
+    for stat in Path("/proc/self/task").glob("*/schedstat"):
+        try:
+            total += int(stat.read_text(encoding="ascii").split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # a thread that ended between the listing and the read
+    return total / 1e9
+
+
+def cpu_pressure_s() -> float | None:
+    """The machine's time with some task waiting for a CPU (PSI), when the kernel reports it."""
+    try:
+        some = Path("/proc/pressure/cpu").read_text(encoding="ascii").splitlines()[0]
+    except (OSError, IndexError):
+        return None
+    return int(some.rpartition("total=")[2]) / 1e6
+
+
+class BeginWaits:
+    """The wall time of each BEGIN the engine sends: on SQLite a writer's BEGIN IMMEDIATE
+    waits there for the database's write lock, in SQLite's busy handler, which sleeps in
+    growing steps (up to 100 ms) rather than waking when the lock is freed."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.seconds: list[float] = []
+        event.listen(engine.sync_engine, "before_cursor_execute", self._before)
+        event.listen(engine.sync_engine, "after_cursor_execute", self._after)
+
+    def _before(self, conn: Connection, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith("BEGIN"):
+            conn.info["bench_begin"] = time.perf_counter()
+
+    def _after(self, conn: Connection, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith("BEGIN"):
+            self.seconds.append(time.perf_counter() - conn.info.pop("bench_begin"))
+
+    def figures(self) -> dict[str, Any]:
+        slow = [s for s in self.seconds if s >= 0.01]
+        return {
+            "begins": len(self.seconds),
+            "over_10_ms": len(slow),
+            "total_ms": round(sum(self.seconds) * 1000, 1),
+            "longest_ms": round(max(self.seconds, default=0.0) * 1000, 2),
+        }
+
+
 def latency_figures(latencies: list[float]) -> dict[str, float]:
     return {f"p{p}_ms": round(percentile(latencies, p) * 1000, 2) for p in PERCENTILES}
 
 
 async def bench_database(url: str, args: argparse.Namespace) -> dict[str, Any]:
-    async with prepared(url, args.learners, args.concurrency, floor=False) as (server, streams):
+    async with prepared(url, args.learners, args.concurrency, floor=False) as (
+        server,
+        streams,
+        database,
+    ):
         (stream,) = streams
         result: dict[str, Any] = {"server": server, "loadavg_before": loadavg_line()}
         await stream.block(args.block_updates, args.concurrency)  # unmeasured: warm-up
@@ -83,7 +140,11 @@ async def bench_database(url: str, args: argparse.Namespace) -> dict[str, Any]:
         rates = [b.updates / b.wall_s for b in blocks]
         capacity = statistics.median(rates)
         rate = capacity * args.fraction
+        begins = BeginWaits(database.engine)
+        waited, pressure = run_queue_wait_s(), cpu_pressure_s()
         phase = await open_loop(stream, gaps(args.updates, rate, args.arrivals, args.seed))
+        waited = run_queue_wait_s() - waited
+        pressure_after = cpu_pressure_s()
         stream.check()
         everything = [x for values in phase.latency_s.values() for x in values]
         result.update(
@@ -101,6 +162,15 @@ async def bench_database(url: str, args: argparse.Namespace) -> dict[str, Any]:
             latency_by_type={k: latency_figures(v) for k, v in phase.latency_s.items()},
             latest_start_ms=round(phase.max_start_lag_s * 1000, 2),
             gc=gc_figures(phase),
+            # Seconds per second of the open loop: how much of it the process's threads spent
+            # runnable but without a CPU, and the machine had some task in that state.
+            run_queue_wait_share=round(waited / phase.wall_s, 3),
+            machine_cpu_pressure_share=(
+                None
+                if pressure is None or pressure_after is None
+                else round((pressure_after - pressure) / phase.wall_s, 3)
+            ),
+            begin_waits=begins.figures(),
             loadavg_after=loadavg_line(),
         )
     latency = result["latency"]
@@ -111,6 +181,9 @@ async def bench_database(url: str, args: argparse.Namespace) -> dict[str, Any]:
         f"p99 {latency['p99_ms']:.1f} ms, latest start {result['latest_start_ms']:.1f} ms, "
         f"CPU {result['cpu_ms_per_update']:.2f} ms/update, "
         f"full GCs {result['gc']['full_collections']} (longest {result['gc']['longest_ms']} ms)\n"
+        f"{'':24} waiting for a CPU {result['run_queue_wait_share']:.0%} of the loop "
+        f"(machine: some task {result['machine_cpu_pressure_share']}), "
+        f"BEGINs {result['begin_waits']}\n"
         f"{'':24} /proc/loadavg {result['loadavg_before']} -> {result['loadavg_after']}"
     )
     return result
