@@ -87,7 +87,10 @@ class Stream:
     async def step(self) -> str:
         """The next free learner's next update, answered; its type."""
         if not self._ready:
-            raise RuntimeError("every learner has an update in flight: raise --learners")
+            raise RuntimeError(
+                "every learner has an update in flight: the process is overloaded, or too few "
+                "--learners"
+            )
         learner, steps = self._ready.popleft()
         if not steps:
             steps = learner.practice()

@@ -49,7 +49,9 @@ def gaps(updates: int, rate: float, arrivals: str, seed: int) -> list[float]:
 async def open_loop(stream: Stream, intervals: list[float]) -> Phase:
     phase = Phase()
     loop = asyncio.get_running_loop()
-    in_flight: set[asyncio.Task[None]] = set()
+    # Every task kept to the end: one that failed (a learner pressing too fast, or more updates
+    # in flight than learners) fails the run rather than leaving its latency out.
+    tasks: list[asyncio.Task[None]] = []
 
     async def one(arrival: float) -> None:
         phase.max_start_lag_s = max(phase.max_start_lag_s, loop.time() - arrival)
@@ -64,10 +66,8 @@ async def open_loop(stream: Stream, intervals: list[float]) -> Phase:
             delay = arrival - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
-            task = asyncio.create_task(one(arrival))
-            in_flight.add(task)
-            task.add_done_callback(in_flight.discard)
-        await asyncio.gather(*in_flight)
+            tasks.append(asyncio.create_task(one(arrival)))
+        await asyncio.gather(*tasks)
     return phase
 
 
