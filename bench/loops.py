@@ -42,14 +42,14 @@ class Phase:
         return self.cpu_s * 1000 / self.updates if self.updates else 0.0
 
 
-class _Clock:
+class Clock:
     """Wall and process CPU time over a phase, and the garbage collector's pauses in it."""
 
     def __init__(self, phase: Phase) -> None:
         self.phase = phase
         self._gc_started = 0.0
 
-    def __enter__(self) -> _Clock:
+    def __enter__(self) -> Clock:
         gc.callbacks.append(self._on_gc)
         self.wall, self.cpu = time.perf_counter(), time.process_time()
         return self
@@ -89,7 +89,7 @@ async def one_at_a_time(learners: list[Learner]) -> Phase:
             latency, cpu = await _timed(learner.chat.send_text("/start"))
         phase.latency_s.setdefault(FIRST_START, []).append(latency)
         phase.cpu_by_type_s.setdefault(FIRST_START, []).append(cpu)
-    with _Clock(phase):
+    with Clock(phase):
         for learner in learners:
             for label, action in learner.journey():
                 with counting_as(label):
@@ -122,7 +122,7 @@ async def closed_loop(learners: list[Learner], concurrency: int) -> Phase:
             learner.check_finished()
             learner.target.api.forget(learner.id)
 
-    with _Clock(phase):
+    with Clock(phase):
         await asyncio.gather(*(one(learner) for learner in learners))
     return phase
 
@@ -170,7 +170,7 @@ async def open_loop(learners: list[Learner], rate: float, concurrency: int) -> P
         learner.check_finished()
         learner.target.api.forget(learner.id)
 
-    with _Clock(phase):
+    with Clock(phase):
         begin = loop.time()
         await asyncio.gather(*(one(i, learner, begin) for i, learner in enumerate(learners)))
     return phase

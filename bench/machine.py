@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import datetime
 import os
 import platform
 import resource
@@ -78,3 +80,19 @@ def rss_mib() -> float | None:
 def max_rss_mib() -> float:
     """The most resident memory the process has held so far (Linux reports KiB)."""
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def loadavg_line() -> str:
+    """/proc/loadavg as the kernel writes it: the three load averages and the runnable tasks."""
+    return Path("/proc/loadavg").read_text(encoding="utf-8").strip()
+
+
+def run_header(args: argparse.Namespace) -> dict[str, Any]:
+    """What every benchmark's JSON starts with: when, with which options, on what, at what load."""
+    return {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "arguments": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        "machine": machine(),
+        "load_average_before": load_average(),
+        "databases": {},
+    }

@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime
 import gc
 import json
 import statistics
 import sys
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,15 +33,17 @@ from bench.floor import build_floor
 from bench.learners import BenchBotSession, Learner, Target
 from bench.learning_loop import load_course, server_version
 from bench.loops import register
-from bench.machine import load_average, machine
+from bench.machine import load_average, run_header
 from bench.scratch import scratch_database
 from bot.app import build_app
 from bot.config import Settings
-from bot.database import open_database
+from bot.database import Database, open_database
 from db import migrations
 from db.engine import ServingLimits
 
 BENCH_LIMITS = ServingLimits(statement_seconds=60, unit_seconds=60)
+# One update of a learner's practice: its type, and what sends it.
+Step = tuple[str, Callable[[], Awaitable[None]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +64,7 @@ class Stream:
 
     def __init__(self, target: Target, learners: list[Learner]) -> None:
         self.target = target
-        self._ready: deque[tuple[Learner, list[Callable[[], Awaitable[None]]]]] = deque()
+        self._ready: deque[tuple[Learner, list[Step]]] = deque()
         self._learners = learners
 
     async def stagger(self) -> None:
@@ -70,9 +72,9 @@ class Stream:
         then serves every step in turn, so each block has the same mix of Try again, answers
         and last answers (in step, a block would be mostly one kind, then mostly another)."""
         for i, learner in enumerate(self._learners):
-            steps = [action for _label, action in learner.practice()]
+            steps = learner.practice()
             skipped = i % len(steps)
-            for action in steps[:skipped]:
+            for _label, action in steps[:skipped]:
                 await action()
             self._ready.append((learner, steps[skipped:]))
 
@@ -82,6 +84,27 @@ class Stream:
             if not steps:
                 learner.check_finished()
 
+    async def step(self) -> str:
+        """The next free learner's next update, answered; its type."""
+        if not self._ready:
+            raise RuntimeError(
+                "every learner has an update in flight: the process is overloaded, or too few "
+                "--learners"
+            )
+        learner, steps = self._ready.popleft()
+        if not steps:
+            steps = learner.practice()
+        label, action = steps[0]
+        try:
+            await action()
+        except AssertionError as error:
+            raise RuntimeError(
+                f"{error}\n(a learner pressing faster than the throttle allows loses "
+                "updates: raise --learners)"
+            ) from error
+        self._ready.append((learner, steps[1:]))
+        return label
+
     async def block(self, updates: int, concurrency: int) -> Block:
         remaining = updates
 
@@ -89,17 +112,7 @@ class Stream:
             nonlocal remaining
             while remaining > 0 and self._ready:
                 remaining -= 1
-                learner, steps = self._ready.popleft()
-                if not steps:
-                    steps = [action for _label, action in learner.practice()]
-                try:
-                    await steps[0]()
-                except AssertionError as error:
-                    raise RuntimeError(
-                        f"{error}\n(a learner pressing faster than the throttle allows loses "
-                        "updates: raise --learners)"
-                    ) from error
-                self._ready.append((learner, steps[1:]))
+                await self.step()
 
         gc.collect()
         wall, cpu = time.perf_counter(), time.process_time()
@@ -167,7 +180,14 @@ async def first_runs(learners: list[Learner], concurrency: int) -> None:
     await asyncio.gather(*(one(learner) for learner in learners))
 
 
-async def bench_database(url: str, args: argparse.Namespace) -> dict[str, Any]:
+@asynccontextmanager
+async def prepared(
+    url: str, learners: int, concurrency: int, *, floor: bool = True
+) -> AsyncIterator[tuple[str, list[Stream], Database]]:
+    """The database migrated and opened as `learnbot run` opens it, learnbot's production
+    dispatcher (and the floor's, with `floor`) on one Bot, and a staggered Stream of `learners`
+    per target, every learner past today's first run; then `gc.freeze()`. Yields the server's
+    version, the streams (learnbot's first) and the database."""
     await asyncio.to_thread(migrations.upgrade, url)
     settings = Settings(_env_file=None, database_url=url, redis_url=None)
     # As `learnbot run` opens it: its pool as large as the dispatcher lets units of work run
@@ -180,22 +200,32 @@ async def bench_database(url: str, args: argparse.Namespace) -> dict[str, Any]:
     api = BenchBotSession()
     # The production dispatcher, throttling included: the pool keeps each learner below it.
     app = build_app(settings, database=database, bot_session=api)
-    learnbot = Target("learnbot", app.dispatcher, app.bot, api)
-    with app.dispatcher["i18n"].context():  # the floor's prepared screens use learnbot's texts
-        floor = Target("floor", build_floor(course.lesson_id, course.answers), app.bot, api)
-    result: dict[str, Any] = {"server": await server_version(database.engine), "runs": {}}
+    targets = [Target("learnbot", app.dispatcher, app.bot, api)]
+    if floor:
+        with app.dispatcher["i18n"].context():  # the floor's prepared screens: learnbot's texts
+            floor_dp = build_floor(course.lesson_id, course.answers)
+        targets.append(Target("floor", floor_dp, app.bot, api))
     try:
         streams = []
-        for target in (learnbot, floor):
-            learners = [Learner(target, course) for _ in range(args.learners)]
+        for target in targets:
+            pool = [Learner(target, course) for _ in range(learners)]
             # Today's first run for every learner, outside any measurement: from here on every
             # update is a later one of the same day.
-            await first_runs(learners, max(args.concurrency))
-            stream = Stream(target, learners)
+            await first_runs(pool, concurrency)
+            stream = Stream(target, pool)
             await stream.stagger()
             streams.append(stream)
         gc.collect()
         gc.freeze()  # as `learnbot run` does once it has started (see bot/cli/run.py)
+        yield await server_version(database.engine), streams, database
+    finally:
+        await app.close()
+        await database.close()
+
+
+async def bench_database(url: str, args: argparse.Namespace) -> dict[str, Any]:
+    async with prepared(url, args.learners, max(args.concurrency)) as (server, streams, _):
+        result: dict[str, Any] = {"server": server, "runs": {}}
         for concurrency in args.concurrency:
             run: dict[str, Any] = {"load_average_before": load_average()}
             deadline = time.monotonic() + args.seconds
@@ -213,10 +243,7 @@ async def bench_database(url: str, args: argparse.Namespace) -> dict[str, Any]:
             run.update(figures(blocks))
             run["load_average_after"] = load_average()
             result["runs"][f"concurrency {concurrency}"] = run
-            _print_run(result["server"], concurrency, run)
-    finally:
-        await app.close()
-        await database.close()
+            _print_run(server, concurrency, run)
     return result
 
 
@@ -261,13 +288,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     kinds = ["mysql", "sqlite"] if args.database == "both" else [args.database]
-    result: dict[str, Any] = {
-        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "arguments": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
-        "machine": machine(),
-        "load_average_before": load_average(),
-        "databases": {},
-    }
+    result = run_header(args)
     print("learnbot / floor per pair of blocks: median [min–max]")
     for kind in kinds:
         with scratch_database(kind) as url:

@@ -164,7 +164,6 @@ def _create_dispatcher(
     from bot.i18n import create_i18n
     from bot.middlewares.callback_answer import AnswerAfterSuccess
     from bot.middlewares.concurrency import ConcurrencyLimit
-    from bot.middlewares.dedup import UpdateDeduplicationMiddleware
     from bot.middlewares.i18n import LearnerLanguage
     from bot.middlewares.learner import LearnerMiddleware
     from bot.middlewares.senders import SenderCheckMiddleware
@@ -179,6 +178,8 @@ def _create_dispatcher(
     dedup = None
     isolation: BaseEventIsolation
     if settings.redis_url:
+        # Here, not above: the dedup middleware imports redis, which only this branch needs.
+        from bot.middlewares.dedup import UpdateDeduplicationMiddleware
         from bot.serving.redis_support import TolerantRedisEventIsolation, TolerantRedisStorage
 
         redis_storage = TolerantRedisStorage.connect(settings.redis_url)

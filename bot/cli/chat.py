@@ -10,6 +10,7 @@ broadcasts reaches this chat too.
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import logging
 import sys
@@ -120,6 +121,10 @@ async def run_chat(
     # The chat is a conversation, not an operator's console: only problems get logged into it.
     root = logging.getLogger()
     root.setLevel(max(root.level, logging.WARNING))
+    # The imports (aiogram's models above all) live as long as the process: frozen, no full
+    # collection walks them again, and neither does the interpreter's exit, which took longer
+    # than the first reply.
+    gc.freeze()
     if admin:
         settings = settings.model_copy(update={"admin_ids": settings.admin_ids | {user_id}})
     transcript = Transcript(stdout, chat_id=user_id)
