@@ -30,7 +30,6 @@ from bot.services.grading import (
     correct_answer_text,
     grade_choice,
     grade_text,
-    score_of,
 )
 from bot.services.redelivery import answered_before
 from bot.services.runs import Answered as Answered
@@ -40,7 +39,7 @@ from bot.services.runs import NextQuestion as NextQuestion
 from bot.services.runs import Question as Question
 from bot.services.runs import RunFinished as RunFinished
 from bot.services.runs import RunResult as RunResult
-from bot.services.runs import first_unanswered
+from bot.services.runs import first_unanswered, run_result, run_score
 from bot.services.unit_of_work import unit_of_work
 from db.repositories import progress
 from db.repositories.progress import Answer, LessonState
@@ -210,9 +209,7 @@ async def _finish_run(
     solved: int | None,
 ) -> RunResult:
     row = state.progress
-    earned = sum(answered[e.id].points for e in lesson.exercises)
-    possible = sum(e.points for e in lesson.exercises)
-    score = score_of(earned, possible)
+    score = run_score(lesson, answered)
     previous_best = row.score
     row.active_run = None
     passed = score is None or score >= lesson.pass_score
@@ -229,15 +226,4 @@ async def _finish_run(
     effects = await reward(
         session, ctx, state, lesson, found, effects, zone=zone, solved=solved, run_score=score
     )
-    return RunResult(
-        lesson_id=lesson.id,
-        module_id=lesson.module_id,
-        correct=sum(1 for e in lesson.exercises if answered[e.id].correct),
-        total=len(lesson.exercises),
-        score=score,
-        best_score=row.score,
-        pass_score=lesson.pass_score,
-        passed=passed,
-        next_lesson_id=found.next_after(lesson.id),
-        effects=effects,
-    )
+    return run_result(found, lesson, answered, score=score, best_score=row.score, effects=effects)

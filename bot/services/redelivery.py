@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.catalog import Catalog, CatalogExercise, CatalogLesson
 from bot.services.completion import NO_EFFECTS
 from bot.services.errors import AlreadyAnswered
-from bot.services.grading import correct_answer_text, score_of
+from bot.services.grading import correct_answer_text
 from bot.services.runs import (
     AnsweredAgain,
     Feedback,
@@ -19,6 +19,8 @@ from bot.services.runs import (
     RunResult,
     first_unanswered,
     question_of,
+    run_result,
+    run_score,
 )
 from db.repositories import progress
 from db.repositories.progress import Answer, LessonState, Progress
@@ -71,17 +73,7 @@ def _recorded_result(
     """A finished run's result as its last answer recorded it: the score from the stored
     answers, pass or fail by it. What the run earned (XP, achievements, a streak day, the
     course's end) was granted and told once; it is not told again as if new."""
-    earned = sum(answered[e.id].points for e in lesson.exercises)
-    score = score_of(earned, sum(e.points for e in lesson.exercises))
-    return RunResult(
-        lesson_id=lesson.id,
-        module_id=lesson.module_id,
-        correct=sum(1 for e in lesson.exercises if answered[e.id].correct),
-        total=len(lesson.exercises),
-        score=score,
-        best_score=row.score,
-        pass_score=lesson.pass_score,
-        passed=score is None or score >= lesson.pass_score,
-        next_lesson_id=found.next_after(lesson.id),
-        effects=NO_EFFECTS,
+    score = run_score(lesson, answered)
+    return run_result(
+        found, lesson, answered, score=score, best_score=row.score, effects=NO_EFFECTS
     )

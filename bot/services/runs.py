@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.services.catalog import CatalogExercise, CatalogLesson
+from bot.services.catalog import Catalog, CatalogExercise, CatalogLesson
 from bot.services.completion import NO_EFFECTS, Effects
-from bot.services.grading import choices_of
+from bot.services.grading import choices_of, score_of
 from db.enums import ExerciseType
 from db.repositories.progress import Answer
 
@@ -109,4 +109,34 @@ def question_of(
         type=exercise.type,
         prompt=exercise.prompt,
         choices=choices_of(exercise),
+    )
+
+
+def run_score(lesson: CatalogLesson, answered: dict[int, Answer]) -> int | None:
+    """The run's score from its answers, as a percentage of the points (None for no points)."""
+    earned = sum(answered[e.id].points for e in lesson.exercises)
+    return score_of(earned, sum(e.points for e in lesson.exercises))
+
+
+def run_result(
+    found: Catalog,
+    lesson: CatalogLesson,
+    answered: dict[int, Answer],
+    *,
+    score: int | None,
+    best_score: int | None,
+    effects: Effects,
+) -> RunResult:
+    """A finished run's result: its answers, its score against the lesson's pass mark."""
+    return RunResult(
+        lesson_id=lesson.id,
+        module_id=lesson.module_id,
+        correct=sum(1 for e in lesson.exercises if answered[e.id].correct),
+        total=len(lesson.exercises),
+        score=score,
+        best_score=best_score,
+        pass_score=lesson.pass_score,
+        passed=score is None or score >= lesson.pass_score,
+        next_lesson_id=found.next_after(lesson.id),
+        effects=effects,
     )
