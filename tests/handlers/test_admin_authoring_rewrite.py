@@ -167,3 +167,17 @@ async def test_a_current_value_to_copy_is_escaped(
     await admin.send_text("<b> is not bold here")
     await write_again(admin, course, "basics", 1)
     assert texts.current_value("<code>Is 1 &lt; 2 &amp; 3 &gt; 2?</code>") in admin.last_text
+
+
+async def test_a_new_exercise_has_nothing_to_keep(
+    admin: Chat, course: Course, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    before = await content_snapshot(sessionmaker)
+    await admin.send_text("/admin")
+    await admin.press_data(AuthorLessonCb(lesson_id=course.lessons["reading"]))
+    await admin.tap(texts.ADD_EXERCISE)
+    await admin.tap(texts.KIND_MULTIPLE_CHOICE)
+    assert admin.labels() == [str(CANCEL)]
+    await admin.press_data(DialogCb(action=DialogAction.KEEP))
+    assert admin.callback_texts()[-1] == str(texts.NOT_THIS_STEP)
+    assert await content_snapshot(sessionmaker) == before
