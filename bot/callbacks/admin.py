@@ -187,10 +187,12 @@ class DialogAction(enum.StrEnum):
     CANCEL = "cancel"
     SKIP = "skip"
     DEFAULT = "default"
+    KEEP = "keep"
 
 
 class DialogCb(CallbackData, prefix="a_dlg"):
-    """Cancel, Skip or "use the default" in the authoring dialog the chat is in."""
+    """Cancel, Skip, "use the default" or Keep (what is being written again keeps its current
+    value) in the authoring dialog the chat is in."""
 
     action: DialogAction
 

@@ -122,7 +122,7 @@ async def test_an_admin_writes_a_module_from_the_chat_and_a_learner_takes_it(
         (
             "Which command shows the state of the files?",
             "git status\nstatus",
-            ("pick", str(texts.CASE_IGNORED)),
+            texts.KEEP,  # case still ignored, as it was
             "It lists what changed.",
         ),
     )

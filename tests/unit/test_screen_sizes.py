@@ -16,9 +16,11 @@ from bot.services.exercises import Feedback, NextQuestion, Question
 from bot.services.lessons import LessonView, ModuleView
 from bot.services.review import ReviewFigures
 from bot.services.summary import ProgressSummary
+from bot.texts import authoring as authoring_texts
 from bot.texts import progress as progress_texts
 from bot.views.admin.authoring import lessons as authoring_lessons
 from bot.views.admin.authoring import modules as authoring_modules
+from bot.views.admin.authoring.dialog import current_text
 from bot.views.admin.broadcasts import _shorten
 from bot.views.course import courses_screen, lesson_screen, module_screen
 from bot.views.progress import progress_screen
@@ -148,6 +150,14 @@ def test_the_admin_lists_fit_and_say_how_many_more() -> None:
     text = authoring_lessons.lesson_screen(detail).text
     assert telegram_length(text) <= LIMIT
     assert "…and " in text.splitlines()[-1]
+
+
+def test_a_value_to_keep_written_in_sql_takes_at_most_half_a_message() -> None:
+    frame = telegram_length(authoring_texts.current_value(""))
+    for value in (LONG, [LONG, "<b>"]):
+        text = current_text(value)
+        assert frame < telegram_length(text) <= frame + LIMIT // 2
+        assert "…</code>" in text
 
 
 def test_a_broadcast_is_named_by_its_beginning_without_breaking_an_emoji() -> None:

@@ -34,6 +34,8 @@ DELETE_KEEP = __("No, keep it")
 ANNOUNCE = __("📣 Announce to learners")
 CANCEL = __("✖️ Cancel")
 SKIP = __("⏭ Skip")
+# TRANSLATORS: keeps the value a step shows, in an exercise being written again.
+KEEP = __("↩️ Keep as it is")
 KIND_MULTIPLE_CHOICE = __("🔘 Multiple choice")
 KIND_TRUE_FALSE = __("✔️ True or false")
 KIND_SHORT_ANSWER = __("⌨️ Short answer")

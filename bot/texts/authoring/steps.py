@@ -113,6 +113,22 @@ CASE_SENSITIVE_MARK = __("(case matters)")
 EXPLANATION_PROMPT = __("Send an explanation learners see after answering, or press Skip.")
 
 
+# Writing an exercise again: each step shows what it has now.
+def current_value(value: str) -> str:
+    return _("Now:\n{value}\nPress “Keep as it is” or send a new one.").format(value=value)
+
+
+def current_choice(label: str) -> str:
+    # TRANSLATORS: the button of the choice an exercise being written again has now.
+    return _("{label} (now)").format(label=label)
+
+
+def choice_gone(value: str) -> str:
+    return _("The right option was {value}, which is no longer among the options.").format(
+        value=esc(value)
+    )
+
+
 # Problems with a typed value; the step is asked again after them.
 EMPTY = __("That is empty.")
 

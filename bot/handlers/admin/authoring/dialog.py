@@ -3,9 +3,10 @@
 A dialog is a Scene whose steps are data: each `Step` names the value it asks for, its
 question, how a typed value is checked (the course format's own rules) and the buttons it
 offers (Skip, a default, or a button per choice). One set of handlers, on `Dialog`, runs them
-all: it asks the next step that applies, takes a typed value or a press, asks the same question
-again after a bad value with the rule it broke, answers commands, other buttons and non-text
-mid-dialog, and cancels at any step. A dialog only says what it writes at the end (`save`).
+all: it asks the next step that applies (with the value it has now and Keep, when something
+is written again), takes a typed value or a press, asks the same question again after a bad
+value with the rule it broke, answers commands, other buttons and non-text mid-dialog, and
+cancels at any step. A dialog only says what it writes at the end (`save`).
 
 The scene's state and its data (the values given so far, the step being asked and the message
 that asked it) live in the FSM storage, so a dialog goes on after a restart with Redis.
@@ -34,7 +35,12 @@ from bot.services.authoring import lessons, modules
 from bot.services.content import fields
 from bot.services.context import Context
 from bot.texts import authoring as texts
-from bot.views.admin.authoring.dialog import pick_screen, problem_text, prompt_screen
+from bot.views.admin.authoring.dialog import (
+    current_text,
+    pick_screen,
+    problem_text,
+    prompt_screen,
+)
 from bot.views.admin.authoring.lessons import lesson_screen
 from bot.views.admin.authoring.modules import module_screen, modules_screen
 from bot.views.screen import Screen
@@ -132,10 +138,19 @@ class Dialog(Scene, reset_data_on_enter=True, reset_history_on_enter=True):
         if len(applying) > 1:
             lines.append(texts.step(applying.index(index) + 1, len(applying)))
         lines.append(step.question(data))
-        text = "\n".join(lines)
+        if (dropped := step.dropped(data)) is not None:
+            # Asked as after a bad value: the rule the kept value now breaks, first.
+            lines.insert(0, f"{texts.choice_gone(str(dropped))}\n")
+        current = step.current(data)
         if step.choices is not None:
-            return pick_screen(text, step.choices(data))
-        return prompt_screen(text, skip=step.skip, default=step.default_of(data))
+            choice = None if current is None else step.choice_of(data, current)
+            return pick_screen("\n".join(lines), step.choices(data), choice)
+        if current is not None:
+            lines.append(current_text(current))
+        keep = current is not None
+        return prompt_screen(
+            "\n".join(lines), skip=step.skip, default=step.default_of(data), keep=keep
+        )
 
     async def _ask(self, event: Event, bot: Bot, state: FSMContext, why: str | None = None) -> None:
         data = await state.get_data()
@@ -261,7 +276,7 @@ class Dialog(Scene, reset_data_on_enter=True, reset_history_on_enter=True):
         session: AsyncSession,
         context: Context,
     ) -> None:
-        """Skip, the default or a choice, where the step being asked offers it."""
+        """Keep, Skip, the default or a choice, where the step being asked offers it."""
         data = await state.get_data()
         step = self._step(data)
         action = callback_data.index if isinstance(callback_data, PickCb) else callback_data.action

@@ -4,7 +4,8 @@ place), an exercise's screen, deleting one (asked first).
 The dialog's steps depend on the kind: multiple choice asks the question, the options (one
 per line), the right option (a button each) and an explanation or Skip; true or false asks the
 question, True/False and the explanation; short answer the question, the accepted answers (one
-per line), whether case matters (a button each) and the explanation.
+per line), whether case matters (a button each) and the explanation. Written again, every
+step shows what the exercise has now, to keep with one press.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from bot.services.authoring.exercises import delete_exercise, save_exercise
 from bot.services.authoring.lessons import ExerciseLine, LessonDetail
 from bot.services.content import fields
 from bot.services.content.model import OPTIONS_MAX, OPTIONS_MIN
+from bot.services.content.spec import short_answer_parts
 from bot.services.context import Context
 from bot.services.errors import AuthoredLessonGone
 from bot.texts import authoring as texts
@@ -171,15 +173,25 @@ async def open_exercise(
 async def exercise_again(
     callback: CallbackQuery, callback_data: ExerciseActionCb, session: AsyncSession
 ) -> dict[str, Any]:
+    """The dialog's start for an exercise written again: every step's value now, to keep."""
     lesson, number, exercise = await _find(
         session, callback_data.lesson_id, callback_data.exercise_id
     )
+    current: dict[str, Any] = {
+        "question": exercise.prompt,
+        "options": exercise.options,
+        "answer": exercise.answer,
+        "explanation": exercise.explanation,
+    }
+    if exercise.type is ExerciseType.SHORT_ANSWER:
+        current["answer"], current["case_sensitive"] = short_answer_parts(exercise.answer)
     return {
         "lesson_id": lesson.id,
         "lesson_title": lesson.title,
         "kind": exercise.type.value,
         "exercise_id": exercise.id,
         "number": number,
+        "current": current,
     }
 
 

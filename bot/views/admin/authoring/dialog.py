@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.callbacks.admin import DialogAction, DialogCb, PickCb
 from bot.services.content.fields import BadValue, Problem
 from bot.texts import authoring as texts
+from bot.texts import esc
 from bot.views.keyboard import Keyboard
 from bot.views.screen import Screen
+from bot.views.telegram_length import MESSAGE_LIMIT, fit
 
 
-def prompt_screen(text: str, *, skip: bool = False, default: int | None = None) -> Screen:
-    """A dialog step's question with its way out (and Skip or the default where it has one)."""
+def current_text(value: Any) -> str:
+    """A typed value a step has now, shown to be kept or copied and changed (several lines are
+    a list); at most half a message, however long."""
+    shown = "\n".join(value) if isinstance(value, list) else str(value)
+    return texts.current_value(f"<code>{fit(esc(shown), MESSAGE_LIMIT // 2)}</code>")
+
+
+def _keep(kb: Keyboard, keep: bool) -> None:
+    if keep:
+        kb.button(text=str(texts.KEEP), callback_data=DialogCb(action=DialogAction.KEEP))
+
+
+def prompt_screen(
+    text: str, *, skip: bool = False, default: int | None = None, keep: bool = False
+) -> Screen:
+    """A dialog step's question with its way out, and Keep, Skip or the default if it has them."""
     kb = Keyboard()
+    _keep(kb, keep)
     if skip:
         kb.button(text=str(texts.SKIP), callback_data=DialogCb(action=DialogAction.SKIP))
     if default is not None:
@@ -23,10 +42,13 @@ def prompt_screen(text: str, *, skip: bool = False, default: int | None = None) 
     return Screen(text, kb.as_markup())
 
 
-def pick_screen(text: str, labels: list[str]) -> Screen:
+def pick_screen(text: str, labels: list[str], current: int | None = None) -> Screen:
+    """A choice's question: a button per choice; the `current` one is marked and kept by Keep."""
     kb = Keyboard()
     for index, label in enumerate(labels):
-        kb.button(text=label, callback_data=PickCb(index=index))
+        shown = texts.current_choice(label) if index == current else label
+        kb.button(text=shown, callback_data=PickCb(index=index))
+    _keep(kb, current is not None)
     kb.button(text=str(texts.CANCEL), callback_data=DialogCb(action=DialogAction.CANCEL))
     kb.adjust(1)
     return Screen(text, kb.as_markup())
