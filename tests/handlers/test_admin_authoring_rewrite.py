@@ -13,10 +13,11 @@ from bot import texts as learner_texts
 from bot.callbacks.admin import AuthorLessonCb, DialogAction, DialogCb
 from bot.config import Settings
 from bot.texts import authoring as texts
-from db.models import Exercise
+from db.models import Exercise, ReviewCard
 from tests.support.authoring import admin_settings, content_snapshot
 from tests.support.chat import Chat
-from tests.support.course import Course
+from tests.support.course import WRONG, Course
+from tests.support.rows import one
 
 KEEP, SKIP, CANCEL = texts.KEEP, texts.SKIP, texts.CANCEL  # read in the test's language
 
@@ -181,3 +182,26 @@ async def test_a_new_exercise_has_nothing_to_keep(
     await admin.press_data(DialogCb(action=DialogAction.KEEP))
     assert admin.callback_texts()[-1] == str(texts.NOT_THIS_STEP)
     assert await content_snapshot(sessionmaker) == before
+
+
+async def test_learners_cards_retire_only_when_the_question_changes(
+    admin: Chat, course: Course, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    pick_b = course.exercises["basics"][0]
+    await admin.take_lesson(course.lessons["basics"], WRONG["basics"])  # the admin learns too
+    card = ReviewCard.exercise_id == pick_b
+
+    # A new explanation asks the same question: the card keeps its schedule.
+    await write_again(admin, course, "basics", 1)
+    for _ in range(3):  # question, options, right option
+        await admin.tap(KEEP)
+    await admin.send_text("Only b is right.")
+    assert (await one(sessionmaker, ReviewCard, card)).retired_at is None
+
+    # Other options make it another question: the card retires.
+    await write_again(admin, course, "basics", 1)
+    await admin.tap(KEEP)
+    await admin.send_text("a\nb\nd")
+    await admin.tap(KEEP)
+    await admin.tap(KEEP)
+    assert (await one(sessionmaker, ReviewCard, card)).retired_at is not None

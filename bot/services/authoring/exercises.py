@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.authoring import content_changed
 from bot.services.authoring.lessons import LessonDetail, lesson_detail
 from bot.services.content import fields as values
-from bot.services.content.spec import stored_short_answer
+from bot.services.content.spec import QUESTION_FIELDS, differs, stored_short_answer
 from bot.services.context import Context
 from bot.services.errors import AuthoredLessonGone, NotUnderstood
 from bot.services.unit_of_work import unit_of_work
@@ -82,11 +82,13 @@ async def save_exercise(
         if found is None or found.lesson_id != lesson_id:
             raise AuthoredLessonGone
         exercise = found
+        asks_anew = differs(exercise, {name: fields[name] for name in QUESTION_FIELDS})
         for name, value in fields.items():
             setattr(exercise, name, value)
-        # Another question now: learners' review cards of the old one retire, as when a
-        # course file rewrites an exercise.
-        await review.retire(session, [exercise_id], ctx.clock.now())
+        if asks_anew:
+            # Another question now: learners' review cards of the old one retire, as when a
+            # course file rewrites an exercise.
+            await review.retire(session, [exercise_id], ctx.clock.now())
         what = "rewritten in"
     await session.flush()
     content_changed(ctx)

@@ -9,7 +9,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.content.spec import Counts, ImportReport, LessonSpec, ModuleSpec
+from bot.services.content.spec import (
+    QUESTION_FIELDS,
+    Counts,
+    ImportReport,
+    LessonSpec,
+    ModuleSpec,
+    differs,
+)
 from bot.services.context import Context
 from bot.services.unit_of_work import read_only, unit_of_work
 from db.models import Exercise, Lesson, Module
@@ -29,16 +36,6 @@ def _assign(row: object, values: Mapping[str, Any]) -> bool:
 
 
 # An exercise whose any of these change asks another question: earlier answers do not fit it.
-_QUESTION_FIELDS = ("type", "prompt", "options", "answer")
-
-
-def _differs(row: object, values: Mapping[str, Any]) -> bool:
-    return any(
-        getattr(row, name) != value or type(getattr(row, name)) is not type(value)
-        for name, value in values.items()
-    )
-
-
 def _tally(counts: Counts, *, changed: bool) -> None:
     if changed:
         counts.updated += 1
@@ -145,7 +142,7 @@ async def _plan(
         if module is None:
             report.modules.created += 1
         else:
-            _tally(report.modules, changed=_differs(module, values))
+            _tally(report.modules, changed=differs(module, values))
         existing = {
             lesson.slug: lesson
             for lesson in (lessons_by_module.get(module.id, []) if module is not None else [])
@@ -211,14 +208,14 @@ def _count_lesson(plan: _LessonPlan, report: ImportReport) -> None:
     if plan.row is None:
         report.lessons.created += 1
     else:
-        _tally(report.lessons, changed=_differs(plan.row, plan.values))
+        _tally(report.lessons, changed=differs(plan.row, plan.values))
     for row, values in plan.exercises:
         if row is None:
             report.exercises.created += 1
             continue
-        if _differs(row, {name: values[name] for name in _QUESTION_FIELDS}):
+        if differs(row, {name: values[name] for name in QUESTION_FIELDS}):
             report.rewritten_exercise_ids.append(row.id)
-        _tally(report.exercises, changed=_differs(row, values))
+        _tally(report.exercises, changed=differs(row, values))
 
 
 async def _write(session: AsyncSession, plans: list[_ModulePlan], *, publish: bool) -> None:

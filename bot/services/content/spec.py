@@ -4,6 +4,7 @@ what an import changed, counted."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,3 +124,17 @@ class ImportReport:
         if not self.changed:
             lines.append("nothing changed")
         return "\n".join(lines)
+
+
+# What an exercise asks: a change to any of these makes it another question, and learners'
+# review cards of the old one retire (a new explanation or points keep them).
+QUESTION_FIELDS = ("type", "prompt", "options", "answer")
+
+
+def differs(row: object, values: Mapping[str, Any]) -> bool:
+    """Whether a stored row's attributes differ from `values` (in value or in type: a
+    true/false answer stored as the string "true" is not the bool True)."""
+    return any(
+        getattr(row, name) != value or type(getattr(row, name)) is not type(value)
+        for name, value in values.items()
+    )
