@@ -7,7 +7,11 @@ lock and MySQL row locks and snapshots for as long as Telegram takes to answer. 
 called inside another joins it.
 
 `@read_only` marks a unit that never writes: on SQLite its transaction does not take the write
-lock, so readers never queue behind writers.
+lock, so readers never queue behind writers. On SQLite a unit that may write first waits for
+its turn among the process's writers (db.engine.WRITER_LOCK_KEY), first come first served, and
+holds it until its transaction ends: SQLite's own wait for the write lock sleeps and polls, and
+would be timed as a round trip. Nothing may wait for another unit that writes while holding
+the turn: it would wait for ever.
 
 Connections are not pinged before use; a unit whose connection turns out to have been dropped
 by the server (a restart, a network cut) fails before it commits, so it is run once more on a
@@ -27,16 +31,17 @@ at a time tries the database and the others fail at once (DatabaseHealth.attempt
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.engine import UNIT_TIMEOUT_KEY, WRITES, wrote
+from db.engine import UNIT_TIMEOUT_KEY, WRITER_LOCK_KEY, WRITES, wrote
 from db.health import HEALTH_KEY, DatabaseHealth, is_lock_conflict, is_unavailable
 from db.watchdog import answers_within
 
@@ -86,7 +91,11 @@ def _unit(writes: bool) -> Callable[[Service[P, R]], Service[P, R]]:
             trying = health.attempt() if health is not None else contextlib.nullcontext()
             try:
                 with trying:
-                    async with answers_within(session.info.get(UNIT_TIMEOUT_KEY)):
+                    # The turn is waited for before the watch begins: a queue, not a round trip.
+                    async with (
+                        _writers_turn(session, writes),
+                        answers_within(session.info.get(UNIT_TIMEOUT_KEY)),
+                    ):
                         result = await _run_once_more_if_dropped(
                             fn, writes, health, session, *args, **kwargs
                         )
@@ -104,6 +113,25 @@ def _unit(writes: bool) -> Callable[[Service[P, R]], Service[P, R]]:
         return wrapper
 
     return decorate
+
+
+@contextlib.asynccontextmanager
+async def _writers_turn(session: AsyncSession, writes: bool) -> AsyncIterator[None]:
+    """On SQLite, for a unit that may write: its turn among the process's writers, held across
+    its runs (a second run would otherwise queue behind itself) until its transaction ends."""
+    turn: asyncio.Lock | None = session.info.get(WRITER_LOCK_KEY) if writes else None
+    if turn is None:
+        yield
+        return
+    async with turn:
+        try:
+            yield
+        finally:
+            if session.in_transaction():
+                # A failed commit leaves its transaction open: it ends before the next writer
+                # begins, or that one would wait for SQLite's lock after all.
+                with contextlib.suppress(Exception):
+                    await session.rollback()
 
 
 async def _run_once_more_if_dropped(
