@@ -10,8 +10,9 @@ called inside another joins it.
 lock, so readers never queue behind writers. On SQLite a unit that may write first waits for
 its turn among the process's writers (db.engine.WRITER_LOCK_KEY), first come first served, and
 holds it until its transaction ends: SQLite's own wait for the write lock sleeps and polls, and
-would be timed as a round trip. Nothing may wait for another unit that writes while holding
-the turn: it would wait for ever.
+would be timed as a round trip. The turn is waited for at most as long as SQLite would wait for
+its lock (NoWriterTurn). Nothing may wait for another unit that writes while holding the turn:
+it would wait for it in vain until then.
 
 Connections are not pinged before use; a unit whose connection turns out to have been dropped
 by the server (a restart, a network cut) fails before it commits, so it is run once more on a
@@ -41,8 +42,14 @@ from typing import Concatenate, ParamSpec, TypeVar
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.engine import UNIT_TIMEOUT_KEY, WRITER_LOCK_KEY, WRITES, wrote
-from db.health import HEALTH_KEY, DatabaseHealth, is_lock_conflict, is_unavailable
+from db.engine import SQLITE_BUSY_TIMEOUT_MS, UNIT_TIMEOUT_KEY, WRITER_LOCK_KEY, WRITES, wrote
+from db.health import (
+    HEALTH_KEY,
+    DatabaseHealth,
+    NoWriterTurn,
+    is_lock_conflict,
+    is_unavailable,
+)
 from db.watchdog import answers_within
 
 P = ParamSpec("P")
@@ -56,6 +63,8 @@ log = logging.getLogger(__name__)
 _DEPTH = "unit_of_work_depth"
 # Runs of a unit that keeps losing lock conflicts before its error reaches the caller.
 LOCK_CONFLICT_RUNS = 3
+# The longest a unit that may write waits for its turn on SQLite: as long as SQLite's own wait.
+WRITER_TURN_SECONDS = SQLITE_BUSY_TIMEOUT_MS / 1000
 
 Service = Callable[Concatenate[AsyncSession, P], Awaitable[R]]
 
@@ -123,15 +132,22 @@ async def _writers_turn(session: AsyncSession, writes: bool) -> AsyncIterator[No
     if turn is None:
         yield
         return
-    async with turn:
+    try:
+        async with asyncio.timeout(WRITER_TURN_SECONDS):
+            await turn.acquire()
+    except TimeoutError as exc:
+        raise NoWriterTurn(f"no turn to write within {WRITER_TURN_SECONDS:g} s") from exc
+    try:
+        yield
+    finally:
         try:
-            yield
-        finally:
             if session.in_transaction():
                 # A failed commit leaves its transaction open: it ends before the next writer
                 # begins, or that one would wait for SQLite's lock after all.
                 with contextlib.suppress(Exception):
                     await session.rollback()
+        finally:
+            turn.release()
 
 
 async def _run_once_more_if_dropped(

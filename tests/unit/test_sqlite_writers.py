@@ -17,8 +17,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.services import unit_of_work as unit_of_work_module
 from bot.services.unit_of_work import read_only, unit_of_work
 from db.engine import WRITER_LOCK_KEY, create_engine, create_sessionmaker, note_write
+from db.health import NoWriterTurn, is_unavailable
 from tests.support.databases import sqlite_url
 from tests.support.health import health_of
 
@@ -172,6 +174,22 @@ async def test_a_failing_writer_rolls_back_and_passes_its_turn_on(
         await asyncio.wait_for(failing, 10)
     await asyncio.wait_for(behind, 10)
     assert await read(sessionmaker) == [2]
+    assert not turn_of(sessionmaker).locked()
+
+
+async def test_a_writer_waits_for_its_turn_as_long_as_sqlite_would_wait_for_its_lock(
+    sessionmaker: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(unit_of_work_module, "WRITER_TURN_SECONDS", LIMIT)
+    hold = Hold()  # a long import, say
+    holder = await started(sessionmaker, arrive, 1, hold)
+    await hold.started()
+    with pytest.raises(NoWriterTurn) as raised:
+        await asyncio.wait_for(run(sessionmaker, arrive, 2), 10)
+    assert is_unavailable(raised.value)  # as "database is locked" was
+    hold.go_on.set()
+    await asyncio.wait_for(holder, 10)
+    assert await read(sessionmaker) == [1]
     assert not turn_of(sessionmaker).locked()
 
 
