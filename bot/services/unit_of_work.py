@@ -11,8 +11,8 @@ lock, so readers never queue behind writers. On SQLite a unit that may write fir
 its turn among the process's writers (db.engine.WRITER_LOCK_KEY), first come first served, and
 holds it until its transaction ends: SQLite's own wait for the write lock sleeps and polls, and
 would be timed as a round trip. The turn is waited for at most as long as SQLite would wait for
-its lock (NoWriterTurn). Nothing may wait for another unit that writes while holding the turn:
-it would wait for it in vain until then.
+its lock (NoWriterTurn). Nothing may await another unit that writes while holding the turn:
+that unit would wait for the turn held by its caller until NoWriterTurn ended the wait.
 
 Connections are not pinged before use; a unit whose connection turns out to have been dropped
 by the server (a restart, a network cut) fails before it commits, so it is run once more on a
