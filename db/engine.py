@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,8 @@ POOL_TIMEOUT_SECONDS = 30.0
 POOL_OVERFLOW = 5
 # The key of a unit of work's time limit in a session's info (see bot.services.unit_of_work).
 UNIT_TIMEOUT_KEY = "unit_timeout"
+# The key of the writers' turn on SQLite, an asyncio.Lock shared by a sessionmaker's sessions.
+WRITER_LOCK_KEY = "sqlite_writer_turn"
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +223,12 @@ def create_sessionmaker(
     shared: dict[str, Any] = {HEALTH_KEY: DatabaseHealth()}
     if unit_seconds is not None:
         shared[UNIT_TIMEOUT_KEY] = unit_seconds
+    if engine.dialect.name == "sqlite":
+        # SQLite lets one transaction write at a time, and one that waits for it sleeps and
+        # polls in SQLite's busy handler (up to 100 ms a sleep), inside a round trip the unit's
+        # time limit counts. Writers of this process queue here first, in order, each woken
+        # when the one before ends its transaction (bot.services.unit_of_work).
+        shared[WRITER_LOCK_KEY] = asyncio.Lock()
     return async_sessionmaker(
         engine, expire_on_commit=False, sync_session_class=TrackedSession, info=shared
     )

@@ -35,6 +35,12 @@ class NoAnswer(TimeoutError):
     stopped answering. A TimeoutError of any other origin is not a database outage."""
 
 
+class NoWriterTurn(TimeoutError):
+    """On SQLite, a unit that may write waited for its turn among the process's writers as long
+    as SQLite itself waits for its write lock (db.engine.SQLITE_BUSY_TIMEOUT_MS): what "database
+    is locked" would have said, that the database takes no write now."""
+
+
 class StillUnavailable(Exception):
     """The database is down, and another unit of work is finding out whether it is back."""
 
@@ -44,7 +50,7 @@ def is_unavailable(error: BaseException) -> bool:
 
     Not a wait for a pooled connection (sqlalchemy.exc.TimeoutError): that is a queue, and the
     database may be answering everyone else."""
-    if isinstance(error, NoAnswer | StillUnavailable | ConnectionError):
+    if isinstance(error, NoAnswer | NoWriterTurn | StillUnavailable | ConnectionError):
         return True
     if isinstance(error, DBAPIError):
         if error.connection_invalidated:

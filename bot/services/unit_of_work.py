@@ -7,7 +7,12 @@ lock and MySQL row locks and snapshots for as long as Telegram takes to answer. 
 called inside another joins it.
 
 `@read_only` marks a unit that never writes: on SQLite its transaction does not take the write
-lock, so readers never queue behind writers.
+lock, so readers never queue behind writers. On SQLite a unit that may write first waits for
+its turn among the process's writers (db.engine.WRITER_LOCK_KEY), first come first served, and
+holds it until its transaction ends: SQLite's own wait for the write lock sleeps and polls, and
+would be timed as a round trip. The turn is waited for at most as long as SQLite would wait for
+its lock (NoWriterTurn). Nothing may await another unit that writes while holding the turn:
+that unit would wait for the turn held by its caller until NoWriterTurn ended the wait.
 
 Connections are not pinged before use; a unit whose connection turns out to have been dropped
 by the server (a restart, a network cut) fails before it commits, so it is run once more on a
@@ -27,17 +32,24 @@ at a time tries the database and the others fail at once (DatabaseHealth.attempt
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.engine import UNIT_TIMEOUT_KEY, WRITES, wrote
-from db.health import HEALTH_KEY, DatabaseHealth, is_lock_conflict, is_unavailable
+from db.engine import SQLITE_BUSY_TIMEOUT_MS, UNIT_TIMEOUT_KEY, WRITER_LOCK_KEY, WRITES, wrote
+from db.health import (
+    HEALTH_KEY,
+    DatabaseHealth,
+    NoWriterTurn,
+    is_lock_conflict,
+    is_unavailable,
+)
 from db.watchdog import answers_within
 
 P = ParamSpec("P")
@@ -51,6 +63,8 @@ log = logging.getLogger(__name__)
 _DEPTH = "unit_of_work_depth"
 # Runs of a unit that keeps losing lock conflicts before its error reaches the caller.
 LOCK_CONFLICT_RUNS = 3
+# The longest a unit that may write waits for its turn on SQLite: as long as SQLite's own wait.
+WRITER_TURN_SECONDS = SQLITE_BUSY_TIMEOUT_MS / 1000
 
 Service = Callable[Concatenate[AsyncSession, P], Awaitable[R]]
 
@@ -86,7 +100,11 @@ def _unit(writes: bool) -> Callable[[Service[P, R]], Service[P, R]]:
             trying = health.attempt() if health is not None else contextlib.nullcontext()
             try:
                 with trying:
-                    async with answers_within(session.info.get(UNIT_TIMEOUT_KEY)):
+                    # The turn is waited for before the watch begins: a queue, not a round trip.
+                    async with (
+                        _writers_turn(session, writes),
+                        answers_within(session.info.get(UNIT_TIMEOUT_KEY)),
+                    ):
                         result = await _run_once_more_if_dropped(
                             fn, writes, health, session, *args, **kwargs
                         )
@@ -104,6 +122,32 @@ def _unit(writes: bool) -> Callable[[Service[P, R]], Service[P, R]]:
         return wrapper
 
     return decorate
+
+
+@contextlib.asynccontextmanager
+async def _writers_turn(session: AsyncSession, writes: bool) -> AsyncIterator[None]:
+    """On SQLite, for a unit that may write: its turn among the process's writers, held across
+    its runs (a second run would otherwise queue behind itself) until its transaction ends."""
+    turn: asyncio.Lock | None = session.info.get(WRITER_LOCK_KEY) if writes else None
+    if turn is None:
+        yield
+        return
+    try:
+        async with asyncio.timeout(WRITER_TURN_SECONDS):
+            await turn.acquire()
+    except TimeoutError as exc:
+        raise NoWriterTurn(f"no turn to write within {WRITER_TURN_SECONDS:g} s") from exc
+    try:
+        yield
+    finally:
+        try:
+            if session.in_transaction():
+                # A failed commit leaves its transaction open: it ends before the next writer
+                # begins, or that one would wait for SQLite's lock after all.
+                with contextlib.suppress(Exception):
+                    await session.rollback()
+        finally:
+            turn.release()
 
 
 async def _run_once_more_if_dropped(
