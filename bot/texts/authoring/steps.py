@@ -20,10 +20,6 @@ def new_module_title(max_len: int) -> str:
     ).format(max=_decimal(max_len))
 
 
-def title_prompt(max_len: int) -> str:
-    return _("Send the title, at most {max} characters.").format(max=_decimal(max_len))
-
-
 DESCRIPTION_PROMPT = __("Send a short description of the module, or press Skip.")
 
 

@@ -3,6 +3,7 @@ lesson (title, text, minutes, XP, pass mark) and the ones that edit its title, t
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from aiogram import F, Router
@@ -21,7 +22,7 @@ from bot.callbacks.admin import (
 )
 from bot.handlers.admin.authoring.dialog import Dialog, entry, saved, with_notice
 from bot.handlers.admin.authoring.markdown import lesson_text
-from bot.handlers.admin.authoring.steps import NEW_TITLE, Data, Step
+from bot.handlers.admin.authoring.steps import NEW_TITLE, Data, Step, typed_value
 from bot.handlers.common import show
 from bot.services.authoring import lessons, modules
 from bot.services.authoring.lessons import Direction
@@ -45,7 +46,7 @@ MINUTES, XP, PASS_SCORE = (
 TITLE = Step(
     "title",
     lambda d: texts.new_lesson_title(d["module_title"], TITLE_MAX_LEN),
-    lambda m: fields.title(m.text),
+    typed_value(fields.title),
 )
 CONTENT = Step(
     "content",
@@ -57,14 +58,14 @@ NUMBERS = (
     Step(
         "minutes",
         lambda d: texts.minutes_prompt(MINUTES.minimum, MINUTES.maximum),
-        lambda m: fields.number(m.text, MINUTES),
+        typed_value(partial(fields.number, field=MINUTES)),
         skip=True,
         default=lambda d: d.get("current_minutes"),
     ),
     Step(
         "xp",
         lambda d: texts.xp_prompt(XP.minimum, XP.maximum, d.get("current_xp", DEFAULT_XP)),
-        lambda m: fields.number(m.text, XP),
+        typed_value(partial(fields.number, field=XP)),
         default=lambda d: d.get("current_xp", DEFAULT_XP),
     ),
     Step(
@@ -72,7 +73,7 @@ NUMBERS = (
         lambda d: texts.pass_score_prompt(
             PASS_SCORE.minimum, PASS_SCORE.maximum, d.get("current_pass", DEFAULT_PASS_SCORE)
         ),
-        lambda m: fields.number(m.text, PASS_SCORE),
+        typed_value(partial(fields.number, field=PASS_SCORE)),
         default=lambda d: d.get("current_pass", DEFAULT_PASS_SCORE),
     ),
 )
