@@ -159,8 +159,7 @@ class Courier:
         self._count("error")
         async with self._sessionmaker() as session:
             gave_up = await deliveries.record_error(session, self._context, delivery, token, reason)
-        log.log(
-            logging.WARNING,
+        log.warning(
             "broadcast %d: sending to user %d failed (attempt %d%s): %s",
             delivery.broadcast_id,
             delivery.user_id,

@@ -195,7 +195,7 @@ async def _one(chat: LocalChat, transcript: Transcript, typed: Typed, out: TextI
         return True
     elif line.startswith(QUOTE):
         await chat.send_text(line[1:])  # a quoted number is an answer, not a press
-    elif line.isdigit() and 1 <= int(line) <= len(transcript.buttons):
+    elif _button_number(line, len(transcript.buttons)):
         await chat.press(transcript.buttons[int(line) - 1], out)
     elif line == BROADCAST:
         await chat.send_text(line, reply_to=chat.latest)
@@ -222,3 +222,9 @@ async def let_broadcasts_go_out(
             out.write(f"({left} broadcast(s) still going out: they go on when the bot next runs)\n")
             return
         await asyncio.sleep(0.1)
+
+
+def _button_number(line: str, buttons: int) -> bool:
+    """Whether `line` presses one of the buttons shown: plain digits only ("²" and a line of
+    thousands of digits pass str.isdigit, yet int() refuses them)."""
+    return line.isascii() and line.isdigit() and len(line) <= 3 and 1 <= int(line) <= buttons

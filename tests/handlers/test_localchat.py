@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import i18n
+from bot import texts as en_texts
 from bot.cli.chat import run_chat
 from bot.cli.chat_input import read_message
 from bot.config import Settings
@@ -60,6 +61,21 @@ async def test_a_quoted_number_is_sent_as_an_answer(
     row = await one(sessionmaker, UserProgress)
     assert row.status is ProgressStatus.COMPLETED  # 50% meets this lesson's pass mark of 50
     assert row.score == 50
+
+
+async def test_digits_that_are_no_button_number_are_sent_as_text(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], course: Course
+) -> None:
+    # str.isdigit() takes both, int() refuses both: they are text, not presses.
+    script = "\n".join(["²", "7" * 5000, ""])
+    out = io.StringIO()
+    code = await run_chat(
+        settings, user_id=4243, name="Ada", admin=False, stdin=io.StringIO(script), stdout=out
+    )
+    assert code == 0
+    transcript = out.getvalue()
+    assert "> ²\n" in transcript
+    assert transcript.count(str(en_texts.STRAY_TEXT)) >= 2
 
 
 async def test_an_admin_chat_shows_the_chart_and_the_course_file_it_was_sent(
