@@ -12,11 +12,15 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.services.authoring import modules as authoring_modules
+from bot.services.context import Context
 from db.clock import Clock
 from db.models import User, UserAchievement, UserProgress
 from db.repositories import achievements, progress, users
+from db.repositories import authoring as authoring_repo
 from db.repositories.users import TelegramProfile
 from tests.support.factories import count, create_course, create_user
 
@@ -122,3 +126,34 @@ async def test_concurrent_award_is_granted_exactly_once(
     assert results.count(True) == 1
     assert results.count(False) == TASKS - 1
     assert await count(engine, UserAchievement, user_id=user_id) == 1
+
+
+async def test_two_admins_naming_modules_alike_at_once_get_two_slugs(
+    db_kind: str,
+    sessionmaker: Sessions,
+    context: Context,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Both read the slugs taken before either inserts: the second insert meets the unique key
+    and takes the next free slug instead of failing the admin's dialog."""
+    if db_kind != "mysql":
+        pytest.skip("SQLite's writers take turns in the process: their reads cannot overlap")
+    both_read = asyncio.Barrier(2)
+    read_slugs = authoring_repo.module_slugs
+
+    async def slugs_then_wait(session: AsyncSession) -> set[str]:
+        taken = await read_slugs(session)
+        await asyncio.wait_for(both_read.wait(), timeout=30)
+        return taken
+
+    monkeypatch.setattr(authoring_repo, "module_slugs", slugs_then_wait)
+
+    async def create() -> str:
+        async with sessionmaker() as session:
+            made = await authoring_modules.create_module(
+                session, context, title="Git Basics!", description=None
+            )
+            return made.slug
+
+    slugs = await asyncio.wait_for(asyncio.gather(create(), create()), timeout=60)
+    assert sorted(slugs) == ["git-basics", "git-basics-2"]

@@ -7,8 +7,39 @@ content version the database's triggers move, within their refresh bound.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.content.fields import first_free
 from bot.services.context import Context
+from db.models import Lesson, Module
+
+# Slugs tried when other admins keep taking the free one first: more is a real conflict.
+SLUG_TRIES = 5
 
 
 def content_changed(ctx: Context) -> None:
     ctx.catalog.forget()
+
+
+async def add_with_free_slug(
+    session: AsyncSession, row: Module | Lesson, base: str, taken: Collection[str]
+) -> None:
+    """Insert `row` under the first slug made from `base` that `taken` does not hold. Another
+    admin may insert that slug between the read of `taken` and this insert: the unique key
+    refuses the second, which then takes the next one. Each try is a savepoint, so a refused
+    one leaves the unit's transaction as it was."""
+    refused: set[str] = set()
+    while True:
+        row.slug = first_free(base, {*taken, *refused})
+        try:
+            async with session.begin_nested():
+                session.add(row)
+                await session.flush()
+            return
+        except IntegrityError:
+            refused.add(row.slug)
+            if len(refused) >= SLUG_TRIES:
+                raise

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.authoring import content_changed
+from bot.services.authoring import add_with_free_slug, content_changed
 from bot.services.content import fields as values
 from bot.services.context import Context
 from bot.services.errors import AuthoredLessonGone, AuthoredModuleGone
@@ -127,7 +127,6 @@ async def add_lesson(
     base = values.slug_from_title(clean_title, fallback="lesson")
     lesson = Lesson(
         module_id=module_id,
-        slug=values.first_free(base, await repo.lesson_slugs(session, module_id)),
         title=clean_title,
         content=values.content(content),
         estimated_minutes=estimated_minutes,
@@ -136,8 +135,7 @@ async def add_lesson(
         order=await repo.next_lesson_order(session, module_id),
         is_published=False,
     )
-    session.add(lesson)
-    await session.flush()
+    await add_with_free_slug(session, lesson, base, await repo.lesson_slugs(session, module_id))
     content_changed(ctx)
     log.info("lesson %s (%s) added to module %s", lesson.id, lesson.slug, module_id)
     return NewLesson(await lesson_detail(session, lesson.id), base)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.authoring import content_changed
+from bot.services.authoring import add_with_free_slug, content_changed
 from bot.services.content import fields as values
 from bot.services.context import Context
 from bot.services.errors import AuthoredModuleGone
@@ -80,16 +80,14 @@ async def create_module(
     """A new unpublished module at the end of the course; its slug made from the title as a
     lesson's is, with a number added when a module (deleted ones too) already has it."""
     clean_title = values.title(title)
-    taken = await repo.module_slugs(session)
     module = Module(
-        slug=values.first_free(values.slug_from_title(clean_title, fallback="module"), taken),
         title=clean_title,
         description=values.description(description) if description else None,
         order=await repo.next_module_order(session),
         is_published=False,
     )
-    session.add(module)
-    await session.flush()
+    base = values.slug_from_title(clean_title, fallback="module")
+    await add_with_free_slug(session, module, base, await repo.module_slugs(session))
     content_changed(ctx)
     log.info("module %s (%s) created", module.id, module.slug)
     return await module_detail(session, module.id)
