@@ -37,8 +37,6 @@ from db.repositories.standing import Streak
 SESSION_CARDS = 10
 REVIEW_XP = 5
 RETENTION_DAYS = 30
-# Due cards read per step: a card whose lesson is hidden now is skipped, not asked.
-_LOOK_AHEAD = SESSION_CARDS * 2
 
 
 async def record_lesson_answer(
@@ -111,28 +109,29 @@ class ReviewAnswered:
 
 
 async def _next_question(
-    session: AsyncSession, ctx: Context, user_id: int, progress: Tally, *, skip: int | None = None
+    session: AsyncSession, ctx: Context, user_id: int, progress: Tally
 ) -> ReviewQuestion | None:
     """The learner's longest-due card they can see now, as a question; None when none is due
     or the session has had its cards."""
     if progress.done >= SESSION_CARDS:
         return None
+    card = await repo.longest_due(session, user_id, ctx.clock.now())
     found = await catalog(session, ctx)
-    for card in await repo.due_cards(session, user_id, ctx.clock.now(), _LOOK_AHEAD):
-        if card.id == skip or card.exercise_id not in found.exercises:
-            continue
-        lesson, exercise = found.exercises[card.exercise_id]
-        return ReviewQuestion(
-            card_id=card.id,
-            seen=card.reviews,
-            lesson_title=lesson.title,
-            type=exercise.type,
-            prompt=exercise.prompt,
-            choices=choices_of(exercise),
-            number=progress.done + 1,
-            progress=progress,
-        )
-    return None
+    # The database hides what learners cannot see; a card of a lesson published since the
+    # catalog's last look waits for its next one (within its refresh interval).
+    if card is None or card.exercise_id not in found.exercises:
+        return None
+    lesson, exercise = found.exercises[card.exercise_id]
+    return ReviewQuestion(
+        card_id=card.id,
+        seen=card.reviews,
+        lesson_title=lesson.title,
+        type=exercise.type,
+        prompt=exercise.prompt,
+        choices=choices_of(exercise),
+        number=progress.done + 1,
+        progress=progress,
+    )
 
 
 @read_only
@@ -228,7 +227,8 @@ async def _answer(
     )
     after = Tally(progress.done + 1, progress.right + int(correct))
     streak = await _keep_day(session, user_id, reviewer, now, zone)
-    following = await _next_question(session, ctx, user_id, after, skip=card.id)
+    # The card answered is not asked again: FSRS puts it a day or more out.
+    following = await _next_question(session, ctx, user_id, after)
     if following is not None:
         return ReviewAnswered(question, feedback, following, None, now)
     # Every finished session is a row of the day; the day's first carries the XP. Checked and
