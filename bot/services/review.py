@@ -20,7 +20,7 @@ import fsrs
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import due_times, streaks
-from bot.services.catalog import CatalogExercise, catalog
+from bot.services.catalog import CatalogExercise, CatalogLesson, catalog
 from bot.services.context import Context
 from bot.services.errors import AlreadyAnswered, Stale
 from bot.services.grading import choices_of, correct_answer_text, grade_choice, grade_text
@@ -122,6 +122,12 @@ async def _next_question(
     if card is None or card.exercise_id not in found.exercises:
         return None
     lesson, exercise = found.exercises[card.exercise_id]
+    return _question(card, lesson, exercise, progress)
+
+
+def _question(
+    card: repo.Card, lesson: CatalogLesson, exercise: CatalogExercise, progress: Tally
+) -> ReviewQuestion:
     return ReviewQuestion(
         card_id=card.id,
         seen=card.reviews,
@@ -212,16 +218,7 @@ async def _answer(
         session, user_id, card_id, seen=seen, new=new, rating=int(rating), right=correct, now=now
     ):
         raise AlreadyAnswered
-    question = ReviewQuestion(
-        card_id=card.id,
-        seen=seen,
-        lesson_title=lesson.title,
-        type=exercise.type,
-        prompt=exercise.prompt,
-        choices=choices_of(exercise),
-        number=progress.done + 1,
-        progress=progress,
-    )
+    question = _question(card, lesson, exercise, progress)
     feedback = ReviewFeedback(
         given, correct, correct_answer_text(exercise), exercise.explanation, new.due_at
     )
