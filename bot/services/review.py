@@ -19,8 +19,8 @@ from datetime import datetime, timedelta, tzinfo
 import fsrs
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import due_times, streaks
 from bot.services.catalog import CatalogExercise, CatalogLesson, catalog
+from bot.services.completion import keep_streak_day
 from bot.services.context import Context
 from bot.services.errors import AlreadyAnswered, Stale
 from bot.services.grading import choices_of, correct_answer_text, grade_choice, grade_text
@@ -28,7 +28,7 @@ from bot.services.localtime import local_date, local_instant
 from bot.services.review_schedule import first_card, rated
 from bot.services.unit_of_work import read_only, unit_of_work
 from db.enums import ActivityType, ExerciseType
-from db.repositories import activity, standing
+from db.repositories import activity
 from db.repositories import review as repo
 from db.repositories import reviewer as reviewer_repo
 from db.repositories.progress import UnknownLearner
@@ -223,7 +223,7 @@ async def _answer(
         given, correct, correct_answer_text(exercise), exercise.explanation, new.due_at
     )
     after = Tally(progress.done + 1, progress.right + int(correct))
-    streak = await _keep_day(session, user_id, reviewer, now, zone)
+    streak = await keep_streak_day(session, user_id, reviewer, now, zone)
     # The card answered is not asked again: FSRS puts it a day or more out.
     following = await _next_question(session, ctx, user_id, after)
     if following is not None:
@@ -243,33 +243,6 @@ async def _answer(
     )
     summary = Summary(after.done, after.right, xp, streak, await repo.next_due(session, user_id))
     return ReviewAnswered(question, feedback, None, summary, now)
-
-
-async def _keep_day(
-    session: AsyncSession,
-    user_id: int,
-    reviewer: reviewer_repo.Reviewer,
-    now: datetime,
-    zone: tzinfo,
-) -> Streak:
-    """A review keeps the learner's local day for the streak, as a lesson does: the same rule
-    and the same write (streak, and the instants the jobs next look at it), only when the day
-    was not kept yet. The streak after it."""
-    streak = streaks.keep_day(reviewer.streak, local_date(now, zone))
-    if streak == reviewer.streak:
-        return streak
-    remind_at = due_times.next_reminder(
-        now,
-        zone,
-        enabled=reviewer.reminders_enabled,
-        hour=reviewer.reminder_hour,
-        streak=streak,
-        reminded_on=reviewer.reminded_on,
-    )
-    await standing.save_streak(
-        session, user_id, streak, due_at=due_times.streak_due_at(streak, zone), remind_at=remind_at
-    )
-    return streak
 
 
 @dataclass(frozen=True, slots=True)
