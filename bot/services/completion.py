@@ -9,7 +9,8 @@ lesson or solving an exercise earns them alike, and the views announce them in o
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -174,6 +175,45 @@ async def complete_lesson(
     )
 
 
+class DayKeeper(Protocol):
+    """A learner as read under their lock: their streak and what moves their reminder."""
+
+    @property
+    def streak(self) -> Streak: ...
+    @property
+    def reminders_enabled(self) -> bool: ...
+    @property
+    def reminder_hour(self) -> int | None: ...
+    @property
+    def reminded_on(self) -> date | None: ...
+
+
+async def keep_streak_day(
+    session: AsyncSession, user_id: int, learner: DayKeeper, now: datetime, zone: tzinfo
+) -> Streak:
+    """The learner's streak after an activity that keeps their local day (a lesson's answer, a
+    review: one rule for both). Written, with the instants the jobs next look at it, only when
+    the day was not kept yet."""
+    streak = streaks.keep_day(learner.streak, local_date(now, zone))
+    if streak != learner.streak:
+        remind_at = due_times.next_reminder(
+            now,
+            zone,
+            enabled=learner.reminders_enabled,
+            hour=learner.reminder_hour,
+            streak=streak,
+            reminded_on=learner.reminded_on,
+        )
+        await standing.save_streak(
+            session,
+            user_id,
+            streak,
+            due_at=due_times.streak_due_at(streak, zone),
+            remind_at=remind_at,
+        )
+    return streak
+
+
 async def reward(
     session: AsyncSession,
     ctx: Context,
@@ -201,23 +241,9 @@ async def reward(
     row = state.progress
     now = ctx.clock.now()
     today = local_date(now, zone)
-    streak = streaks.keep_day(mine.streak, today) if kept_day else mine.streak
-    if streak != mine.streak:
-        remind_at = due_times.next_reminder(
-            now,
-            zone,
-            enabled=mine.reminders_enabled,
-            hour=mine.reminder_hour,
-            streak=streak,
-            reminded_on=mine.reminded_on,
-        )
-        await standing.save_streak(
-            session,
-            row.user_id,
-            streak,
-            due_at=due_times.streak_due_at(streak, zone),
-            remind_at=remind_at,
-        )
+    streak = mine.streak
+    if kept_day:
+        streak = await keep_streak_day(session, row.user_id, mine, now, zone)
     newly_solved = solved is not None and solved not in mine.solved_here
     module_now = effects.module_completed and not mine.module_was_completed
     facts = Facts(

@@ -19,8 +19,8 @@ from datetime import datetime, timedelta, tzinfo
 import fsrs
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import due_times, streaks
-from bot.services.catalog import CatalogExercise, catalog
+from bot.services.catalog import CatalogExercise, CatalogLesson, catalog
+from bot.services.completion import keep_streak_day
 from bot.services.context import Context
 from bot.services.errors import AlreadyAnswered, Stale
 from bot.services.grading import choices_of, correct_answer_text, grade_choice, grade_text
@@ -28,7 +28,7 @@ from bot.services.localtime import local_date, local_instant
 from bot.services.review_schedule import first_card, rated
 from bot.services.unit_of_work import read_only, unit_of_work
 from db.enums import ActivityType, ExerciseType
-from db.repositories import activity, standing
+from db.repositories import activity
 from db.repositories import review as repo
 from db.repositories import reviewer as reviewer_repo
 from db.repositories.progress import UnknownLearner
@@ -37,8 +37,6 @@ from db.repositories.standing import Streak
 SESSION_CARDS = 10
 REVIEW_XP = 5
 RETENTION_DAYS = 30
-# Due cards read per step: a card whose lesson is hidden now is skipped, not asked.
-_LOOK_AHEAD = SESSION_CARDS * 2
 
 
 async def record_lesson_answer(
@@ -111,28 +109,35 @@ class ReviewAnswered:
 
 
 async def _next_question(
-    session: AsyncSession, ctx: Context, user_id: int, progress: Tally, *, skip: int | None = None
+    session: AsyncSession, ctx: Context, user_id: int, progress: Tally
 ) -> ReviewQuestion | None:
     """The learner's longest-due card they can see now, as a question; None when none is due
     or the session has had its cards."""
     if progress.done >= SESSION_CARDS:
         return None
+    card = await repo.longest_due(session, user_id, ctx.clock.now())
     found = await catalog(session, ctx)
-    for card in await repo.due_cards(session, user_id, ctx.clock.now(), _LOOK_AHEAD):
-        if card.id == skip or card.exercise_id not in found.exercises:
-            continue
-        lesson, exercise = found.exercises[card.exercise_id]
-        return ReviewQuestion(
-            card_id=card.id,
-            seen=card.reviews,
-            lesson_title=lesson.title,
-            type=exercise.type,
-            prompt=exercise.prompt,
-            choices=choices_of(exercise),
-            number=progress.done + 1,
-            progress=progress,
-        )
-    return None
+    # The database hides what learners cannot see; a card of a lesson published since the
+    # catalog's last look waits for its next one (within its refresh interval).
+    if card is None or card.exercise_id not in found.exercises:
+        return None
+    lesson, exercise = found.exercises[card.exercise_id]
+    return _question(card, lesson, exercise, progress)
+
+
+def _question(
+    card: repo.Card, lesson: CatalogLesson, exercise: CatalogExercise, progress: Tally
+) -> ReviewQuestion:
+    return ReviewQuestion(
+        card_id=card.id,
+        seen=card.reviews,
+        lesson_title=lesson.title,
+        type=exercise.type,
+        prompt=exercise.prompt,
+        choices=choices_of(exercise),
+        number=progress.done + 1,
+        progress=progress,
+    )
 
 
 @read_only
@@ -213,22 +218,14 @@ async def _answer(
         session, user_id, card_id, seen=seen, new=new, rating=int(rating), right=correct, now=now
     ):
         raise AlreadyAnswered
-    question = ReviewQuestion(
-        card_id=card.id,
-        seen=seen,
-        lesson_title=lesson.title,
-        type=exercise.type,
-        prompt=exercise.prompt,
-        choices=choices_of(exercise),
-        number=progress.done + 1,
-        progress=progress,
-    )
+    question = _question(card, lesson, exercise, progress)
     feedback = ReviewFeedback(
         given, correct, correct_answer_text(exercise), exercise.explanation, new.due_at
     )
     after = Tally(progress.done + 1, progress.right + int(correct))
-    streak = await _keep_day(session, user_id, reviewer, now, zone)
-    following = await _next_question(session, ctx, user_id, after, skip=card.id)
+    streak = await keep_streak_day(session, user_id, reviewer, now, zone)
+    # The card answered is not asked again: FSRS puts it a day or more out.
+    following = await _next_question(session, ctx, user_id, after)
     if following is not None:
         return ReviewAnswered(question, feedback, following, None, now)
     # Every finished session is a row of the day; the day's first carries the XP. Checked and
@@ -246,33 +243,6 @@ async def _answer(
     )
     summary = Summary(after.done, after.right, xp, streak, await repo.next_due(session, user_id))
     return ReviewAnswered(question, feedback, None, summary, now)
-
-
-async def _keep_day(
-    session: AsyncSession,
-    user_id: int,
-    reviewer: reviewer_repo.Reviewer,
-    now: datetime,
-    zone: tzinfo,
-) -> Streak:
-    """A review keeps the learner's local day for the streak, as a lesson does: the same rule
-    and the same write (streak, and the instants the jobs next look at it), only when the day
-    was not kept yet. The streak after it."""
-    streak = streaks.keep_day(reviewer.streak, local_date(now, zone))
-    if streak == reviewer.streak:
-        return streak
-    remind_at = due_times.next_reminder(
-        now,
-        zone,
-        enabled=reviewer.reminders_enabled,
-        hour=reviewer.reminder_hour,
-        streak=streak,
-        reminded_on=reviewer.reminded_on,
-    )
-    await standing.save_streak(
-        session, user_id, streak, due_at=due_times.streak_due_at(streak, zone), remind_at=remind_at
-    )
-    return streak
 
 
 @dataclass(frozen=True, slots=True)

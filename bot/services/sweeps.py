@@ -3,8 +3,8 @@ work, until a batch comes back short; and reading a learner's zone without stopp
 
 Two sweeps lock learners in the orders of two different indexes (the streak job by
 `streak_due_at`, the reminder job by `remind_at`), so when both run at once MariaDB may end one
-batch as a deadlock's victim. A batch is rolled back whole and reads its learners afresh, so it
-is simply run again.
+batch as a deadlock's victim. A batch is a unit of work, which is rolled back whole and run again
+on a lost lock conflict (bot.services.unit_of_work), reading its learners afresh.
 """
 
 from __future__ import annotations
@@ -13,15 +13,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta, tzinfo
 
-from sqlalchemy.exc import DBAPIError
-
 from bot.services.localtime import known_zone, zone_named
-from db.health import describe, is_lock_conflict
 from db.repositories.due import DueLearner
 
 log = logging.getLogger(__name__)
 
-LOCK_CONFLICT_ATTEMPTS = 3
 # A row the rules could not handle is looked at again after this, not on every run.
 RETRY_BAD_ROW = timedelta(days=1)
 
@@ -40,22 +36,11 @@ def learner_zone(learner: DueLearner, default_timezone: str) -> tzinfo:
 
 
 async def sweep(batch: Callable[[], Awaitable[tuple[int, int]]], batch_size: int) -> int:
-    """Run `batch` (returning: learners it looked at, what it counts) until it looks at fewer
-    than `batch_size`; the sum of what it counted."""
+    """Run `batch` (a unit of work, returning: learners it looked at, what it counts) until it
+    looks at fewer than `batch_size`; the sum of what it counted."""
     total = 0
     while True:
-        looked_at, counted = await _attempt(batch)
+        looked_at, counted = await batch()
         total += counted
         if looked_at < batch_size:
             return total
-
-
-async def _attempt(batch: Callable[[], Awaitable[tuple[int, int]]]) -> tuple[int, int]:
-    for attempt in range(1, LOCK_CONFLICT_ATTEMPTS + 1):
-        try:
-            return await batch()
-        except DBAPIError as exc:
-            if attempt == LOCK_CONFLICT_ATTEMPTS or not is_lock_conflict(exc):
-                raise
-            log.info("batch lost a lock conflict (%s); running it again", describe(exc))
-    raise AssertionError("unreachable")

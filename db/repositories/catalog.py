@@ -68,6 +68,17 @@ VISIBLE_EXERCISES = (
 )
 
 
+def visible_exercise(exercise_id: Any) -> Any:
+    """A condition on another table's exercise column (a review card's, say): learners see the
+    exercise, by the catalog's own rule."""
+    return exercise_id.in_(
+        select(_exercises.c.id)
+        .join(_lessons, _lessons.c.id == _exercises.c.lesson_id)
+        .join(_modules, _modules.c.id == _lessons.c.module_id)
+        .where(*_VISIBLE_MODULE, *_VISIBLE_LESSON)
+    )
+
+
 async def content_version(session: AsyncSession) -> int | None:
     """None only when an operator deleted the row; the next change to content brings it back."""
     return (await session.execute(CONTENT_VERSION)).scalar_one_or_none()

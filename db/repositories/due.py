@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import note_write
 from db.models import ReviewCard, User, UserAchievement
+from db.repositories.review import live
 from db.repositories.standing import Streak, streak_of
 
 _users = cast(Table, User.__table__)
@@ -61,11 +62,7 @@ def _due(instant: Any, *, with_held: bool, with_cards: bool = False) -> Any:
     if with_cards:
         columns.append(
             select(func.count())
-            .where(
-                _cards.c.user_id == _users.c.id,
-                _cards.c.retired_at.is_(None),
-                _cards.c.due_at <= bindparam("now"),
-            )
+            .where(live(_users.c.id), _cards.c.due_at <= bindparam("now"))
             .scalar_subquery()
             .label("cards_due")
         )
@@ -120,11 +117,7 @@ async def reminders_due(session: AsyncSession, now: datetime, limit: int) -> lis
 
 def cards_due_of(user_id: Any, now: datetime) -> Any:
     """The learner's live review cards due by `now`, as a scalar subquery."""
-    return (
-        select(func.count())
-        .where(_cards.c.user_id == user_id, _cards.c.retired_at.is_(None), _cards.c.due_at <= now)
-        .scalar_subquery()
-    )
+    return select(func.count()).where(live(user_id), _cards.c.due_at <= now).scalar_subquery()
 
 
 _ADOPT = (
@@ -134,11 +127,7 @@ _ADOPT = (
         _users.c.reminders_enabled.is_(True),
         _users.c.reminder_hour.is_not(None),
         _users.c.is_active.is_(True),
-        exists().where(
-            _cards.c.user_id == _users.c.id,
-            _cards.c.retired_at.is_(None),
-            _cards.c.due_at <= bindparam("now"),
-        ),
+        exists().where(live(_users.c.id), _cards.c.due_at <= bindparam("now")),
     )
     .values(remind_at=bindparam("now"))
 )

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ReviewCard, ReviewLog
 from db.repositories._dialect import compiled_once
+from db.repositories.catalog import visible_exercise
 from db.repositories.review_answer import FSRS_COLUMNS, fresh_values, record_answer_statement
 
 _cards = cast(Table, ReviewCard.__table__)
@@ -65,15 +66,22 @@ async def record_answer(
     await session.execute(statement, values)
 
 
-def _live(user_id: Any) -> Any:
-    return and_(_cards.c.user_id == user_id, _cards.c.retired_at.is_(None))
+def live(user_id: Any) -> Any:
+    """The learner's cards that count, for every read of them: not retired, and of a lesson
+    learners see now. Unpublishing a lesson retires nothing, so publishing it again brings its
+    cards back as they were."""
+    return and_(
+        _cards.c.user_id == user_id,
+        _cards.c.retired_at.is_(None),
+        visible_exercise(_cards.c.exercise_id),
+    )
 
 
 _DUE = (
     select(_cards)
-    .where(_live(bindparam("user_id")), _cards.c.due_at <= bindparam("now"))
+    .where(live(bindparam("user_id")), _cards.c.due_at <= bindparam("now"))
     .order_by(_cards.c.due_at, _cards.c.id)
-    .limit(bindparam("limit"))
+    .limit(1)
 )
 
 
@@ -86,13 +94,13 @@ def _card(values: Any) -> Card:
     )
 
 
-async def due_cards(session: AsyncSession, user_id: int, now: datetime, limit: int) -> list[Card]:
-    """The learner's live cards due by `now`, the longest due first."""
-    result = await session.execute(_DUE, {"user_id": user_id, "now": now, "limit": limit})
-    return [_card(row._mapping) for row in result]
+async def longest_due(session: AsyncSession, user_id: int, now: datetime) -> Card | None:
+    """The learner's live card due the longest by `now`, or None."""
+    row = (await session.execute(_DUE, {"user_id": user_id, "now": now})).one_or_none()
+    return _card(row._mapping) if row is not None else None
 
 
-_CARD = select(_cards).where(_cards.c.id == bindparam("card_id"), _live(bindparam("user_id")))
+_CARD = select(_cards).where(_cards.c.id == bindparam("card_id"), live(bindparam("user_id")))
 
 
 async def card(session: AsyncSession, user_id: int, card_id: int) -> Card | None:
@@ -101,7 +109,7 @@ async def card(session: AsyncSession, user_id: int, card_id: int) -> Card | None
     return _card(row._mapping) if row is not None else None
 
 
-_NEXT_DUE = select(func.min(_cards.c.due_at)).where(_live(bindparam("user_id")))
+_NEXT_DUE = select(func.min(_cards.c.due_at)).where(live(bindparam("user_id")))
 
 
 async def next_due(session: AsyncSession, user_id: int) -> datetime | None:
@@ -110,12 +118,12 @@ async def next_due(session: AsyncSession, user_id: int) -> datetime | None:
 
 
 _COUNT_DUE = select(func.count()).where(
-    _live(bindparam("user_id")), _cards.c.due_at <= bindparam("now")
+    live(bindparam("user_id")), _cards.c.due_at <= bindparam("now")
 )
 
 
 async def count_due(session: AsyncSession, user_id: int, now: datetime) -> int:
-    """One indexed range count over (user_id, due_at)."""
+    """One indexed range over (user_id, due_at), each card's lesson looked up by primary key."""
     return int(await session.scalar(_COUNT_DUE, {"user_id": user_id, "now": now}) or 0)
 
 
@@ -184,11 +192,11 @@ async def stats(
     session: AsyncSession, user_id: int, *, due_by: datetime, since: datetime
 ) -> ReviewStats:
     """The learner's review figures for My progress, in one statement."""
-    live = _live(user_id)
+    counted = live(user_id)
     statement = select(
-        select(func.count()).where(live).scalar_subquery(),
-        select(func.count()).where(live, _cards.c.last_right.is_(True)).scalar_subquery(),
-        select(func.count()).where(live, _cards.c.due_at <= due_by).scalar_subquery(),
+        select(func.count()).where(counted).scalar_subquery(),
+        select(func.count()).where(counted, _cards.c.last_right.is_(True)).scalar_subquery(),
+        select(func.count()).where(counted, _cards.c.due_at <= due_by).scalar_subquery(),
         select(func.count())
         .where(_log.c.user_id == user_id, _log.c.reviewed_at >= since)
         .scalar_subquery(),

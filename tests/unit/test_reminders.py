@@ -241,7 +241,8 @@ async def test_both_jobs_at_once_over_the_same_learners_do_their_whole_work(
 ) -> None:
     # Due to both jobs, which lock them in opposite orders (the streak job's index runs up the
     # ids, the reminder job's down): however their batches interleave, each job's work is done
-    # whole. (A batch that loses a deadlock is run again: tests/unit/test_sweeps.py.)
+    # whole. (A batch that loses a deadlock is run again by its unit of work:
+    # tests/unit/test_sweeps.py.)
     clock.set(utc(2026, 3, 3, 10))
     async with engine.begin() as conn:
         for n in range(1, 301):

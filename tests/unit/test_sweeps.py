@@ -1,58 +1,65 @@
-"""A job's sweep: batches until one comes back short, a batch that lost a lock conflict run
-again, any other failure raised."""
+"""A job's sweep: batches until one comes back short. A batch that loses a lock conflict is run
+again by its unit of work, and only there: a conflict that goes on reaches the job after the
+unit's runs, not after runs of runs."""
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.sweeps import LOCK_CONFLICT_ATTEMPTS, sweep
+from bot.services.sweeps import sweep
+from bot.services.unit_of_work import LOCK_CONFLICT_RUNS, unit_of_work
 
 
 class Orig(Exception):
     pass
 
 
-def mysql_error(code: int) -> DBAPIError:
-    return OperationalError("UPDATE users", {}, Orig(code, "message"))
+def deadlock() -> DBAPIError:
+    return OperationalError("UPDATE users", {}, Orig(1213, "Deadlock found"))
 
 
 class Batches:
-    """Batches of the given sizes (each counting its size), failing first as told."""
+    """Batches of the given sizes (each counting its size), as units of work on `session`,
+    losing a lock conflict first as many times as told."""
 
-    def __init__(self, sizes: list[int], failures: list[DBAPIError]) -> None:
+    def __init__(self, session: AsyncSession, sizes: list[int], conflicts: int = 0) -> None:
+        self.session = session
         self.sizes = sizes
-        self.failures = failures
-        self.calls = 0
+        self.conflicts = conflicts
+        self.runs = 0
 
     async def __call__(self) -> tuple[int, int]:
-        self.calls += 1
-        if self.failures:
-            raise self.failures.pop(0)
-        size = self.sizes.pop(0)
-        return size, size
+        return await batch(self.session, self)
 
 
-async def test_batches_run_until_one_comes_back_short() -> None:
-    batches = Batches([10, 10, 3], [])
+@unit_of_work
+async def batch(session: AsyncSession, batches: Batches) -> tuple[int, int]:
+    batches.runs += 1
+    await session.execute(select(1))
+    if batches.conflicts:
+        batches.conflicts -= 1
+        raise deadlock()
+    size = batches.sizes.pop(0)
+    return size, size
+
+
+async def test_batches_run_until_one_comes_back_short(session: AsyncSession) -> None:
+    batches = Batches(session, [10, 10, 3])
     assert await sweep(batches, 10) == 23
-    assert batches.calls == 3
+    assert batches.runs == 3
 
 
-@pytest.mark.parametrize("code", [1213, 1205])
-async def test_a_batch_that_lost_a_lock_conflict_runs_again(code: int) -> None:
-    batches = Batches([10, 4], [mysql_error(code)])
+async def test_a_batch_that_lost_a_lock_conflict_is_run_again_by_its_unit(
+    session: AsyncSession,
+) -> None:
+    batches = Batches(session, [10, 4], conflicts=1)
     assert await sweep(batches, 10) == 14
-    assert batches.calls == 3
+    assert batches.runs == 3
 
-
-async def test_conflicts_that_go_on_and_other_failures_are_raised() -> None:
-    persistent = Batches([4], [mysql_error(1213)] * LOCK_CONFLICT_ATTEMPTS)
+    persistent = Batches(session, [4], conflicts=LOCK_CONFLICT_RUNS * LOCK_CONFLICT_RUNS)
     with pytest.raises(OperationalError):
         await sweep(persistent, 10)
-    assert persistent.calls == LOCK_CONFLICT_ATTEMPTS
-
-    other = Batches([4], [mysql_error(1054)])
-    with pytest.raises(OperationalError):
-        await sweep(other, 10)
-    assert other.calls == 1
+    assert persistent.runs == LOCK_CONFLICT_RUNS
