@@ -57,6 +57,18 @@ def pass_score_prompt(minimum: int, maximum: int, default: int) -> str:
     ).format(min=_decimal(minimum), max=_decimal(maximum), default=_decimal(default))
 
 
+def xp_question(minimum: int, maximum: int) -> str:
+    return _("How much XP does completing it give? A whole number from {min} to {max}.").format(
+        min=_decimal(minimum), max=_decimal(maximum)
+    )
+
+
+def pass_score_question(minimum: int, maximum: int) -> str:
+    return _("Which score in percent passes it? A whole number from {min} to {max}.").format(
+        min=_decimal(minimum), max=_decimal(maximum)
+    )
+
+
 def edit_title_prompt(title: str, max_len: int) -> str:
     return _("Send the new title of <b>{title}</b>, at most {max} characters.").format(
         title=esc(title), max=_decimal(max_len)

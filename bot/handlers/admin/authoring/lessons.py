@@ -3,6 +3,7 @@ lesson (title, text, minutes, XP, pass mark) and the ones that edit its title, t
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -53,28 +54,37 @@ CONTENT = Step(
     lambda d: texts.content_prompt(fields.TEXT_MAX_LEN),
     lambda m: fields.content(lesson_text(m)),
 )
-# The numbers: a new lesson offers the usual values, an edited one its current ones.
+# A new lesson's numbers: the usual ones offered.
 NUMBERS = (
     Step(
         "minutes",
         lambda d: texts.minutes_prompt(MINUTES.minimum, MINUTES.maximum),
         typed_value(partial(fields.number, field=MINUTES)),
         skip=True,
-        default=lambda d: d.get("current_minutes"),
     ),
     Step(
         "xp",
-        lambda d: texts.xp_prompt(XP.minimum, XP.maximum, d.get("current_xp", DEFAULT_XP)),
+        lambda d: texts.xp_prompt(XP.minimum, XP.maximum, DEFAULT_XP),
         typed_value(partial(fields.number, field=XP)),
-        default=lambda d: d.get("current_xp", DEFAULT_XP),
+        default=lambda d: DEFAULT_XP,
     ),
     Step(
         "pass_score",
         lambda d: texts.pass_score_prompt(
-            PASS_SCORE.minimum, PASS_SCORE.maximum, d.get("current_pass", DEFAULT_PASS_SCORE)
+            PASS_SCORE.minimum, PASS_SCORE.maximum, DEFAULT_PASS_SCORE
         ),
         typed_value(partial(fields.number, field=PASS_SCORE)),
-        default=lambda d: d.get("current_pass", DEFAULT_PASS_SCORE),
+        default=lambda d: DEFAULT_PASS_SCORE,
+    ),
+)
+# An edited lesson's: its own, kept with Keep, instead of the usual ones.
+EDITED_NUMBERS = (
+    NUMBERS[0],
+    replace(NUMBERS[1], question=lambda d: texts.xp_question(XP.minimum, XP.maximum), default=None),
+    replace(
+        NUMBERS[2],
+        question=lambda d: texts.pass_score_question(PASS_SCORE.minimum, PASS_SCORE.maximum),
+        default=None,
     ),
 )
 
@@ -111,7 +121,12 @@ class EditLessonTitle(Dialog, state="authoring:lesson_title"):
 
 class EditLessonContent(Dialog, state="authoring:lesson_content"):
     steps = (
-        Step("content", lambda d: texts.edit_content_prompt(d["current_title"]), CONTENT.read),
+        Step(
+            "content",
+            lambda d: texts.edit_content_prompt(d["current_title"]),
+            CONTENT.read,
+            show_current=False,  # sent whole before the question, to copy (named_lesson)
+        ),
     )
 
     async def save(self, data: Data, session: AsyncSession, context: Context) -> Screen:
@@ -123,7 +138,7 @@ class EditLessonContent(Dialog, state="authoring:lesson_content"):
 
 
 class EditLessonNumbers(Dialog, state="authoring:lesson_numbers"):
-    steps = NUMBERS
+    steps = EDITED_NUMBERS
 
     def heading(self, data: Data) -> str | None:
         return texts.edit_numbers(data["current_title"])
@@ -223,13 +238,14 @@ async def named_lesson(
     ):
         assert callback.bot is not None
         await callback.bot.send_message(callback.from_user.id, lesson.content, parse_mode=None)
-    return {
-        "lesson_id": lesson.id,
-        "current_title": lesson.title,
-        "current_minutes": lesson.estimated_minutes,
-        "current_xp": lesson.xp,
-        "current_pass": lesson.pass_score,
+    current = {
+        "title": lesson.title,
+        "content": lesson.content,
+        "minutes": lesson.estimated_minutes,
+        "xp": lesson.xp,
+        "pass_score": lesson.pass_score,
     }
+    return {"lesson_id": lesson.id, "current_title": lesson.title, "current": current}
 
 
 EDITS: dict[LessonAction, type[Dialog]] = {

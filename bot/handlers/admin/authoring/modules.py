@@ -149,7 +149,8 @@ async def named_module(
     callback: CallbackQuery, callback_data: ModuleActionCb, session: AsyncSession
 ) -> dict[str, Any]:
     module = await modules.module_detail(session, callback_data.module_id)
-    return {"module_id": module.id, "current_title": module.title}
+    current = {"title": module.title, "description": module.description}
+    return {"module_id": module.id, "current_title": module.title, "current": current}
 
 
 def create_router() -> Router:
