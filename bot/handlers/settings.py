@@ -6,6 +6,8 @@ Every change forgets the learner in the LearnerCache, so the next update reads t
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackQueryFilter
@@ -35,6 +37,7 @@ from bot.services.learners import Learner, LearnerCache
 from bot.services.timezones import ZONES
 from bot.texts import settings as t
 from bot.views import settings as views
+from bot.views.screen import Screen
 
 
 async def open_settings(
@@ -52,26 +55,23 @@ async def open_settings(
     await show(event, views.settings_screen(current, settings.default_timezone))
 
 
-async def timezone_picker(
-    callback: CallbackQuery,
-    session: AsyncSession,
-    learner: Learner,
-    settings: Settings,
-    context: Context,
-) -> None:
-    current = await learner_settings.current(session, context, learner.id)
-    await show(callback, views.timezone_screen(current, settings.default_timezone))
+def showing(
+    screen: Callable[[learner_settings.LearnerSettings, str], Screen],
+) -> Callable[..., Awaitable[None]]:
+    """The handler of a button that opens `screen` of the learner's settings as they are (the
+    time zones, the offsets, the reminder)."""
 
+    async def handle(
+        callback: CallbackQuery,
+        session: AsyncSession,
+        learner: Learner,
+        settings: Settings,
+        context: Context,
+    ) -> None:
+        current = await learner_settings.current(session, context, learner.id)
+        await show(callback, screen(current, settings.default_timezone))
 
-async def offset_picker(
-    callback: CallbackQuery,
-    session: AsyncSession,
-    learner: Learner,
-    settings: Settings,
-    context: Context,
-) -> None:
-    current = await learner_settings.current(session, context, learner.id)
-    await show(callback, views.offsets_screen(current, settings.default_timezone))
+    return handle
 
 
 async def ask_zone_name(callback: CallbackQuery, state: FSMContext) -> None:
@@ -160,17 +160,6 @@ async def choose_language(
     await show(callback, screen)
 
 
-async def reminder(
-    callback: CallbackQuery,
-    session: AsyncSession,
-    learner: Learner,
-    settings: Settings,
-    context: Context,
-) -> None:
-    current = await learner_settings.current(session, context, learner.id)
-    await show(callback, views.reminder_screen(current, settings.default_timezone))
-
-
 async def switch_reminder(
     callback: CallbackQuery,
     callback_data: ReminderCb,
@@ -234,15 +223,15 @@ def create_router() -> Router:
     router.message.register(open_settings, Command("settings"))
     router.callback_query.register(open_settings, MenuCb.filter(F.action == MenuAction.SETTINGS))
     router.callback_query.register(open_settings, _on(SettingsAction.SHOW))
-    router.callback_query.register(timezone_picker, _on(SettingsAction.TIMEZONE))
-    router.callback_query.register(offset_picker, _on(SettingsAction.OFFSETS))
+    router.callback_query.register(showing(views.timezone_screen), _on(SettingsAction.TIMEZONE))
+    router.callback_query.register(showing(views.offsets_screen), _on(SettingsAction.OFFSETS))
     router.callback_query.register(ask_zone_name, _on(SettingsAction.TYPE_ZONE))
     router.callback_query.register(choose_zone, ZoneCb.filter())
     router.message.register(cancel_typing, StateFilter(SettingsInput.timezone), Command("cancel"))
     router.message.register(typed_zone, StateFilter(SettingsInput.timezone), typed_text)
     router.callback_query.register(language_picker, _on(SettingsAction.LANGUAGE))
     router.callback_query.register(choose_language, LanguageCb.filter())
-    router.callback_query.register(reminder, _on(SettingsAction.REMINDER))
+    router.callback_query.register(showing(views.reminder_screen), _on(SettingsAction.REMINDER))
     router.callback_query.register(switch_reminder, ReminderCb.filter())
     router.callback_query.register(choose_hour, ReminderHourCb.filter())
     router.callback_query.register(ask_delete, _on(SettingsAction.DELETE))

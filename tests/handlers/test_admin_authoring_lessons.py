@@ -425,12 +425,14 @@ async def test_a_lessons_numbers_change_after_it_was_made(
     await admin.press_data(AuthorLessonCb(lesson_id=lesson_id))
     await admin.tap(texts.EDIT_NUMBERS)
     assert admin.last_text.startswith(texts.edit_numbers("Basics"))
-    # Each step offers the lesson's current value.
-    await admin.tap(texts.use_default(3))
+    # Each step keeps the lesson's current value.
+    assert texts.current_value("<code>3</code>") in admin.last_text
+    await admin.tap(texts.KEEP)
     await admin.send_text("-5")
     assert admin.last_text.startswith(texts.not_in_range(0, XP_MAX))
     await admin.send_text("25")
-    await admin.tap(texts.use_default(70))
+    assert texts.current_value("<code>70</code>") in admin.last_text
+    await admin.tap(texts.KEEP)
     assert admin.last_text.startswith(str(texts.SAVED))
     lesson = await one(sessionmaker, Lesson, Lesson.id == lesson_id)
     assert (lesson.estimated_minutes, lesson.xp, lesson.pass_score) == (3, 25, 70)

@@ -7,7 +7,8 @@ content version the database's triggers move, within their refresh bound.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,12 +17,21 @@ from bot.services.content.fields import first_free
 from bot.services.context import Context
 from db.models import Lesson, Module
 
+T = TypeVar("T")
+
 # Slugs tried when other admins keep taking the free one first: more is a real conflict.
 SLUG_TRIES = 5
 
 
 def content_changed(ctx: Context) -> None:
     ctx.catalog.forget()
+
+
+def checked_unless_kept(now: T, given: T, check: Callable[[T], T]) -> T:
+    """`given` as `check` cleans it, or the stored value `now` as it is when `given` is that
+    value: an edit's Keep gives it back, and a course file may have stored it beyond the chat's
+    rules (a lesson's text longer than a message, or ending in a line break)."""
+    return now if given == now else check(given)
 
 
 async def add_with_free_slug(

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.authoring import add_with_free_slug, content_changed
+from bot.services.authoring import add_with_free_slug, checked_unless_kept, content_changed
 from bot.services.content import fields as values
 from bot.services.context import Context
 from bot.services.errors import AuthoredLessonGone, AuthoredModuleGone
@@ -146,7 +146,7 @@ async def edit_title(
     session: AsyncSession, ctx: Context, lesson_id: int, title: str
 ) -> LessonDetail:
     lesson = await _live_lesson(session, lesson_id)
-    lesson.title = values.title(title)
+    lesson.title = checked_unless_kept(lesson.title, title, values.title)
     return await _saved(session, ctx, lesson, "title edited")
 
 
@@ -155,7 +155,7 @@ async def edit_content(
     session: AsyncSession, ctx: Context, lesson_id: int, content: str
 ) -> LessonDetail:
     lesson = await _live_lesson(session, lesson_id)
-    lesson.content = values.content(content)
+    lesson.content = checked_unless_kept(lesson.content, content, values.content)
     return await _saved(session, ctx, lesson, "content edited")
 
 

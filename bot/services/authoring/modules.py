@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.authoring import add_with_free_slug, content_changed
+from bot.services.authoring import add_with_free_slug, checked_unless_kept, content_changed
 from bot.services.content import fields as values
 from bot.services.context import Context
 from bot.services.errors import AuthoredModuleGone
@@ -105,7 +105,7 @@ async def edit_module_title(
     session: AsyncSession, ctx: Context, module_id: int, title: str
 ) -> ModuleDetail:
     module = await _live_module(session, module_id)
-    module.title = values.title(title)
+    module.title = checked_unless_kept(module.title, title, values.title)
     return await _saved(session, ctx, module, "title edited")
 
 
@@ -115,8 +115,12 @@ async def edit_module_description(
 ) -> ModuleDetail:
     """None removes the description."""
     module = await _live_module(session, module_id)
-    module.description = values.description(description) if description else None
+    module.description = checked_unless_kept(module.description, description, _description)
     return await _saved(session, ctx, module, "description edited")
+
+
+def _description(description: str | None) -> str | None:
+    return values.description(description) if description else None
 
 
 async def _saved(session: AsyncSession, ctx: Context, module: Module, what: str) -> ModuleDetail:

@@ -34,7 +34,7 @@ DELETE_KEEP = __("No, keep it")
 ANNOUNCE = __("📣 Announce to learners")
 CANCEL = __("✖️ Cancel")
 SKIP = __("⏭ Skip")
-# TRANSLATORS: keeps the value a step shows, in an exercise being written again.
+# TRANSLATORS: keeps the value a step shows, in an edit of a module, a lesson or an exercise.
 KEEP = __("↩️ Keep as it is")
 KIND_MULTIPLE_CHOICE = __("🔘 Multiple choice")
 KIND_TRUE_FALSE = __("✔️ True or false")

@@ -37,6 +37,10 @@ def content_prompt(max_len: int) -> str:
     ).format(max=_decimal(max_len))
 
 
+def _between(text: str, minimum: int, maximum: int) -> str:
+    return text.format(min=_decimal(minimum), max=_decimal(maximum))
+
+
 def minutes_prompt(minimum: int, maximum: int) -> str:
     return _(
         "How many minutes does it take to read? A whole number from {min} to {max}, or press Skip."
@@ -55,6 +59,16 @@ def pass_score_prompt(minimum: int, maximum: int, default: int) -> str:
         "Which score in percent passes it? A whole number from {min} to {max}, "
         "or press Use {default}."
     ).format(min=_decimal(minimum), max=_decimal(maximum), default=_decimal(default))
+
+
+def xp_question(minimum: int, maximum: int) -> str:
+    text = _("How much XP does completing it give? A whole number from {min} to {max}.")
+    return _between(text, minimum, maximum)
+
+
+def pass_score_question(minimum: int, maximum: int) -> str:
+    text = _("Which score in percent passes it? A whole number from {min} to {max}.")
+    return _between(text, minimum, maximum)
 
 
 def edit_title_prompt(title: str, max_len: int) -> str:
@@ -153,15 +167,11 @@ def unclosed_fence(line: int) -> str:
 
 
 def not_in_range(minimum: int, maximum: int) -> str:
-    return _("Please send a whole number from {min} to {max}.").format(
-        min=_decimal(minimum), max=_decimal(maximum)
-    )
+    return _between(_("Please send a whole number from {min} to {max}."), minimum, maximum)
 
 
 def options_count(minimum: int, maximum: int) -> str:
-    return _("Send from {min} to {max} options, one per line.").format(
-        min=_decimal(minimum), max=_decimal(maximum)
-    )
+    return _between(_("Send from {min} to {max} options, one per line."), minimum, maximum)
 
 
 def duplicate_option(option: str) -> str:

@@ -145,7 +145,7 @@ class Dialog(Scene, reset_data_on_enter=True, reset_history_on_enter=True):
         if step.choices is not None:
             choice = None if current is None else step.choice_of(data, current)
             return pick_screen("\n".join(lines), step.choices(data), choice)
-        if current is not None:
+        if current is not None and step.show_current:
             lines.append(current_text(current))
         keep = current is not None
         return prompt_screen(

@@ -15,7 +15,6 @@ from typing import Any
 
 from aiogram import F, Router
 from aiogram.types import CallbackQuery
-from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts as learner_texts
@@ -28,6 +27,7 @@ from bot.callbacks.admin import (
     LessonActionCb,
     NewExerciseCb,
 )
+from bot.handlers.admin.authoring.changes import Done, pressed
 from bot.handlers.admin.authoring.dialog import Dialog, entry, with_notice
 from bot.handlers.admin.authoring.steps import Data, Step, typed_value
 from bot.handlers.common import show
@@ -195,16 +195,9 @@ async def exercise_again(
     }
 
 
-async def delete(
-    callback: CallbackQuery,
-    callback_data: ExerciseActionCb,
-    callback_answer: CallbackAnswer,
-    session: AsyncSession,
-    context: Context,
-) -> None:
-    lesson = await delete_exercise(session, context, callback_data.exercise_id)
-    callback_answer.text = str(texts.EXERCISE_DELETED)
-    await show(callback, lesson_screen(lesson))
+async def delete(data: ExerciseActionCb, session: AsyncSession, context: Context) -> Done:
+    lesson = await delete_exercise(session, context, data.exercise_id)
+    return texts.EXERCISE_DELETED, lesson_screen(lesson)
 
 
 def create_router() -> Router:
@@ -218,5 +211,7 @@ def create_router() -> Router:
         ExerciseActionCb.filter(F.action == ExerciseAction.EDIT),
     )
     cb.register(open_exercise, ExerciseActionCb.filter(F.action == ExerciseAction.DELETE))
-    cb.register(delete, ExerciseActionCb.filter(F.action == ExerciseAction.DELETE_CONFIRMED))
+    cb.register(
+        pressed(delete), ExerciseActionCb.filter(F.action == ExerciseAction.DELETE_CONFIRMED)
+    )
     return router

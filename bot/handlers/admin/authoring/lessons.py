@@ -3,6 +3,7 @@ lesson (title, text, minutes, XP, pass mark) and the ones that edit its title, t
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -20,7 +21,9 @@ from bot.callbacks.admin import (
     MoveLessonCb,
     MoveTo,
 )
+from bot.handlers.admin.authoring.changes import Done, pressed
 from bot.handlers.admin.authoring.dialog import Dialog, entry, saved, with_notice
+from bot.handlers.admin.authoring.edits import EditOne
 from bot.handlers.admin.authoring.markdown import lesson_text
 from bot.handlers.admin.authoring.steps import NEW_TITLE, Data, Step, typed_value
 from bot.handlers.common import show
@@ -53,28 +56,37 @@ CONTENT = Step(
     lambda d: texts.content_prompt(fields.TEXT_MAX_LEN),
     lambda m: fields.content(lesson_text(m)),
 )
-# The numbers: a new lesson offers the usual values, an edited one its current ones.
+# A new lesson's numbers: the usual ones offered.
 NUMBERS = (
     Step(
         "minutes",
         lambda d: texts.minutes_prompt(MINUTES.minimum, MINUTES.maximum),
         typed_value(partial(fields.number, field=MINUTES)),
         skip=True,
-        default=lambda d: d.get("current_minutes"),
     ),
     Step(
         "xp",
-        lambda d: texts.xp_prompt(XP.minimum, XP.maximum, d.get("current_xp", DEFAULT_XP)),
+        lambda d: texts.xp_prompt(XP.minimum, XP.maximum, DEFAULT_XP),
         typed_value(partial(fields.number, field=XP)),
-        default=lambda d: d.get("current_xp", DEFAULT_XP),
+        default=lambda d: DEFAULT_XP,
     ),
     Step(
         "pass_score",
         lambda d: texts.pass_score_prompt(
-            PASS_SCORE.minimum, PASS_SCORE.maximum, d.get("current_pass", DEFAULT_PASS_SCORE)
+            PASS_SCORE.minimum, PASS_SCORE.maximum, DEFAULT_PASS_SCORE
         ),
         typed_value(partial(fields.number, field=PASS_SCORE)),
-        default=lambda d: d.get("current_pass", DEFAULT_PASS_SCORE),
+        default=lambda d: DEFAULT_PASS_SCORE,
+    ),
+)
+# An edited lesson's: its own, kept with Keep, instead of the usual ones.
+EDITED_NUMBERS = (
+    NUMBERS[0],
+    replace(NUMBERS[1], question=lambda d: texts.xp_question(XP.minimum, XP.maximum), default=None),
+    replace(
+        NUMBERS[2],
+        question=lambda d: texts.pass_score_question(PASS_SCORE.minimum, PASS_SCORE.maximum),
+        default=None,
     ),
 )
 
@@ -98,32 +110,28 @@ class NewLesson(Dialog, state="authoring:new_lesson"):
         return with_notice(notice, lesson_screen(lesson))
 
 
-class EditLessonTitle(Dialog, state="authoring:lesson_title"):
+class EditLesson(EditOne):
+    row, shown = "lesson_id", lesson_screen
+
+
+class EditLessonTitle(EditLesson, state="authoring:lesson_title"):
     steps = (NEW_TITLE,)
-
-    async def save(self, data: Data, session: AsyncSession, context: Context) -> Screen:
-        return saved(
-            lesson_screen(
-                await lessons.edit_title(session, context, data["lesson_id"], data["title"])
-            )
-        )
+    write = lessons.edit_title
 
 
-class EditLessonContent(Dialog, state="authoring:lesson_content"):
+class EditLessonContent(EditLesson, state="authoring:lesson_content"):
     steps = (
-        Step("content", lambda d: texts.edit_content_prompt(d["current_title"]), CONTENT.read),
+        replace(
+            CONTENT,
+            question=lambda d: texts.edit_content_prompt(d["current_title"]),
+            show_current=False,  # sent whole before the question, to copy (named_lesson)
+        ),
     )
-
-    async def save(self, data: Data, session: AsyncSession, context: Context) -> Screen:
-        return saved(
-            lesson_screen(
-                await lessons.edit_content(session, context, data["lesson_id"], data["content"])
-            )
-        )
+    write = lessons.edit_content
 
 
 class EditLessonNumbers(Dialog, state="authoring:lesson_numbers"):
-    steps = NUMBERS
+    steps = EDITED_NUMBERS
 
     def heading(self, data: Data) -> str | None:
         return texts.edit_numbers(data["current_title"])
@@ -147,24 +155,16 @@ async def open_lesson(
     )
 
 
-async def publish(
-    callback: CallbackQuery,
-    callback_data: LessonActionCb,
-    callback_answer: CallbackAnswer,
-    session: AsyncSession,
-    context: Context,
-) -> None:
-    published = callback_data.action is LessonAction.PUBLISH
-    lesson = await lessons.set_lesson_published(
-        session, context, callback_data.lesson_id, published
-    )
+async def publish(data: LessonActionCb, session: AsyncSession, context: Context) -> Done:
+    published = data.action is LessonAction.PUBLISH
+    lesson = await lessons.set_lesson_published(session, context, data.lesson_id, published)
     if not published:
-        callback_answer.text = str(texts.LESSON_UNPUBLISHED)
+        answer = texts.LESSON_UNPUBLISHED
     elif lesson.module_published:
-        callback_answer.text = str(texts.LESSON_PUBLISHED)
+        answer = texts.LESSON_PUBLISHED
     else:
-        callback_answer.text = str(texts.LESSON_PUBLISHED_IN_DRAFT)
-    await show(callback, lesson_screen(lesson))
+        answer = texts.LESSON_PUBLISHED_IN_DRAFT
+    return answer, lesson_screen(lesson)
 
 
 async def move(
@@ -193,16 +193,9 @@ async def ask_delete(
     await show(callback, confirm_delete_screen(lesson))
 
 
-async def delete(
-    callback: CallbackQuery,
-    callback_data: LessonActionCb,
-    callback_answer: CallbackAnswer,
-    session: AsyncSession,
-    context: Context,
-) -> None:
-    module_id = await lessons.delete_lesson(session, context, callback_data.lesson_id)
-    callback_answer.text = str(texts.LESSON_DELETED)
-    await show(callback, module_screen(await modules.module_detail(session, module_id)))
+async def delete(data: LessonActionCb, session: AsyncSession, context: Context) -> Done:
+    module_id = await lessons.delete_lesson(session, context, data.lesson_id)
+    return texts.LESSON_DELETED, module_screen(await modules.module_detail(session, module_id))
 
 
 async def in_module(
@@ -223,13 +216,14 @@ async def named_lesson(
     ):
         assert callback.bot is not None
         await callback.bot.send_message(callback.from_user.id, lesson.content, parse_mode=None)
-    return {
-        "lesson_id": lesson.id,
-        "current_title": lesson.title,
-        "current_minutes": lesson.estimated_minutes,
-        "current_xp": lesson.xp,
-        "current_pass": lesson.pass_score,
+    current = {
+        "title": lesson.title,
+        "content": lesson.content,
+        "minutes": lesson.estimated_minutes,
+        "xp": lesson.xp,
+        "pass_score": lesson.pass_score,
     }
+    return {"lesson_id": lesson.id, "current_title": lesson.title, "current": current}
 
 
 EDITS: dict[LessonAction, type[Dialog]] = {
@@ -244,12 +238,12 @@ def create_router() -> Router:
     cb = router.callback_query
     cb.register(open_lesson, AuthorLessonCb.filter())
     cb.register(
-        publish,
+        pressed(publish),
         LessonActionCb.filter(F.action.in_({LessonAction.PUBLISH, LessonAction.UNPUBLISH})),
     )
     cb.register(move, MoveLessonCb.filter())
     cb.register(ask_delete, LessonActionCb.filter(F.action == LessonAction.DELETE))
-    cb.register(delete, LessonActionCb.filter(F.action == LessonAction.DELETE_CONFIRMED))
+    cb.register(pressed(delete), LessonActionCb.filter(F.action == LessonAction.DELETE_CONFIRMED))
     for action, dialog in EDITS.items():
         cb.register(entry(dialog, named_lesson), LessonActionCb.filter(F.action == action))
     cb.register(

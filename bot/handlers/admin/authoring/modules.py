@@ -3,12 +3,12 @@ and the dialogs that create a module and edit its title or description."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
-from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks.admin import (
@@ -19,7 +19,9 @@ from bot.callbacks.admin import (
     ModuleActionCb,
     NewModuleCb,
 )
-from bot.handlers.admin.authoring.dialog import Dialog, entry, saved, with_notice
+from bot.handlers.admin.authoring.changes import Done, pressed
+from bot.handlers.admin.authoring.dialog import Dialog, entry, with_notice
+from bot.handlers.admin.authoring.edits import EditOne
 from bot.handlers.admin.authoring.steps import NEW_TITLE, Data, Step, typed_value
 from bot.handlers.common import show
 from bot.services.authoring import modules
@@ -56,34 +58,20 @@ class NewModule(Dialog, state="authoring:new_module"):
         return with_notice(texts.module_created(module.title, module.slug), module_screen(module))
 
 
-class EditModuleTitle(Dialog, state="authoring:module_title"):
+class EditModule(EditOne):
+    row, shown = "module_id", module_screen
+
+
+class EditModuleTitle(EditModule, state="authoring:module_title"):
     steps = (NEW_TITLE,)
-
-    async def save(self, data: Data, session: AsyncSession, context: Context) -> Screen:
-        return saved(
-            module_screen(
-                await modules.edit_module_title(session, context, data["module_id"], data["title"])
-            )
-        )
+    write = modules.edit_module_title
 
 
-class EditModuleDescription(Dialog, state="authoring:module_description"):
+class EditModuleDescription(EditModule, state="authoring:module_description"):
     steps = (
-        Step(
-            "description",
-            lambda d: texts.edit_description_prompt(d["current_title"]),
-            DESCRIPTION.read,
-            skip=True,
-        ),
+        replace(DESCRIPTION, question=lambda d: texts.edit_description_prompt(d["current_title"])),
     )
-
-    async def save(self, data: Data, session: AsyncSession, context: Context) -> Screen:
-        module_id, description = data["module_id"], data["description"]
-        return saved(
-            module_screen(
-                await modules.edit_module_description(session, context, module_id, description)
-            )
-        )
+    write = modules.edit_module_description
 
 
 DIALOGS = (NewModule, EditModuleTitle, EditModuleDescription)
@@ -103,19 +91,11 @@ async def open_module(
     )
 
 
-async def publish(
-    callback: CallbackQuery,
-    callback_data: ModuleActionCb,
-    callback_answer: CallbackAnswer,
-    session: AsyncSession,
-    context: Context,
-) -> None:
-    published = callback_data.action is ModuleAction.PUBLISH
-    module = await modules.set_module_published(
-        session, context, callback_data.module_id, published
-    )
-    callback_answer.text = str(texts.MODULE_PUBLISHED if published else texts.MODULE_UNPUBLISHED)
-    await show(callback, module_screen(module))
+async def publish(data: ModuleActionCb, session: AsyncSession, context: Context) -> Done:
+    published = data.action is ModuleAction.PUBLISH
+    module = await modules.set_module_published(session, context, data.module_id, published)
+    answer = texts.MODULE_PUBLISHED if published else texts.MODULE_UNPUBLISHED
+    return answer, module_screen(module)
 
 
 async def reorder(
@@ -133,23 +113,17 @@ async def ask_delete(
     await show(callback, confirm_delete_module_screen(module))
 
 
-async def delete(
-    callback: CallbackQuery,
-    callback_data: ModuleActionCb,
-    callback_answer: CallbackAnswer,
-    session: AsyncSession,
-    context: Context,
-) -> None:
-    await modules.delete_module(session, context, callback_data.module_id)
-    callback_answer.text = str(texts.MODULE_DELETED)
-    await show(callback, modules_screen(await modules.list_modules(session)))
+async def delete(data: ModuleActionCb, session: AsyncSession, context: Context) -> Done:
+    await modules.delete_module(session, context, data.module_id)
+    return texts.MODULE_DELETED, modules_screen(await modules.list_modules(session))
 
 
 async def named_module(
     callback: CallbackQuery, callback_data: ModuleActionCb, session: AsyncSession
 ) -> dict[str, Any]:
     module = await modules.module_detail(session, callback_data.module_id)
-    return {"module_id": module.id, "current_title": module.title}
+    current = {"title": module.title, "description": module.description}
+    return {"module_id": module.id, "current_title": module.title, "current": current}
 
 
 def create_router() -> Router:
@@ -158,12 +132,12 @@ def create_router() -> Router:
     cb.register(list_modules, AdminMenuCb.filter(F.section == AdminSection.COURSE))
     cb.register(open_module, AuthorModuleCb.filter())
     cb.register(
-        publish,
+        pressed(publish),
         ModuleActionCb.filter(F.action.in_({ModuleAction.PUBLISH, ModuleAction.UNPUBLISH})),
     )
     cb.register(reorder, ModuleActionCb.filter(F.action == ModuleAction.REORDER))
     cb.register(ask_delete, ModuleActionCb.filter(F.action == ModuleAction.DELETE))
-    cb.register(delete, ModuleActionCb.filter(F.action == ModuleAction.DELETE_CONFIRMED))
+    cb.register(pressed(delete), ModuleActionCb.filter(F.action == ModuleAction.DELETE_CONFIRMED))
     cb.register(entry(NewModule), NewModuleCb.filter())
     edit = {
         ModuleAction.EDIT_TITLE: EditModuleTitle,

@@ -32,7 +32,8 @@ class Step:
     dialogs it does not belong to (an exercise's kind decides its steps).
 
     What is written again starts with its values under "current" in the dialog's data: a
-    step with a current value offers Keep (see `current`)."""
+    step with a current value offers Keep (see `current`) and shows that value under its
+    question, unless `show_current` is off where the dialog shows it another way."""
 
     key: str
     question: Callable[[Data], str]
@@ -42,6 +43,7 @@ class Step:
     choices: Callable[[Data], list[str]] | None = None
     chosen: Callable[[Data, int], Any] | None = None
     when: Callable[[Data], bool] = _always
+    show_current: bool = True
 
     def default_of(self, data: Data) -> int | None:
         return None if self.default is None else self.default(data)
