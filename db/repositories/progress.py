@@ -91,25 +91,18 @@ async def lesson_state(
 ) -> LessonState:
     """Lock the learner and read their progress on the lesson (and, if asked, their standing),
     in one statement."""
-    statement = LESSON_STATE_WITH_STANDING if with_standing else LESSON_STATE
-    row = (
-        await session.execute(
-            statement,
-            {
-                "user_id": user_id,
-                "lesson_id": lesson_id,
-                "module_id": module_id,
-                "entity_type": LESSON,
-            },
-        )
-    ).one_or_none()
-    if row is None:
+    state = LESSON_STATE_WITH_STANDING if with_standing else LESSON_STATE
+    packed = await session.scalar(
+        state.statement,
+        {"user_id": user_id, "lesson_id": lesson_id, "module_id": module_id, "entity_type": LESSON},
+    )
+    if packed is None:
         raise UnknownLearner(user_id)
-    values = row._mapping
-    if values[_progress.c.id] is None:
+    values = state.decode(packed)
+    if values["id"] is None:
         progress = Progress(user_id, lesson_id)
     else:
-        progress = Progress(**{c.name: values[c] for c in PROGRESS_COLUMNS})
+        progress = Progress(**{c.name: values[c.name] for c in PROGRESS_COLUMNS})
     return LessonState(
         progress=progress,
         run_answers=_parse_answers(values["run_answers"]),
