@@ -1,5 +1,5 @@
-"""What a steady answer's database work costs four ways: learnbot's unit of work on an ORM
-session, the same statements on a Core connection, and the same SQL straight on the driver.
+"""What a steady answer's database work costs three ways: learnbot's unit of work, the same SQL
+on a bare connection, and the same SQL straight on the driver.
 
 An answer in a lesson takes the learner's lock and reads their state (`progress.lesson_state`),
 inserts the attempt, upserts the exercise's review card, updates the progress row and commits:
@@ -8,13 +8,12 @@ sends the very statements an answer sends (the attempt's INSERT IGNORE finds it 
 nothing, the others write the same values) and leaves the database as it found it. The ways:
 
 - `session`: the repositories in a `@unit_of_work` on an AsyncSession, as the bot runs them;
-- `replayed`: the statements and parameters the session sent (caught with SQLAlchemy's
-  `before_execute` event), run again on an AsyncSession in a transaction: the same ORM session
-  without learnbot's repositories and unit of work around it;
-- `connection`: the same, on an AsyncConnection: no ORM session;
-- `driver` (MariaDB only): the SQL and parameters SQLAlchemy handed the driver (caught with
-  `before_cursor_execute`), sent again on aiomysql's own cursor and committed there: no
-  SQLAlchemy at all, the floor of any unit of work.
+- `driver_sql`: the SQL and parameters SQLAlchemy handed the driver (caught with its
+  `before_cursor_execute` event), sent again with an AsyncConnection's `exec_driver_sql` in a
+  transaction: the hot path's way of sending (db/repositories/driver_sql.py) without learnbot's
+  repositories, unit of work and ORM session around it;
+- `driver` (MariaDB only): the same, on aiomysql's own cursor, committed there: no SQLAlchemy
+  at all, the floor of any unit of work.
 
 Blocks of `--block-answers` answers go through the ways in turn, the order reversed every
 round (A B C C B A …) so a change of machine load moves them alike; each way's CPU per answer
@@ -104,31 +103,22 @@ async def answerers(database: Database) -> list[Answerer]:
     return list(latest.values())[:LEARNERS]
 
 
-@dataclass(slots=True)
-class Caught:
-    """What one answer sent: statements with their parameters, and SQL with the driver's."""
-
-    statements: list[tuple[Any, dict[str, Any]]]
-    sql: list[tuple[str, Any]]
+# What one answer sent: the SQL with the driver's parameters.
+Caught = list[tuple[str, Any]]
 
 
 async def catch(database: Database, who: Answerer) -> Caught:
-    caught = Caught([], [])
+    caught: Caught = []
     engine = database.engine.sync_engine
 
-    def before_execute(_conn: Any, clause: Any, multiparams: Any, params: Any, *_: Any) -> None:
-        caught.statements.append((clause, multiparams[0] if multiparams else params))
-
     def before_cursor(_conn: Any, _cursor: Any, sql: str, parameters: Any, *_: Any) -> None:
-        caught.sql.append((sql, parameters))
+        caught.append((sql, parameters))
 
-    event.listen(engine, "before_execute", before_execute)
     event.listen(engine, "before_cursor_execute", before_cursor)
     try:
         async with database.sessionmaker() as session:
             await answer_again(session, database.context, who)
     finally:
-        event.remove(engine, "before_execute", before_execute)
         event.remove(engine, "before_cursor_execute", before_cursor)
     return caught
 
@@ -149,21 +139,16 @@ def ways(database: Database, caught: dict[int, Caught]) -> dict[str, Way]:
         async with database.sessionmaker() as session:
             await answer_again(session, database.context, who)
 
-    async def replayed_on_session(who: Answerer) -> None:
-        async with database.sessionmaker() as session, session.begin():
-            for statement, params in caught[who.user_id].statements:
-                await session.execute(statement, params)
-
-    async def connection_way(who: Answerer) -> None:
+    async def driver_sql_way(who: Answerer) -> None:
         async with database.engine.connect() as conn, conn.begin():
-            for statement, params in caught[who.user_id].statements:
-                await conn.execute(statement, params)
+            for sql, params in caught[who.user_id]:
+                await conn.exec_driver_sql(sql, params)
 
     async def driver_way(who: Answerer) -> None:
         async with database.engine.connect() as conn:
             raw = (await conn.get_raw_connection()).driver_connection
             assert raw is not None
-            for sql, params in caught[who.user_id].sql:
+            for sql, params in caught[who.user_id]:
                 async with raw.cursor(QuietCursor) as cursor:
                     await cursor.execute(sql, params)
                     await cursor.fetchall()
@@ -171,8 +156,7 @@ def ways(database: Database, caught: dict[int, Caught]) -> dict[str, Way]:
 
     found: dict[str, Way] = {
         "session": session_way,
-        "replayed": replayed_on_session,
-        "connection": connection_way,
+        "driver_sql": driver_sql_way,
     }
     if database.engine.dialect.name == "mysql":
         found["driver"] = driver_way
@@ -201,7 +185,7 @@ async def bench_database(url: str, args: argparse.Namespace) -> dict[str, Any]:
         if len(people) < max(args.concurrency):
             raise RuntimeError(f"{len(people)} learners, fewer than the concurrency asked for")
         caught = {who.user_id: await catch(db, who) for who in people}
-        sent = len(caught[people[0].user_id].sql)
+        sent = len(caught[people[0].user_id])
         result: dict[str, Any] = {"server": server, "round_trips": sent + 1, "runs": {}}
         for concurrency in args.concurrency:
             run: dict[str, Any] = {"load_average_before": load_average()}
