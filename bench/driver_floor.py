@@ -112,7 +112,9 @@ async def catch(database: Database, who: Answerer) -> Caught:
     engine = database.engine.sync_engine
 
     def before_cursor(_conn: Any, _cursor: Any, sql: str, parameters: Any, *_: Any) -> None:
-        caught.append((sql, parameters))
+        # SQLite's BEGIN IMMEDIATE (db.engine) is the transaction's, which each way begins.
+        if not sql.startswith("BEGIN"):
+            caught.append((sql, parameters))
 
     event.listen(engine, "before_cursor_execute", before_cursor)
     try:

@@ -2,9 +2,9 @@
 `exec_driver_sql`.
 
 Executed the usual way, every statement pays on every execution for the ORM session's layer, a
-compiled execution context and its parameters' and result's processing: over an answer's
-statements, about 0.1 ms each, a fifth of the answer's CPU (bench/driver_floor.py, "replayed"
-against "driver_sql"). `exec_driver_sql` keeps what matters here: the session's connection and
+compiled execution context and its parameters' and result's processing: about 0.1 ms a
+statement, measured over an answer's five (docs/benchmarks.md, bench/driver_floor.py), a fifth
+of the answer's CPU. `exec_driver_sql` keeps what matters here: the session's connection and
 transaction, the engine's events that time each round trip (db.watchdog) and SQLAlchemy's
 wrapping of the driver's errors, which the unit of work reads. The SQL is compiled here once,
 and each parameter goes through its type's bind processor, as SQLAlchemy would send it.
@@ -30,6 +30,8 @@ from db.engine import note_write
 # A statement, or what builds it for a dialect (for the dialects' own INSERT variants).
 Statement = ClauseElement | Callable[[Dialect], ClauseElement]
 Processor = Callable[[Any], Any] | None
+# In a compiled statement's order: a parameter the caller gives (not a constant of its own).
+_GIVEN = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +47,6 @@ class _Compiled:
             value = values[name] if own is _GIVEN else own
             sent.append(value if process is None else process(value))
         return tuple(sent)
-
-
-_GIVEN = object()
 
 
 # By dialect, then by statement and the names of the values given: an INSERT or an UPDATE
