@@ -16,7 +16,7 @@ translating: tests/unit/test_catalogues.py fails until every one is.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from html import escape
 
 from aiogram.utils.i18n import get_i18n, gettext, ngettext
@@ -44,12 +44,24 @@ def _locale() -> Locale:
 
 def _decimal(n: int) -> str:
     """An integer as the language writes it (1,000 in English, 1 000 in Russian)."""
-    return format_decimal(n, locale=_locale())
+    return _formatted_decimal(n, get_i18n().current_locale)
 
 
 def _percent(value: float) -> str:
     """A percentage (0..100) rounded to a whole one, as the language writes it: 75%, 75 %."""
-    return format_percent(value / 100, locale=_locale())
+    return _formatted_percent(value, get_i18n().current_locale)
+
+
+# Babel formats a number in tens of microseconds, and every question and result screen shows a
+# few of the same small ones (question numbers, XP, scores): formatted once per language.
+@lru_cache(maxsize=4096)
+def _formatted_decimal(n: int, language: str) -> str:
+    return format_decimal(n, locale=_babel_locale(language))
+
+
+@lru_cache(maxsize=4096)
+def _formatted_percent(value: float, language: str) -> str:
+    return format_percent(value / 100, locale=_babel_locale(language))
 
 
 # Main menu

@@ -12,6 +12,7 @@ from sqlalchemy import cast as sql_cast
 
 from db.enums import ProgressStatus
 from db.models import ActivityLog, ExerciseAttempt, Lesson, User, UserProgress
+from db.repositories.packed_row import packed
 from db.repositories.standing import LESSON_COLUMNS
 
 _users = cast(Table, User.__table__)
@@ -49,34 +50,33 @@ _ANSWER_TEXT = (
     + sql_cast(_attempts.c.points_earned, String)
 )
 
-LESSON_STATE = (
-    select(
-        _users.c.id,
-        *PROGRESS_COLUMNS,
-        select(func.group_concat(_ANSWER_TEXT))
-        .where(
-            _attempts.c.user_id == _users.c.id,
-            _attempts.c.lesson_id == bindparam("lesson_id"),
-            _attempts.c.run == _progress.c.last_run,
-        )
-        .scalar_subquery()
-        .label("run_answers"),
-        select(func.coalesce(func.sum(_ledger.c.xp), 0))
-        .where(
-            _ledger.c.user_id == _users.c.id,
-            # progress.LESSON, passed in: that module reads this one.
-            _ledger.c.entity_type == bindparam("entity_type"),
-            _ledger.c.entity_id == bindparam("lesson_id"),
-        )
-        .scalar_subquery()
-        .label("xp_granted"),
-        _others_in_module(lambda p: p.c.status == ProgressStatus.COMPLETED.value).label(
-            "module_done"
-        ),
-        _others_in_module(lambda p: p.c.status != ProgressStatus.NOT_STARTED.value).label(
-            "module_started"
-        ),
+_STATE_COLUMNS = [
+    *PROGRESS_COLUMNS,
+    select(func.group_concat(_ANSWER_TEXT))
+    .where(
+        _attempts.c.user_id == _users.c.id,
+        _attempts.c.lesson_id == bindparam("lesson_id"),
+        _attempts.c.run == _progress.c.last_run,
     )
+    .scalar_subquery()
+    .label("run_answers"),
+    select(func.coalesce(func.sum(_ledger.c.xp), 0))
+    .where(
+        _ledger.c.user_id == _users.c.id,
+        # progress.LESSON, passed in: that module reads this one.
+        _ledger.c.entity_type == bindparam("entity_type"),
+        _ledger.c.entity_id == bindparam("lesson_id"),
+    )
+    .scalar_subquery()
+    .label("xp_granted"),
+    _others_in_module(lambda p: p.c.status == ProgressStatus.COMPLETED.value).label("module_done"),
+    _others_in_module(lambda p: p.c.status != ProgressStatus.NOT_STARTED.value).label(
+        "module_started"
+    ),
+]
+
+_LOCKED_LEARNER = (
+    select(_users.c.id)
     .select_from(
         _users.outerjoin(
             _progress,
@@ -91,7 +91,8 @@ LESSON_STATE = (
     .with_for_update()
 )
 
-
+# One row (none when the learner is gone), its values in one JSON array (see packed_row).
+LESSON_STATE = packed(_LOCKED_LEARNER, _STATE_COLUMNS)
 # The same, with the learner's standing: for the actions that may earn something (answers, a
 # lesson marked done), so earning costs the answer no extra round trip.
-LESSON_STATE_WITH_STANDING = LESSON_STATE.add_columns(*LESSON_COLUMNS)
+LESSON_STATE_WITH_STANDING = packed(_LOCKED_LEARNER, [*_STATE_COLUMNS, *LESSON_COLUMNS])

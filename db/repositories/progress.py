@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import ProgressStatus
 from db.models import ExerciseAttempt, UserProgress
+from db.repositories import driver_sql
 from db.repositories.lesson_state import LESSON_STATE, LESSON_STATE_WITH_STANDING, PROGRESS_COLUMNS
 from db.repositories.standing import Standing, standing_of
 
@@ -91,10 +92,11 @@ async def lesson_state(
 ) -> LessonState:
     """Lock the learner and read their progress on the lesson (and, if asked, their standing),
     in one statement."""
-    statement = LESSON_STATE_WITH_STANDING if with_standing else LESSON_STATE
-    row = (
-        await session.execute(
-            statement,
+    state = LESSON_STATE_WITH_STANDING if with_standing else LESSON_STATE
+    packed = (
+        await driver_sql.execute(
+            session,
+            state.statement,
             {
                 "user_id": user_id,
                 "lesson_id": lesson_id,
@@ -102,14 +104,14 @@ async def lesson_state(
                 "entity_type": LESSON,
             },
         )
-    ).one_or_none()
-    if row is None:
+    ).scalar()
+    if packed is None:
         raise UnknownLearner(user_id)
-    values = row._mapping
-    if values[_progress.c.id] is None:
+    values = state.decode(packed)
+    if values["id"] is None:
         progress = Progress(user_id, lesson_id)
     else:
-        progress = Progress(**{c.name: values[c] for c in PROGRESS_COLUMNS})
+        progress = Progress(**{c.name: values[c.name] for c in PROGRESS_COLUMNS})
     return LessonState(
         progress=progress,
         run_answers=_parse_answers(values["run_answers"]),
@@ -154,7 +156,7 @@ async def save_progress(session: AsyncSession, progress: Progress, *, now: datet
         progress.id = int(key[0])
         return
     del values["user_id"], values["lesson_id"]
-    await session.execute(_UPDATE_PROGRESS, {**values, "progress_id": progress.id})
+    await driver_sql.execute(session, _UPDATE_PROGRESS, {**values, "progress_id": progress.id})
 
 
 _INSERT_IGNORE_ATTEMPT = (
@@ -179,7 +181,8 @@ async def add_attempt(
 ) -> bool:
     """Record one answer (`update_id`: the update that gave it); False when this exercise was
     already answered in this run."""
-    result = await session.execute(
+    result = await driver_sql.execute(
+        session,
         _INSERT_IGNORE_ATTEMPT,
         {
             "user_id": user_id,
@@ -193,7 +196,7 @@ async def add_attempt(
             "created_at": now,
         },
     )
-    return cast(CursorResult[Any], result).rowcount == 1
+    return result.rowcount == 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ReviewCard, ReviewLog
-from db.repositories._dialect import compiled_once
+from db.repositories import driver_sql
 from db.repositories.catalog import visible_exercise
 from db.repositories.review_answer import FSRS_COLUMNS, fresh_values, record_answer_statement
 
@@ -62,8 +62,7 @@ async def record_answer(
     """The card of an exercise answered in a lesson, in one statement: created with `fresh`
     (the scheduler's state for a first answer), or updated as `review_answer._on_conflict` says."""
     values = fresh_values(user_id, exercise_id, fresh, right, now)
-    statement = compiled_once(session.get_bind().dialect, record_answer_statement)
-    await session.execute(statement, values)
+    await driver_sql.execute(session, record_answer_statement, values)
 
 
 def live(user_id: Any) -> Any:

@@ -1,5 +1,5 @@
 """The one statement an answer in a lesson writes to its review card: an upsert built once per
-dialect (see `_dialect.compiled_once`), as it runs on nearly every answer."""
+dialect and sent as SQL compiled once (see `driver_sql`), as it runs on nearly every answer."""
 
 from __future__ import annotations
 
