@@ -42,6 +42,9 @@ LEARNBOT_VARIABLES = (
     "SHUTDOWN_GRACE_SECONDS",
     "DATABASE_POOL_SIZE",
 )
+# How long a bot process may take to come up (import aiogram, migrate, register its webhook or
+# poll for the first time) on a loaded 2-core machine, with other bots starting beside it.
+START_WITHIN = 60.0
 PROCESS_TIMEOUT = 60.0  # the most any child may take; a hung child fails the test, not the run
 EXIT_TIMEOUT = 10.0  # from SIGINT to exit
 

@@ -31,6 +31,7 @@ from db.engine import create_engine, create_sessionmaker
 from db.models import Lesson
 from tests.e2e.fake_telegram import TOKEN, Call, FakeTelegram
 from tests.e2e.process import (
+    START_WITHIN,
     BotProcess,
     assert_clean_exit,
     child_env,
@@ -150,7 +151,7 @@ async def test_a_webhook_process_rides_out_a_bot_api_outage_and_hostile_posts(
 
     # Without the scheduler: a job's lines falling in the outage would blur the count.
     with BotProcess(["run", "--no-scheduler"], env=env, cwd=workdir) as bot:
-        await bot.expect(fake_telegram.wait_for("setWebhook", timeout=45))
+        await bot.expect(fake_telegram.wait_for("setWebhook", timeout=START_WITHIN))
         assert fake_telegram.dropped("setWebhook")
 
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:

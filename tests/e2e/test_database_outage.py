@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from bot.texts import outage
 from tests.e2e.fake_telegram import TOKEN, Call, FakeTelegram
-from tests.e2e.process import BotProcess, assert_clean_exit, child_env, free_port
+from tests.e2e.process import START_WITHIN, BotProcess, assert_clean_exit, child_env, free_port
 from tests.e2e.updates import LEARNER, text_message
 from tests.support.i18n import reading
 from tests.support.tcp_proxy import TcpProxy
@@ -51,7 +51,7 @@ async def test_refused_black_holed_and_restored_database(
 
     try:
         with BotProcess(["run"], env=env, cwd=workdir) as bot:
-            await bot.expect(fake_telegram.wait_for("getUpdates", timeout=20))
+            await bot.expect(fake_telegram.wait_for("getUpdates", timeout=START_WITHIN))
             assert "Hi," in (await say("/start")).params["text"]
 
             for cut in (proxy.refuse, proxy.blackhole):
@@ -108,7 +108,7 @@ async def test_healthz_is_503_while_the_database_is_cut(
 
     try:
         with BotProcess(["run"], env=env, cwd=workdir) as bot:
-            await bot.expect(fake_telegram.wait_for("setWebhook", timeout=20))
+            await bot.expect(fake_telegram.wait_for("setWebhook", timeout=START_WITHIN))
             async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
                 await bot.expect(until_ready(http))
                 for cut in (proxy.refuse, proxy.blackhole):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tests.e2e.fake_telegram import MESSAGE_LIMIT, TOKEN, Call, FakeTelegram, telegram_length
 from tests.e2e.fake_telegram import plain_text as parsed
-from tests.e2e.process import BotProcess, assert_clean_exit, child_env
+from tests.e2e.process import START_WITHIN, BotProcess, assert_clean_exit, child_env
 from tests.e2e.updates import LEARNER, button_data, callback_query, text_message
 from tests.support.databases import migrated_database
 
@@ -45,7 +45,7 @@ async def test_a_lesson_of_family_emoji_is_paged_into_messages_telegram_accepts(
     database = await migrated_database(tmp_path / "emoji.db", emoji_course())
     env = child_env(BOT_TOKEN=TOKEN, BOT_API_URL=fake_telegram.url, DATABASE_URL=database)
     with BotProcess(["run", "--no-scheduler"], env=env, cwd=workdir) as bot:
-        await bot.expect(fake_telegram.wait_for("getUpdates", timeout=30))
+        await bot.expect(fake_telegram.wait_for("getUpdates", timeout=START_WITHIN))
         fake_telegram.push_update(text_message("/start"))
 
         def to_learner(call: Call) -> bool:

@@ -18,7 +18,7 @@ import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.e2e.fake_telegram import TOKEN, Call, FakeTelegram
-from tests.e2e.process import BotProcess, assert_clean_exit, child_env, free_port
+from tests.e2e.process import START_WITHIN, BotProcess, assert_clean_exit, child_env, free_port
 from tests.e2e.updates import button_data, callback_query, text_message, user
 
 SECRET = "m3trics-secret"
@@ -77,7 +77,7 @@ async def test_metrics_count_a_journey_and_a_broadcast_without_naming_anyone(
         BROADCAST_RATE="100",
     )
     with BotProcess(["run"], env=env, cwd=workdir) as bot:
-        await bot.expect(fake_telegram.wait_for("setWebhook", timeout=30))
+        await bot.expect(fake_telegram.wait_for("setWebhook", timeout=START_WITHIN))
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
 
             async def scrape() -> tuple[str, Samples]:

@@ -44,7 +44,7 @@ from db.engine import create_sessionmaker
 from db.enums import ActivityType, ProgressStatus
 from db.models import ActivityLog, ExerciseAttempt, Lesson, UserProgress
 from tests.e2e.fake_telegram import BOT_USER, TOKEN, FakeTelegram
-from tests.e2e.process import BotProcess, assert_clean_exit, child_env, free_port
+from tests.e2e.process import START_WITHIN, BotProcess, assert_clean_exit, child_env, free_port
 from tests.e2e.updates import callback_query, user
 from tests.support.course import TEST_COURSE
 from tests.support.factories import create_user
@@ -56,7 +56,6 @@ SECRET = "redelivery-secret"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # A start on a loaded machine can take half a minute; a restart also waits out the killed
 # process's leases (10 s at most).
-START_WITHIN = 60.0
 RESTART_WITHIN = START_WITHIN + 30.0
 
 

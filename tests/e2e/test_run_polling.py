@@ -15,6 +15,7 @@ import aiohttp
 from bot.cli.main import EXIT_INTERRUPTED
 from tests.e2e.fake_telegram import TOKEN, Call, FakeTelegram
 from tests.e2e.process import (
+    START_WITHIN,
     BotProcess,
     assert_clean_exit,
     child_env,
@@ -32,7 +33,7 @@ async def test_polling_start_continue_and_sigint(
         BOT_TOKEN=TOKEN, BOT_API_URL=fake_telegram.url, DATABASE_URL=course_db, LOG_LEVEL="INFO"
     )
     with BotProcess(["run"], env=env, cwd=workdir) as bot:
-        await bot.expect(fake_telegram.wait_for("getUpdates", timeout=20))
+        await bot.expect(fake_telegram.wait_for("getUpdates", timeout=START_WITHIN))
         assert fake_telegram.calls_of("deleteWebhook"), fake_telegram.methods()
         commands = await bot.expect(fake_telegram.wait_for("setMyCommands"))
         assert "start" in [c["command"] for c in commands.params["commands"]]
@@ -111,7 +112,7 @@ async def test_polling_serves_healthz_on_health_port(
         HEALTH_PORT=str(port),
     )
     with BotProcess(["run"], env=env, cwd=workdir) as bot:
-        await bot.expect(fake_telegram.wait_for("getUpdates", timeout=20))
+        await bot.expect(fake_telegram.wait_for("getUpdates", timeout=START_WITHIN))
         async with (
             aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http,
             http.get(f"http://127.0.0.1:{port}/healthz") as response,

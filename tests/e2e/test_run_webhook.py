@@ -13,7 +13,7 @@ from typing import Any
 import aiohttp
 
 from tests.e2e.fake_telegram import TOKEN, Call, FakeTelegram
-from tests.e2e.process import BotProcess, assert_clean_exit, child_env, free_port
+from tests.e2e.process import START_WITHIN, BotProcess, assert_clean_exit, child_env, free_port
 from tests.e2e.updates import text_message, user
 
 SECRET = "s3cret"
@@ -42,7 +42,7 @@ async def test_webhook_serves_updates_with_the_secret_only(
         return lambda call: call.params["chat_id"] == who["id"]
 
     with BotProcess(["run"], env=env, cwd=workdir) as bot:
-        registered = await bot.expect(fake_telegram.wait_for("setWebhook", timeout=20))
+        registered = await bot.expect(fake_telegram.wait_for("setWebhook", timeout=START_WITHIN))
         assert registered.params["url"] == hook
         assert registered.params["secret_token"] == SECRET
         assert fake_telegram.calls_of("setMyCommands"), fake_telegram.methods()

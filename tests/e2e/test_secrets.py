@@ -13,7 +13,14 @@ from aiohttp import web
 
 from bot.logs import REDACTED
 from tests.e2e.fake_telegram import GARBLED_ANSWER, TOKEN, Call, FakeTelegram
-from tests.e2e.process import BotProcess, assert_clean_exit, child_env, learnbot, run_command
+from tests.e2e.process import (
+    START_WITHIN,
+    BotProcess,
+    assert_clean_exit,
+    child_env,
+    learnbot,
+    run_command,
+)
 from tests.e2e.updates import LEARNER, text_message
 
 
@@ -30,7 +37,7 @@ async def test_polling_through_dropped_connections_never_logs_the_token(
         LOG_FORMAT="json",
     )
     with BotProcess(["run"], env=env, cwd=workdir) as bot:
-        await bot.expect(fake_telegram.wait_for("getUpdates", timeout=20))
+        await bot.expect(fake_telegram.wait_for("getUpdates", timeout=START_WITHIN))
         fake_telegram.drop("getUpdates")
         fake_telegram.drop("getUpdates", garbled=True)
         since = len(fake_telegram.calls)

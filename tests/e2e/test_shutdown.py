@@ -13,7 +13,7 @@ from typing import Any
 import aiohttp
 
 from tests.e2e.fake_telegram import TOKEN, FakeTelegram
-from tests.e2e.process import BotProcess, assert_clean_exit, child_env, free_port
+from tests.e2e.process import START_WITHIN, BotProcess, assert_clean_exit, child_env, free_port
 from tests.e2e.updates import text_message, user
 
 LEARNERS = [user(7100 + i, f"Learner {i}") for i in range(3)]
@@ -35,7 +35,7 @@ async def test_polling_finishes_the_updates_in_flight_then_confirms_them(
 ) -> None:
     env = child_env(BOT_TOKEN=TOKEN, BOT_API_URL=fake_telegram.url, DATABASE_URL=course_db)
     with BotProcess(["run"], env=env, cwd=workdir) as bot:
-        await bot.expect(fake_telegram.wait_for("getUpdates", timeout=20))
+        await bot.expect(fake_telegram.wait_for("getUpdates", timeout=START_WITHIN))
         held = fake_telegram.hold("sendMessage")
         updates = [fake_telegram.push_update(text_message("/help", sender=u)) for u in LEARNERS]
         await bot.expect(held.until_waiting(len(LEARNERS)))
@@ -63,7 +63,7 @@ async def test_polling_an_update_cut_off_by_the_grace_period_comes_again_after_a
     )
     learner = LEARNERS[0]
     with BotProcess(["run"], env=env, cwd=workdir) as bot:
-        await bot.expect(fake_telegram.wait_for("getUpdates", timeout=20))
+        await bot.expect(fake_telegram.wait_for("getUpdates", timeout=START_WITHIN))
         held = fake_telegram.hold("sendMessage")
         update = fake_telegram.push_update(text_message("/help", sender=learner))
         await bot.expect(held.until_waiting(1))
@@ -120,7 +120,7 @@ async def test_webhook_answers_200_only_once_each_update_in_flight_is_handled(
     env = webhook_env(fake_telegram, course_db, port)
     timeout = aiohttp.ClientTimeout(total=20)
     with BotProcess(["run"], env=env, cwd=workdir) as bot:
-        await bot.expect(fake_telegram.wait_for("setWebhook", timeout=20))
+        await bot.expect(fake_telegram.wait_for("setWebhook", timeout=START_WITHIN))
         held = fake_telegram.hold("sendMessage")
         async with aiohttp.ClientSession(timeout=timeout) as http:
             posts = [
@@ -155,7 +155,7 @@ async def test_webhook_update_cut_off_by_the_grace_period_gets_no_200(
     hook = f"http://127.0.0.1:{port}/hook"
     env = webhook_env(fake_telegram, course_db, port, SHUTDOWN_GRACE_SECONDS="0.5")
     with BotProcess(["run"], env=env, cwd=workdir) as bot:
-        await bot.expect(fake_telegram.wait_for("setWebhook", timeout=20))
+        await bot.expect(fake_telegram.wait_for("setWebhook", timeout=START_WITHIN))
         held = fake_telegram.hold("sendMessage")
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=20)) as http:
             update = {"update_id": fake_telegram.next_update_id(), **text_message("/help")}

@@ -26,7 +26,7 @@ from bot.callbacks.learner import LessonCb
 from db.engine import create_sessionmaker
 from db.models import Lesson
 from tests.e2e.fake_telegram import TOKEN, Call, FakeTelegram
-from tests.e2e.process import BotProcess, assert_clean_exit, child_env, free_port
+from tests.e2e.process import START_WITHIN, BotProcess, assert_clean_exit, child_env, free_port
 from tests.e2e.updates import button_data, callback_query, text_message, user
 from tests.support.redis import REDIS_URL, require_redis
 
@@ -99,9 +99,10 @@ async def test_two_instances_share_dialogs_and_handle_an_update_once(
         # Started within the statement, so one that fails to start stops the other.
         with a.start() as bot_a, b.start() as bot_b:
             for instance, bot in ((a, bot_a), (b, bot_b)):
-                await bot.expect(
-                    fake_telegram.wait_for("setWebhook", _to_url(instance.hook), timeout=20)
+                registered = fake_telegram.wait_for(
+                    "setWebhook", _to_url(instance.hook), timeout=START_WITHIN
                 )
+                await bot.expect(registered)
             async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
 
                 async def post(to: Instance, update: dict[str, Any]) -> None:
