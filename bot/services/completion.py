@@ -60,14 +60,16 @@ async def learner_on_lesson(
     lesson_id: int,
     *,
     with_standing: bool = False,
+    locked: bool = True,
 ) -> tuple[Catalog, CatalogLesson, LessonState]:
     """The lesson as learners see it (LessonGone if they cannot), and the learner's state on
-    it, locked for the rest of the unit of work; `with_standing` for an action that may earn
-    a streak day or an achievement (then `reward` can tell)."""
+    it, locked for the rest of the unit of work (unless not `locked`, for a unit that writes
+    nothing); `with_standing` for an action that may earn a streak day or an achievement
+    (then `reward` can tell)."""
     found = await catalog(session, ctx)
     lesson = found.lesson(lesson_id)
     state = await progress.lesson_state(
-        session, user_id, lesson_id, lesson.module_id, with_standing=with_standing
+        session, user_id, lesson_id, lesson.module_id, with_standing=with_standing, locked=locked
     )
     return found, lesson, state
 

@@ -40,7 +40,7 @@ from bot.services.runs import Question as Question
 from bot.services.runs import RunFinished as RunFinished
 from bot.services.runs import RunResult as RunResult
 from bot.services.runs import first_unanswered, run_result, run_score
-from bot.services.unit_of_work import unit_of_work
+from bot.services.unit_of_work import read_only, unit_of_work
 from db.repositories import progress
 from db.repositories.progress import Answer, LessonState
 
@@ -68,13 +68,15 @@ async def start_run(session: AsyncSession, ctx: Context, user_id: int, lesson_id
     return question
 
 
-@unit_of_work
+@read_only
 async def open_question(
     session: AsyncSession, ctx: Context, user_id: int, lesson_id: int, run: int
 ) -> Question:
-    """The question the run is waiting for, to ask it again; nothing is written. Stale when
-    the run is no longer open (finished, reset, or replaced by a later one)."""
-    _, lesson, state = await learner_on_lesson(session, ctx, user_id, lesson_id)
+    """The question the run is waiting for, to ask it again. Nothing is written, so nothing
+    is locked: it never waits behind an answer of the learner being written, and asks the
+    question as it stood before that answer, as if it had come first. Stale when the run is
+    no longer open (finished, reset, or replaced by a later one)."""
+    _, lesson, state = await learner_on_lesson(session, ctx, user_id, lesson_id, locked=False)
     row = state.progress
     if row.active_run is None or row.active_run != run:
         raise Stale

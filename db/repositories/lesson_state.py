@@ -1,7 +1,7 @@
 """The hot path's one read: a learner's progress on a lesson, the answers of its latest run,
 the XP the ledger holds for it and the learner's other lessons of its module, in one statement
-that locks the learner (db/repositories/progress.py runs it and reads its row). Built once, here,
-so SQLAlchemy compiles it only once."""
+that locks the learner, or not for a unit that only reads (db/repositories/progress.py runs it
+and reads its row). Built once, here, so SQLAlchemy compiles it only once."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ _STATE_COLUMNS = [
     ),
 ]
 
-_LOCKED_LEARNER = (
+_LEARNER = (
     select(_users.c.id)
     .select_from(
         _users.outerjoin(
@@ -86,13 +86,16 @@ _LOCKED_LEARNER = (
         )
     )
     .where(_users.c.id == bindparam("user_id"))
-    # Serialises one learner's writes (two devices, double taps, two bot instances) until the
-    # transaction ends; SQLite's BEGIN IMMEDIATE already serialises every writer.
-    .with_for_update()
 )
+# Serialises one learner's writes (two devices, double taps, two bot instances) until the
+# transaction ends; SQLite's BEGIN IMMEDIATE already serialises every writer.
+_LOCKED_LEARNER = _LEARNER.with_for_update()
 
 # One row (none when the learner is gone), its values in one JSON array (see packed_row).
 LESSON_STATE = packed(_LOCKED_LEARNER, _STATE_COLUMNS)
+# The same without the lock, for a unit that only shows the state: it neither waits for the
+# learner's writes nor holds them up.
+UNLOCKED_LESSON_STATE = packed(_LEARNER, _STATE_COLUMNS)
 # The same, with the learner's standing: for the actions that may earn something (answers, a
 # lesson marked done), so earning costs the answer no extra round trip.
 LESSON_STATE_WITH_STANDING = packed(_LOCKED_LEARNER, [*_STATE_COLUMNS, *LESSON_COLUMNS])

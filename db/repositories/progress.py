@@ -17,7 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.enums import ProgressStatus
 from db.models import ExerciseAttempt, UserProgress
 from db.repositories import driver_sql
-from db.repositories.lesson_state import LESSON_STATE, LESSON_STATE_WITH_STANDING, PROGRESS_COLUMNS
+from db.repositories.lesson_state import (
+    LESSON_STATE,
+    LESSON_STATE_WITH_STANDING,
+    PROGRESS_COLUMNS,
+    UNLOCKED_LESSON_STATE,
+)
 from db.repositories.standing import Standing, standing_of
 
 _progress = cast(Table, UserProgress.__table__)
@@ -53,7 +58,8 @@ class Answer:
 
 @dataclass(slots=True)
 class LessonState:
-    """What the rules need to act on one learner's lesson, read under the learner's lock."""
+    """What the rules need to act on one learner's lesson, read under the learner's lock
+    (but by a unit that only shows it)."""
 
     progress: Progress
     # The answers given so far in the latest run, by exercise id.
@@ -89,10 +95,16 @@ async def lesson_state(
     module_id: int,
     *,
     with_standing: bool = False,
+    locked: bool = True,
 ) -> LessonState:
     """Lock the learner and read their progress on the lesson (and, if asked, their standing),
-    in one statement."""
-    state = LESSON_STATE_WITH_STANDING if with_standing else LESSON_STATE
+    in one statement. Not `locked`: the same read without the lock, for a unit that writes
+    nothing; the standing is read for a write only, so always under the lock."""
+    if with_standing:
+        assert locked, "the standing is read to earn something: under the learner's lock"
+        state = LESSON_STATE_WITH_STANDING
+    else:
+        state = LESSON_STATE if locked else UNLOCKED_LESSON_STATE
     packed = (
         await driver_sql.execute(
             session,

@@ -22,14 +22,16 @@ from bot.services.authoring.exercises import delete_exercise, save_exercise
 from bot.services.authoring.lessons import Direction
 from bot.services.context import Context
 from bot.texts import authoring as texts
+from bot.views.telegram_length import MESSAGE_LIMIT
 from db.enums import ExerciseType
 from db.models import Lesson
 from db.repositories.catalog import content_version
 from tests.support.authoring import ADMIN_ID, admin_settings, content_snapshot
 from tests.support.chat import Chat, make_chat
 from tests.support.course import Course
+from tests.support.i18n import reading
 from tests.support.redis import REDIS_URL, require_redis
-from tests.support.rows import one
+from tests.support.rows import one, set_values
 
 
 @pytest.fixture
@@ -98,7 +100,7 @@ async def test_a_sticker_mid_dialog_is_answered_with_the_question_again(
     )
     await admin.dp.feed_update(admin.bot, Update(update_id=next(admin.ids), message=message))
     assert admin.last_text.startswith(str(texts.TEXT_ONLY))
-    assert texts.edit_title_prompt("Basics", 200) in admin.last_text
+    assert texts.edit_lesson_title_prompt("Basics", 200) in admin.last_text
     assert await content_snapshot(sessionmaker) == before
 
 
@@ -218,3 +220,44 @@ async def test_a_dialog_begun_before_the_scenes_is_ended_with_a_word(
     # What the admin types next is no longer taken for that dialog's answer.
     await admin.send_text("Loops")
     assert admin.last_text != texts.RETIRED_DIALOG
+
+
+async def test_a_russian_admin_is_asked_for_the_new_title_of_a_module_or_of_a_lesson(
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    context: Context,
+    course: Course,
+) -> None:
+    admin = make_chat(settings, sessionmaker, context, user_id=ADMIN_ID, language_code="ru")
+    try:
+        with reading("ru"):
+            await admin.press_data(AuthorModuleCb(module_id=course.modules["intro"]))
+            await admin.tap(texts.EDIT_TITLE)
+            module_question = admin.last_text
+            await admin.send_text("/cancel")
+            await admin.press_data(AuthorLessonCb(lesson_id=course.lessons["basics"]))
+            await admin.tap(texts.EDIT_TITLE)
+            lesson_question = admin.last_text
+    finally:
+        await admin.bot.session.close()
+    assert admin.failures() == []
+    assert "модуля" in module_question and "урока" not in module_question, module_question
+    assert "урока" in lesson_question and "модуля" not in lesson_question, lesson_question
+
+
+async def test_the_text_question_points_at_the_current_text_only_when_it_was_sent(
+    admin: Chat, course: Course, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    lesson_id = course.lessons["basics"]
+    lesson = await one(sessionmaker, Lesson, Lesson.id == lesson_id)
+    await admin.press_data(AuthorLessonCb(lesson_id=lesson_id))
+    await admin.tap(texts.EDIT_CONTENT)
+    assert admin.texts()[-2:] == [lesson.content, texts.edit_content_prompt(lesson.title, True)]
+    # Empty, or longer than a message (a course file's), the current text is not sent.
+    for content in ("", "x" * (MESSAGE_LIMIT + 1)):
+        await admin.send_text("/cancel")
+        await set_values(sessionmaker, Lesson, lesson_id, content=content)
+        await admin.press_data(AuthorLessonCb(lesson_id=lesson_id))
+        screen = admin.last_text
+        await admin.tap(texts.EDIT_CONTENT)
+        assert admin.texts()[-2:] == [screen, texts.edit_content_prompt(lesson.title, False)]

@@ -4,6 +4,9 @@ goes through the checks it always did."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -14,8 +17,10 @@ from bot.callbacks.admin import AuthorLessonCb, AuthorModuleCb
 from bot.config import Settings
 from bot.services.content.fields import TEXT_MAX_LEN
 from bot.services.content.model import TITLE_MAX_LEN, XP_MAX
+from bot.services.context import Context
 from bot.texts import authoring as texts
 from db.models import Lesson
+from db.repositories.catalog import content_version
 from tests.support.authoring import admin_settings, content_snapshot
 from tests.support.chat import Chat
 from tests.support.course import Course
@@ -39,6 +44,32 @@ async def open_lesson(admin: Chat, course: Course, slug: str) -> None:
     await admin.press_data(AuthorLessonCb(lesson_id=course.lessons[slug]))
 
 
+async def version(sessionmaker: async_sessionmaker[AsyncSession]) -> int | None:
+    async with sessionmaker() as session:
+        return await content_version(session)
+
+
+@asynccontextmanager
+async def nothing_written(
+    context: Context,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    caplog: pytest.LogCaptureFixture,
+) -> AsyncIterator[None]:
+    """What is done inside changes nothing: the content is as it was, the content version other
+    processes' catalogs watch stays, this process's catalog is not reloaded, no edit is logged."""
+    before, version_before = await content_snapshot(sessionmaker), await version(sessionmaker)
+    async with sessionmaker() as session:
+        catalog = await context.catalog.get(session)
+    with caplog.at_level(logging.INFO, logger="bot.services.authoring"):
+        yield
+    assert await content_snapshot(sessionmaker) == before
+    assert await version(sessionmaker) == version_before
+    async with sessionmaker() as session:
+        assert await context.catalog.get(session) is catalog
+    authoring = [r.message for r in caplog.records if r.name.startswith("bot.services.authoring")]
+    assert authoring == []
+
+
 def lesson_rows(snapshot: dict[str, list[dict[str, Any]]]) -> dict[int, dict[str, Any]]:
     """Every lesson's columns by id, but the time of its last change."""
     rows = snapshot[Lesson.__tablename__]
@@ -60,42 +91,49 @@ async def keep_every_step(
 
 
 async def test_keeping_a_modules_title_and_description_changes_nothing(
-    admin: Chat, course: Course, sessionmaker: async_sessionmaker[AsyncSession]
+    admin: Chat,
+    course: Course,
+    context: Context,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    before = await content_snapshot(sessionmaker)
     await open_module(admin, course, "intro")
-    await keep_every_step(admin, texts.EDIT_TITLE, ("Intro &lt;course&gt;", [KEEP, CANCEL]))
-    await keep_every_step(admin, texts.EDIT_DESCRIPTION, ("The first steps.", [KEEP, SKIP, CANCEL]))
-
-    # Without a description there is none to keep: Skip already leaves it without one.
-    await open_module(admin, course, "next")
-    await admin.tap(texts.EDIT_DESCRIPTION)
-    assert admin.labels() == [SKIP, CANCEL]
-    await admin.tap(SKIP)
-    assert await content_snapshot(sessionmaker) == before
+    async with nothing_written(context, sessionmaker, caplog):
+        await keep_every_step(admin, texts.EDIT_TITLE, ("Intro &lt;course&gt;", [KEEP, CANCEL]))
+        await keep_every_step(
+            admin, texts.EDIT_DESCRIPTION, ("The first steps.", [KEEP, SKIP, CANCEL])
+        )
+        # Without a description there is none to keep: Skip already leaves it without one.
+        await open_module(admin, course, "next")
+        await admin.tap(texts.EDIT_DESCRIPTION)
+        assert admin.labels() == [SKIP, CANCEL]
+        await admin.tap(SKIP)
 
 
 async def test_keeping_every_step_of_a_lessons_edits_changes_nothing(
-    admin: Chat, course: Course, sessionmaker: async_sessionmaker[AsyncSession]
+    admin: Chat,
+    course: Course,
+    context: Context,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    before = await content_snapshot(sessionmaker)
     await open_lesson(admin, course, "basics")
-    await keep_every_step(admin, texts.EDIT_TITLE, ("Basics", [KEEP, CANCEL]))
-    await admin.tap(texts.EDIT_CONTENT)
-    # The text is the message above the question, whole, to copy: the question does not
-    # repeat it.
-    assert "Python runs **line by line**." in admin.texts()[-2]
-    assert "Python runs" not in admin.last_text
-    await admin.tap(texts.CANCEL)
-    await keep_every_step(admin, texts.EDIT_CONTENT, (None, [KEEP, CANCEL]))
-    await keep_every_step(
-        admin,
-        texts.EDIT_NUMBERS,
-        ("3", [KEEP, SKIP, CANCEL]),
-        ("10", [KEEP, CANCEL]),
-        ("70", [KEEP, CANCEL]),
-    )
-    assert await content_snapshot(sessionmaker) == before
+    async with nothing_written(context, sessionmaker, caplog):
+        await keep_every_step(admin, texts.EDIT_TITLE, ("Basics", [KEEP, CANCEL]))
+        await admin.tap(texts.EDIT_CONTENT)
+        # The text is the message above the question, whole, to copy: the question does not
+        # repeat it.
+        assert "Python runs **line by line**." in admin.texts()[-2]
+        assert "Python runs" not in admin.last_text
+        await admin.tap(texts.CANCEL)
+        await keep_every_step(admin, texts.EDIT_CONTENT, (None, [KEEP, CANCEL]))
+        await keep_every_step(
+            admin,
+            texts.EDIT_NUMBERS,
+            ("3", [KEEP, SKIP, CANCEL]),
+            ("10", [KEEP, CANCEL]),
+            ("70", [KEEP, CANCEL]),
+        )
 
 
 async def test_one_number_typed_and_the_others_kept(

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from aiogram.methods import SendMessage
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot import texts as en
 from bot.callbacks.learner import AnswerCb, DoneCb, LessonCb, RunCb
 from bot.config import Settings
 from bot.services.context import Context
+from db.engine import WRITER_LOCK_KEY
 from db.enums import ActivityType, ProgressStatus
 from db.models import (
     Achievement,
     ActivityLog,
     ExerciseAttempt,
     ModuleProgress,
+    User,
     UserAchievement,
     UserProgress,
 )
@@ -24,6 +30,14 @@ from tests.support.course import Course
 from tests.support.rows import one, rows
 
 TIMES = 20
+# Seconds a reply that waits for nothing is given: far less than a lock wait (or a writer's
+# turn) would take to give up.
+DEADLINE = 5
+
+
+def turn_of(sessionmaker: async_sessionmaker[AsyncSession]) -> asyncio.Lock:
+    turn: asyncio.Lock = sessionmaker.kw["info"][WRITER_LOCK_KEY]
+    return turn
 
 
 async def held_codes(sessionmaker: async_sessionmaker[AsyncSession]) -> list[str]:
@@ -193,3 +207,41 @@ async def test_the_same_typed_answer_twenty_times_at_once(
     assert (attempt.exercise_id, attempt.is_correct) == (course.exercises["typing"][0], True)
     assert len(feedback_texts(chat)) == 1
     assert sum("question 2 of 2" in t for t in chat.texts()) == 1
+
+
+@asynccontextmanager
+async def learner_held(
+    db_kind: str, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[None]:
+    """Another transaction holds what a writer of the learner waits for: on MySQL the learner's
+    row lock, on SQLite the process's writers' turn."""
+    if db_kind == "sqlite":
+        async with turn_of(sessionmaker):
+            yield
+        return
+    learner = await one(sessionmaker, User)
+    async with engine.connect() as holder, holder.begin() as transaction:
+        await holder.execute(
+            text("SELECT id FROM users WHERE id = :id FOR UPDATE"), {"id": learner.id}
+        )
+        try:
+            yield
+        finally:
+            await transaction.rollback()
+
+
+async def test_a_question_asked_again_waits_for_no_writer(
+    chat: Chat,
+    course: Course,
+    db_kind: str,
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    await chat.press_data(LessonCb(lesson_id=course.lessons["basics"]))
+    await chat.tap("Start exercises")
+    async with learner_held(db_kind, engine, sessionmaker):
+        # Typed while a button question is open: the hint and the question, read and written
+        # nothing, so nothing the learner's writers hold can hold it up.
+        await asyncio.wait_for(chat.send_text("b"), DEADLINE)
+    assert chat.last_text.startswith(str(en.TAP_AN_ANSWER))
+    assert "question 1 of 2" in chat.last_text

@@ -193,9 +193,11 @@ async def set_lesson_published(
 
 
 async def _saved(session: AsyncSession, ctx: Context, lesson: Lesson, what: str) -> LessonDetail:
-    await session.flush()
-    content_changed(ctx)
-    log.info("lesson %s %s", lesson.id, what)
+    # Keep pressed at every step gives back what is stored: nothing to write, reload or log.
+    if session.is_modified(lesson):
+        await session.flush()
+        content_changed(ctx)
+        log.info("lesson %s %s", lesson.id, what)
     return await lesson_detail(session, lesson.id)
 
 

@@ -124,9 +124,11 @@ def _description(description: str | None) -> str | None:
 
 
 async def _saved(session: AsyncSession, ctx: Context, module: Module, what: str) -> ModuleDetail:
-    await session.flush()
-    content_changed(ctx)
-    log.info("module %s %s", module.id, what)
+    # Keep pressed at every step gives back what is stored: nothing to write, reload or log.
+    if session.is_modified(module):
+        await session.flush()
+        content_changed(ctx)
+        log.info("module %s %s", module.id, what)
     return await module_detail(session, module.id)
 
 

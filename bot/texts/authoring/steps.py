@@ -71,8 +71,15 @@ def pass_score_question(minimum: int, maximum: int) -> str:
     return _between(text, minimum, maximum)
 
 
-def edit_title_prompt(title: str, max_len: int) -> str:
-    return _("Send the new title of <b>{title}</b>, at most {max} characters.").format(
+# Renaming says what is renamed: other languages name the kind where English need not.
+def edit_module_title_prompt(title: str, max_len: int) -> str:
+    return _("Send the new title of the module <b>{title}</b>, at most {max} characters.").format(
+        title=esc(title), max=_decimal(max_len)
+    )
+
+
+def edit_lesson_title_prompt(title: str, max_len: int) -> str:
+    return _("Send the new title of the lesson <b>{title}</b>, at most {max} characters.").format(
         title=esc(title), max=_decimal(max_len)
     )
 
@@ -93,10 +100,17 @@ def edit_exercise(lesson_title: str, kind: str, number: int) -> str:
     )
 
 
-def edit_content_prompt(title: str) -> str:
-    return _(
-        "Send the new text of <b>{title}</b>. Its current text follows, to copy and change."
-    ).format(title=esc(title))
+def edit_content_prompt(title: str, current_sent: bool) -> str:
+    """`current_sent`: the current text went out before this question (not when it is empty or
+    longer than one message); the question may be asked again later, further below it."""
+    if current_sent:
+        text = _(
+            "Send the new text of <b>{title}</b>. Its current text was sent above, to copy and "
+            "change."
+        )
+    else:
+        text = _("Send the new text of <b>{title}</b>.")
+    return text.format(title=esc(title))
 
 
 def new_exercise(lesson_title: str, kind: str) -> str:

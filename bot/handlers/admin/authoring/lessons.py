@@ -25,7 +25,7 @@ from bot.handlers.admin.authoring.changes import Done, pressed
 from bot.handlers.admin.authoring.dialog import Dialog, entry, saved, with_notice
 from bot.handlers.admin.authoring.edits import EditOne
 from bot.handlers.admin.authoring.markdown import lesson_text
-from bot.handlers.admin.authoring.steps import NEW_TITLE, Data, Step, typed_value
+from bot.handlers.admin.authoring.steps import Data, Step, new_title, typed_value
 from bot.handlers.common import show
 from bot.services.authoring import lessons, modules
 from bot.services.authoring.lessons import Direction
@@ -115,7 +115,7 @@ class EditLesson(EditOne):
 
 
 class EditLessonTitle(EditLesson, state="authoring:lesson_title"):
-    steps = (NEW_TITLE,)
+    steps = (new_title(texts.edit_lesson_title_prompt),)
     write = lessons.edit_title
 
 
@@ -123,7 +123,10 @@ class EditLessonContent(EditLesson, state="authoring:lesson_content"):
     steps = (
         replace(
             CONTENT,
-            question=lambda d: texts.edit_content_prompt(d["current_title"]),
+            # A dialog kept in Redis from before "current_sent" was recorded lacks it.
+            question=lambda d: texts.edit_content_prompt(
+                d["current_title"], d.get("current_sent", False)
+            ),
             show_current=False,  # sent whole before the question, to copy (named_lesson)
         ),
     )
@@ -211,9 +214,10 @@ async def named_lesson(
     lesson = await lessons.lesson_detail(session, callback_data.lesson_id)
     # The current text as it was typed, to copy, change and send back (a text longer than a
     # message, imported from a course file, is better changed there).
-    if callback_data.action is LessonAction.EDIT_CONTENT and (
+    sent = callback_data.action is LessonAction.EDIT_CONTENT and bool(
         lesson.content.strip() and utf16_len(lesson.content) <= MESSAGE_LIMIT
-    ):
+    )
+    if sent:
         assert callback.bot is not None
         await callback.bot.send_message(callback.from_user.id, lesson.content, parse_mode=None)
     current = {
@@ -223,7 +227,12 @@ async def named_lesson(
         "xp": lesson.xp,
         "pass_score": lesson.pass_score,
     }
-    return {"lesson_id": lesson.id, "current_title": lesson.title, "current": current}
+    return {
+        "lesson_id": lesson.id,
+        "current_title": lesson.title,
+        "current": current,
+        "current_sent": sent,
+    }
 
 
 EDITS: dict[LessonAction, type[Dialog]] = {

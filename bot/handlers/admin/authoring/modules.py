@@ -22,7 +22,7 @@ from bot.callbacks.admin import (
 from bot.handlers.admin.authoring.changes import Done, pressed
 from bot.handlers.admin.authoring.dialog import Dialog, entry, with_notice
 from bot.handlers.admin.authoring.edits import EditOne
-from bot.handlers.admin.authoring.steps import NEW_TITLE, Data, Step, typed_value
+from bot.handlers.admin.authoring.steps import Data, Step, new_title, typed_value
 from bot.handlers.common import show
 from bot.services.authoring import modules
 from bot.services.content import fields
@@ -47,7 +47,7 @@ DESCRIPTION = Step(
 
 class NewModule(Dialog, state="authoring:new_module"):
     steps = (
-        Step("title", lambda d: texts.new_module_title(TITLE_MAX_LEN), NEW_TITLE.read),
+        Step("title", lambda d: texts.new_module_title(TITLE_MAX_LEN), typed_value(fields.title)),
         DESCRIPTION,
     )
 
@@ -63,7 +63,7 @@ class EditModule(EditOne):
 
 
 class EditModuleTitle(EditModule, state="authoring:module_title"):
-    steps = (NEW_TITLE,)
+    steps = (new_title(texts.edit_module_title_prompt),)
     write = modules.edit_module_title
 
 

@@ -13,7 +13,6 @@ from aiogram.types import Message
 from bot.callbacks.admin import DialogAction
 from bot.services.content import fields
 from bot.services.content.model import TITLE_MAX_LEN
-from bot.texts import authoring as texts
 
 Data = Mapping[str, Any]
 
@@ -92,9 +91,9 @@ def typed_value(check: Callable[[str | None], Any]) -> Callable[[Message], Any]:
     return lambda message: check(message.text)
 
 
-# Renaming a module or a lesson: the start data names what it is called now.
-NEW_TITLE = Step(
-    "title",
-    lambda d: texts.edit_title_prompt(d["current_title"], TITLE_MAX_LEN),
-    typed_value(fields.title),
-)
+def new_title(prompt: Callable[[str, int], str]) -> Step:
+    """Renaming a module or a lesson, asked by `prompt`: the start data names what it is
+    called now."""
+    return Step(
+        "title", lambda d: prompt(d["current_title"], TITLE_MAX_LEN), typed_value(fields.title)
+    )
