@@ -25,9 +25,9 @@ from bot.services.exercises import Answered, AnsweredAgain, NextQuestion, Questi
 from bot.services.learners import Learner
 from bot.views.course import lesson_screen
 from bot.views.menu import with_menu
+from bot.views.question import feedback_mark
 from bot.views.quiz import (
     answered_question_text,
-    feedback_mark,
     question_screen,
     result_screen,
     typed_feedback_text,

@@ -9,7 +9,6 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import texts
 from bot.callbacks.learner import MenuAction, MenuCb, ReviewCb
 from bot.handlers.common import show
 from bot.handlers.filters import typed_text
@@ -19,6 +18,7 @@ from bot.services.context import Context
 from bot.services.errors import AlreadyAnswered, Stale
 from bot.services.learners import Learner
 from bot.services.review import NothingDue, ReviewAnswered, ReviewQuestion, Tally
+from bot.views.question import feedback_mark
 from bot.views.review import (
     answered_question_text,
     feedback_text,
@@ -98,8 +98,7 @@ async def choose(
         callback_data.option,
         zone=learner.zone,
     )
-    correct = answered.feedback.correct
-    callback_answer.text = texts.CORRECT_MARK if correct else texts.WRONG_MARK
+    callback_answer.text = feedback_mark(answered.feedback)
     await show(callback, Screen(answered_question_text(answered, answered.now, learner.zone)))
     await _follow_up(bot, callback.from_user.id, state, answered, learner)
 
