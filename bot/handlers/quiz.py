@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.callbacks.learner import AnswerCb, RunCb, StopRunCb
+from bot.handlers.asking import Asking
 from bot.handlers.common import show
 from bot.handlers.filters import typed_text
 from bot.handlers.states import Quiz
@@ -25,9 +26,9 @@ from bot.services.exercises import Answered, AnsweredAgain, NextQuestion, Questi
 from bot.services.learners import Learner
 from bot.views.course import lesson_screen
 from bot.views.menu import with_menu
+from bot.views.question import feedback_mark
 from bot.views.quiz import (
     answered_question_text,
-    feedback_mark,
     question_screen,
     result_screen,
     typed_feedback_text,
@@ -35,35 +36,29 @@ from bot.views.quiz import (
 from bot.views.screen import Screen
 
 
-async def ask(bot: Bot, chat_id: int, state: FSMContext, q: Question) -> None:
-    """Send the question; a typed-answer question also puts the chat into the answer state."""
-    await _asking(bot, chat_id, state, q, question_screen(q))
+def _kept(q: Question, message_id: int | None) -> dict[str, Any]:
+    return {
+        "lesson_id": q.lesson_id,
+        "run": q.run,
+        "exercise_id": q.exercise_id,
+        "message_id": message_id,
+    }
 
 
-async def _asking(bot: Bot, chat_id: int, state: FSMContext, q: Question, screen: Screen) -> None:
-    """Send the question's screen and remember in the chat's state what is being asked."""
-    sent = await bot.send_message(chat_id, screen.text, reply_markup=screen.markup)
-    # Data before state: a concurrent copy of the previous answer that reads the data in
-    # between must already see the new question (see typed_answer).
-    await state.set_data(
-        {
-            "lesson_id": q.lesson_id,
-            "run": q.run,
-            "exercise_id": q.exercise_id,
-            "message_id": sent.message_id,
-        }
-    )
-    await state.set_state(Quiz.short_answer if q.choices is None else Quiz.choice)
+# A button question keeps its state too, so text typed while it is open is told to use its
+# buttons.
+QUIZ = Asking(
+    screen=question_screen,
+    kept=_kept,
+    key="exercise_id",
+    typed=Quiz.short_answer,
+    choice=Quiz.choice,
+)
 
 
-async def follow_up(bot: Bot, chat_id: int, state: FSMContext, answered: Answered) -> None:
-    """After an answer: the next question, or the run's result with what to do next."""
-    if isinstance(answered, NextQuestion):
-        await ask(bot, chat_id, state, answered.next)
-        return
-    await state.clear()
-    screen = result_screen(answered.result)
-    await bot.send_message(chat_id, screen.text, reply_markup=screen.markup)
+def _then(answered: Answered) -> Question | Screen:
+    """What follows an answer: the next question, or the run's result with what to do next."""
+    return answered.next if isinstance(answered, NextQuestion) else result_screen(answered.result)
 
 
 async def start_run(
@@ -76,7 +71,7 @@ async def start_run(
     context: Context,
 ) -> None:
     q = await exercises.start_run(session, context, learner.id, callback_data.lesson_id)
-    await ask(bot, callback.from_user.id, state, q)
+    await QUIZ.ask(bot, callback.from_user.id, state, q, question_screen(q))
 
 
 async def choose(
@@ -106,7 +101,7 @@ async def choose(
     # The question message keeps its text, loses its buttons and gains the feedback.
     await show(callback, Screen(answered_question_text(answered)))
     if then:
-        await follow_up(bot, callback.from_user.id, state, answered)
+        await QUIZ.follow_up(bot, callback.from_user.id, state, _then(answered))
 
 
 def _replayed(outcome: Answered | AnsweredAgain) -> tuple[Answered, bool]:
@@ -151,14 +146,13 @@ async def typed_answer(
             update_id=event_update.update_id,
         )
     except AlreadyAnswered:
-        if (await state.get_data()).get("exercise_id") != exercise_id:
-            return  # a copy of an answer already handled, whose next question owns the state now
-        raise Stale from None
+        await QUIZ.already_answered(state, exercise_id)
+        return
     answered, then = _replayed(outcome)
     await _close_question(bot, message.chat.id, data.get("message_id"))
     await message.answer(typed_feedback_text(answered))
     if then:
-        await follow_up(bot, message.chat.id, state, answered)
+        await QUIZ.follow_up(bot, message.chat.id, state, _then(answered))
 
 
 async def typed_during_choice(
@@ -175,7 +169,9 @@ async def typed_during_choice(
     lesson_id, run, _ = _asked(data)
     q = await exercises.open_question(session, context, learner.id, lesson_id, run)
     await _close_question(bot, message.chat.id, data.get("message_id"))
-    await _asking(bot, message.chat.id, state, q, question_screen(q, hint=str(texts.TAP_AN_ANSWER)))
+    await QUIZ.ask(
+        bot, message.chat.id, state, q, question_screen(q, hint=str(texts.TAP_AN_ANSWER))
+    )
 
 
 async def _close_question(bot: Bot, chat_id: int, message_id: object) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
+from typing import Any
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -9,8 +12,8 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import texts
 from bot.callbacks.learner import MenuAction, MenuCb, ReviewCb
+from bot.handlers.asking import Asking
 from bot.handlers.common import show
 from bot.handlers.filters import typed_text
 from bot.handlers.states import Review
@@ -19,6 +22,7 @@ from bot.services.context import Context
 from bot.services.errors import AlreadyAnswered, Stale
 from bot.services.learners import Learner
 from bot.services.review import NothingDue, ReviewAnswered, ReviewQuestion, Tally
+from bot.views.question import feedback_mark
 from bot.views.review import (
     answered_question_text,
     feedback_text,
@@ -29,23 +33,28 @@ from bot.views.review import (
 from bot.views.screen import Screen
 
 
-async def _expect(state: FSMContext, q: ReviewQuestion) -> None:
-    """A typed-answer card puts the chat into the review's answer state; a button card ends
-    any such state (its buttons carry what the answer needs)."""
-    if q.choices is None:
-        # Data before state, as the lesson's questions do: a concurrent copy of the previous
-        # answer reading in between already sees the new card.
-        await state.set_data(
-            {
-                "card_id": q.card_id,
-                "seen": q.seen,
-                "done": q.progress.done,
-                "right": q.progress.right,
-            }
-        )
-        await state.set_state(Review.short_answer)
-    else:
-        await state.clear()
+def _kept(q: ReviewQuestion, message_id: int | None) -> dict[str, Any]:
+    # No message id: a review leaves a typed card's message as it is once answered.
+    return {
+        "card_id": q.card_id,
+        "seen": q.seen,
+        "done": q.progress.done,
+        "right": q.progress.right,
+    }
+
+
+# A button card ends any answer state: its buttons carry what the answer needs.
+REVIEW = Asking(
+    screen=question_screen, kept=_kept, key="card_id", typed=Review.short_answer, choice=None
+)
+
+
+def _then(answered: ReviewAnswered, zone: tzinfo) -> ReviewQuestion | Screen:
+    """What follows an answer: the next card, or the session's summary."""
+    if answered.next is not None:
+        return answered.next
+    assert answered.summary is not None
+    return summary_screen(answered.summary, answered.now, zone)
 
 
 async def begin(
@@ -61,21 +70,7 @@ async def begin(
         await show(event, nothing_due_screen(found, found.now, learner.zone))
         return
     await show(event, question_screen(found))
-    await _expect(state, found)
-
-
-async def _follow_up(
-    bot: Bot, chat_id: int, state: FSMContext, answered: ReviewAnswered, learner: Learner
-) -> None:
-    if answered.next is not None:
-        screen = question_screen(answered.next)
-        await bot.send_message(chat_id, screen.text, reply_markup=screen.markup)
-        await _expect(state, answered.next)
-        return
-    await state.clear()
-    assert answered.summary is not None
-    screen = summary_screen(answered.summary, answered.now, learner.zone)
-    await bot.send_message(chat_id, screen.text, reply_markup=screen.markup)
+    await REVIEW.keep(state, found, None)
 
 
 async def choose(
@@ -98,10 +93,9 @@ async def choose(
         callback_data.option,
         zone=learner.zone,
     )
-    correct = answered.feedback.correct
-    callback_answer.text = texts.CORRECT_MARK if correct else texts.WRONG_MARK
+    callback_answer.text = feedback_mark(answered.feedback)
     await show(callback, Screen(answered_question_text(answered, answered.now, learner.zone)))
-    await _follow_up(bot, callback.from_user.id, state, answered, learner)
+    await REVIEW.follow_up(bot, callback.from_user.id, state, _then(answered, learner.zone))
 
 
 async def typed_answer(
@@ -124,11 +118,10 @@ async def typed_answer(
             session, context, learner.id, card_id, seen, progress, message.text, zone=learner.zone
         )
     except AlreadyAnswered:
-        if (await state.get_data()).get("card_id") != card_id:
-            return  # a copy of an answer already handled, whose next card owns the state now
-        raise Stale from None
+        await REVIEW.already_answered(state, card_id)
+        return
     await message.answer(feedback_text(answered, answered.now, learner.zone))
-    await _follow_up(bot, message.chat.id, state, answered, learner)
+    await REVIEW.follow_up(bot, message.chat.id, state, _then(answered, learner.zone))
 
 
 def create_router() -> Router:

@@ -4,41 +4,23 @@ from __future__ import annotations
 
 import random
 
-from aiogram.types import InlineKeyboardMarkup
-
 from bot import texts
 from bot.callbacks.learner import AnswerCb, StopRunCb
 from bot.services.exercises import (
     Answered,
-    Feedback,
     NextQuestion,
     Question,
     RunResult,
 )
-from bot.services.grading import TRUE_FALSE_CHOICES
+from bot.views import question
 from bot.views.course import after_lesson
 from bot.views.effects import effects_lines
-from bot.views.keyboard import Keyboard
+
+# A lesson's preview labels its answers as its learners' screens do, through this module.
+from bot.views.question import answer_label as answer_label
 from bot.views.screen import Screen
-from bot.views.telegram_length import MESSAGE_LIMIT, clip, fit, html_length
+from bot.views.telegram_length import fit
 from db.enums import ExerciseType
-
-# An answer quoted back to the learner: an option, which the course file keeps short.
-ANSWER_ROOM = 500
-
-
-def answer_label(kind: ExerciseType, answer: str) -> str:
-    """An answer as the learner reads it: the author's words for choices and typed answers, the
-    learner's language for a true-or-false question's True and False."""
-    if kind is not ExerciseType.TRUE_FALSE:
-        return answer
-    return str(texts.TRUE if answer == TRUE_FALSE_CHOICES[0] else texts.FALSE)
-
-
-def question_text(q: Question) -> str:
-    heading = texts.question_heading(q.lesson_title, q.number, q.total)
-    hint = f"\n\n{texts.TYPE_ANSWER}" if q.choices is None else ""
-    return f"{heading}\n\n{texts.esc(q.prompt)}{hint}"
 
 
 def option_order(q: Question) -> list[int]:
@@ -57,29 +39,25 @@ def option_order(q: Question) -> list[int]:
     return order
 
 
+def _heading(q: Question) -> str:
+    return texts.question_heading(q.lesson_title, q.number, q.total)
+
+
+def _answer(q: Question, option: int) -> AnswerCb:
+    return AnswerCb(lesson_id=q.lesson_id, run=q.run, exercise_id=q.exercise_id, option=option)
+
+
 def question_screen(q: Question, *, hint: str | None = None) -> Screen:
     """`hint`: a line above the question, when it is asked again after a message it did not
     expect."""
-    kb = Keyboard()
-    choices = q.choices or []
-    # Each button carries its option's own index, so the answer recorded is the option shown.
-    for index in option_order(q):
-        kb.button(
-            text=answer_label(q.type, choices[index]),
-            callback_data=AnswerCb(
-                lesson_id=q.lesson_id, run=q.run, exercise_id=q.exercise_id, option=index
-            ),
-        )
-    kb.button(text=str(texts.STOP_EXERCISES), callback_data=StopRunCb(lesson_id=q.lesson_id))
-    kb.adjust(*([1] * len(q.choices or [])), 1)
-    markup: InlineKeyboardMarkup = kb.as_markup()
-    above = f"{hint}\n\n" if hint is not None else ""
-    return Screen(fit(above + question_text(q)), markup)
-
-
-def feedback_text(feedback: Feedback, kind: ExerciseType) -> str:
-    return texts.answer_feedback(
-        feedback.correct, answer_label(kind, feedback.correct_answer), feedback.explanation
+    return question.screen(
+        q,
+        _heading(q),
+        option_order(q),
+        _answer,
+        str(texts.STOP_EXERCISES),
+        StopRunCb(lesson_id=q.lesson_id),
+        above=f"{hint}\n\n" if hint is not None else "",
     )
 
 
@@ -95,21 +73,14 @@ def _earned(answered: Answered) -> str:
 def answered_question_text(answered: Answered) -> str:
     """The question message once answered with a button: no buttons, the answer and feedback."""
     q, feedback = answered.answered, answered.feedback
-    given = texts.your_answer(clip(answer_label(q.type, feedback.given), ANSWER_ROOM))
-    after = f"\n\n{given}\n{feedback_text(feedback, q.type)}{_earned(answered)}"
-    # A long prompt and a long explanation together can outgrow a message: the question, which
-    # the learner has just read, gives way.
-    room = max(MESSAGE_LIMIT - html_length(after), MESSAGE_LIMIT // 4)
-    return fit(fit(question_text(q), room) + after)
+    return question.answered_text(
+        _heading(q), q, feedback.given, question.verdict(feedback, q.type), _earned(answered)
+    )
 
 
 def typed_feedback_text(answered: Answered) -> str:
     """The reply to a typed answer: the feedback, and what the answer earned."""
-    return fit(feedback_text(answered.feedback, answered.answered.type) + _earned(answered))
-
-
-def feedback_mark(feedback: Feedback) -> str:
-    return texts.CORRECT_MARK if feedback.correct else texts.WRONG_MARK
+    return fit(question.verdict(answered.feedback, answered.answered.type) + _earned(answered))
 
 
 def result_screen(run: RunResult) -> Screen:

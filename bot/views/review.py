@@ -16,10 +16,9 @@ from bot.services.review import (
 )
 from bot.texts import review as t
 from bot.texts.motivation import streak as streak_line
+from bot.views import question
 from bot.views.keyboard import Keyboard
-from bot.views.quiz import ANSWER_ROOM, answer_label
 from bot.views.screen import Screen
-from bot.views.telegram_length import MESSAGE_LIMIT, clip, fit, html_length
 
 
 def when(due: datetime, now: datetime, zone: tzinfo) -> str:
@@ -32,45 +31,38 @@ def when(due: datetime, now: datetime, zone: tzinfo) -> str:
     return t.in_days(days)
 
 
-def question_text(q: ReviewQuestion) -> str:
-    hint = f"\n\n{texts.TYPE_ANSWER}" if q.choices is None else ""
-    heading = t.heading(q.number, SESSION_CARDS, q.lesson_title)
-    return f"{heading}\n\n{texts.esc(q.prompt)}{hint}"
+def _heading(q: ReviewQuestion) -> str:
+    return t.heading(q.number, SESSION_CARDS, q.lesson_title)
+
+
+def _answer(q: ReviewQuestion, option: int) -> ReviewCb:
+    return ReviewCb(
+        card_id=q.card_id, seen=q.seen, done=q.progress.done, right=q.progress.right, option=option
+    )
 
 
 def question_screen(q: ReviewQuestion) -> Screen:
-    kb = Keyboard()
-    for index, choice in enumerate(q.choices or []):
-        kb.button(
-            text=answer_label(q.type, choice),
-            callback_data=ReviewCb(
-                card_id=q.card_id,
-                seen=q.seen,
-                done=q.progress.done,
-                right=q.progress.right,
-                option=index,
-            ),
-        )
-    kb.button(text=str(texts.BACK_TO_MENU), callback_data=MenuCb(action=MenuAction.HOME))
-    kb.adjust(1)
-    return Screen(fit(question_text(q)), kb.as_markup())
+    return question.screen(
+        q,
+        _heading(q),
+        range(len(q.choices or [])),
+        _answer,
+        str(texts.BACK_TO_MENU),
+        MenuCb(action=MenuAction.HOME),
+    )
 
 
 def feedback_text(answered: ReviewAnswered, now: datetime, zone: tzinfo) -> str:
-    q, feedback = answered.question, answered.feedback
-    verdict = texts.answer_feedback(
-        feedback.correct, answer_label(q.type, feedback.correct_answer), feedback.explanation
-    )
-    return f"{verdict}\n\n{t.comes_back(when(feedback.next_due, now, zone))}"
+    verdict = question.verdict(answered.feedback, answered.question.type)
+    return f"{verdict}\n\n{t.comes_back(when(answered.feedback.next_due, now, zone))}"
 
 
 def answered_question_text(answered: ReviewAnswered, now: datetime, zone: tzinfo) -> str:
     """The question message once answered with a button: its answer and feedback."""
     q = answered.question
-    given = texts.your_answer(clip(answer_label(q.type, answered.feedback.given), ANSWER_ROOM))
-    after = f"\n\n{given}\n{feedback_text(answered, now, zone)}"
-    room = max(MESSAGE_LIMIT - html_length(after), MESSAGE_LIMIT // 4)
-    return fit(fit(question_text(q), room) + after)
+    return question.answered_text(
+        _heading(q), q, answered.feedback.given, feedback_text(answered, now, zone)
+    )
 
 
 def summary_screen(summary: Summary, now: datetime, zone: tzinfo) -> Screen:

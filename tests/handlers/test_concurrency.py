@@ -245,3 +245,18 @@ async def test_a_question_asked_again_waits_for_no_writer(
         await asyncio.wait_for(chat.send_text("b"), DEADLINE)
     assert chat.last_text.startswith(str(en.TAP_AN_ANSWER))
     assert "question 1 of 2" in chat.last_text
+
+
+async def test_copies_of_a_typed_answer_are_never_told_their_question_is_stale(
+    chat: Chat, course: Course
+) -> None:
+    # A copy that finds its answer taken and the next question asked is a copy, not a stale
+    # answer: telling it so would also end the question now open.
+    await chat.press_data(LessonCb(lesson_id=course.lessons["typing"]))
+    await chat.tap("Start exercises")
+    chat.forget()
+
+    await asyncio.gather(*(chat.send_text("42") for _ in range(TIMES)))
+
+    assert str(en.QUESTION_STALE) not in chat.texts()
+    assert sum("question 2 of 2" in t for t in chat.texts()) == 1
