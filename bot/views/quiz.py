@@ -17,7 +17,6 @@ from bot.views.course import after_lesson
 from bot.views.effects import effects_lines
 
 # A lesson's preview labels its answers as its learners' screens do, through this module.
-from bot.views.question import answer_label as answer_label
 from bot.views.screen import Screen
 from bot.views.telegram_length import fit
 from db.enums import ExerciseType

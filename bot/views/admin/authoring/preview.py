@@ -9,7 +9,6 @@ import contextlib
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from pydantic import ValidationError
 
-from bot import texts as learner_texts
 from bot.callbacks.admin import AuthorLessonCb, PreviewCb, PreviewTypeCb
 from bot.callbacks.learner import AnswerCb
 from bot.services.authoring.preview import LessonPreview, PreviewAnswer
@@ -17,7 +16,8 @@ from bot.texts import authoring as texts
 from bot.views.course import lesson_screen as learner_lesson_screen
 from bot.views.keyboard import Keyboard
 from bot.views.pages import lesson_pages
-from bot.views.quiz import answer_label, question_screen
+from bot.views.question import verdict
+from bot.views.quiz import question_screen
 from bot.views.screen import Screen
 
 
@@ -72,8 +72,7 @@ def preview_screens(preview: LessonPreview) -> list[Screen]:
 
 def preview_answer_screen(answer: PreviewAnswer) -> Screen:
     """The learner's feedback on that answer, marked as a preview's, and the way back."""
-    right = answer_label(answer.type, answer.correct_answer)
-    feedback = learner_texts.answer_feedback(answer.correct, right, answer.explanation)
+    feedback = verdict(answer, answer.type)
     kb = Keyboard()
     kb.button(
         text=str(texts.BACK_TO_LESSON), callback_data=AuthorLessonCb(lesson_id=answer.lesson_id)
