@@ -4,9 +4,6 @@ goes through the checks it always did."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -20,8 +17,7 @@ from bot.services.content.model import TITLE_MAX_LEN, XP_MAX
 from bot.services.context import Context
 from bot.texts import authoring as texts
 from db.models import Lesson
-from db.repositories.catalog import content_version
-from tests.support.authoring import admin_settings, content_snapshot
+from tests.support.authoring import admin_settings, content_snapshot, nothing_written
 from tests.support.chat import Chat
 from tests.support.course import Course
 from tests.support.rows import one, set_values
@@ -42,32 +38,6 @@ async def open_module(admin: Chat, course: Course, slug: str) -> None:
 async def open_lesson(admin: Chat, course: Course, slug: str) -> None:
     await admin.send_text("/admin")
     await admin.press_data(AuthorLessonCb(lesson_id=course.lessons[slug]))
-
-
-async def version(sessionmaker: async_sessionmaker[AsyncSession]) -> int | None:
-    async with sessionmaker() as session:
-        return await content_version(session)
-
-
-@asynccontextmanager
-async def nothing_written(
-    context: Context,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    caplog: pytest.LogCaptureFixture,
-) -> AsyncIterator[None]:
-    """What is done inside changes nothing: the content is as it was, the content version other
-    processes' catalogs watch stays, this process's catalog is not reloaded, no edit is logged."""
-    before, version_before = await content_snapshot(sessionmaker), await version(sessionmaker)
-    async with sessionmaker() as session:
-        catalog = await context.catalog.get(session)
-    with caplog.at_level(logging.INFO, logger="bot.services.authoring"):
-        yield
-    assert await content_snapshot(sessionmaker) == before
-    assert await version(sessionmaker) == version_before
-    async with sessionmaker() as session:
-        assert await context.catalog.get(session) is catalog
-    authoring = [r.message for r in caplog.records if r.name.startswith("bot.services.authoring")]
-    assert authoring == []
 
 
 def lesson_rows(snapshot: dict[str, list[dict[str, Any]]]) -> dict[int, dict[str, Any]]:

@@ -3,12 +3,18 @@ tables read whole, to show a cancelled dialog or a preview wrote nothing."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.services.context import Context
 from db.models import Base, Exercise, Lesson, Module
+from db.repositories.catalog import content_version
 from tests.support.rows import rows
 
 ADMIN_ID = 1000
@@ -35,3 +41,29 @@ async def content_snapshot(
             for row in await rows(sessionmaker, model)
         ]
     return result
+
+
+async def version(sessionmaker: async_sessionmaker[AsyncSession]) -> int | None:
+    async with sessionmaker() as session:
+        return await content_version(session)
+
+
+@asynccontextmanager
+async def nothing_written(
+    context: Context,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    caplog: pytest.LogCaptureFixture,
+) -> AsyncIterator[None]:
+    """What is done inside changes nothing: the content is as it was, the content version other
+    processes' catalogs watch stays, this process's catalog is not reloaded, no edit is logged."""
+    before, version_before = await content_snapshot(sessionmaker), await version(sessionmaker)
+    async with sessionmaker() as session:
+        catalog = await context.catalog.get(session)
+    with caplog.at_level(logging.INFO, logger="bot.services.authoring"):
+        yield
+    assert await content_snapshot(sessionmaker) == before
+    assert await version(sessionmaker) == version_before
+    async with sessionmaker() as session:
+        assert await context.catalog.get(session) is catalog
+    authoring = [r.message for r in caplog.records if r.name.startswith("bot.services.authoring")]
+    assert authoring == []

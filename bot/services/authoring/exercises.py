@@ -90,6 +90,9 @@ async def save_exercise(
             # course file rewrites an exercise.
             await review.retire(session, [exercise_id], ctx.clock.now())
         what = "rewritten in"
+        if not session.is_modified(exercise):
+            # Keep pressed at every step gives back what is stored: nothing to write, reload or log.
+            return await lesson_detail(session, lesson_id)
     await session.flush()
     content_changed(ctx)
     log.info("exercise %s (%s) %s lesson %s", exercise.id, kind.value, what, lesson_id)
