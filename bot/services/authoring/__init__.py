@@ -27,6 +27,16 @@ def content_changed(ctx: Context) -> None:
     ctx.catalog.forget()
 
 
+async def saved_if_changed(session: AsyncSession, ctx: Context, row: object) -> bool:
+    """Write `row` (a new one, or one edited in this unit) and reload the catalog, unless it is
+    as stored: an edit with Keep pressed at every step writes, reloads and logs nothing."""
+    if not session.is_modified(row):
+        return False
+    await session.flush()
+    content_changed(ctx)
+    return True
+
+
 def checked_unless_kept(now: T, given: T, check: Callable[[T], T]) -> T:
     """`given` as `check` cleans it, or the stored value `now` as it is when `given` is that
     value: an edit's Keep gives it back, and a course file may have stored it beyond the chat's

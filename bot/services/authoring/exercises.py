@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.authoring import content_changed
+from bot.services.authoring import content_changed, saved_if_changed
 from bot.services.authoring.lessons import LessonDetail, lesson_detail
 from bot.services.content import fields as values
 from bot.services.content.spec import QUESTION_FIELDS, differs, stored_short_answer
@@ -90,12 +90,8 @@ async def save_exercise(
             # course file rewrites an exercise.
             await review.retire(session, [exercise_id], ctx.clock.now())
         what = "rewritten in"
-        if not session.is_modified(exercise):
-            # Keep pressed at every step gives back what is stored: nothing to write, reload or log.
-            return await lesson_detail(session, lesson_id)
-    await session.flush()
-    content_changed(ctx)
-    log.info("exercise %s (%s) %s lesson %s", exercise.id, kind.value, what, lesson_id)
+    if await saved_if_changed(session, ctx, exercise):
+        log.info("exercise %s (%s) %s lesson %s", exercise.id, kind.value, what, lesson_id)
     return await lesson_detail(session, lesson_id)
 
 

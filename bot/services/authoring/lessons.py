@@ -10,7 +10,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.authoring import add_with_free_slug, checked_unless_kept, content_changed
+from bot.services.authoring import (
+    add_with_free_slug,
+    checked_unless_kept,
+    content_changed,
+    saved_if_changed,
+)
 from bot.services.content import fields as values
 from bot.services.context import Context
 from bot.services.errors import AuthoredLessonGone, AuthoredModuleGone
@@ -193,10 +198,7 @@ async def set_lesson_published(
 
 
 async def _saved(session: AsyncSession, ctx: Context, lesson: Lesson, what: str) -> LessonDetail:
-    # Keep pressed at every step gives back what is stored: nothing to write, reload or log.
-    if session.is_modified(lesson):
-        await session.flush()
-        content_changed(ctx)
+    if await saved_if_changed(session, ctx, lesson):
         log.info("lesson %s %s", lesson.id, what)
     return await lesson_detail(session, lesson.id)
 

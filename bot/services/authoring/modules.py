@@ -8,7 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.authoring import add_with_free_slug, checked_unless_kept, content_changed
+from bot.services.authoring import (
+    add_with_free_slug,
+    checked_unless_kept,
+    content_changed,
+    saved_if_changed,
+)
 from bot.services.content import fields as values
 from bot.services.context import Context
 from bot.services.errors import AuthoredModuleGone
@@ -124,10 +129,7 @@ def _description(description: str | None) -> str | None:
 
 
 async def _saved(session: AsyncSession, ctx: Context, module: Module, what: str) -> ModuleDetail:
-    # Keep pressed at every step gives back what is stored: nothing to write, reload or log.
-    if session.is_modified(module):
-        await session.flush()
-        content_changed(ctx)
+    if await saved_if_changed(session, ctx, module):
         log.info("module %s %s", module.id, what)
     return await module_detail(session, module.id)
 
