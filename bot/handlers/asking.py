@@ -64,7 +64,4 @@ class Asking(Generic[Q]):
             await state.clear()
             await bot.send_message(chat_id, then.text, reply_markup=then.markup)
             return
-        # As `ask` does, without one more coroutine on every answer.
-        screen = self.screen(then)
-        sent = await bot.send_message(chat_id, screen.text, reply_markup=screen.markup)
-        await self.keep(state, then, sent.message_id)
+        await self.ask(bot, chat_id, state, then, self.screen(then))
